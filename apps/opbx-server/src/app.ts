@@ -1,0 +1,51 @@
+import type { FastifyInstance } from 'fastify';
+import { createHttpApp } from '@opbx/platform';
+import type { AppContext } from './context.js';
+import { registerAuth } from './http/auth.js';
+import { authRoutes } from './modules/auth/auth.routes.js';
+import { userRoutes } from './modules/users/users.routes.js';
+import { extensionRoutes } from './modules/extensions/extensions.routes.js';
+import { didRoutes } from './modules/dids/dids.routes.js';
+import { ringGroupRoutes } from './modules/ring-groups/ring-groups.routes.js';
+import { businessHoursRoutes } from './modules/business-hours/business-hours.routes.js';
+import { organizationRoutes } from './modules/organization/organization.routes.js';
+import { healthRoutes } from './modules/health/health.routes.js';
+
+export const API_PREFIX = '/api/v1';
+
+export interface BuildAppOptions {
+  /** false disables request logging (tests, benchmarks). */
+  logger?: boolean;
+}
+
+export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const { config } = ctx;
+  const app = await createHttpApp({
+    title: 'OPBX API',
+    version: '1.0.0',
+    logger: options.logger === false ? false : { level: config.LOG_LEVEL, redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' } },
+    corsOrigins: config.OPBX_CORS_ORIGINS === '*' ? '*' : config.OPBX_CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
+    docsPath: '/api/docs',
+    trustProxy: config.OPBX_TRUST_PROXY,
+  });
+
+  app.get('/metrics', { config: { public: true }, schema: { hide: true } }, async (_req, reply) =>
+    reply.type(app.metrics.registry.contentType).send(await app.metrics.registry.metrics()),
+  );
+
+  await app.register(
+    async (api) => {
+      registerAuth(api, ctx);
+      healthRoutes(api, ctx);
+      authRoutes(api, ctx);
+      organizationRoutes(api, ctx);
+      userRoutes(api, ctx);
+      extensionRoutes(api, ctx);
+      didRoutes(api, ctx);
+      ringGroupRoutes(api, ctx);
+      businessHoursRoutes(api, ctx);
+    },
+    { prefix: API_PREFIX },
+  );
+  return app;
+}

@@ -1,0 +1,102 @@
+#!/usr/bin/env -S npx tsx
+import { Command, InvalidArgumentError } from 'commander';
+import { IANAZone } from 'luxon';
+import { ConfigError, redactUrl } from '@opbx/platform';
+import { readConfig, type OpbxConfig } from './config.js';
+import { createContext } from './context.js';
+import { createOrganization } from './modules/organization/organization.service.js';
+import { DEMO_LOGIN, seedDemo } from './demo/seed.js';
+import { startServer } from './server.js';
+
+function config(): OpbxConfig {
+  try {
+    return readConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
+const program = new Command()
+  .name('opbx')
+  .description('OPBX cloud PBX server. Reads DATABASE_URL (default sqlite:./data/opbx.db), REDIS_URL and the other variables in the README.')
+  .showHelpAfterError();
+
+program
+  .command('serve')
+  .description('Run migrations and start the API server on PORT (default 8000)')
+  .option('--demo', 'seed the demo organization when the database is empty, and print its login')
+  .action(async (opts: { demo?: boolean }) => {
+    await startServer(config(), { demo: Boolean(opts.demo) });
+  });
+
+program
+  .command('migrate')
+  .description('Apply pending database migrations and exit')
+  .action(async () => {
+    const cfg = config();
+    const ctx = await createContext(cfg);
+    console.log(`Migrations applied to ${redactUrl(cfg.DATABASE_URL)}`);
+    await ctx.close();
+  });
+
+const timezone = (value: string) => {
+  if (!IANAZone.isValidZone(value)) throw new InvalidArgumentError('not a valid IANA time zone');
+  return value;
+};
+
+program
+  .command('create-org')
+  .description('Create an organization with its owner; prints {"organization_id","user_id"} as one JSON line')
+  .requiredOption('--name <name>', 'organization name')
+  .requiredOption('--owner-email <email>', 'owner login email')
+  .requiredOption('--owner-password <password>', 'owner password (at least 8 characters with a letter and a digit)')
+  .option('--owner-name <name>', 'owner display name', 'Owner')
+  .option('--timezone <zone>', 'IANA time zone', timezone, 'UTC')
+  .action(async (opts: { name: string; ownerEmail: string; ownerPassword: string; ownerName: string; timezone: string }) => {
+    if (opts.ownerPassword.length < 8 || !/[A-Za-z]/.test(opts.ownerPassword) || !/\d/.test(opts.ownerPassword)) {
+      console.error('error: --owner-password must be at least 8 characters with a letter and a digit');
+      process.exit(2);
+    }
+    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(opts.ownerEmail)) {
+      console.error('error: --owner-email is not a valid email address');
+      process.exit(2);
+    }
+    const ctx = await createContext(config());
+    try {
+      const created = await createOrganization(ctx, {
+        name: opts.name,
+        timezone: opts.timezone,
+        ownerEmail: opts.ownerEmail,
+        ownerPassword: opts.ownerPassword,
+        ownerName: opts.ownerName,
+      });
+      console.log(JSON.stringify(created));
+    } catch (err) {
+      console.error(`error: ${(err as Error).message}`);
+      process.exitCode = 1;
+    } finally {
+      await ctx.close();
+    }
+  });
+
+program
+  .command('seed-demo')
+  .description('Create the demo organization (owner, users, extensions, ring group, business hours, DIDs) if it does not exist')
+  .action(async () => {
+    const ctx = await createContext(config());
+    try {
+      const result = await seedDemo(ctx);
+      console.log(result.created ? `Demo organization created. Log in as ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}` : 'Demo organization already exists');
+    } finally {
+      await ctx.close();
+    }
+  });
+
+program.parseAsync(process.argv).catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

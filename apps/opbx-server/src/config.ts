@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { envBool, envInt, loadConfig } from '@opbx/platform';
+
+/** Every environment variable the OPBX server reads; README's table mirrors this. */
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().default('0.0.0.0'),
+  PORT: envInt(8000, 0, 65535),
+  DATABASE_URL: z.string().min(1).default('sqlite:./data/opbx.db'),
+  REDIS_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
+  OPBX_APP_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  OPBX_DATA_DIR: z.string().default('./data'),
+  OPBX_TOKEN_TTL: envInt(86_400, 60, 60 * 60 * 24 * 90),
+  OPBX_CORS_ORIGINS: z.string().default('http://localhost:8000,http://localhost:5173'),
+  OPBX_SIP_DOMAIN: z.string().min(1).default('sip.opbx.local'),
+  OPBX_LOGIN_LIMIT_IP: envInt(30, 1),
+  OPBX_LOGIN_LIMIT_EMAIL: envInt(10, 1),
+  OPBX_LOGIN_WINDOW: envInt(60, 1),
+  OPBX_TRUST_PROXY: envBool(false),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type OpbxConfig = z.infer<typeof schema>;
+
+export const readConfig = (env: Record<string, string | undefined> = process.env): OpbxConfig => loadConfig(schema, env);

@@ -1,0 +1,87 @@
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import {
+  MemoryEventBus,
+  MemoryRateLimiter,
+  RedisEventBus,
+  RedisRateLimiter,
+  SecretBox,
+  migrateToLatest,
+  openDatabase,
+  type DatabaseHandle,
+  type Dialect,
+  type EventBus,
+  type RateLimiter,
+} from '@opbx/platform';
+import { Redis } from 'ioredis';
+import type { OpbxConfig } from './config.js';
+import type { Database } from './db/schema.js';
+import { migrations } from './db/migrations/index.js';
+
+/** Everything a service needs, passed explicitly: no globals, so CLI, webhooks and tests share code. */
+export interface AppContext {
+  config: OpbxConfig;
+  db: Kysely<Database>;
+  dialect: Dialect;
+  secrets: SecretBox;
+  limiter: RateLimiter;
+  bus: EventBus;
+  /** Call after a configuration write has committed: bumps the version and tells every instance. */
+  configChanged(organizationId: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const CONFIG_TOPIC = 'opbx.config';
+
+export async function createContext(config: OpbxConfig, options: { migrate?: boolean } = {}): Promise<AppContext> {
+  const handle: DatabaseHandle<Database> = openDatabase<Database>(config.DATABASE_URL);
+  if (options.migrate !== false) await migrateToLatest(handle.db, migrations, handle.schema);
+  const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 }) : undefined;
+  redis?.on('error', () => undefined);
+  const bus: EventBus = config.REDIS_URL ? new RedisEventBus(config.REDIS_URL) : new MemoryEventBus();
+  const limiter: RateLimiter = redis ? new RedisRateLimiter(redis) : new MemoryRateLimiter();
+  const { db } = handle;
+  return {
+    config,
+    db,
+    dialect: handle.dialect,
+    secrets: new SecretBox(appKey(config)),
+    limiter,
+    bus,
+    async configChanged(organizationId) {
+      const updated = await db
+        .updateTable('config_versions')
+        .set((eb) => ({ version: eb('version', '+', 1) }))
+        .where('organization_id', '=', organizationId)
+        .executeTakeFirst();
+      if (Number(updated.numUpdatedRows) === 0) {
+        await db
+          .insertInto('config_versions')
+          .values({ organization_id: organizationId, version: 1 })
+          .onConflict((oc) => oc.column('organization_id').doUpdateSet((eb) => ({ version: eb('config_versions.version', '+', 1) })))
+          .execute();
+      }
+      await bus.publish(CONFIG_TOPIC, { organization_id: organizationId });
+    },
+    async close() {
+      await bus.close();
+      redis?.disconnect();
+      await handle.close();
+    },
+  };
+}
+
+/**
+ * The key that encrypts secrets at rest. Production must set OPBX_APP_KEY; for the zero-setup
+ * quick start one is generated once and kept beside the SQLite file (mode 0600).
+ */
+function appKey(config: OpbxConfig): string {
+  if (config.OPBX_APP_KEY) return config.OPBX_APP_KEY;
+  if (config.NODE_ENV === 'production') throw new Error('OPBX_APP_KEY must be set in production');
+  mkdirSync(config.OPBX_DATA_DIR, { recursive: true });
+  const file = join(config.OPBX_DATA_DIR, 'app.key');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}

@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import * as initial from './001_initial.js';
+
+/** Ordered by name; never edit a migration that has shipped, add a new one. */
+export const migrations: Record<string, Migration> = {
+  '001_initial': initial,
+};

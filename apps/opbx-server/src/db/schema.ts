@@ -1,0 +1,128 @@
+/**
+ * Table types. Portable storage conventions (same on SQLite and PostgreSQL):
+ * ids are UUIDv7 text; times are ISO-8601 UTC text; booleans are 0/1 integers;
+ * small nested structures (schedules, settings) are JSON text.
+ */
+export interface OrganizationsTable {
+  id: string;
+  name: string;
+  status: 'active' | 'inactive';
+  timezone: string;
+  settings: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface UsersTable {
+  id: string;
+  organization_id: string;
+  email: string;
+  name: string;
+  password_hash: string;
+  role: 'owner' | 'admin' | 'agent';
+  status: 'active' | 'inactive';
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  user_id: string;
+  organization_id: string;
+  token_hash: string;
+  expires_at: string;
+  revoked_at: string | null;
+  created_at: string;
+}
+
+export interface ExtensionsTable {
+  id: string;
+  organization_id: string;
+  user_id: string | null;
+  extension_number: string;
+  type: 'user' | 'virtual' | 'queue';
+  status: 'active' | 'inactive';
+  sip_username: string;
+  sip_domain: string | null;
+  sip_password_enc: string;
+  voicemail_enabled: number;
+  forwarding_enabled: number;
+  forwarding_destination: string | null;
+  forwarding_on_no_answer: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DidsTable {
+  id: string;
+  organization_id: string;
+  phone_number: string;
+  friendly_name: string | null;
+  routing_type: 'extension' | 'ring_group' | 'business_hours' | 'voicemail';
+  extension_id: string | null;
+  ring_group_id: string | null;
+  business_hours_id: string | null;
+  fallback_extension_id: string | null;
+  voicemail_greeting: string | null;
+  status: 'active' | 'inactive';
+  cloudonix_dnid: string | null;
+  cloudonix_voice_application_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RingGroupsTable {
+  id: string;
+  organization_id: string;
+  name: string;
+  strategy: 'simultaneous' | 'round_robin' | 'sequential';
+  timeout: number;
+  fallback_type: 'voicemail' | 'extension' | 'hangup' | null;
+  fallback_extension_id: string | null;
+  status: 'active' | 'inactive';
+  rotation: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RingGroupMembersTable {
+  ring_group_id: string;
+  extension_id: string;
+  organization_id: string;
+  priority: number;
+}
+
+export interface BusinessHoursTable {
+  id: string;
+  organization_id: string;
+  name: string;
+  timezone: string;
+  schedules: string;
+  holidays: string;
+  open_type: 'extension' | 'ring_group';
+  open_extension_id: string | null;
+  open_ring_group_id: string | null;
+  closed_type: 'voicemail' | 'extension' | 'ring_group' | 'hangup';
+  closed_extension_id: string | null;
+  closed_ring_group_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Bumped on every configuration write; the routing cache compares it to decide freshness. */
+export interface ConfigVersionsTable {
+  organization_id: string;
+  version: number;
+}
+
+export interface Database {
+  organizations: OrganizationsTable;
+  users: UsersTable;
+  api_tokens: ApiTokensTable;
+  extensions: ExtensionsTable;
+  dids: DidsTable;
+  ring_groups: RingGroupsTable;
+  ring_group_members: RingGroupMembersTable;
+  business_hours: BusinessHoursTable;
+  config_versions: ConfigVersionsTable;
+}

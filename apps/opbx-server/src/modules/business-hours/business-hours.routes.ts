@@ -1,0 +1,6 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../context.js';
+
+export function businessHoursRoutes(_app: FastifyInstance, _ctx: AppContext) {
+  // TODO(issue 2): routes
+}

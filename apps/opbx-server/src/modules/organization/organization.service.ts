@@ -1,0 +1,110 @@
+import type { Selectable } from 'kysely';
+import { conflict, hashPassword, isUniqueViolation, newId, notFound, nowIso } from '@opbx/platform';
+import type { AppContext } from '../../context.js';
+import type { OrganizationsTable } from '../../db/schema.js';
+import type { UpdateOrganizationInput } from './organization.schema.js';
+
+export interface OrganizationSettings {
+  default_caller_id?: string;
+  voicemail_enabled?: boolean;
+  recording_enabled?: boolean;
+}
+
+export function parseSettings(raw: string): OrganizationSettings {
+  try {
+    return JSON.parse(raw) as OrganizationSettings;
+  } catch {
+    return {};
+  }
+}
+
+export function presentOrganization(row: Selectable<OrganizationsTable>) {
+  const s = parseSettings(row.settings);
+  return {
+    id: row.id,
+    name: row.name,
+    status: row.status,
+    timezone: row.timezone,
+    settings: {
+      ...(s.default_caller_id ? { default_caller_id: s.default_caller_id } : {}),
+      voicemail_enabled: s.voicemail_enabled ?? true,
+      recording_enabled: s.recording_enabled ?? false,
+    },
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
+}
+
+async function requireOrganization(ctx: AppContext, id: string) {
+  const row = await ctx.db.selectFrom('organizations').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound('Organization');
+  return row;
+}
+
+export async function getOrganization(ctx: AppContext, organizationId: string) {
+  return presentOrganization(await requireOrganization(ctx, organizationId));
+}
+
+export async function updateOrganization(ctx: AppContext, organizationId: string, input: UpdateOrganizationInput) {
+  const current = await requireOrganization(ctx, organizationId);
+  const settings = { ...parseSettings(current.settings) };
+  if (input.settings) {
+    for (const [key, value] of Object.entries(input.settings)) {
+      // null clears a setting back to its default.
+      if (value === null) delete settings[key as keyof OrganizationSettings];
+      else (settings as Record<string, unknown>)[key] = value;
+    }
+  }
+  const patch = {
+    name: input.name ?? current.name,
+    timezone: input.timezone ?? current.timezone,
+    settings: JSON.stringify(settings),
+    updated_at: nowIso(),
+  };
+  await ctx.db.updateTable('organizations').set(patch).where('id', '=', organizationId).execute();
+  await ctx.configChanged(organizationId);
+  return presentOrganization({ ...current, ...patch });
+}
+
+export interface NewOrganization {
+  name: string;
+  timezone?: string;
+  ownerEmail: string;
+  ownerPassword: string;
+  ownerName?: string;
+}
+
+/** Creates an organization with its first owner in one transaction (CLI and demo seed). */
+export async function createOrganization(ctx: AppContext, input: NewOrganization): Promise<{ organization_id: string; user_id: string }> {
+  const organizationId = newId();
+  const userId = newId();
+  const now = nowIso();
+  const passwordHash = await hashPassword(input.ownerPassword);
+  await ctx.db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('organizations')
+      .values({ id: organizationId, name: input.name, status: 'active', timezone: input.timezone ?? 'UTC', settings: '{}', created_at: now, updated_at: now })
+      .execute();
+    try {
+      await trx
+        .insertInto('users')
+        .values({
+          id: userId,
+          organization_id: organizationId,
+          email: input.ownerEmail.toLowerCase(),
+          name: input.ownerName ?? 'Owner',
+          password_hash: passwordHash,
+          role: 'owner',
+          status: 'active',
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+    } catch (err) {
+      if (isUniqueViolation(err)) throw conflict('The email address is already in use', [{ field: 'owner_email', message: 'is already in use' }]);
+      throw err;
+    }
+    await trx.insertInto('config_versions').values({ organization_id: organizationId, version: 1 }).execute();
+  });
+  return { organization_id: organizationId, user_id: userId };
+}

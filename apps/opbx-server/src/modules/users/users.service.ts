@@ -1,0 +1,145 @@
+import {
+  conflict,
+  containsInsensitive,
+  forbidden,
+  hashPassword,
+  isUniqueViolation,
+  isUuid,
+  newId,
+  notFound,
+  nowIso,
+  paginate,
+  type Page,
+} from '@opbx/platform';
+import type { AppContext } from '../../context.js';
+import type { Kysely, Transaction } from 'kysely';
+import type { Database, UsersTable } from '../../db/schema.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+import type { AuthInfo } from '../../http/auth.js';
+import { insertExtension } from '../extensions/extensions.service.js';
+import { presentUser, type UserView } from './users.presenter.js';
+import { countActiveOwners, findUserById, withExtensions, type UserRow, type UserWithExtension } from './users.queries.js';
+import type { CreateUserInput, ListUsersQuery, UpdateUserInput } from './users.schema.js';
+
+const emailTaken = () => conflict('The email address is already in use', [{ field: 'email', message: 'is already in use' }]);
+
+async function requireUser(db: Db, organizationId: string, id: string): Promise<UserWithExtension> {
+  const user = isUuid(id) ? await findUserById(db, organizationId, id) : undefined;
+  if (!user) throw notFound('User');
+  return user;
+}
+
+/** Admins manage everyone but owners; only an owner grants or touches the owner role. */
+function assertMayManage(auth: AuthInfo, target: { role: UsersTable['role'] }, newRole?: UsersTable['role']) {
+  if (auth.role === 'owner') return;
+  if (auth.role !== 'admin') throw forbidden();
+  if (target.role === 'owner') throw forbidden('Only an owner can manage an owner');
+  if (newRole === 'owner') throw forbidden('Only an owner can grant the owner role');
+}
+
+export async function getUser(ctx: AppContext, auth: AuthInfo, id: string): Promise<UserView> {
+  if (auth.role === 'agent' && id !== auth.userId) throw forbidden('Agents may only view their own user');
+  return presentUser(await requireUser(ctx.db, auth.organizationId, id), ctx);
+}
+
+export async function listUsers(ctx: AppContext, auth: AuthInfo, query: ListUsersQuery): Promise<Page<UserView>> {
+  const filtered = ctx.db
+    .selectFrom('users')
+    .where('organization_id', '=', auth.organizationId)
+    .$if(Boolean(query.role), (q) => q.where('role', '=', query.role!))
+    .$if(Boolean(query.status), (q) => q.where('status', '=', query.status!))
+    .$if(Boolean(query.search), (q) => q.where((eb) => eb.or([containsInsensitive('name', query.search!), containsInsensitive('email', query.search!)])));
+  const page = await paginate(filtered.selectAll(), query, { column: 'name', idColumn: 'id', direction: 'asc' }, async () =>
+    Number((await filtered.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n),
+  );
+  const users = await withExtensions(ctx.db, auth.organizationId, page.data as UserRow[]);
+  return { data: users.map((u) => presentUser(u, ctx)), meta: page.meta };
+}
+
+export async function createUser(ctx: AppContext, auth: AuthInfo, input: CreateUserInput): Promise<UserView> {
+  assertMayManage(auth, { role: 'agent' }, input.role);
+  const passwordHash = await hashPassword(input.password);
+  const id = newId();
+  await ctx.db.transaction().execute(async (trx) => {
+    const now = nowIso();
+    try {
+      await trx
+        .insertInto('users')
+        .values({
+          id,
+          organization_id: auth.organizationId,
+          email: input.email,
+          name: input.name,
+          password_hash: passwordHash,
+          role: input.role,
+          status: input.status ?? 'active',
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+    } catch (err) {
+      if (isUniqueViolation(err)) throw emailTaken();
+      throw err;
+    }
+    if (input.extension_number) {
+      await insertExtension(trx, ctx, auth.organizationId, { extension_number: input.extension_number, type: 'user', user_id: id });
+    }
+  });
+  if (input.extension_number) await ctx.configChanged(auth.organizationId);
+  return presentUser((await findUserById(ctx.db, auth.organizationId, id))!, ctx);
+}
+
+export async function updateUser(ctx: AppContext, auth: AuthInfo, id: string, input: UpdateUserInput): Promise<UserView> {
+  const passwordHash = input.password ? await hashPassword(input.password) : undefined;
+  await ctx.db.transaction().execute(async (trx) => {
+    const target = await requireUser(trx, auth.organizationId, id);
+    assertMayManage(auth, target, input.role);
+    if (input.role !== undefined && input.role !== target.role && target.id === auth.userId) throw forbidden('You cannot change your own role');
+    const losesOwner =
+      target.role === 'owner' && target.status === 'active' && ((input.role && input.role !== 'owner') || input.status === 'inactive');
+    if (losesOwner && (await countActiveOwners(trx, auth.organizationId)) <= 1) {
+      throw conflict('The organization must keep at least one active owner', [{ field: input.role ? 'role' : 'status', message: 'would remove the last active owner' }]);
+    }
+    const patch: Partial<UsersTable> = { updated_at: nowIso() };
+    if (input.name !== undefined) patch.name = input.name;
+    if (input.email !== undefined) patch.email = input.email;
+    if (input.role !== undefined) patch.role = input.role;
+    if (input.status !== undefined) patch.status = input.status;
+    if (passwordHash) patch.password_hash = passwordHash;
+    try {
+      await trx.updateTable('users').set(patch).where('id', '=', target.id).where('organization_id', '=', auth.organizationId).execute();
+    } catch (err) {
+      if (isUniqueViolation(err)) throw emailTaken();
+      throw err;
+    }
+    // A new password ends every session of that user, except the one making a change to itself.
+    if (passwordHash) {
+      await trx
+        .updateTable('api_tokens')
+        .set({ revoked_at: nowIso() })
+        .where('user_id', '=', target.id)
+        .where('revoked_at', 'is', null)
+        .$if(target.id === auth.userId, (q) => q.where('id', '!=', auth.tokenId))
+        .execute();
+    }
+  });
+  return presentUser((await findUserById(ctx.db, auth.organizationId, id))!, ctx);
+}
+
+export async function deleteUser(ctx: AppContext, auth: AuthInfo, id: string): Promise<void> {
+  let hadExtension = false;
+  await ctx.db.transaction().execute(async (trx) => {
+    const target = await requireUser(trx, auth.organizationId, id);
+    assertMayManage(auth, target);
+    if (target.id === auth.userId) throw forbidden('You cannot delete your own account');
+    if (target.role === 'owner' && target.status === 'active' && (await countActiveOwners(trx, auth.organizationId)) <= 1) {
+      throw conflict('The organization must keep at least one active owner');
+    }
+    // The extension stays (it may be routed to) but is no longer assigned to anyone.
+    hadExtension = Boolean(target.extension);
+    await trx.updateTable('extensions').set({ user_id: null, updated_at: nowIso() }).where('user_id', '=', target.id).execute();
+    await trx.deleteFrom('users').where('id', '=', target.id).where('organization_id', '=', auth.organizationId).execute();
+  });
+  if (hadExtension) await ctx.configChanged(auth.organizationId);
+}

@@ -1,0 +1,44 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.js';
+import type { OpbxConfig } from './config.js';
+import { createContext, type AppContext } from './context.js';
+import { DEMO_LOGIN, seedDemo } from './demo/seed.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  ctx: AppContext;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Migrate, optionally seed, listen, and stop cleanly on SIGTERM/SIGINT (in-flight requests finish). */
+export async function startServer(config: OpbxConfig, options: { demo?: boolean; signals?: boolean } = {}): Promise<RunningServer> {
+  const ctx = await createContext(config);
+  const app = await buildApp(ctx);
+  if (options.demo) {
+    const seeded = await seedDemo(ctx);
+    if (seeded.created) app.log.info('Demo organization created');
+  }
+  await app.listen({ host: config.HOST, port: config.PORT });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  const url = `http://localhost:${port}`;
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await app.close();
+      await ctx.close();
+    })());
+  if (options.signals !== false) {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      process.once(signal, () => {
+        app.log.info({ signal }, 'shutting down');
+        void stop().then(() => process.exit(0));
+      });
+    }
+  }
+  const banner = [`OPBX API listening on ${url}/api/v1 (database: ${ctx.dialect})`, `API docs: ${url}/api/docs`];
+  if (options.demo) banner.push(`Demo login: ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}`);
+  console.log(banner.join('\n'));
+  return { app, ctx, url, stop };
+}

@@ -1,0 +1,66 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { FastifyInstance } from 'fastify';
+import { readConfig, type OpbxConfig } from '../../src/config.js';
+import { createContext, type AppContext } from '../../src/context.js';
+import { buildApp } from '../../src/app.js';
+
+/**
+ * A fresh database for one test file: an in-memory SQLite, or with DATABASE_URL=postgres://…
+ * a new PostgreSQL schema dropped afterwards. Same migrations, same code as production.
+ */
+export async function freshDatabaseUrl(): Promise<{ url: string; drop(): Promise<void> }> {
+  const base = process.env.DATABASE_URL;
+  if (!base || !base.startsWith('postgres')) return { url: 'sqlite::memory:', drop: async () => undefined };
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const client = new pg.Client({ connectionString: base });
+  await client.connect();
+  await client.query(`create schema ${schema}`);
+  await client.end();
+  const url = new URL(base);
+  url.searchParams.set('schema', schema);
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: base });
+      await c.connect();
+      await c.query(`drop schema if exists ${schema} cascade`);
+      await c.end();
+    },
+  };
+}
+
+export function testConfig(url: string, env: Record<string, string> = {}): OpbxConfig {
+  return readConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: url,
+    OPBX_APP_KEY: randomBytes(24).toString('hex'),
+    LOG_LEVEL: 'silent',
+    OPBX_LOGIN_LIMIT_IP: '100000',
+    OPBX_LOGIN_LIMIT_EMAIL: '100000',
+    ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+    ...env,
+  });
+}
+
+export interface TestServer {
+  app: FastifyInstance;
+  ctx: AppContext;
+  close(): Promise<void>;
+}
+
+export async function createTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const db = await freshDatabaseUrl();
+  const ctx = await createContext(testConfig(db.url, env));
+  const app = await buildApp(ctx, { logger: false });
+  await app.ready();
+  return {
+    app,
+    ctx,
+    async close() {
+      await app.close();
+      await ctx.close();
+      await db.drop();
+    },
+  };
+}

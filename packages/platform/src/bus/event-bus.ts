@@ -1,0 +1,82 @@
+import { EventEmitter } from 'node:events';
+import { Redis } from 'ioredis';
+
+export type BusHandler = (message: unknown) => void;
+
+/**
+ * Publish/subscribe between server instances. In-process by default; with Redis every
+ * instance (including the publisher) receives each message exactly once per subscription.
+ */
+export interface EventBus {
+  publish(topic: string, message: unknown): Promise<void>;
+  subscribe(topic: string, handler: BusHandler): () => void;
+  close(): Promise<void>;
+}
+
+export class MemoryEventBus implements EventBus {
+  private readonly emitter = new EventEmitter().setMaxListeners(0);
+
+  async publish(topic: string, message: unknown): Promise<void> {
+    // Deliver asynchronously, as Redis would, so callers never depend on synchronous delivery.
+    queueMicrotask(() => this.emitter.emit(topic, message));
+  }
+
+  subscribe(topic: string, handler: BusHandler): () => void {
+    this.emitter.on(topic, handler);
+    return () => this.emitter.off(topic, handler);
+  }
+
+  async close(): Promise<void> {
+    this.emitter.removeAllListeners();
+  }
+}
+
+export class RedisEventBus implements EventBus {
+  private readonly pub: Redis;
+  private readonly sub: Redis;
+  private readonly local = new MemoryEventBus();
+  private readonly topics = new Map<string, number>();
+
+  constructor(url: string, private readonly prefix = 'bus:') {
+    this.pub = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 3 });
+    this.sub = new Redis(url, { lazyConnect: false });
+    this.sub.on('message', (channel: string, raw: string) => {
+      try {
+        void this.local.publish(channel.slice(this.prefix.length), JSON.parse(raw));
+      } catch {
+        // A malformed message from another producer is dropped, never thrown into the event loop.
+      }
+    });
+    // Connection errors are retried by ioredis; log-worthy but not fatal.
+    this.pub.on('error', () => undefined);
+    this.sub.on('error', () => undefined);
+  }
+
+  async publish(topic: string, message: unknown): Promise<void> {
+    await this.pub.publish(this.prefix + topic, JSON.stringify(message));
+  }
+
+  subscribe(topic: string, handler: BusHandler): () => void {
+    const n = this.topics.get(topic) ?? 0;
+    if (n === 0) void this.sub.subscribe(this.prefix + topic);
+    this.topics.set(topic, n + 1);
+    const off = this.local.subscribe(topic, handler);
+    return () => {
+      off();
+      const left = (this.topics.get(topic) ?? 1) - 1;
+      this.topics.set(topic, left);
+      if (left === 0) void this.sub.unsubscribe(this.prefix + topic);
+    };
+  }
+
+  /** Resolves once the subscriber connection is ready, so a test can publish right after. */
+  async ready(): Promise<void> {
+    if (this.sub.status !== 'ready') await new Promise((r) => this.sub.once('ready', r));
+  }
+
+  async close(): Promise<void> {
+    await this.local.close();
+    this.pub.disconnect();
+    this.sub.disconnect();
+  }
+}

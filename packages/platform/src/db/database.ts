@@ -1,0 +1,90 @@
+import SQLite from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type RawBuilder } from 'kysely';
+import pg from 'pg';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface DatabaseHandle<DB> {
+  db: Kysely<DB>;
+  dialect: Dialect;
+  /** Human-readable location without credentials, for logs. */
+  describe: string;
+  /** PostgreSQL schema selected through the URL, if any (the migrator keeps its tables there). */
+  schema?: string;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** PostgreSQL pool size. */
+  poolSize?: number;
+}
+
+/**
+ * `sqlite:./data/opbx.db`, `sqlite::memory:` or `postgres://user@host/db`. A `schema` query
+ * parameter on a PostgreSQL URL selects the search_path (the test suite uses a schema per file).
+ */
+export function openDatabase<DB>(url: string, options: DatabaseOptions = {}): DatabaseHandle<DB> {
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return openPostgres<DB>(url, options);
+  if (url.startsWith('sqlite:')) return openSqlite<DB>(url.slice('sqlite:'.length));
+  throw new Error(`Unsupported DATABASE_URL "${redactUrl(url)}": use sqlite:<path> or postgres://…`);
+}
+
+function openSqlite<DB>(path: string): DatabaseHandle<DB> {
+  const memory = path === ':memory:' || path === '';
+  const file = memory ? ':memory:' : resolve(path);
+  if (!memory) mkdirSync(dirname(file), { recursive: true });
+  const database = new SQLite(file);
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  database.pragma('foreign_keys = ON');
+  database.pragma('busy_timeout = 5000');
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database }) });
+  return { db, dialect: 'sqlite', describe: `sqlite:${file}`, close: () => db.destroy() };
+}
+
+function openPostgres<DB>(url: string, options: DatabaseOptions): DatabaseHandle<DB> {
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get('schema');
+  parsed.searchParams.delete('schema');
+  if (schema && !/^[a-z_][a-z0-9_]*$/i.test(schema)) throw new Error('Invalid schema name in DATABASE_URL');
+  const pool = new pg.Pool({
+    connectionString: parsed.toString(),
+    max: options.poolSize ?? 10,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  // An idle client losing its connection must not crash the process; the pool replaces it.
+  pool.on('error', () => undefined);
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: 'postgres', describe: redactUrl(url), ...(schema ? { schema } : {}), close: () => db.destroy() };
+}
+
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return url.replace(/:[^:@/]+@/, ':***@');
+  }
+}
+
+const UNIQUE_CODES = new Set(['23505', 'SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY']);
+const FK_CODES = new Set(['23503', 'SQLITE_CONSTRAINT_FOREIGNKEY']);
+
+export const isUniqueViolation = (err: unknown): boolean =>
+  UNIQUE_CODES.has((err as { code?: string } | null)?.code ?? '');
+export const isForeignKeyViolation = (err: unknown): boolean =>
+  FK_CODES.has((err as { code?: string } | null)?.code ?? '');
+
+/** Escape LIKE wildcards so user input matches literally. */
+export const likePattern = (term: string): string => `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** Case-insensitive substring match that behaves the same on SQLite and PostgreSQL. */
+export function containsInsensitive(column: string, term: string): RawBuilder<boolean> {
+  return sql<boolean>`lower(${sql.ref(column)}) like ${likePattern(term.toLowerCase())} escape '\\'`;
+}
+
+/** Portable integer count. */
+export const countAll = () => sql<number>`cast(count(*) as integer)`;

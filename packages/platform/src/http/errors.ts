@@ -1,0 +1,76 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, type ErrorCode, type ErrorDetail } from '../errors.js';
+
+export interface ErrorEnvelope {
+  error: { code: string; message: string; details?: ErrorDetail[]; request_id: string };
+}
+
+export function envelope(request: FastifyRequest, code: string, message: string, details?: ErrorDetail[]): ErrorEnvelope {
+  return { error: { code, message, ...(details?.length ? { details } : {}), request_id: String(request.id) } };
+}
+
+interface ValidationItem {
+  instancePath?: string;
+  message?: string;
+  params?: { issue?: { code?: string; keys?: string[]; path?: PropertyKey[] } };
+}
+
+/** `/sip_config/password` → `sip_config.password`; unknown keys are reported one by one. */
+function validationDetails(error: FastifyError & { validation?: ValidationItem[]; validationContext?: string }): ErrorDetail[] {
+  const out: ErrorDetail[] = [];
+  for (const item of error.validation ?? []) {
+    const base = (item.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
+    const issue = item.params?.issue;
+    if (issue?.code === 'unrecognized_keys' && issue.keys?.length) {
+      for (const key of issue.keys) out.push({ field: base ? `${base}.${key}` : key, message: 'Unknown field' });
+      continue;
+    }
+    out.push({ field: base || error.validationContext || 'body', message: item.message ?? 'Invalid value' });
+  }
+  return out;
+}
+
+const STATUS_CODES: Record<number, ErrorCode> = {
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  429: 'RATE_LIMIT_EXCEEDED',
+};
+
+export function errorHandler(error: FastifyError & { validation?: ValidationItem[] }, request: FastifyRequest, reply: FastifyReply) {
+  if (error instanceof AppError) {
+    if (error.headers) void reply.headers(error.headers);
+    return reply.status(error.status).send(envelope(request, error.code, error.message, error.details));
+  }
+  if (error.validation) {
+    const details = validationDetails(error);
+    return reply.status(422).send(envelope(request, 'VALIDATION_ERROR', 'The given data was invalid', details));
+  }
+  const status = error.statusCode ?? 500;
+  if (status >= 400 && status < 500) {
+    const code = STATUS_CODES[status] ?? 'VALIDATION_ERROR';
+    // Malformed JSON, wrong content type and the like are all "the request was invalid".
+    const finalStatus = code === 'VALIDATION_ERROR' ? 422 : status;
+    const field = error.code?.startsWith('FST_ERR_CTP') ? 'body' : 'request';
+    return reply
+      .status(finalStatus)
+      .send(envelope(request, code, publicMessage(error), code === 'VALIDATION_ERROR' ? [{ field, message: publicMessage(error) }] : undefined));
+  }
+  request.log.error({ err: error }, 'unhandled error');
+  return reply.status(500).send(envelope(request, 'INTERNAL_ERROR', 'An unexpected error occurred'));
+}
+
+function publicMessage(error: FastifyError): string {
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return 'The request body is not valid JSON';
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return 'The request body is too large';
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return 'Unsupported content type: send application/json';
+    default:
+      return error.message.slice(0, 200);
+  }
+}

@@ -1,0 +1,74 @@
+import type { Redis } from 'ioredis';
+
+export interface RateLimitResult {
+  allowed: boolean;
+  remaining: number;
+  /** Seconds until the window frees a slot. */
+  retryAfter: number;
+}
+
+/** Fixed-window counter: `limit` hits per `windowSeconds` per key. */
+export interface RateLimiter {
+  hit(key: string, limit: number, windowSeconds: number): Promise<RateLimitResult>;
+  reset(key: string): Promise<void>;
+}
+
+/** Single-process limiter; bounded so a flood of distinct keys cannot exhaust memory. */
+export class MemoryRateLimiter implements RateLimiter {
+  private readonly windows = new Map<string, { count: number; resetAt: number }>();
+  constructor(private readonly maxKeys = 100_000) {}
+
+  async hit(key: string, limit: number, windowSeconds: number): Promise<RateLimitResult> {
+    const now = Date.now();
+    let w = this.windows.get(key);
+    if (!w || w.resetAt <= now) {
+      if (this.windows.size >= this.maxKeys) this.sweep(now);
+      w = { count: 0, resetAt: now + windowSeconds * 1000 };
+      this.windows.set(key, w);
+    }
+    w.count++;
+    const retryAfter = Math.max(1, Math.ceil((w.resetAt - now) / 1000));
+    return { allowed: w.count <= limit, remaining: Math.max(0, limit - w.count), retryAfter };
+  }
+
+  async reset(key: string): Promise<void> {
+    this.windows.delete(key);
+  }
+
+  private sweep(now: number) {
+    for (const [k, w] of this.windows) if (w.resetAt <= now) this.windows.delete(k);
+    // Still full of live windows: drop the oldest entries rather than grow without bound.
+    if (this.windows.size >= this.maxKeys) {
+      const excess = this.windows.size - this.maxKeys + 1;
+      let i = 0;
+      for (const k of this.windows.keys()) {
+        if (i++ >= excess) break;
+        this.windows.delete(k);
+      }
+    }
+  }
+}
+
+/** Shared across instances: INCR + EXPIRE in one round trip. */
+export class RedisRateLimiter implements RateLimiter {
+  constructor(private readonly redis: Redis, private readonly prefix = 'rl:') {}
+
+  async hit(key: string, limit: number, windowSeconds: number): Promise<RateLimitResult> {
+    const k = this.prefix + key;
+    const [[, count], [, ttl]] = (await this.redis
+      .multi()
+      .incr(k)
+      .pttl(k)
+      .exec()) as [[null, number], [null, number]];
+    let ms = ttl;
+    if (ttl < 0) {
+      await this.redis.pexpire(k, windowSeconds * 1000);
+      ms = windowSeconds * 1000;
+    }
+    return { allowed: count <= limit, remaining: Math.max(0, limit - count), retryAfter: Math.max(1, Math.ceil(ms / 1000)) };
+  }
+
+  async reset(key: string): Promise<void> {
+    await this.redis.del(this.prefix + key);
+  }
+}
