@@ -10,12 +10,26 @@ import { ringGroupRoutes } from './modules/ring-groups/ring-groups.routes.js';
 import { businessHoursRoutes } from './modules/business-hours/business-hours.routes.js';
 import { organizationRoutes } from './modules/organization/organization.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
+import { cloudonixRoutes } from './modules/cloudonix/cloudonix.routes.js';
+import { voicemailRoutes } from './modules/calls/voicemails.routes.js';
+import { voiceRoutes } from './modules/voice/voice.routes.js';
+import { webhookRoutes } from './modules/calls/webhooks.routes.js';
+import { createVoiceRuntime, type VoiceRuntime } from './modules/voice/runtime.js';
+import { sweepStaleCalls } from './modules/calls/sweep.js';
 
 export const API_PREFIX = '/api/v1';
 
 export interface BuildAppOptions {
   /** false disables request logging (tests, benchmarks). */
   logger?: boolean;
+  /** Interval of the stale-call sweep; 0 disables it (tests call it directly). */
+  sweepIntervalMs?: number;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    voice: VoiceRuntime;
+  }
 }
 
 export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Promise<FastifyInstance> {
@@ -33,6 +47,18 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     reply.type(app.metrics.registry.contentType).send(await app.metrics.registry.metrics()),
   );
 
+  const voice = createVoiceRuntime(ctx, (err) => app.log.error({ err }, 'call journal write failed'));
+  app.decorate('voice', voice);
+  voiceRoutes(app, ctx, voice);
+  webhookRoutes(app, ctx, voice);
+  const sweepMs = options.sweepIntervalMs ?? 60_000;
+  const sweep = sweepMs > 0 ? setInterval(() => void sweepStaleCalls(ctx).catch((err) => app.log.error({ err }, 'call sweep failed')), sweepMs).unref() : undefined;
+  app.addHook('onClose', async () => {
+    if (sweep) clearInterval(sweep);
+    await voice.journal.flush();
+    voice.close();
+  });
+
   await app.register(
     async (api) => {
       registerAuth(api, ctx);
@@ -44,6 +70,8 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
       didRoutes(api, ctx);
       ringGroupRoutes(api, ctx);
       businessHoursRoutes(api, ctx);
+      cloudonixRoutes(api, ctx);
+      voicemailRoutes(api, ctx);
     },
     { prefix: API_PREFIX },
   );

@@ -8,6 +8,8 @@ const schema = z.object({
   PORT: envInt(8000, 0, 65535),
   DATABASE_URL: z.string().min(1).default('sqlite:./data/opbx.db'),
   REDIS_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
+  /** Namespace for every Redis key and channel, so several deployments (or test runs) can share one Redis. */
+  OPBX_REDIS_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/).default('opbx:'),
   OPBX_APP_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   OPBX_DATA_DIR: z.string().default('./data'),
   OPBX_TOKEN_TTL: envInt(86_400, 60, 60 * 60 * 24 * 90),
@@ -17,6 +19,10 @@ const schema = z.object({
   OPBX_LOGIN_LIMIT_EMAIL: envInt(10, 1),
   OPBX_LOGIN_WINDOW: envInt(60, 1),
   OPBX_TRUST_PROXY: envBool(false),
+  /** Voice requests per second per organization, per instance; above it callers hear "all lines busy". */
+  OPBX_VOICE_RATE_LIMIT: envInt(500, 1),
+  /** Calls with no event for this many seconds are closed by the sweep (ringing ones after a tenth of it). */
+  OPBX_CALL_STALE_SECONDS: envInt(4 * 3600, 60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -8,6 +8,7 @@ import {
   RedisEventBus,
   RedisRateLimiter,
   SecretBox,
+  Signer,
   migrateToLatest,
   openDatabase,
   type DatabaseHandle,
@@ -26,6 +27,8 @@ export interface AppContext {
   db: Kysely<Database>;
   dialect: Dialect;
   secrets: SecretBox;
+  /** Signs state carried in voice callback URLs. */
+  signer: Signer;
   limiter: RateLimiter;
   bus: EventBus;
   /** Call after a configuration write has committed: bumps the version and tells every instance. */
@@ -40,14 +43,16 @@ export async function createContext(config: OpbxConfig, options: { migrate?: boo
   if (options.migrate !== false) await migrateToLatest(handle.db, migrations, handle.schema);
   const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 }) : undefined;
   redis?.on('error', () => undefined);
-  const bus: EventBus = config.REDIS_URL ? new RedisEventBus(config.REDIS_URL) : new MemoryEventBus();
-  const limiter: RateLimiter = redis ? new RedisRateLimiter(redis) : new MemoryRateLimiter();
+  const bus: EventBus = config.REDIS_URL ? new RedisEventBus(config.REDIS_URL, `${config.OPBX_REDIS_PREFIX}bus:`) : new MemoryEventBus();
+  const limiter: RateLimiter = redis ? new RedisRateLimiter(redis, `${config.OPBX_REDIS_PREFIX}rl:`) : new MemoryRateLimiter();
   const { db } = handle;
+  const key = appKey(config);
   return {
     config,
     db,
     dialect: handle.dialect,
-    secrets: new SecretBox(appKey(config)),
+    secrets: new SecretBox(key),
+    signer: new Signer(key, 'voice-callback'),
     limiter,
     bus,
     async configChanged(organizationId) {

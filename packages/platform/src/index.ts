@@ -12,3 +12,4 @@ export * from './bus/event-bus.js';
 export * from './http/app.js';
 export * from './http/errors.js';
 export * from './http/pagination.js';
+export * from './security/signer.js';

@@ -115,6 +115,79 @@ export interface ConfigVersionsTable {
   version: number;
 }
 
+export interface CloudonixSettingsTable {
+  organization_id: string;
+  domain_uuid: string;
+  domain_name: string;
+  requests_key_hash: string;
+  requests_key_enc: string;
+  webhook_base_url: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export type CallStatus = 'initiated' | 'ringing' | 'answered' | 'completed' | 'failed' | 'busy' | 'no_answer';
+
+export interface CallLogsTable {
+  id: string;
+  organization_id: string;
+  /** Cloudonix CallSid (= session token): the key every event correlates on. */
+  call_id: string;
+  direction: 'inbound' | 'outbound';
+  /** Cloudonix's own value, kept verbatim: its set is open. */
+  direction_raw: string | null;
+  from_number: string;
+  to_number: string;
+  did_id: string | null;
+  extension_id: string | null;
+  ring_group_id: string | null;
+  status: CallStatus;
+  /** Which kind of event set the current status (cdr outranks everything). */
+  status_source: string | null;
+  status_raw: string | null;
+  disposition_raw: string | null;
+  sip_call_id: string | null;
+  answer_time: string | null;
+  end_time: string | null;
+  duration: number | null;
+  recording_url: string | null;
+  cloudonix_cdr: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CallEventsTable {
+  id: string;
+  organization_id: string;
+  call_id: string;
+  kind: string;
+  /** Unique per organization: a replayed event is ignored by the insert itself. */
+  provider_key: string;
+  payload: string;
+  received_at: string;
+}
+
+export interface VoicemailsTable {
+  id: string;
+  organization_id: string;
+  extension_id: string;
+  call_id: string;
+  from_number: string;
+  recording_url: string;
+  duration: number | null;
+  created_at: string;
+}
+
+export type PresenceStatus = 'idle' | 'ringing' | 'on_call' | 'offline';
+
+export interface ExtensionPresenceTable {
+  extension_id: string;
+  organization_id: string;
+  status: PresenceStatus;
+  current_call_id: string | null;
+  updated_at: string;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -125,4 +198,9 @@ export interface Database {
   ring_group_members: RingGroupMembersTable;
   business_hours: BusinessHoursTable;
   config_versions: ConfigVersionsTable;
+  cloudonix_settings: CloudonixSettingsTable;
+  call_logs: CallLogsTable;
+  call_events: CallEventsTable;
+  voicemails: VoicemailsTable;
+  extension_presence: ExtensionPresenceTable;
 }

@@ -36,6 +36,7 @@ export function testConfig(url: string, env: Record<string, string> = {}): OpbxC
     DATABASE_URL: url,
     OPBX_APP_KEY: randomBytes(24).toString('hex'),
     LOG_LEVEL: 'silent',
+    OPBX_REDIS_PREFIX: `test:${randomBytes(4).toString('hex')}:`,
     OPBX_LOGIN_LIMIT_IP: '100000',
     OPBX_LOGIN_LIMIT_EMAIL: '100000',
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),

@@ -12,7 +12,8 @@ export function envelope(request: FastifyRequest, code: string, message: string,
 interface ValidationItem {
   instancePath?: string;
   message?: string;
-  params?: { issue?: { code?: string; keys?: string[]; path?: PropertyKey[] } };
+  keyword?: string;
+  params?: { keys?: string[]; issue?: { code?: string; keys?: string[]; path?: PropertyKey[] } };
 }
 
 /** `/sip_config/password` → `sip_config.password`; unknown keys are reported one by one. */
@@ -20,9 +21,9 @@ function validationDetails(error: FastifyError & { validation?: ValidationItem[]
   const out: ErrorDetail[] = [];
   for (const item of error.validation ?? []) {
     const base = (item.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
-    const issue = item.params?.issue;
-    if (issue?.code === 'unrecognized_keys' && issue.keys?.length) {
-      for (const key of issue.keys) out.push({ field: base ? `${base}.${key}` : key, message: 'Unknown field' });
+    const keys = item.params?.keys ?? item.params?.issue?.keys;
+    if ((item.keyword === 'unrecognized_keys' || item.params?.issue?.code === 'unrecognized_keys') && keys?.length) {
+      for (const key of keys) out.push({ field: base ? `${base}.${key}` : key, message: 'Unknown field' });
       continue;
     }
     out.push({ field: base || error.validationContext || 'body', message: item.message ?? 'Invalid value' });

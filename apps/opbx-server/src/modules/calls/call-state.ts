@@ -1,0 +1,92 @@
+import type { CallStatus } from '../../db/schema.js';
+
+/**
+ * The call state machine, pure. Events may arrive duplicated and in any order; folding them
+ * must converge: status only moves forward, the first terminal status sticks, and the CDR
+ * (Cloudonix's billing record) is authoritative over everything else.
+ */
+export type EventSource = 'route' | 'dial' | 'session' | 'cdr' | 'recording' | 'sweep';
+
+const RANK: Record<CallStatus, number> = { initiated: 0, ringing: 1, answered: 2, completed: 3, busy: 3, no_answer: 3, failed: 3 };
+
+export const isTerminal = (s: CallStatus): boolean => RANK[s] === 3;
+
+export function nextStatus(current: { status: CallStatus; source: string | null }, proposed: { status: CallStatus; source: EventSource }): CallStatus {
+  if (current.source === 'cdr' && isTerminal(current.status)) return current.status;
+  if (proposed.source === 'cdr') return proposed.status;
+  if (isTerminal(current.status)) return current.status;
+  return RANK[proposed.status] > RANK[current.status] ? proposed.status : current.status;
+}
+
+const squash = (raw: unknown): string => String(raw ?? '').toLowerCase().replace(/[^a-z]/g, '');
+
+/** Session-update `status` (an open set) → our status; undefined for values that say nothing new. */
+export function statusFromSession(raw: unknown, answeredBefore: boolean): CallStatus | undefined {
+  switch (squash(raw)) {
+    case 'new':
+    case 'processing':
+      return 'initiated';
+    case 'ringing':
+    case 'early':
+      return 'ringing';
+    case 'connected':
+    case 'answer':
+    case 'answered':
+    case 'inprogress':
+      return 'answered';
+    case 'completed':
+    case 'hangup':
+    case 'ended':
+    case 'disconnected':
+    case 'terminated':
+      return answeredBefore ? 'completed' : 'no_answer';
+    case 'busy':
+      return 'busy';
+    case 'noanswer':
+    case 'cancel':
+    case 'canceled':
+    case 'cancelled':
+      return 'no_answer';
+    case 'failed':
+    case 'error':
+    case 'nocredit':
+    case 'congestion':
+      return 'failed';
+    default:
+      return undefined;
+  }
+}
+
+/** CDR `disposition` (an open set) → final status. */
+export function statusFromDisposition(raw: unknown, billsec: number): CallStatus {
+  switch (squash(raw)) {
+    case 'answer':
+    case 'answered':
+    case 'connected':
+    case 'completed':
+      return 'completed';
+    case 'busy':
+      return 'busy';
+    case 'noanswer':
+    case 'cancel':
+    case 'canceled':
+    case 'cancelled':
+      return 'no_answer';
+    case 'failed':
+    case 'congestion':
+    case 'error':
+    case 'rejected':
+      return 'failed';
+    default:
+      return billsec > 0 ? 'completed' : 'failed';
+  }
+}
+
+/** Epoch milliseconds (or seconds) → ISO; 0, null and garbage → null. */
+export function epochToIso(value: unknown): string | null {
+  const n = typeof value === 'string' ? Number(value) : typeof value === 'number' ? value : NaN;
+  if (!Number.isFinite(n) || n <= 0) return null;
+  const ms = n < 1e11 ? n * 1000 : n;
+  const d = new Date(ms);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+}

@@ -1,0 +1,191 @@
+import type { Selectable, Transaction } from 'kysely';
+import { isForeignKeyViolation, newId, nowIso } from '@opbx/platform';
+import type { AppContext } from '../../context.js';
+import type { CallLogsTable, CallStatus, Database, PresenceStatus } from '../../db/schema.js';
+import { isTerminal, nextStatus, type EventSource } from './call-state.js';
+
+export type CallLogRow = Selectable<CallLogsTable>;
+
+/** One provider event, already interpreted by its webhook handler. */
+export interface CallEvent {
+  organizationId: string;
+  /** Cloudonix CallSid / session token. */
+  callId: string;
+  kind: EventSource;
+  /** Unique per organization; a replay with the same key is ignored. */
+  providerKey: string;
+  payload: unknown;
+  status?: CallStatus;
+  facts?: Partial<Pick<CallLogsTable, 'direction' | 'direction_raw' | 'from_number' | 'to_number' | 'did_id' | 'extension_id' | 'ring_group_id'>>;
+  patch?: Partial<Pick<CallLogsTable, 'answer_time' | 'end_time' | 'duration' | 'recording_url' | 'cloudonix_cdr' | 'sip_call_id' | 'status_raw' | 'disposition_raw'>>;
+  /** Extensions this event starts ringing. */
+  ringing?: string[];
+}
+
+export interface PresenceChange {
+  extension_id: string;
+  status: PresenceStatus;
+  current_call_id: string | null;
+}
+
+export interface IngestResult {
+  duplicate: boolean;
+  /** This event created the call log. */
+  created?: boolean;
+  before?: CallLogRow;
+  after?: CallLogRow;
+  presence: PresenceChange[];
+}
+
+export const CALLS_TOPIC = 'opbx.calls';
+
+/** Published on the bus after commit; the realtime layer turns these into channel events. */
+export interface CallBusMessage {
+  organization_id: string;
+  type: 'call.started' | 'call.updated' | 'call.ended';
+  call: CallLogRow;
+  presence: PresenceChange[];
+}
+
+const FACT_KEYS = ['direction', 'direction_raw', 'from_number', 'to_number', 'did_id', 'extension_id', 'ring_group_id'] as const;
+
+async function lockCall(trx: Transaction<Database>, ctx: AppContext, organizationId: string, callId: string) {
+  return trx
+    .selectFrom('call_logs')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .where('call_id', '=', callId)
+    .$if(ctx.dialect === 'postgres', (q) => q.forUpdate())
+    .executeTakeFirst();
+}
+
+async function setPresence(trx: Transaction<Database>, organizationId: string, changes: PresenceChange[]): Promise<PresenceChange[]> {
+  const applied: PresenceChange[] = [];
+  const now = nowIso();
+  for (const c of changes) {
+    try {
+      await trx
+        .insertInto('extension_presence')
+        .values({ ...c, organization_id: organizationId, updated_at: now })
+        .onConflict((oc) => oc.column('extension_id').doUpdateSet({ status: c.status, current_call_id: c.current_call_id, updated_at: now }))
+        .execute();
+      applied.push(c);
+    } catch (err) {
+      // The extension was deleted since the call was routed: nothing to show for it.
+      if (!isForeignKeyViolation(err)) throw err;
+    }
+  }
+  return applied;
+}
+
+/**
+ * Stores the event append-only and folds it into the call log, in one transaction. The
+ * insert-or-ignore on (organization, provider key) is what makes replays harmless: of 100
+ * concurrent copies exactly one inserts and changes state.
+ */
+export async function ingestCallEvent(ctx: AppContext, ev: CallEvent): Promise<IngestResult> {
+  const result = await ctx.db.transaction().execute(async (trx): Promise<IngestResult> => {
+    const now = nowIso();
+    const inserted = await trx
+      .insertInto('call_events')
+      .values({
+        id: newId(),
+        organization_id: ev.organizationId,
+        call_id: ev.callId,
+        kind: ev.kind,
+        provider_key: ev.providerKey,
+        payload: JSON.stringify(ev.payload ?? null),
+        received_at: now,
+      })
+      .onConflict((oc) => oc.columns(['organization_id', 'provider_key']).doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) return { duplicate: true, presence: [] };
+
+    let before = await lockCall(trx, ctx, ev.organizationId, ev.callId);
+    const created = !before;
+    if (!before) {
+      await trx
+        .insertInto('call_logs')
+        .values({
+          id: newId(),
+          organization_id: ev.organizationId,
+          call_id: ev.callId,
+          direction: ev.facts?.direction ?? 'inbound',
+          direction_raw: ev.facts?.direction_raw ?? null,
+          from_number: ev.facts?.from_number ?? '',
+          to_number: ev.facts?.to_number ?? '',
+          did_id: null,
+          extension_id: null,
+          ring_group_id: null,
+          status: 'initiated',
+          status_source: null,
+          status_raw: null,
+          disposition_raw: null,
+          sip_call_id: null,
+          answer_time: null,
+          end_time: null,
+          duration: null,
+          recording_url: null,
+          cloudonix_cdr: null,
+          created_at: now,
+          updated_at: now,
+        })
+        .onConflict((oc) => oc.columns(['organization_id', 'call_id']).doNothing())
+        .execute();
+      before = (await lockCall(trx, ctx, ev.organizationId, ev.callId))!;
+    }
+
+    const after: CallLogRow = { ...before, updated_at: now };
+    for (const key of FACT_KEYS) {
+      const value = ev.facts?.[key];
+      // Facts fill gaps, never overwrite: whichever event arrives first may have created the row.
+      if (value !== undefined && value !== null && value !== '' && (after[key] === null || after[key] === '')) (after as any)[key] = value;
+    }
+    if (ev.patch) {
+      for (const [key, value] of Object.entries(ev.patch)) {
+        if (value === undefined || value === null) continue;
+        const authoritative = ev.kind === 'cdr';
+        if (authoritative || (after as any)[key] === null) (after as any)[key] = value;
+      }
+    }
+    if (ev.status) {
+      const status = nextStatus({ status: before.status, source: before.status_source }, { status: ev.status, source: ev.kind });
+      if (status !== before.status || ev.kind === 'cdr') after.status_source = ev.kind;
+      after.status = status;
+    }
+    if (after.status === 'answered' && !after.answer_time) after.answer_time = now;
+    if (isTerminal(after.status)) {
+      after.end_time ??= now;
+      if (after.duration === null) {
+        after.duration = after.answer_time ? Math.max(0, Math.round((Date.parse(after.end_time) - Date.parse(after.answer_time)) / 1000)) : 0;
+      }
+    }
+    const { id, organization_id, call_id, created_at, ...changes } = after;
+    await trx.updateTable('call_logs').set(changes).where('id', '=', id).execute();
+
+    const presence: PresenceChange[] = [];
+    if (isTerminal(after.status) && !isTerminal(before.status)) {
+      const busy = await trx
+        .selectFrom('extension_presence')
+        .select('extension_id')
+        .where('organization_id', '=', ev.organizationId)
+        .where('current_call_id', '=', ev.callId)
+        .execute();
+      for (const p of busy) presence.push({ extension_id: p.extension_id, status: 'idle', current_call_id: null });
+    } else if (!isTerminal(after.status)) {
+      for (const ext of ev.ringing ?? []) presence.push({ extension_id: ext, status: 'ringing', current_call_id: ev.callId });
+      if (after.status === 'answered' && before.status !== 'answered' && after.extension_id) {
+        presence.push({ extension_id: after.extension_id, status: 'on_call', current_call_id: ev.callId });
+      }
+    }
+    const applied = await setPresence(trx, ev.organizationId, presence);
+    return { duplicate: false, created, before, after, presence: applied };
+  });
+
+  if (!result.duplicate && result.after) {
+    const type: CallBusMessage['type'] = isTerminal(result.after.status) ? 'call.ended' : result.created ? 'call.started' : 'call.updated';
+    const message: CallBusMessage = { organization_id: ev.organizationId, type, call: result.after, presence: result.presence };
+    await ctx.bus.publish(CALLS_TOPIC, message);
+  }
+  return result;
+}

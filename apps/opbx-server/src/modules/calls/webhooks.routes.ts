@@ -1,0 +1,98 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { createHash } from 'node:crypto';
+import { AppError, invalidField } from '@opbx/platform';
+import type { AppContext } from '../../context.js';
+import type { VoiceRuntime } from '../voice/runtime.js';
+import { presentedKey } from '../voice/params.js';
+import { normalizeParty } from '../voice/voice.routes.js';
+import type { WebhookTenant } from '../cloudonix/cloudonix.service.js';
+import { ingestCallEvent } from './calls.ingest.js';
+import { epochToIso, statusFromDisposition, statusFromSession } from './call-state.js';
+
+type Json = Record<string, unknown>;
+
+const asObject = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
+const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v.trim().slice(0, 256) : typeof v === 'number' ? String(v) : null);
+const num = (v: unknown): number | null => {
+  const n = typeof v === 'string' ? Number(v) : typeof v === 'number' ? v : NaN;
+  return Number.isFinite(n) && n >= 0 ? Math.round(n) : null;
+};
+const digest = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).digest('base64url').slice(0, 22);
+const token = (v: unknown): string | null => {
+  const t = text(v);
+  return t && /^[\w.:@-]{1,128}$/.test(t) ? t : null;
+};
+
+/**
+ * Session updates and CDRs: authenticated by the organization's requests key, stored
+ * append-only with an idempotency key, acknowledged only after the transaction committed.
+ */
+export function webhookRoutes(app: FastifyInstance, ctx: AppContext, rt: VoiceRuntime) {
+  async function tenantOf(request: FastifyRequest): Promise<WebhookTenant> {
+    const key = presentedKey(request);
+    const tenant = key ? await rt.keys.resolve(key) : null;
+    if (!tenant) {
+      const limited = await ctx.limiter.hit(`webhook-auth:${request.ip}`, 60, 60);
+      if (!limited.allowed) throw new AppError('RATE_LIMIT_EXCEEDED', 'Too many unauthenticated requests', undefined, { 'retry-after': String(limited.retryAfter) });
+      throw new AppError('UNAUTHORIZED', 'A valid requests key is required (Authorization: Bearer <key>)');
+    }
+    const limit = await ctx.limiter.hit(`webhook:${tenant.organizationId}`, ctx.config.OPBX_VOICE_RATE_LIMIT * 4, 1);
+    if (!limit.allowed) throw new AppError('RATE_LIMIT_EXCEEDED', 'Too many webhook requests', undefined, { 'retry-after': String(limit.retryAfter) });
+    return tenant;
+  }
+
+  app.post('/api/webhooks/cloudonix/session-update', { config: { public: true }, schema: { tags: ['webhooks'] } }, async (request: FastifyRequest, reply: FastifyReply) => {
+    const tenant = await tenantOf(request);
+    const body = asObject(request.body);
+    const callId = token(body.token) ?? token(asObject(body.session).token);
+    if (!callId) throw invalidField('token', 'the session token is required');
+    const answeredAt = epochToIso(body.callAnswerTime) ?? (typeof body.answerTime === 'string' && !Number.isNaN(Date.parse(body.answerTime)) ? new Date(body.answerTime).toISOString() : null);
+    const status = statusFromSession(body.status, Boolean(answeredAt));
+    const eventId = text(body.eventId);
+    await rt.journal.flush();
+    await ingestCallEvent(ctx, {
+      organizationId: tenant.organizationId,
+      callId,
+      kind: 'session',
+      providerKey: `su:${callId}:${eventId ?? digest(body)}`,
+      payload: body,
+      ...(status ? { status } : {}),
+      facts: {
+        from_number: normalizeParty(text(body.callerId) ?? ''),
+        to_number: normalizeParty(text(body.destination) ?? ''),
+        direction_raw: text(body.direction),
+      },
+      patch: { status_raw: text(body.status), answer_time: answeredAt },
+    });
+    return reply.status(204).send();
+  });
+
+  app.post('/api/webhooks/cloudonix/cdr', { config: { public: true }, schema: { tags: ['webhooks'] } }, async (request: FastifyRequest, reply: FastifyReply) => {
+    const tenant = await tenantOf(request);
+    const body = asObject(request.body);
+    const session = asObject(body.session);
+    const callId = token(session.token) ?? token(body.token) ?? token(body.CallSid);
+    if (!callId) throw invalidField('session.token', 'the session token is required to correlate the CDR');
+    const billsec = num(body.billsec) ?? 0;
+    const endTime = epochToIso(session.callEndTime) ?? epochToIso(body.timestamp);
+    await rt.journal.flush();
+    await ingestCallEvent(ctx, {
+      organizationId: tenant.organizationId,
+      callId,
+      kind: 'cdr',
+      providerKey: `cdr:${callId}`,
+      payload: body,
+      status: statusFromDisposition(body.disposition, billsec),
+      facts: { from_number: normalizeParty(text(body.from) ?? ''), to_number: normalizeParty(text(body.to) ?? '') },
+      patch: {
+        answer_time: epochToIso(session.callAnswerTime),
+        end_time: endTime,
+        duration: billsec,
+        sip_call_id: text(body.call_id),
+        disposition_raw: text(body.disposition),
+        cloudonix_cdr: JSON.stringify(body).slice(0, 64_000),
+      },
+    });
+    return reply.status(204).send();
+  });
+}

@@ -1,0 +1,202 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { createHash } from 'node:crypto';
+import type { AppContext } from '../../context.js';
+import type { CallStatus } from '../../db/schema.js';
+import { isForeignKeyViolation, newId, nowIso } from '@opbx/platform';
+import { ingestCallEvent, type CallEvent } from '../calls/calls.ingest.js';
+import type { WebhookTenant } from '../cloudonix/cloudonix.service.js';
+import { CXML_CONTENT_TYPE, renderCxml } from './cxml.js';
+import { callSidOf, presentedKey, str, voiceParams, type VoiceParams } from './params.js';
+import { renderPlan, type CallbackUrls } from './render.js';
+import { continueCall, normalizeDialStatus, routeCall, type Continuation, type DialOutcome, type Plan, type RouteResult } from './router.js';
+import type { VoiceRuntime } from './runtime.js';
+import { toE164, userPart } from './numbers.js';
+
+/** Signed callback state: the continuation plus the organization and call it belongs to. */
+type CallbackState = { o: string; c: string; n?: Continuation; m?: string | null; t: 'dial' | 'vm' | 'rec' };
+
+const say = (reply: FastifyReply, status: number, text: string) =>
+  reply.status(status).type(CXML_CONTENT_TYPE).send(renderCxml([{ verb: 'Say', text }, { verb: 'Hangup' }]));
+
+/** Status the call log should show after the router produced `plan`. */
+function statusAfter(plan: Plan, outcome?: DialOutcome): CallStatus {
+  switch (plan.kind) {
+    case 'dial':
+      return 'ringing';
+    case 'voicemail':
+      return 'answered';
+    case 'hangup':
+      if (plan.reason === 'answered') return 'completed';
+      if (outcome === 'busy') return 'busy';
+      if (outcome === 'failed') return 'failed';
+      return plan.reason === 'no_answer' || outcome ? 'no_answer' : 'failed';
+  }
+}
+
+const ringingOf = (plan: Plan): string[] =>
+  plan.kind === 'dial' ? plan.targets.flatMap((t) => (t.kind === 'extension' ? [t.extensionId] : [])) : [];
+
+export function voiceRoutes(app: FastifyInstance, ctx: AppContext, rt: VoiceRuntime) {
+  const urls = (tenant: WebhookTenant, callSid: string): CallbackUrls => {
+    const link = (path: string, state: CallbackState) => `${tenant.baseUrl}${path}?s=${ctx.signer.sign(state)}`;
+    return {
+      dial: (n) => link('/api/voice/callback', { o: tenant.organizationId, c: callSid, n, t: 'dial' }),
+      voicemail: (m) => link('/api/voice/voicemail', { o: tenant.organizationId, c: callSid, m, t: 'vm' }),
+      recording: () => link('/api/voice/recording', { o: tenant.organizationId, c: callSid, t: 'rec' }),
+    };
+  };
+
+  /** Authenticates a voice request; on failure answers CXML (the caller hears why) and returns undefined. */
+  async function tenantOf(request: FastifyRequest, reply: FastifyReply): Promise<WebhookTenant | undefined> {
+    const key = presentedKey(request);
+    const tenant = key ? await rt.keys.resolve(key) : null;
+    if (!tenant) {
+      const limited = await ctx.limiter.hit(`voice-auth:${request.ip}`, 60, 60);
+      request.log.warn({ ip: request.ip }, 'voice request with a missing or unknown requests key');
+      say(reply, limited.allowed ? 401 : 429, 'This service is not available. Goodbye.');
+      return undefined;
+    }
+    const limit = await ctx.limiter.hit(`voice:${tenant.organizationId}`, ctx.config.OPBX_VOICE_RATE_LIMIT, 1);
+    if (!limit.allowed) {
+      say(reply.header('retry-after', String(limit.retryAfter)), 429, 'All lines are busy. Please try again later.');
+      return undefined;
+    }
+    return tenant;
+  }
+
+  function event(tenant: WebhookTenant, callSid: string, kind: CallEvent['kind'], key: string, params: VoiceParams, result: RouteResult, status: CallStatus): CallEvent {
+    return {
+      organizationId: tenant.organizationId,
+      callId: callSid,
+      kind,
+      providerKey: key,
+      payload: params,
+      status,
+      facts: {
+        direction: result.facts.direction,
+        direction_raw: str(params, 'Direction') ?? null,
+        from_number: normalizeParty(str(params, 'From') ?? ''),
+        to_number: normalizeParty(str(params, 'To') ?? ''),
+        did_id: result.facts.didId ?? null,
+        extension_id: result.facts.extensionId ?? null,
+        ring_group_id: result.facts.ringGroupId ?? null,
+      },
+      ringing: ringingOf(result.plan),
+    };
+  }
+
+  const handleRoute = async (request: FastifyRequest, reply: FastifyReply) => {
+    const tenant = await tenantOf(request, reply);
+    if (!tenant) return reply;
+    const params = voiceParams(request);
+    const callSid = callSidOf(params);
+    const from = str(params, 'From');
+    const to = str(params, 'To');
+    if (!callSid || !from || !to) return say(reply, 400, 'This call could not be processed. Goodbye.');
+    const snapshot = await rt.snapshots.get(tenant.organizationId);
+    if (!snapshot) return say(reply, 404, 'This service is not available. Goodbye.');
+    const result = await routeCall(snapshot, { callSid, from, to, direction: str(params, 'Direction') ?? 'inbound' }, rt.env());
+    const cxml = renderPlan(result.plan, urls(tenant, callSid));
+    rt.journal.enqueue(event(tenant, callSid, 'route', `route:${callSid}`, params, result, statusAfter(result.plan)));
+    return reply.type(CXML_CONTENT_TYPE).send(cxml);
+  };
+
+  /** Verifies a callback's signed state against the authenticated tenant and the call. */
+  function stateOf(request: FastifyRequest, tenant: WebhookTenant, params: VoiceParams, kind: CallbackState['t']) {
+    const token = typeof (request.query as Record<string, unknown>)?.s === 'string' ? ((request.query as Record<string, string>).s as string) : '';
+    const state = ctx.signer.verify<CallbackState>(token);
+    if (!state || state.t !== kind || state.o !== tenant.organizationId) return undefined;
+    const sid = callSidOf(params);
+    if (sid && sid !== state.c) return undefined;
+    return { state, token };
+  }
+
+  const handleDialCallback = async (request: FastifyRequest, reply: FastifyReply) => {
+    const tenant = await tenantOf(request, reply);
+    if (!tenant) return reply;
+    const params = voiceParams(request);
+    const verified = stateOf(request, tenant, params, 'dial');
+    if (!verified?.state.n) return say(reply, 400, 'This call could not be processed. Goodbye.');
+    const { state, token } = verified;
+    const snapshot = await rt.snapshots.get(tenant.organizationId);
+    if (!snapshot) return say(reply, 404, 'This service is not available. Goodbye.');
+    const raw = str(params, 'DialCallStatus', 'DialStatus', 'CallStatus');
+    const outcome = normalizeDialStatus(raw);
+    const result = await continueCall(snapshot, state.n!, outcome, rt.env());
+    const cxml = renderPlan(result.plan, urls(tenant, state.c));
+    const ev = event(tenant, state.c, 'dial', `dial:${digest(token)}`, params, result, statusAfter(result.plan, outcome));
+    ev.patch = { status_raw: raw ?? null };
+    rt.journal.enqueue(ev);
+    return reply.type(CXML_CONTENT_TYPE).send(cxml);
+  };
+
+  const handleVoicemail = async (request: FastifyRequest, reply: FastifyReply) => {
+    const tenant = await tenantOf(request, reply);
+    if (!tenant) return reply;
+    const params = voiceParams(request);
+    const verified = stateOf(request, tenant, params, 'vm');
+    if (!verified) return say(reply, 400, 'This call could not be processed. Goodbye.');
+    const recordingUrl = str(params, 'RecordingUrl');
+    if (recordingUrl && /^https?:\/\//i.test(recordingUrl)) {
+      await rt.journal.flush();
+      await storeVoicemail(ctx, tenant.organizationId, verified.state, recordingUrl, str(params, 'RecordingDuration'), normalizeParty(str(params, 'From') ?? ''));
+    }
+    return reply.type(CXML_CONTENT_TYPE).send(renderCxml([{ verb: 'Say', text: 'Thank you. Your message has been recorded. Goodbye.' }, { verb: 'Hangup' }]));
+  };
+
+  const handleRecording = async (request: FastifyRequest, reply: FastifyReply) => {
+    const tenant = await tenantOf(request, reply);
+    if (!tenant) return reply;
+    const params = voiceParams(request);
+    const verified = stateOf(request, tenant, params, 'rec');
+    const recordingUrl = str(params, 'RecordingUrl');
+    if (!verified || !recordingUrl || !/^https?:\/\//i.test(recordingUrl)) return say(reply, 400, 'Invalid recording callback.');
+    await rt.journal.flush();
+    await ingestCallEvent(ctx, {
+      organizationId: tenant.organizationId,
+      callId: verified.state.c,
+      kind: 'recording',
+      providerKey: `rec:${verified.state.c}:${digest(recordingUrl)}`,
+      payload: params,
+      patch: { recording_url: recordingUrl },
+    });
+    return reply.type(CXML_CONTENT_TYPE).send(renderCxml([]));
+  };
+
+  for (const method of ['POST', 'GET'] as const) {
+    app.route({ method, url: '/api/voice/route', config: { public: true }, schema: { hide: true }, handler: handleRoute });
+    app.route({ method, url: '/api/voice/callback', config: { public: true }, schema: { hide: true }, handler: handleDialCallback });
+    app.route({ method, url: '/api/voice/voicemail', config: { public: true }, schema: { hide: true }, handler: handleVoicemail });
+    app.route({ method, url: '/api/voice/recording', config: { public: true }, schema: { hide: true }, handler: handleRecording });
+  }
+}
+
+const digest = (s: string) => createHash('sha256').update(s).digest('base64url').slice(0, 22);
+
+/** Store numbers as E.164 when they are phone numbers, else as the bare user part (extensions). */
+export function normalizeParty(raw: string): string {
+  return toE164(raw) ?? userPart(raw).slice(0, 64);
+}
+
+async function storeVoicemail(ctx: AppContext, organizationId: string, state: CallbackState, recordingUrl: string, durationRaw: string | undefined, from: string) {
+  const duration = durationRaw && /^\d+$/.test(durationRaw) ? Number(durationRaw) : null;
+  if (state.m) {
+    await ctx.db
+      .insertInto('voicemails')
+      .values({ id: newId(), organization_id: organizationId, extension_id: state.m, call_id: state.c, from_number: from, recording_url: recordingUrl, duration, created_at: nowIso() })
+      .onConflict((oc) => oc.columns(['organization_id', 'call_id', 'extension_id']).doNothing())
+      .execute()
+      .catch((err: unknown) => {
+        // The mailbox extension was deleted mid-call: keep the recording on the call log only.
+        if (!isForeignKeyViolation(err)) throw err;
+      });
+  }
+  await ingestCallEvent(ctx, {
+    organizationId,
+    callId: state.c,
+    kind: 'recording',
+    providerKey: `vm:${state.c}:${state.m ?? 'none'}`,
+    payload: { RecordingUrl: recordingUrl, RecordingDuration: durationRaw ?? null },
+    patch: { recording_url: recordingUrl },
+  });
+}
