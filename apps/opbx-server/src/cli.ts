@@ -7,6 +7,8 @@ import { createContext } from './context.js';
 import { createOrganization } from './modules/organization/organization.service.js';
 import { DEMO_LOGIN, seedDemo } from './demo/seed.js';
 import { startServer } from './server.js';
+import { putCloudonixBody } from './modules/cloudonix/cloudonix.schema.js';
+import { putCloudonixSettings } from './modules/cloudonix/cloudonix.service.js';
 
 function config(): OpbxConfig {
   try {
@@ -78,6 +80,40 @@ program
     } catch (err) {
       console.error(`error: ${(err as Error).message}`);
       process.exitCode = 1;
+    } finally {
+      await ctx.close();
+    }
+  });
+
+program
+  .command('set-cloudonix')
+  .description('Set an organization\'s Cloudonix domain, requests key and public webhook base URL')
+  .requiredOption('--org <id>', 'organization id')
+  .requiredOption('--domain-uuid <uuid>', 'Cloudonix domain UUID')
+  .requiredOption('--domain-name <name>', 'Cloudonix domain name, e.g. acme.cloudonix.net')
+  .option('--requests-key <key>', 'the key Cloudonix presents as Authorization: Bearer (16+ characters); generated when omitted on first setup')
+  .requiredOption('--base-url <url>', 'public base URL Cloudonix can reach, e.g. https://pbx.example.com')
+  .action(async (opts: { org: string; domainUuid: string; domainName: string; requestsKey?: string; baseUrl: string }) => {
+    const parsed = putCloudonixBody.safeParse({
+      domain_uuid: opts.domainUuid,
+      domain_name: opts.domainName,
+      webhook_base_url: opts.baseUrl,
+      ...(opts.requestsKey ? { requests_key: opts.requestsKey } : {}),
+    });
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) console.error(`error: ${issue.path.join('.')}: ${issue.message}`);
+      process.exit(2);
+    }
+    const ctx = await createContext(config());
+    try {
+      const org = await ctx.db.selectFrom('organizations').select('id').where('id', '=', opts.org).executeTakeFirst();
+      if (!org) {
+        console.error(`error: organization ${opts.org} not found`);
+        process.exitCode = 1;
+        return;
+      }
+      const view = await putCloudonixSettings(ctx, opts.org, parsed.data);
+      console.log(JSON.stringify(view));
     } finally {
       await ctx.close();
     }

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import type { OpbxConfig } from './config.js';
 import { createContext, type AppContext } from './context.js';
-import { DEMO_LOGIN, seedDemo } from './demo/seed.js';
+import { DEMO_CLOUDONIX, DEMO_LOGIN, seedDemo } from './demo/seed.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -15,14 +15,14 @@ export interface RunningServer {
 export async function startServer(config: OpbxConfig, options: { demo?: boolean; signals?: boolean } = {}): Promise<RunningServer> {
   const ctx = await createContext(config);
   const app = await buildApp(ctx);
-  if (options.demo) {
-    const seeded = await seedDemo(ctx);
-    if (seeded.created) app.log.info('Demo organization created');
-  }
   await app.listen({ host: config.HOST, port: config.PORT });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = `http://localhost:${port}`;
+  if (options.demo) {
+    const seeded = await seedDemo(ctx, { baseUrl: url });
+    if (seeded.created) app.log.info('Demo organization created');
+  }
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
@@ -38,7 +38,10 @@ export async function startServer(config: OpbxConfig, options: { demo?: boolean;
     }
   }
   const banner = [`OPBX API listening on ${url}/api/v1 (database: ${ctx.dialect})`, `API docs: ${url}/api/docs`];
-  if (options.demo) banner.push(`Demo login: ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}`);
+  if (options.demo) {
+    banner.push(`Demo login: ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}`);
+    banner.push(`Place a simulated call: npm run opbx -- simulate --to +15550100001 (Cloudonix requests key: ${DEMO_CLOUDONIX.requestsKey})`);
+  }
   console.log(banner.join('\n'));
   return { app, ctx, url, stop };
 }

@@ -6,14 +6,17 @@ import { createExtension } from '../modules/extensions/extensions.service.js';
 import { createRingGroup } from '../modules/ring-groups/ring-groups.service.js';
 import { createBusinessHours } from '../modules/business-hours/business-hours.service.js';
 import { createDid } from '../modules/dids/dids.service.js';
+import { putCloudonixSettings } from '../modules/cloudonix/cloudonix.service.js';
 
 export const DEMO_LOGIN = { email: 'demo@opbx.local', password: 'demo1234' } as const;
+/** The demo organization's Cloudonix requests key, so callsim can place calls against `npm start`. */
+export const DEMO_CLOUDONIX = { domainUuid: 'demo-domain-uuid', domainName: 'demo.cloudonix.local', requestsKey: 'demo-requests-key-change-me' } as const;
 
 /**
  * A small but complete PBX: three people with extensions, a sales ring group, office hours
  * that route to it, and three phone numbers. Built through the same services as the API.
  */
-export async function seedDemo(ctx: AppContext): Promise<{ created: boolean; organization_id?: string }> {
+export async function seedDemo(ctx: AppContext, options: { baseUrl?: string } = {}): Promise<{ created: boolean; organization_id?: string }> {
   const exists = await ctx.db.selectFrom('users').select('id').where('email', '=', DEMO_LOGIN.email).executeTakeFirst();
   if (exists) return { created: false };
   const org = await createOrganization(ctx, {
@@ -73,6 +76,12 @@ export async function seedDemo(ctx: AppContext): Promise<{ created: boolean; org
     friendly_name: "Dana's direct line",
     routing_type: 'extension',
     routing_config: { extension_id: owner.id },
+  });
+  await putCloudonixSettings(ctx, org.organization_id, {
+    domain_uuid: DEMO_CLOUDONIX.domainUuid,
+    domain_name: DEMO_CLOUDONIX.domainName,
+    requests_key: DEMO_CLOUDONIX.requestsKey,
+    webhook_base_url: options.baseUrl ?? `http://localhost:${ctx.config.PORT || 8000}`,
   });
   return { created: true, organization_id: org.organization_id };
 }

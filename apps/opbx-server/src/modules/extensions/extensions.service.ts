@@ -79,6 +79,18 @@ async function checkUserAssignment(db: Db, organizationId: string, type: Extensi
   if (other) throw conflict(`The user already has extension ${other.extension_number}`, [{ field: 'user_id', message: 'already has an extension' }]);
 }
 
+/** A clear 409 for a taken number; checked first because the SIP username defaults to the number. */
+async function assertNumberFree(db: Db, organizationId: string, number: string, selfId?: string): Promise<void> {
+  const taken = await db
+    .selectFrom('extensions')
+    .select('id')
+    .where('organization_id', '=', organizationId)
+    .where('extension_number', '=', number)
+    .$if(Boolean(selfId), (q) => q.where('id', '!=', selfId!))
+    .executeTakeFirst();
+  if (taken) throw conflict(`Extension ${number} already exists`, [{ field: 'extension_number', message: 'is already in use' }]);
+}
+
 function uniqueConflict(err: unknown): never {
   if (isUniqueViolation(err)) {
     const text = String((err as Error).message);
@@ -91,6 +103,7 @@ function uniqueConflict(err: unknown): never {
 
 /** Creates an extension inside the caller's transaction (users.create uses it too). */
 export async function insertExtension(db: Db, ctx: AppContext, organizationId: string, input: CreateExtensionInput): Promise<ExtensionRow> {
+  await assertNumberFree(db, organizationId, input.extension_number);
   await checkUserAssignment(db, organizationId, input.type, input.user_id);
   const forwardingErrors = await checkForwarding(db, organizationId, input.call_forwarding, input.extension_number);
   if (forwardingErrors.length) throw invalidField(forwardingErrors[0]!.field, forwardingErrors[0]!.message);
@@ -156,6 +169,7 @@ export async function updateExtension(ctx: AppContext, auth: AuthInfo, id: strin
     }
     const number = input.extension_number ?? current.extension_number;
     if (number !== current.extension_number) {
+      await assertNumberFree(trx, auth.organizationId, number, current.id);
       const forwards = (await extensionReferences(trx, auth.organizationId, current)).filter((d) => d.field === 'extensions');
       if (forwards.length) throw conflict('The extension number is a forwarding destination and cannot change', forwards);
     }
