@@ -22,6 +22,8 @@ export const API_PREFIX = '/api/v1';
 export interface BuildAppOptions {
   /** false disables request logging (tests, benchmarks). */
   logger?: boolean;
+  /** Where JSON log lines go (default stdout); tests capture them to prove no secret is logged. */
+  logStream?: { write(line: string): void };
   /** Interval of the stale-call sweep; 0 disables it (tests call it directly). */
   sweepIntervalMs?: number;
 }
@@ -37,7 +39,14 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   const app = await createHttpApp({
     title: 'OPBX API',
     version: '1.0.0',
-    logger: options.logger === false ? false : { level: config.LOG_LEVEL, redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' } },
+    logger:
+      options.logger === false
+        ? false
+        : {
+            level: config.LOG_LEVEL,
+            redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-cx-apikey"]'], censor: '[redacted]' },
+            ...(options.logStream ? { stream: options.logStream } : {}),
+          },
     corsOrigins: config.OPBX_CORS_ORIGINS === '*' ? '*' : config.OPBX_CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
     docsPath: '/api/docs',
     trustProxy: config.OPBX_TRUST_PROXY,

@@ -75,8 +75,12 @@ const FK_CODES = new Set(['23503', 'SQLITE_CONSTRAINT_FOREIGNKEY']);
 
 export const isUniqueViolation = (err: unknown): boolean =>
   UNIQUE_CODES.has((err as { code?: string } | null)?.code ?? '');
-export const isForeignKeyViolation = (err: unknown): boolean =>
-  FK_CODES.has((err as { code?: string } | null)?.code ?? '');
+export const isForeignKeyViolation = (err: unknown): boolean => {
+  const e = err as { code?: string; message?: string } | null;
+  if (FK_CODES.has(e?.code ?? '')) return true;
+  // SQLite reports an ON DELETE RESTRICT violation as a trigger constraint.
+  return e?.code === 'SQLITE_CONSTRAINT_TRIGGER' && /FOREIGN KEY/i.test(e.message ?? '');
+};
 
 /** Escape LIKE wildcards so user input matches literally. */
 export const likePattern = (term: string): string => `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

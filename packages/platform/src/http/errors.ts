@@ -20,7 +20,7 @@ interface ValidationItem {
 function validationDetails(error: FastifyError & { validation?: ValidationItem[]; validationContext?: string }): ErrorDetail[] {
   const out: ErrorDetail[] = [];
   for (const item of error.validation ?? []) {
-    const base = (item.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
+    const base = (item.instancePath ?? '').replace(/^\/+/, '').replace(/\//g, '.');
     const keys = item.params?.keys ?? item.params?.issue?.keys;
     if ((item.keyword === 'unrecognized_keys' || item.params?.issue?.code === 'unrecognized_keys') && keys?.length) {
       for (const key of keys) out.push({ field: base ? `${base}.${key}` : key, message: 'Unknown field' });
