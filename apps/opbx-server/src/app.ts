@@ -16,6 +16,10 @@ import { voiceRoutes } from './modules/voice/voice.routes.js';
 import { webhookRoutes } from './modules/calls/webhooks.routes.js';
 import { createVoiceRuntime, type VoiceRuntime } from './modules/voice/runtime.js';
 import { sweepStaleCalls } from './modules/calls/sweep.js';
+import { createRealtime, type Realtime } from './modules/realtime/realtime.js';
+import { broadcastingRoutes } from './modules/realtime/broadcasting.routes.js';
+import { callLogRoutes } from './modules/call-logs/call-logs.routes.js';
+import { dashboardRoutes } from './modules/dashboard/dashboard.routes.js';
 
 export const API_PREFIX = '/api/v1';
 
@@ -31,6 +35,7 @@ export interface BuildAppOptions {
 declare module 'fastify' {
   interface FastifyInstance {
     voice: VoiceRuntime;
+    realtime: Realtime;
   }
 }
 
@@ -62,10 +67,18 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   webhookRoutes(app, ctx, voice);
   const sweepMs = options.sweepIntervalMs ?? 60_000;
   const sweep = sweepMs > 0 ? setInterval(() => void sweepStaleCalls(ctx).catch((err) => app.log.error({ err }, 'call sweep failed')), sweepMs).unref() : undefined;
+  const realtime = createRealtime(ctx, voice);
+  app.decorate('realtime', realtime);
   app.addHook('onClose', async () => {
     if (sweep) clearInterval(sweep);
     await voice.journal.flush();
     voice.close();
+    await realtime.close();
+  });
+  // Channel auth sits at the root, where laravel-echo looks for it by default.
+  await app.register(async (root) => {
+    registerAuth(root, ctx);
+    broadcastingRoutes(root, ctx, realtime);
   });
 
   await app.register(
@@ -81,6 +94,8 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
       businessHoursRoutes(api, ctx);
       cloudonixRoutes(api, ctx);
       voicemailRoutes(api, ctx);
+      callLogRoutes(api, ctx);
+      dashboardRoutes(api, ctx, voice);
     },
     { prefix: API_PREFIX },
   );

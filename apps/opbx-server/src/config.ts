@@ -23,6 +23,11 @@ const schema = z.object({
   OPBX_VOICE_RATE_LIMIT: envInt(500, 1),
   /** Calls with no event for this many seconds are closed by the sweep (ringing ones after a tenth of it). */
   OPBX_CALL_STALE_SECONDS: envInt(4 * 3600, 60),
+  /** Pusher-protocol WebSocket server for live events (pusher-js / laravel-echo). */
+  OPBX_WS_PORT: envInt(6001, 0, 65535),
+  OPBX_WS_KEY: z.string().regex(/^[\w.-]{1,64}$/).default('opbx-app-key'),
+  /** Signs channel authorizations; derived from OPBX_APP_KEY when unset. */
+  OPBX_WS_SECRET: z.string().min(16).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

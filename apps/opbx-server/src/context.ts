@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import {
   MemoryEventBus,
@@ -29,6 +29,8 @@ export interface AppContext {
   secrets: SecretBox;
   /** Signs state carried in voice callback URLs. */
   signer: Signer;
+  /** Signs WebSocket channel authorizations (OPBX_WS_SECRET, else derived from the app key). */
+  wsSecret: string;
   limiter: RateLimiter;
   bus: EventBus;
   /** Call after a configuration write has committed: bumps the version and tells every instance. */
@@ -53,6 +55,7 @@ export async function createContext(config: OpbxConfig, options: { migrate?: boo
     dialect: handle.dialect,
     secrets: new SecretBox(key),
     signer: new Signer(key, 'voice-callback'),
+    wsSecret: config.OPBX_WS_SECRET ?? createHmac('sha256', key).update('opbx-ws-secret').digest('hex'),
     limiter,
     bus,
     async configChanged(organizationId) {

@@ -8,6 +8,7 @@ export interface RunningServer {
   app: FastifyInstance;
   ctx: AppContext;
   url: string;
+  wsPort: number;
   stop(): Promise<void>;
 }
 
@@ -16,6 +17,7 @@ export async function startServer(config: OpbxConfig, options: { demo?: boolean;
   const ctx = await createContext(config);
   const app = await buildApp(ctx);
   await app.listen({ host: config.HOST, port: config.PORT });
+  const wsPort = await app.realtime.pusher.listen(config.OPBX_WS_PORT, config.HOST);
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = `http://localhost:${port}`;
@@ -37,11 +39,15 @@ export async function startServer(config: OpbxConfig, options: { demo?: boolean;
       });
     }
   }
-  const banner = [`OPBX API listening on ${url}/api/v1 (database: ${ctx.dialect})`, `API docs: ${url}/api/docs`];
+  const banner = [
+    `OPBX API listening on ${url}/api/v1 (database: ${ctx.dialect})`,
+    `Realtime (Pusher protocol): ws://localhost:${wsPort}/app/${config.OPBX_WS_KEY}`,
+    `API docs: ${url}/api/docs`,
+  ];
   if (options.demo) {
     banner.push(`Demo login: ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}`);
     banner.push(`Place a simulated call: npm run opbx -- simulate --to +15550100001 (Cloudonix requests key: ${DEMO_CLOUDONIX.requestsKey})`);
   }
   console.log(banner.join('\n'));
-  return { app, ctx, url, stop };
+  return { app, ctx, url, wsPort, stop };
 }

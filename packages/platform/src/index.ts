@@ -13,3 +13,5 @@ export * from './http/app.js';
 export * from './http/errors.js';
 export * from './http/pagination.js';
 export * from './security/signer.js';
+export * from './realtime/pusher-auth.js';
+export * from './realtime/pusher-server.js';

@@ -17,6 +17,7 @@ export async function startLiveServer(): Promise<LiveServer> {
   const db = await freshDatabaseUrl();
   const config = readConfig({
     PORT: '0',
+    OPBX_WS_PORT: '0',
     HOST: '127.0.0.1',
     DATABASE_URL: db.url,
     OPBX_APP_KEY: randomBytes(16).toString('hex'),

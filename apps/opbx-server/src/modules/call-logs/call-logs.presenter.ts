@@ -1,0 +1,90 @@
+import type { CallLogRow } from '../calls/calls.ingest.js';
+import type { RoutingSnapshot } from '../voice/snapshot.js';
+
+export interface CallLogView {
+  id: string;
+  organization_id: string;
+  call_id: string;
+  direction: CallLogRow['direction'];
+  from_number: string;
+  to_number: string;
+  did_id: string | null;
+  extension_id: string | null;
+  ring_group_id: string | null;
+  status: CallLogRow['status'];
+  answer_time: string | null;
+  end_time: string | null;
+  duration: number | null;
+  recording_url: string | null;
+  cloudonix_cdr?: Record<string, unknown>;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The spec's CallLog. The raw CDR is included on request (detail view), not in lists and events. */
+export function presentCallLog(row: CallLogRow, options: { withCdr?: boolean } = {}): CallLogView {
+  const view: CallLogView = {
+    id: row.id,
+    organization_id: row.organization_id,
+    call_id: row.call_id,
+    direction: row.direction,
+    from_number: row.from_number,
+    to_number: row.to_number,
+    did_id: row.did_id,
+    extension_id: row.extension_id,
+    ring_group_id: row.ring_group_id,
+    status: row.status,
+    answer_time: row.answer_time,
+    end_time: row.end_time,
+    duration: row.duration,
+    recording_url: row.recording_url,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
+  if (options.withCdr && row.cloudonix_cdr) {
+    try {
+      view.cloudonix_cdr = JSON.parse(row.cloudonix_cdr) as Record<string, unknown>;
+    } catch {
+      // A CDR that was cut at the storage limit is no longer JSON; leave it out.
+    }
+  }
+  return view;
+}
+
+export interface LiveCallView {
+  call_id: string;
+  from_number: string;
+  to_number: string;
+  did_number?: string;
+  did_id?: string;
+  extension_number?: string;
+  extension_id?: string;
+  ring_group_name?: string;
+  ring_group_id?: string;
+  status: CallLogRow['status'];
+  duration: number;
+  started_at: string;
+}
+
+/** The spec's LiveCall: names come from the in-memory routing snapshot, not extra queries. */
+export function presentLiveCall(row: CallLogRow, snap: RoutingSnapshot | undefined, now = Date.now()): LiveCallView {
+  const ext = row.extension_id ? snap?.extensions.get(row.extension_id) : undefined;
+  const group = row.ring_group_id ? snap?.ringGroups.get(row.ring_group_id) : undefined;
+  let didNumber: string | undefined;
+  if (row.did_id && snap) for (const d of snap.dids.values()) if (d.id === row.did_id) didNumber = d.number;
+  const since = Date.parse(row.answer_time ?? row.created_at);
+  return {
+    call_id: row.call_id,
+    from_number: row.from_number,
+    to_number: row.to_number,
+    ...(row.did_id ? { did_id: row.did_id } : {}),
+    ...(didNumber ? { did_number: didNumber } : {}),
+    ...(row.extension_id ? { extension_id: row.extension_id } : {}),
+    ...(ext ? { extension_number: ext.number } : {}),
+    ...(row.ring_group_id ? { ring_group_id: row.ring_group_id } : {}),
+    ...(group ? { ring_group_name: group.name } : {}),
+    status: row.status,
+    duration: Number.isFinite(since) ? Math.max(0, Math.floor((now - since) / 1000)) : 0,
+    started_at: row.created_at,
+  };
+}

@@ -1,0 +1,50 @@
+import { isUuid, notFound, paginate, type Page } from '@opbx/platform';
+import type { Readable } from 'node:stream';
+import type { AppContext } from '../../context.js';
+import type { AuthInfo } from '../../http/auth.js';
+import type { CallLogRow } from '../calls/calls.ingest.js';
+import { csvStream } from './call-logs.csv.js';
+import { presentCallLog, type CallLogView } from './call-logs.presenter.js';
+import { filteredCallLogs, type CallScope } from './call-logs.queries.js';
+import type { CallLogFilters, ListCallLogsQuery } from './call-logs.schema.js';
+
+const EXPORT_PAGE = 2000;
+
+export async function callScope(ctx: AppContext, auth: AuthInfo): Promise<CallScope> {
+  const org = await ctx.db.selectFrom('organizations').select('timezone').where('id', '=', auth.organizationId).executeTakeFirstOrThrow();
+  const scope: CallScope = { organizationId: auth.organizationId, timezone: org.timezone };
+  if (auth.role === 'agent') {
+    const ext = await ctx.db
+      .selectFrom('extensions')
+      .select('id')
+      .where('organization_id', '=', auth.organizationId)
+      .where('user_id', '=', auth.userId)
+      .executeTakeFirst();
+    scope.onlyExtensionId = ext?.id ?? null;
+  }
+  return scope;
+}
+
+export async function listCallLogs(ctx: AppContext, auth: AuthInfo, query: ListCallLogsQuery): Promise<Page<CallLogView>> {
+  const filtered = filteredCallLogs(ctx.db, await callScope(ctx, auth), query);
+  const page = await paginate(filtered.selectAll(), query, { column: 'created_at', idColumn: 'id', direction: 'desc' }, async () =>
+    Number((await filtered.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n),
+  );
+  return { data: page.data.map((r) => presentCallLog(r as CallLogRow)), meta: page.meta };
+}
+
+export async function getCallLog(ctx: AppContext, auth: AuthInfo, id: string): Promise<CallLogView> {
+  const scope = await callScope(ctx, auth);
+  const row = isUuid(id) ? await filteredCallLogs(ctx.db, scope, {}).selectAll().where('id', '=', id).executeTakeFirst() : undefined;
+  if (!row) throw notFound('Call log');
+  return presentCallLog(row, { withCdr: true });
+}
+
+export async function exportCallLogs(ctx: AppContext, auth: AuthInfo, filters: CallLogFilters): Promise<Readable> {
+  const scope = await callScope(ctx, auth);
+  return csvStream((after) => {
+    let q = filteredCallLogs(ctx.db, scope, filters).selectAll();
+    if (after) q = q.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(after.created_at, after.id)));
+    return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(EXPORT_PAGE).execute();
+  });
+}

@@ -1,0 +1,19 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppContext } from '../../context.js';
+import { ALL_ROLES, authOf } from '../../http/auth.js';
+import type { VoiceRuntime } from '../voice/runtime.js';
+import { dashboardStats, liveCalls, recentCalls } from './dashboard.service.js';
+
+export function dashboardRoutes(app: FastifyInstance, ctx: AppContext, voice: VoiceRuntime) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['dashboard'];
+  r.get('/dashboard/stats', { config: { roles: ALL_ROLES }, schema: { tags } }, (req) => dashboardStats(ctx, authOf(req)));
+  r.get(
+    '/dashboard/recent-calls',
+    { config: { roles: ALL_ROLES }, schema: { tags, querystring: z.object({ limit: z.coerce.number().int().min(1).max(100).default(10) }) } },
+    (req) => recentCalls(ctx, authOf(req), req.query.limit),
+  );
+  r.get('/dashboard/live-calls', { config: { roles: ALL_ROLES }, schema: { tags } }, (req) => liveCalls(ctx, voice, authOf(req)));
+}

@@ -1,0 +1,66 @@
+import { DateTime } from 'luxon';
+import type { AppContext } from '../../context.js';
+import type { AuthInfo } from '../../http/auth.js';
+import type { VoiceRuntime } from '../voice/runtime.js';
+import type { CallLogRow } from '../calls/calls.ingest.js';
+import { callScope } from '../call-logs/call-logs.service.js';
+import { filteredCallLogs } from '../call-logs/call-logs.queries.js';
+import { presentLiveCall } from '../call-logs/call-logs.presenter.js';
+
+const LIVE = ['initiated', 'ringing', 'answered'] as const;
+
+export async function dashboardStats(ctx: AppContext, auth: AuthInfo) {
+  const scope = await callScope(ctx, auth);
+  const now = DateTime.now().setZone(scope.timezone);
+  // Calendar periods in the organization's time zone; weeks start on Monday (ISO).
+  const since = (start: DateTime) => start.toUTC().toISO()!;
+  const count = async (from: string) =>
+    Number(
+      (await filteredCallLogs(ctx.db, scope, {}).where('created_at', '>=', from).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n,
+    );
+  const [active, extensions, dids, today, week, month, avg] = await Promise.all([
+    filteredCallLogs(ctx.db, scope, {}).where('status', 'in', [...LIVE]).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ctx.db.selectFrom('extensions').where('organization_id', '=', auth.organizationId).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ctx.db.selectFrom('dids').where('organization_id', '=', auth.organizationId).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    count(since(now.startOf('day'))),
+    count(since(now.startOf('week'))),
+    count(since(now.startOf('month'))),
+    filteredCallLogs(ctx.db, scope, { status: 'completed' })
+      .where('created_at', '>=', since(now.startOf('month')))
+      .select((eb) => eb.fn.avg<number>('duration').as('avg'))
+      .executeTakeFirstOrThrow(),
+  ]);
+  return {
+    active_calls: Number(active.n),
+    total_extensions: Number(extensions.n),
+    total_dids: Number(dids.n),
+    calls_today: today,
+    calls_this_week: week,
+    calls_this_month: month,
+    average_call_duration: Math.round(Number(avg.avg ?? 0)),
+  };
+}
+
+export async function recentCalls(ctx: AppContext, auth: AuthInfo, limit: number) {
+  const rows = await filteredCallLogs(ctx.db, await callScope(ctx, auth), {})
+    .select(['id', 'from_number', 'to_number', 'status', 'duration', 'created_at'])
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+  return { data: rows };
+}
+
+export async function liveCalls(ctx: AppContext, voice: VoiceRuntime, auth: AuthInfo) {
+  // Older "live" rows are stale ones the sweep has not closed yet; the board should not show them.
+  const horizon = new Date(Date.now() - 12 * 3600_000).toISOString();
+  const rows = await filteredCallLogs(ctx.db, await callScope(ctx, auth), {})
+    .where('status', 'in', [...LIVE])
+    .where('created_at', '>=', horizon)
+    .selectAll()
+    .orderBy('created_at', 'asc')
+    .limit(500)
+    .execute();
+  const snap = await voice.snapshots.get(auth.organizationId);
+  return { data: rows.map((r) => presentLiveCall(r as CallLogRow, snap)) };
+}

@@ -1,0 +1,33 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { forbidden, SOCKET_ID_RE, signChannel } from '@opbx/platform';
+import type { AppContext } from '../../context.js';
+import { ALL_ROLES, authOf } from '../../http/auth.js';
+import type { Realtime } from './realtime.js';
+import { callsChannel, extensionsChannel, presenceChannel } from './channels.js';
+
+// pusher-js posts form-encoded; axios-based authorizers post JSON. Both parse to this shape.
+const authBody = z.object({
+  socket_id: z.string().regex(SOCKET_ID_RE, 'must be a Pusher socket id'),
+  channel_name: z.string().min(1).max(200),
+});
+
+/** Channel authorization for pusher-js / laravel-echo: a user may join only their own organization's channels. */
+export function broadcastingRoutes(app: FastifyInstance, ctx: AppContext, realtime: Realtime) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.post('/broadcasting/auth', { config: { roles: ALL_ROLES }, schema: { tags: ['realtime'], body: authBody } }, async (req) => {
+    const auth = authOf(req);
+    const { socket_id, channel_name } = req.body;
+    const org = auth.organizationId;
+    if (channel_name === callsChannel(org) || channel_name === extensionsChannel(org)) {
+      return { auth: signChannel(realtime.key, realtime.secret, socket_id, channel_name) };
+    }
+    if (channel_name === presenceChannel(org)) {
+      const user = await ctx.db.selectFrom('users').select(['id', 'name', 'role']).where('id', '=', auth.userId).executeTakeFirstOrThrow();
+      const channelData = JSON.stringify({ user_id: user.id, user_info: { name: user.name, role: user.role } });
+      return { auth: signChannel(realtime.key, realtime.secret, socket_id, channel_name, channelData), channel_data: channelData };
+    }
+    throw forbidden('You may not subscribe to this channel');
+  });
+}
