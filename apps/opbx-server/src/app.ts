@@ -10,6 +10,7 @@ import { ringGroupRoutes } from './modules/ring-groups/ring-groups.routes.js';
 import { businessHoursRoutes } from './modules/business-hours/business-hours.routes.js';
 import { organizationRoutes } from './modules/organization/organization.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
+import { registerWebApp } from './http/web-app.js';
 import { cloudonixRoutes } from './modules/cloudonix/cloudonix.routes.js';
 import { voicemailRoutes } from './modules/calls/voicemails.routes.js';
 import { voiceRoutes } from './modules/voice/voice.routes.js';
@@ -30,12 +31,15 @@ export interface BuildAppOptions {
   logStream?: { write(line: string): void };
   /** Interval of the stale-call sweep; 0 disables it (tests call it directly). */
   sweepIntervalMs?: number;
+  /** Serve the built web app at `/` (default: when apps/opbx-web/dist exists). */
+  webApp?: boolean;
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
     voice: VoiceRuntime;
     realtime: Realtime;
+    hasWebApp: boolean;
   }
 }
 
@@ -85,6 +89,10 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     async (api) => {
       registerAuth(api, ctx);
       healthRoutes(api, ctx);
+      // What the browser app needs to find the realtime server; public, no secrets.
+      api.get('/client-config', { config: { public: true }, schema: { tags: ['operations'] } }, async () => ({
+        websocket: { key: realtime.key, port: realtime.port ?? ctx.config.OPBX_WS_PORT },
+      }));
       authRoutes(api, ctx);
       organizationRoutes(api, ctx);
       userRoutes(api, ctx);
@@ -99,5 +107,6 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     },
     { prefix: API_PREFIX },
   );
+  app.decorate('hasWebApp', options.webApp === false ? false : await registerWebApp(app));
   return app;
 }

@@ -18,6 +18,7 @@ export async function startServer(config: OpbxConfig, options: { demo?: boolean;
   const app = await buildApp(ctx);
   await app.listen({ host: config.HOST, port: config.PORT });
   const wsPort = await app.realtime.pusher.listen(config.OPBX_WS_PORT, config.HOST);
+  app.realtime.port = wsPort;
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = `http://localhost:${port}`;
@@ -43,6 +44,7 @@ export async function startServer(config: OpbxConfig, options: { demo?: boolean;
     `OPBX API listening on ${url}/api/v1 (database: ${ctx.dialect})`,
     `Realtime (Pusher protocol): ws://localhost:${wsPort}/app/${config.OPBX_WS_KEY}`,
     `API docs: ${url}/api/docs`,
+    ...(app.hasWebApp ? [`Web app: ${url}/`] : [`Web app not built: run \`npm run build:web\` (npm start does it)`]),
   ];
   if (options.demo) {
     banner.push(`Demo login: ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}`);

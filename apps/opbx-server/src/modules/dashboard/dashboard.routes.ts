@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { ALL_ROLES, authOf } from '../../http/auth.js';
 import type { VoiceRuntime } from '../voice/runtime.js';
-import { dashboardStats, liveCalls, recentCalls } from './dashboard.service.js';
+import { callVolume, dashboardStats, liveCalls, recentCalls } from './dashboard.service.js';
 
 export function dashboardRoutes(app: FastifyInstance, ctx: AppContext, voice: VoiceRuntime) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -14,6 +14,11 @@ export function dashboardRoutes(app: FastifyInstance, ctx: AppContext, voice: Vo
     '/dashboard/recent-calls',
     { config: { roles: ALL_ROLES }, schema: { tags, querystring: z.object({ limit: z.coerce.number().int().min(1).max(100).default(10) }) } },
     (req) => recentCalls(ctx, authOf(req), req.query.limit),
+  );
+  r.get(
+    '/dashboard/call-volume',
+    { config: { roles: ALL_ROLES }, schema: { tags, querystring: z.object({ period: z.enum(['day', 'week', 'month']).default('day') }) } },
+    (req) => callVolume(ctx, authOf(req), req.query.period),
   );
   r.get('/dashboard/live-calls', { config: { roles: ALL_ROLES }, schema: { tags } }, (req) => liveCalls(ctx, voice, authOf(req)));
 }

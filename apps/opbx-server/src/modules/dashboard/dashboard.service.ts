@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { sql } from 'kysely';
 import type { AppContext } from '../../context.js';
 import type { AuthInfo } from '../../http/auth.js';
 import type { VoiceRuntime } from '../voice/runtime.js';
@@ -63,4 +64,37 @@ export async function liveCalls(ctx: AppContext, voice: VoiceRuntime, auth: Auth
     .execute();
   const snap = await voice.snapshots.get(auth.organizationId);
   return { data: rows.map((r) => presentLiveCall(r as CallLogRow, snap)) };
+}
+
+/**
+ * Calls per hour (last 24 h) or per day (last 7 or 30 days) in the organization's time zone,
+ * split into answered and missed. Grouped in SQL by UTC hour (portable `substr` on ISO text),
+ * then folded into local buckets, so the query returns at most a few thousand small rows.
+ */
+export async function callVolume(ctx: AppContext, auth: AuthInfo, period: 'day' | 'week' | 'month') {
+  const scope = await callScope(ctx, auth);
+  const now = DateTime.now().setZone(scope.timezone);
+  const unit = period === 'day' ? 'hour' : 'day';
+  const count = period === 'day' ? 24 : period === 'week' ? 7 : 30;
+  const first = now.startOf(unit).minus({ [unit]: count - 1 });
+  const rows = await filteredCallLogs(ctx.db, scope, {})
+    .where('created_at', '>=', first.toUTC().toISO()!)
+    .select((eb) => [sql<string>`substr(created_at, 1, 13)`.as('hour'), 'status', eb.fn.countAll<number>().as('n')])
+    .groupBy([sql`substr(created_at, 1, 13)`, 'status'])
+    .execute();
+  const buckets = Array.from({ length: count }, (_, i) => {
+    const start = first.plus({ [unit]: i });
+    return { bucket: start.toISO()!, label: unit === 'hour' ? start.toFormat('HH:00') : start.toFormat('ccc d'), total: 0, answered: 0, missed: 0 };
+  });
+  for (const r of rows) {
+    const local = DateTime.fromISO(`${r.hour}:00:00Z`).setZone(scope.timezone).startOf(unit);
+    const index = Math.round(local.diff(first, unit).get(unit));
+    const b = buckets[index];
+    if (!b) continue;
+    const n = Number(r.n);
+    b.total += n;
+    if (r.status === 'completed' || r.status === 'answered') b.answered += n;
+    else if (r.status === 'no_answer' || r.status === 'busy' || r.status === 'failed') b.missed += n;
+  }
+  return { period, timezone: scope.timezone, data: buckets };
 }

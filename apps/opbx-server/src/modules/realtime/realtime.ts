@@ -9,6 +9,8 @@ export interface Realtime {
   pusher: PusherServer;
   key: string;
   secret: string;
+  /** The WebSocket port once listening (the web app asks for it). */
+  port: number | null;
   close(): Promise<void>;
 }
 
@@ -49,6 +51,7 @@ export function createRealtime(ctx: AppContext, voice: VoiceRuntime): Realtime {
     pusher,
     key,
     secret,
+    port: null,
     async close() {
       unsubscribe();
       await pusher.close();
