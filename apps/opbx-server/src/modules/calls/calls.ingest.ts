@@ -84,7 +84,26 @@ async function setPresence(trx: Transaction<Database>, organizationId: string, c
  * concurrent copies exactly one inserts and changes state.
  */
 export async function ingestCallEvent(ctx: AppContext, ev: CallEvent): Promise<IngestResult> {
-  const result = await ctx.db.transaction().execute(async (trx): Promise<IngestResult> => {
+  const [result] = await ingestCallEvents(ctx, [ev]);
+  return result!;
+}
+
+/**
+ * Several events in one transaction (the route journal batches under load: one commit instead
+ * of hundreds), each folded exactly as if alone; bus messages go out after the commit.
+ */
+export async function ingestCallEvents(ctx: AppContext, events: CallEvent[]): Promise<IngestResult[]> {
+  const results = await ctx.db.transaction().execute(async (trx) => {
+    const out: IngestResult[] = [];
+    for (const ev of events) out.push(await foldEvent(trx, ctx, ev));
+    return out;
+  });
+  for (let i = 0; i < events.length; i++) await publishResult(ctx, events[i]!, results[i]!);
+  return results;
+}
+
+async function foldEvent(trx: Transaction<Database>, ctx: AppContext, ev: CallEvent): Promise<IngestResult> {
+  {
     const now = nowIso();
     const inserted = await trx
       .insertInto('call_events')
@@ -180,12 +199,13 @@ export async function ingestCallEvent(ctx: AppContext, ev: CallEvent): Promise<I
     }
     const applied = await setPresence(trx, ev.organizationId, presence);
     return { duplicate: false, created, before, after, presence: applied };
-  });
+  }
+}
 
+async function publishResult(ctx: AppContext, ev: CallEvent, result: IngestResult): Promise<void> {
   if (!result.duplicate && result.after) {
     const type: CallBusMessage['type'] = isTerminal(result.after.status) ? 'call.ended' : result.created ? 'call.started' : 'call.updated';
     const message: CallBusMessage = { organization_id: ev.organizationId, type, call: result.after, presence: result.presence };
     await ctx.bus.publish(CALLS_TOPIC, message);
   }
-  return result;
 }

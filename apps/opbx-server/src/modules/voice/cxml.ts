@@ -18,9 +18,12 @@ export type Verb =
 
 const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 
+const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
 export function escapeXml(value: string): string {
-  // Control characters are not legal in XML 1.0; drop them rather than emit a broken document.
-  return value.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '').replace(/[&<>"']/g, (c) => XML_ESCAPES[c]!);
+  // Characters outside XML 1.0's Char production (controls, U+FFFE/FFFF, lone surrogates) would
+  // make the document unparseable; drop them rather than emit a broken response.
+  return value.replace(NOT_XML_CHAR, '').replace(/[&<>"']/g, (c) => XML_ESCAPES[c]!);
 }
 
 function attrs(a: Attrs | undefined): string {

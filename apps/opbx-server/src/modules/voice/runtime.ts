@@ -1,11 +1,13 @@
 import type { AppContext } from '../../context.js';
 import { CONFIG_TOPIC } from '../../context.js';
 import { WebhookKeyCache } from '../cloudonix/cloudonix.service.js';
-import { ingestCallEvent, type CallEvent } from '../calls/calls.ingest.js';
+import { ingestCallEvents, type CallEvent } from '../calls/calls.ingest.js';
 import { loadSnapshot, type RoutingSnapshot } from './snapshot.js';
 import type { RoutingEnv } from './router.js';
 
 const SNAPSHOT_TTL_MS = 60_000;
+/** Route events committed per transaction when calls arrive faster than single commits. */
+const JOURNAL_BATCH = 200;
 
 /**
  * Per-organization routing snapshots in memory. A configuration write anywhere (this instance
@@ -64,14 +66,12 @@ export class CallJournal {
   private async drain(): Promise<void> {
     try {
       while (this.queue.length) {
-        const batch = this.queue;
-        this.queue = [];
-        for (const event of batch) {
-          try {
-            await ingestCallEvent(this.ctx, event);
-          } catch (err) {
-            this.onError(err);
-          }
+        const batch = this.queue.splice(0, JOURNAL_BATCH);
+        try {
+          await ingestCallEvents(this.ctx, batch);
+        } catch {
+          // One bad event must not lose the others: retry them one by one.
+          for (const event of batch) await ingestCallEvents(this.ctx, [event]).catch(this.onError);
         }
       }
     } finally {
