@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
+import { newId, nowIso } from '@opbx/platform';
 import type { AppContext } from '../../src/context.js';
 import { createOrganization } from '../../src/modules/organization/organization.service.js';
 import { Api, uniqueEmail, type Reply, type TestOrg } from './api.js';
@@ -46,6 +47,27 @@ export async function createCredentialedOrg(app: FastifyInstance, ctx: AppContex
   };
 }
 
+/** Paths served at the root rather than under /api/v1 (the `Api` helper would prefix them). */
+const ROOT_PATHS = /^\/(broadcasting|metrics|api)\//;
+
+/** `api.request`, except that a root path such as /broadcasting/auth is sent as is. */
+export async function send(api: Api, method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
+  if (!ROOT_PATHS.test(url) || url.startsWith('/api/')) return api.request(method, url, body, headers);
+  const res = await api.app.inject({
+    method: method as 'GET',
+    url,
+    headers: { ...(api.token ? { authorization: `Bearer ${api.token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    payload: body === undefined ? undefined : JSON.stringify(body),
+  });
+  let parsed: any = res.body;
+  try {
+    parsed = res.body ? JSON.parse(res.body) : undefined;
+  } catch {
+    // non-JSON bodies stay as text
+  }
+  return { status: res.statusCode, body: parsed, headers: res.headers };
+}
+
 /** Creates through the API as `api` and returns the new id; any other status fails the setup loudly. */
 export async function created(api: Api, url: string, body: unknown): Promise<string> {
   const res = await api.post(url, body);
@@ -71,6 +93,40 @@ export function expectEnvelope(res: Reply, status: number, code?: string, contex
       expect(d.message, where).toBeTypeOf('string');
     }
   }
+}
+
+/** A finished inbound call on an extension, as the call journal would have stored it (setup only). */
+export async function insertCallLog(ctx: AppContext, organizationId: string, extensionId: string | null): Promise<string> {
+  const id = newId();
+  const now = nowIso();
+  await ctx.db
+    .insertInto('call_logs')
+    .values({
+      id,
+      organization_id: organizationId,
+      call_id: `call-${id}`,
+      direction: 'inbound',
+      direction_raw: 'incoming',
+      from_number: '+15550109999',
+      to_number: '+15550100001',
+      did_id: null,
+      extension_id: extensionId,
+      ring_group_id: null,
+      status: 'completed',
+      status_source: 'cdr',
+      status_raw: 'ANSWER',
+      disposition_raw: 'ANSWER',
+      sip_call_id: null,
+      answer_time: now,
+      end_time: now,
+      duration: 42,
+      recording_url: null,
+      cloudonix_cdr: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  return id;
 }
 
 let sequence = 0;

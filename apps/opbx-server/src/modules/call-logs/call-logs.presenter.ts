@@ -70,8 +70,7 @@ export interface LiveCallView {
 export function presentLiveCall(row: CallLogRow, snap: RoutingSnapshot | undefined, now = Date.now()): LiveCallView {
   const ext = row.extension_id ? snap?.extensions.get(row.extension_id) : undefined;
   const group = row.ring_group_id ? snap?.ringGroups.get(row.ring_group_id) : undefined;
-  let didNumber: string | undefined;
-  if (row.did_id && snap) for (const d of snap.dids.values()) if (d.id === row.did_id) didNumber = d.number;
+  const didNumber = row.did_id ? snap?.didsById.get(row.did_id)?.number : undefined;
   const since = Date.parse(row.answer_time ?? row.created_at);
   return {
     call_id: row.call_id,

@@ -60,18 +60,35 @@ async function lockCall(trx: Transaction<Database>, ctx: AppContext, organizatio
 }
 
 async function setPresence(trx: Transaction<Database>, organizationId: string, changes: PresenceChange[]): Promise<PresenceChange[]> {
-  const applied: PresenceChange[] = [];
+  if (changes.length === 0) return [];
   const now = nowIso();
-  for (const c of changes) {
+  const upsert = (rows: PresenceChange[]) =>
+    trx
+      .insertInto('extension_presence')
+      .values(rows.map((c) => ({ ...c, organization_id: organizationId, updated_at: now })))
+      .onConflict((oc) =>
+        oc.column('extension_id').doUpdateSet((eb) => ({
+          status: eb.ref('excluded.status'),
+          current_call_id: eb.ref('excluded.current_call_id'),
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
+      )
+      .execute();
+  // Later changes for the same extension win (a multi-row upsert may not touch one row twice).
+  const latest = [...new Map(changes.map((c) => [c.extension_id, c])).values()];
+  try {
+    await upsert(latest);
+    return latest;
+  } catch (err) {
+    if (!isForeignKeyViolation(err)) throw err;
+  }
+  // An extension was deleted since the call was routed: apply the others one by one.
+  const applied: PresenceChange[] = [];
+  for (const c of latest) {
     try {
-      await trx
-        .insertInto('extension_presence')
-        .values({ ...c, organization_id: organizationId, updated_at: now })
-        .onConflict((oc) => oc.column('extension_id').doUpdateSet({ status: c.status, current_call_id: c.current_call_id, updated_at: now }))
-        .execute();
+      await upsert([c]);
       applied.push(c);
     } catch (err) {
-      // The extension was deleted since the call was routed: nothing to show for it.
       if (!isForeignKeyViolation(err)) throw err;
     }
   }
@@ -102,104 +119,121 @@ export async function ingestCallEvents(ctx: AppContext, events: CallEvent[]): Pr
   return results;
 }
 
+function blankRow(ev: CallEvent, now: string): CallLogRow {
+  return {
+    id: newId(),
+    organization_id: ev.organizationId,
+    call_id: ev.callId,
+    direction: ev.facts?.direction ?? 'inbound',
+    direction_raw: ev.facts?.direction_raw ?? null,
+    from_number: ev.facts?.from_number ?? '',
+    to_number: ev.facts?.to_number ?? '',
+    did_id: null,
+    extension_id: null,
+    ring_group_id: null,
+    status: 'initiated',
+    status_source: null,
+    status_raw: null,
+    disposition_raw: null,
+    sip_call_id: null,
+    answer_time: null,
+    end_time: null,
+    duration: null,
+    recording_url: null,
+    cloudonix_cdr: null,
+    created_at: now,
+    updated_at: now,
+  };
+}
+
+/** Pure: the call log after applying `ev` to `before`. */
+function applyEvent(before: CallLogRow, ev: CallEvent, now: string): CallLogRow {
+  const after: CallLogRow = { ...before, updated_at: now };
+  for (const key of FACT_KEYS) {
+    const value = ev.facts?.[key];
+    // Facts fill gaps, never overwrite: whichever event arrives first may have created the row.
+    if (value !== undefined && value !== null && value !== '' && (after[key] === null || after[key] === '')) (after as any)[key] = value;
+  }
+  if (ev.patch) {
+    for (const [key, value] of Object.entries(ev.patch)) {
+      if (value === undefined || value === null) continue;
+      if (ev.kind === 'cdr' || (after as any)[key] === null) (after as any)[key] = value;
+    }
+  }
+  if (ev.status) {
+    const status = nextStatus({ status: before.status, source: before.status_source }, { status: ev.status, source: ev.kind });
+    if (status !== before.status || ev.kind === 'cdr') after.status_source = ev.kind;
+    after.status = status;
+  }
+  if (after.status === 'answered' && !after.answer_time) after.answer_time = now;
+  if (isTerminal(after.status)) {
+    after.end_time ??= now;
+    if (after.duration === null) {
+      after.duration = after.answer_time ? Math.max(0, Math.round((Date.parse(after.end_time) - Date.parse(after.answer_time)) / 1000)) : 0;
+    }
+  }
+  return after;
+}
+
 async function foldEvent(trx: Transaction<Database>, ctx: AppContext, ev: CallEvent): Promise<IngestResult> {
-  {
-    const now = nowIso();
-    const inserted = await trx
-      .insertInto('call_events')
-      .values({
-        id: newId(),
-        organization_id: ev.organizationId,
-        call_id: ev.callId,
-        kind: ev.kind,
-        provider_key: ev.providerKey,
-        payload: JSON.stringify(ev.payload ?? null),
-        received_at: now,
-      })
-      .onConflict((oc) => oc.columns(['organization_id', 'provider_key']).doNothing())
+  const now = nowIso();
+  const inserted = await trx
+    .insertInto('call_events')
+    .values({
+      id: newId(),
+      organization_id: ev.organizationId,
+      call_id: ev.callId,
+      kind: ev.kind,
+      provider_key: ev.providerKey,
+      payload: JSON.stringify(ev.payload ?? null),
+      received_at: now,
+    })
+    .onConflict((oc) => oc.columns(['organization_id', 'provider_key']).doNothing())
+    .executeTakeFirst();
+  if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) return { duplicate: true, presence: [] };
+
+  let before = await lockCall(trx, ctx, ev.organizationId, ev.callId);
+  let after: CallLogRow;
+  const created = !before;
+  if (!before) {
+    // The usual first event of a call: write the finished row in one insert.
+    before = blankRow(ev, now);
+    after = applyEvent(before, ev, now);
+    const res = await trx
+      .insertInto('call_logs')
+      .values(after)
+      .onConflict((oc) => oc.columns(['organization_id', 'call_id']).doNothing())
       .executeTakeFirst();
-    if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) return { duplicate: true, presence: [] };
-
-    let before = await lockCall(trx, ctx, ev.organizationId, ev.callId);
-    const created = !before;
-    if (!before) {
-      await trx
-        .insertInto('call_logs')
-        .values({
-          id: newId(),
-          organization_id: ev.organizationId,
-          call_id: ev.callId,
-          direction: ev.facts?.direction ?? 'inbound',
-          direction_raw: ev.facts?.direction_raw ?? null,
-          from_number: ev.facts?.from_number ?? '',
-          to_number: ev.facts?.to_number ?? '',
-          did_id: null,
-          extension_id: null,
-          ring_group_id: null,
-          status: 'initiated',
-          status_source: null,
-          status_raw: null,
-          disposition_raw: null,
-          sip_call_id: null,
-          answer_time: null,
-          end_time: null,
-          duration: null,
-          recording_url: null,
-          cloudonix_cdr: null,
-          created_at: now,
-          updated_at: now,
-        })
-        .onConflict((oc) => oc.columns(['organization_id', 'call_id']).doNothing())
-        .execute();
+    if (Number(res.numInsertedOrUpdatedRows ?? 0n) === 0) {
+      // Another transaction created it meanwhile (PostgreSQL): fold into that row instead.
       before = (await lockCall(trx, ctx, ev.organizationId, ev.callId))!;
+      after = applyEvent(before, ev, now);
+      const { id, organization_id, call_id, created_at, ...changes } = after;
+      await trx.updateTable('call_logs').set(changes).where('id', '=', id).execute();
     }
-
-    const after: CallLogRow = { ...before, updated_at: now };
-    for (const key of FACT_KEYS) {
-      const value = ev.facts?.[key];
-      // Facts fill gaps, never overwrite: whichever event arrives first may have created the row.
-      if (value !== undefined && value !== null && value !== '' && (after[key] === null || after[key] === '')) (after as any)[key] = value;
-    }
-    if (ev.patch) {
-      for (const [key, value] of Object.entries(ev.patch)) {
-        if (value === undefined || value === null) continue;
-        const authoritative = ev.kind === 'cdr';
-        if (authoritative || (after as any)[key] === null) (after as any)[key] = value;
-      }
-    }
-    if (ev.status) {
-      const status = nextStatus({ status: before.status, source: before.status_source }, { status: ev.status, source: ev.kind });
-      if (status !== before.status || ev.kind === 'cdr') after.status_source = ev.kind;
-      after.status = status;
-    }
-    if (after.status === 'answered' && !after.answer_time) after.answer_time = now;
-    if (isTerminal(after.status)) {
-      after.end_time ??= now;
-      if (after.duration === null) {
-        after.duration = after.answer_time ? Math.max(0, Math.round((Date.parse(after.end_time) - Date.parse(after.answer_time)) / 1000)) : 0;
-      }
-    }
+  } else {
+    after = applyEvent(before, ev, now);
     const { id, organization_id, call_id, created_at, ...changes } = after;
     await trx.updateTable('call_logs').set(changes).where('id', '=', id).execute();
-
-    const presence: PresenceChange[] = [];
-    if (isTerminal(after.status) && !isTerminal(before.status)) {
-      const busy = await trx
-        .selectFrom('extension_presence')
-        .select('extension_id')
-        .where('organization_id', '=', ev.organizationId)
-        .where('current_call_id', '=', ev.callId)
-        .execute();
-      for (const p of busy) presence.push({ extension_id: p.extension_id, status: 'idle', current_call_id: null });
-    } else if (!isTerminal(after.status)) {
-      for (const ext of ev.ringing ?? []) presence.push({ extension_id: ext, status: 'ringing', current_call_id: ev.callId });
-      if (after.status === 'answered' && before.status !== 'answered' && after.extension_id) {
-        presence.push({ extension_id: after.extension_id, status: 'on_call', current_call_id: ev.callId });
-      }
-    }
-    const applied = await setPresence(trx, ev.organizationId, presence);
-    return { duplicate: false, created, before, after, presence: applied };
   }
+
+  const presence: PresenceChange[] = [];
+  if (isTerminal(after.status) && !isTerminal(before.status)) {
+    const busy = await trx
+      .selectFrom('extension_presence')
+      .select('extension_id')
+      .where('organization_id', '=', ev.organizationId)
+      .where('current_call_id', '=', ev.callId)
+      .execute();
+    for (const p of busy) presence.push({ extension_id: p.extension_id, status: 'idle', current_call_id: null });
+  } else if (!isTerminal(after.status)) {
+    for (const ext of ev.ringing ?? []) presence.push({ extension_id: ext, status: 'ringing', current_call_id: ev.callId });
+    if (after.status === 'answered' && before.status !== 'answered' && after.extension_id) {
+      presence.push({ extension_id: after.extension_id, status: 'on_call', current_call_id: ev.callId });
+    }
+  }
+  const applied = await setPresence(trx, ev.organizationId, presence);
+  return { duplicate: false, created, before, after, presence: applied };
 }
 
 async function publishResult(ctx: AppContext, ev: CallEvent, result: IngestResult): Promise<void> {

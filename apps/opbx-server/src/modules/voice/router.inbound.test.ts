@@ -172,6 +172,13 @@ describe('an extension reached from a DID', () => {
     expect(trail(await follow(b.snapshot, inbound(b.snapshot, DID), 'no_answer'))).toEqual(['dial +447700900123 30s', 'hangup no_answer']);
   });
 
+  it('forwarding to an extension whose user is inactive applies that extension’s rules (voicemail), not a dial', async () => {
+    const b = new SnapshotBuilder();
+    b.extension('102', { userActive: false, voicemail: true });
+    b.did(DID, toExtension(b.extension('101', { forwarding: { destination: '102', onNoAnswer: false } })));
+    expect(describePlan((await inbound(b.snapshot, DID)).plan)).toBe('voicemail ext-102');
+  });
+
   it('unconditional forwarding to a destination that no longer exists: polite hangup', async () => {
     const b = new SnapshotBuilder();
     b.did(DID, toExtension(b.extension('101', { forwarding: { destination: '109', onNoAnswer: false } })));

@@ -136,7 +136,18 @@ class Routing {
     if (ext) return this.extension(ext, hop);
     const e164 = toE164(destination);
     if (!e164) return hangup('unavailable');
-    return { kind: 'dial', targets: [{ kind: 'external', number: e164 }], timeout: EXTENSION_RING_SECONDS, callerId: null, record: this.snap.recordingEnabled, next: this.withDid({ k: 'end' }) };
+    // Forwarding to one of our own numbers stays inside: no billed carrier leg, and the hop cap applies.
+    const ownDid = this.snap.dids.get(e164);
+    if (ownDid) return ownDid.active ? this.target(ownDid.target, hop + 1) : hangup('unavailable');
+    return {
+      kind: 'dial',
+      targets: [{ kind: 'external', number: e164 }],
+      timeout: EXTENSION_RING_SECONDS,
+      // An outside caller's number is passed through; an internal caller would show a bare extension, so use the company number.
+      callerId: this.facts.direction === 'outbound' ? this.snap.defaultCallerId : null,
+      record: this.snap.recordingEnabled,
+      next: this.withDid({ k: 'end' }),
+    };
   }
 
   async ringGroup(group: RingGroupNode | undefined, hop: number): Promise<Plan> {
@@ -208,11 +219,7 @@ class Routing {
   }
 }
 
-function findDidById(snap: RoutingSnapshot, id: string | undefined): DidNode | undefined {
-  if (!id) return undefined;
-  for (const d of snap.dids.values()) if (d.id === id) return d;
-  return undefined;
-}
+const findDidById = (snap: RoutingSnapshot, id: string | undefined): DidNode | undefined => (id ? snap.didsById.get(id) : undefined);
 
 /** The initial voice-application request. */
 export async function routeCall(snap: RoutingSnapshot, call: CallInput, env: RoutingEnv): Promise<RouteResult> {
@@ -224,7 +231,12 @@ export async function routeCall(snap: RoutingSnapshot, call: CallInput, env: Rou
   const did = number ? snap.dids.get(number) : undefined;
   const r = new Routing(snap, env, 'inbound', did);
   if (!did || !did.active) return { plan: hangup('not_in_service'), facts: r.facts };
-  return { plan: await r.target(did.target, 0), facts: r.facts };
+  const plan = await r.target(did.target, 0);
+  // The DID's fallback extension takes calls its target cannot (inactive or deleted target).
+  if (plan.kind === 'hangup' && plan.reason === 'unavailable' && did.fallbackExtensionId) {
+    return { plan: await r.extension(snap.extensions.get(did.fallbackExtensionId), 1), facts: r.facts };
+  }
+  return { plan, facts: r.facts };
 }
 
 async function routeFromExtension(snap: RoutingSnapshot, call: CallInput, env: RoutingEnv): Promise<RouteResult> {
@@ -240,7 +252,7 @@ async function routeFromExtension(snap: RoutingSnapshot, call: CallInput, env: R
     if (internal.id === caller.id) return { plan: hangup('invalid_number'), facts: r.facts };
     return { plan: await r.extension(internal, 0), facts: r.facts };
   }
-  const e164 = toE164(dialed);
+  const e164 = dialedNumber(dialed);
   if (!e164) return { plan: hangup('invalid_number'), facts: { direction: 'outbound', extensionId: caller.id } };
   const ownDid = snap.dids.get(e164);
   if (ownDid && ownDid.active) {
@@ -259,6 +271,18 @@ async function routeFromExtension(snap: RoutingSnapshot, call: CallInput, env: R
     },
     facts: { direction: 'outbound', extensionId: caller.id },
   };
+}
+
+/**
+ * What a user dialed, as E.164: `+…`, the international `00…` prefix, or 11+ digits that already
+ * carry a country code. Shorter national numbers are refused rather than guessed (10 digits
+ * without a country code would otherwise become a call to another country).
+ */
+export function dialedNumber(dialed: string): string | undefined {
+  const s = dialed.replace(/[\s\-().]/g, '');
+  if (s.startsWith('+')) return toE164(s);
+  if (s.startsWith('00')) return toE164(`+${s.slice(2)}`);
+  return /^[1-9]\d{10,14}$/.test(s) ? `+${s}` : undefined;
 }
 
 /** A Dial action callback: answered calls are done; otherwise the continuation decides. */

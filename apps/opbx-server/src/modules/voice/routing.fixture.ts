@@ -26,6 +26,7 @@ export class SnapshotBuilder {
       voicemailEnabled: settings.voicemailEnabled ?? true,
       recordingEnabled: settings.recordingEnabled ?? false,
       dids: new Map(),
+      didsById: new Map(),
       extensions: new Map(),
       extensionsByNumber: new Map(),
       ringGroups: new Map(),
@@ -77,6 +78,7 @@ export class SnapshotBuilder {
   did(number: string, target: Target, overrides: Partial<Omit<DidNode, 'number' | 'target'>> = {}): DidNode {
     const node: DidNode = { id: `did-${number.replace(/\D/g, '')}`, number, active: true, target, greeting: null, fallbackExtensionId: null, ...overrides };
     this.snapshot.dids.set(number, node);
+    this.snapshot.didsById.set(node.id, node);
     return node;
   }
 }

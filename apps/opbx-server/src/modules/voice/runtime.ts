@@ -110,13 +110,19 @@ export function createVoiceRuntime(ctx: AppContext, onError: (err: unknown) => v
       now: new Date(),
       async nextRotation(ringGroupId: string) {
         // One atomic statement: every instance shares the pointer through the database.
-        const row = await ctx.db
-          .updateTable('ring_groups')
-          .set((eb) => ({ rotation: eb('rotation', '+', 1) }))
-          .where('id', '=', ringGroupId)
-          .returning('rotation')
-          .executeTakeFirst();
-        return Number(row?.rotation ?? 1);
+        try {
+          const row = await ctx.db
+            .updateTable('ring_groups')
+            .set((eb) => ({ rotation: eb('rotation', '+', 1) }))
+            .where('id', '=', ringGroupId)
+            .returning('rotation')
+            .executeTakeFirst();
+          return Number(row?.rotation ?? 1);
+        } catch (err) {
+          // A database hiccup must not drop the call: start at a random member this once.
+          onError(err);
+          return 1 + Math.floor(Math.random() * 1000);
+        }
       },
     }),
     close: unsubscribe,

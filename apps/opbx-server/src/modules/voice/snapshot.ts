@@ -64,6 +64,7 @@ export interface RoutingSnapshot {
   voicemailEnabled: boolean;
   recordingEnabled: boolean;
   dids: Map<string, DidNode>;
+  didsById: Map<string, DidNode>;
   extensions: Map<string, ExtensionNode>;
   extensionsByNumber: Map<string, ExtensionNode>;
   ringGroups: Map<string, RingGroupNode>;
@@ -99,6 +100,7 @@ export async function loadSnapshot(db: Kysely<Database>, organizationId: string)
     voicemailEnabled: settings.voicemail_enabled ?? true,
     recordingEnabled: settings.recording_enabled ?? false,
     dids: new Map(),
+    didsById: new Map(),
     extensions: new Map(),
     extensionsByNumber: new Map(),
     ringGroups: new Map(),
@@ -173,14 +175,16 @@ export async function loadSnapshot(db: Kysely<Database>, organizationId: string)
           : d.routing_type === 'business_hours'
             ? { type: 'business_hours', id: d.business_hours_id! }
             : { type: 'voicemail', extensionId: d.extension_id };
-    snapshot.dids.set(d.phone_number, {
+    const node: DidNode = {
       id: d.id,
       number: d.phone_number,
       active: d.status === 'active',
       target,
       greeting: d.voicemail_greeting,
       fallbackExtensionId: d.fallback_extension_id,
-    });
+    };
+    snapshot.dids.set(node.number, node);
+    snapshot.didsById.set(node.id, node);
   }
   return snapshot;
 }

@@ -163,11 +163,22 @@ export function voiceRoutes(app: FastifyInstance, ctx: AppContext, rt: VoiceRunt
     return reply.type(CXML_CONTENT_TYPE).send(renderCxml([]));
   };
 
+  /** Whatever fails inside, the caller hears an apology in CXML rather than getting JSON. */
+  const safe =
+    (handler: (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>) =>
+    async (request: FastifyRequest, reply: FastifyReply) => {
+      try {
+        return await handler(request, reply);
+      } catch (err) {
+        request.log.error({ err }, 'voice request failed');
+        return say(reply, 200, 'We are sorry, your call cannot be completed right now. Please try again later.');
+      }
+    };
   for (const method of ['POST', 'GET'] as const) {
-    app.route({ method, url: '/api/voice/route', config: { public: true }, schema: { hide: true }, handler: handleRoute });
-    app.route({ method, url: '/api/voice/callback', config: { public: true }, schema: { hide: true }, handler: handleDialCallback });
-    app.route({ method, url: '/api/voice/voicemail', config: { public: true }, schema: { hide: true }, handler: handleVoicemail });
-    app.route({ method, url: '/api/voice/recording', config: { public: true }, schema: { hide: true }, handler: handleRecording });
+    app.route({ method, url: '/api/voice/route', config: { public: true }, schema: { hide: true }, handler: safe(handleRoute) });
+    app.route({ method, url: '/api/voice/callback', config: { public: true }, schema: { hide: true }, handler: safe(handleDialCallback) });
+    app.route({ method, url: '/api/voice/voicemail', config: { public: true }, schema: { hide: true }, handler: safe(handleVoicemail) });
+    app.route({ method, url: '/api/voice/recording', config: { public: true }, schema: { hide: true }, handler: safe(handleRecording) });
   }
 }
 

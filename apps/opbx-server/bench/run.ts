@@ -1,0 +1,40 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cpus, totalmem } from 'node:os';
+import { benchVoice } from './voice.bench.js';
+import { repoRoot } from './support.js';
+
+/**
+ * `npm run bench [-- voice calllogs fanout]`: runs the benchmarks and writes a Markdown report
+ * to bench-reports/. Timing is measured here, never asserted in tests.
+ */
+const all = ['voice', 'calllogs', 'fanout'] as const;
+const wanted = process.argv.slice(2).filter((a) => (all as readonly string[]).includes(a));
+const run = wanted.length ? wanted : [...all];
+const sections: string[] = [];
+const started = new Date();
+
+for (const name of run) {
+  console.log(`\n▶ ${name} benchmark…`);
+  const t0 = Date.now();
+  let lines: string[];
+  if (name === 'voice') lines = (await benchVoice(Number(process.env.BENCH_SECONDS ?? 10))).lines;
+  else if (name === 'calllogs') lines = (await (await import('./call-logs.bench.js')).benchCallLogs()).lines;
+  else lines = (await (await import('./fanout.bench.js')).benchFanout()).lines;
+  console.log(lines.join('\n'));
+  console.log(`(${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+  sections.push(lines.join('\n'));
+}
+
+const header = [
+  `# OPBX benchmark report`,
+  '',
+  `Run ${started.toISOString()} on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}.`,
+  '',
+];
+const dir = join(repoRoot, 'bench-reports');
+mkdirSync(dir, { recursive: true });
+const file = join(dir, `report-${started.toISOString().replace(/[:.]/g, '-')}.md`);
+writeFileSync(file, [...header, ...sections.flatMap((s) => [s, ''])].join('\n'));
+console.log(`\nReport written to ${file}`);
+process.exit(0);

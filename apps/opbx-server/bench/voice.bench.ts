@@ -1,0 +1,98 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { readConfig } from '../src/config.js';
+import { createContext } from '../src/context.js';
+import type { AuthInfo } from '../src/http/auth.js';
+import { createOrganization } from '../src/modules/organization/organization.service.js';
+import { createExtension } from '../src/modules/extensions/extensions.service.js';
+import { createRingGroup } from '../src/modules/ring-groups/ring-groups.service.js';
+import { createBusinessHours } from '../src/modules/business-hours/business-hours.service.js';
+import { createDid } from '../src/modules/dids/dids.service.js';
+import { putCloudonixSettings } from '../src/modules/cloudonix/cloudonix.service.js';
+import { fmt, load, startChild, type LoadResult } from './support.js';
+
+const KEY = 'bench-requests-key-0123456789';
+const DID = '+15557770001';
+
+/** DID → business hours (open around the clock) → simultaneous ring group of three extensions. */
+async function seed(databaseUrl: string, appKey: string, dataDir: string) {
+  const ctx = await createContext(readConfig({ DATABASE_URL: databaseUrl, OPBX_APP_KEY: appKey, OPBX_DATA_DIR: dataDir, LOG_LEVEL: 'silent' }));
+  const org = await createOrganization(ctx, { name: 'Bench Co', ownerEmail: `bench-${randomBytes(4).toString('hex')}@bench.example`, ownerPassword: 'bench-pass-1' });
+  const auth: AuthInfo = { userId: org.user_id, organizationId: org.organization_id, role: 'owner', tokenId: '', tokenHash: '' };
+  const exts = [];
+  for (const n of ['201', '202', '203']) exts.push(await createExtension(ctx, auth, { extension_number: n, type: 'virtual' }));
+  const group = await createRingGroup(ctx, auth, { name: 'Bench group', strategy: 'simultaneous', timeout: 20, members: exts.map((e, i) => ({ extension_id: e.id, priority: i + 1 })) });
+  const hours = await createBusinessHours(ctx, auth, {
+    name: 'Always',
+    timezone: 'America/New_York',
+    schedules: [0, 1, 2, 3, 4, 5, 6].map((d) => ({ day_of_week: d, open_time: '00:00', close_time: '24:00' })),
+    holidays: [],
+    open_hours_routing: { type: 'ring_group', ring_group_id: group.id },
+    closed_hours_routing: { type: 'hangup' },
+  });
+  await createDid(ctx, auth, { phone_number: DID, routing_type: 'business_hours', routing_config: { business_hours_id: hours.id } });
+  await putCloudonixSettings(ctx, org.organization_id, { domain_uuid: 'bench', domain_name: 'bench.example', requests_key: KEY, webhook_base_url: 'http://127.0.0.1' });
+  await ctx.close();
+}
+
+export interface VoiceBench {
+  baseline: { max: LoadResult; half: LoadResult };
+  voice: { max: LoadResult; half: LoadResult };
+  ratio: number;
+  journaled: number;
+  lines: string[];
+}
+
+export async function benchVoice(seconds = 10): Promise<VoiceBench> {
+  const dir = mkdtempSync(join(tmpdir(), 'opbx-bench-'));
+  const databaseUrl = process.env.DATABASE_URL?.startsWith('postgres') ? process.env.DATABASE_URL : `sqlite:${join(dir, 'bench.db')}`;
+  const appKey = randomBytes(24).toString('hex');
+  await seed(databaseUrl, appKey, dir);
+  let n = 0;
+  const body = () => JSON.stringify({ CallSid: `bench-${process.pid}-${++n}`, From: '+12125550100', To: DID.slice(1), Direction: 'inbound', Domain: 'bench.example' });
+  const connections = 32;
+
+  const hello = await startChild(['apps/opbx-server/bench/hello-server.ts'], { PORT: '0' }, /LISTENING (\S+)/);
+  const baseMax = await load({ url: `${hello.url}/hello`, body, connections, seconds });
+  const baseHalf = await load({ url: `${hello.url}/hello`, body, connections, seconds, rate: Math.round(baseMax.rps / 2) });
+  await hello.stop();
+
+  const server = await startChild(
+    ['apps/opbx-server/src/cli.ts', 'serve'],
+    { PORT: '0', OPBX_WS_PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl, OPBX_APP_KEY: appKey, OPBX_DATA_DIR: dir, LOG_LEVEL: 'warn', OPBX_VOICE_RATE_LIMIT: '1000000', NODE_ENV: 'production' },
+    /listening on (http:\/\/\S+)\/api\/v1/,
+  );
+  const url = `${server.url}/api/voice/route`;
+  const headers = { authorization: `Bearer ${KEY}` };
+  // Warm the routing snapshot and the JIT before measuring.
+  await load({ url, body, connections, seconds: 2, headers });
+  const voiceMax = await load({ url, body, connections, seconds, headers });
+  const voiceHalf = await load({ url, body, connections, seconds, rate: Math.round(voiceMax.rps / 2), headers });
+  await new Promise((r) => setTimeout(r, 2000));
+  await server.stop();
+
+  const ctx = await createContext(readConfig({ DATABASE_URL: databaseUrl, OPBX_APP_KEY: appKey, OPBX_DATA_DIR: dir, LOG_LEVEL: 'silent' }));
+  const journaled = Number((await ctx.db.selectFrom('call_logs').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  await ctx.close();
+  if (!databaseUrl.startsWith('postgres')) rmSync(dir, { recursive: true, force: true });
+
+  const ratio = voiceMax.rps / baseMax.rps;
+  const row = (name: string, max: LoadResult, half: LoadResult) =>
+    `| ${name} | ${max.rps} | ${fmt(max.p50)} / ${fmt(max.p99)} | ${half.rps} | ${fmt(half.p50)} / ${fmt(half.p99)} | ${max.non2xx + half.non2xx + max.errors + half.errors} |`;
+  const lines = [
+    `## Voice webhook: POST /api/voice/route (DID → business hours → ring group)`,
+    '',
+    `${connections} connections, ${seconds} s per run, autocannon in the bench process, server in its own process, ${databaseUrl.startsWith('postgres') ? 'PostgreSQL' : 'SQLite'}.`,
+    '',
+    '| target | max req/s | p50 / p99 ms at max | req/s at half max | p50 / p99 ms at half max | errors + non-2xx |',
+    '|---|---|---|---|---|---|',
+    row('bare Fastify hello world', baseMax, baseHalf),
+    row('OPBX voice route', voiceMax, voiceHalf),
+    '',
+    `Throughput ratio OPBX / bare Fastify: **${fmt(ratio, 2)}** (goal ≥ 0.5). p99 at half max: **${fmt(voiceHalf.p99)} ms** (goal < 10 ms).`,
+    `Call logs written behind the answers: ${journaled} (requests answered: ${voiceMax.requests + voiceHalf.requests} plus warm-up).`,
+  ];
+  return { baseline: { max: baseMax, half: baseHalf }, voice: { max: voiceMax, half: voiceHalf }, ratio, journaled, lines };
+}
