@@ -15,3 +15,4 @@ export * from './http/pagination.js';
 export * from './security/signer.js';
 export * from './realtime/pusher-auth.js';
 export * from './realtime/pusher-server.js';
+export * from './http/count-cache.js';

@@ -42,6 +42,8 @@ interface CursorState {
   v: string | number | null;
   id: string;
   o: number;
+  /** The total counted for the first page, reused so deep pages never count again. */
+  t?: number;
 }
 
 const encodeCursor = (c: CursorState) => Buffer.from(JSON.stringify(c)).toString('base64url');
@@ -49,7 +51,8 @@ const encodeCursor = (c: CursorState) => Buffer.from(JSON.stringify(c)).toString
 function decodeCursor(raw: string): CursorState {
   try {
     const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as CursorState;
-    if (typeof c.id === 'string' && typeof c.o === 'number' && c.o >= 0 && ['string', 'number'].includes(typeof c.v)) return c;
+    const totalOk = c.t === undefined || (Number.isInteger(c.t) && c.t >= 0);
+    if (typeof c.id === 'string' && Number.isInteger(c.o) && c.o >= 0 && ['string', 'number'].includes(typeof c.v) && totalOk) return c;
   } catch {
     // fall through
   }
@@ -79,13 +82,13 @@ export async function paginate<Row extends Record<string, unknown>>(
     offset = ((params.page ?? 1) - 1) * perPage;
     if (offset > 0) q = q.offset(offset);
   }
-  const [rows, total] = await Promise.all([q.limit(perPage + 1).execute(), count()]);
+  const [rows, total] = await Promise.all([q.limit(perPage + 1).execute(), cursor?.t !== undefined ? cursor.t : count()]);
   const hasMore = rows.length > perPage;
   const data = hasMore ? rows.slice(0, perPage) : rows;
   const last = data.at(-1);
   const sortKey = sort.column.split('.').pop()!;
   const nextCursor =
-    hasMore && last ? encodeCursor({ v: last[sortKey] as string | number, id: String(last.id), o: offset + data.length }) : null;
+    hasMore && last ? encodeCursor({ v: last[sortKey] as string | number, id: String(last.id), o: offset + data.length, t: total }) : null;
   return {
     data,
     meta: {

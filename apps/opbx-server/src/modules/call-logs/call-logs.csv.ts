@@ -29,13 +29,15 @@ export function csvCell(value: unknown): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export const csvRow = (row: Pick<CallLogRow, (typeof CSV_COLUMNS)[number]>): string => CSV_COLUMNS.map((c) => csvCell(row[c])).join(',') + '\r\n';
+export type CsvRow = Pick<CallLogRow, (typeof CSV_COLUMNS)[number]>;
+
+export const csvRow = (row: CsvRow): string => CSV_COLUMNS.map((c) => csvCell(row[c])).join(',') + '\r\n';
 
 /**
  * Streams rows page by page (keyset, so each page is an index seek): memory stays flat however
  * many rows match, and the client's back-pressure pauses the database reads.
  */
-export function csvStream(fetchPage: (after: { created_at: string; id: string } | undefined) => Promise<CallLogRow[]>): Readable {
+export function csvStream(fetchPage: (after: { created_at: string; id: string } | undefined) => Promise<CsvRow[]>): Readable {
   let after: { created_at: string; id: string } | undefined;
   let headerSent = false;
   let done = false;

@@ -3,6 +3,7 @@ import { isForeignKeyViolation, newId, nowIso } from '@opbx/platform';
 import type { AppContext } from '../../context.js';
 import type { CallLogsTable, CallStatus, Database, PresenceStatus } from '../../db/schema.js';
 import { isTerminal, nextStatus, type EventSource } from './call-state.js';
+import { callLogTotals } from '../call-logs/call-logs.service.js';
 
 export type CallLogRow = Selectable<CallLogsTable>;
 
@@ -238,6 +239,7 @@ async function foldEvent(trx: Transaction<Database>, ctx: AppContext, ev: CallEv
 
 async function publishResult(ctx: AppContext, ev: CallEvent, result: IngestResult): Promise<void> {
   if (!result.duplicate && result.after) {
+    callLogTotals.invalidate(ev.organizationId);
     const type: CallBusMessage['type'] = isTerminal(result.after.status) ? 'call.ended' : result.created ? 'call.started' : 'call.updated';
     const message: CallBusMessage = { organization_id: ev.organizationId, type, call: result.after, presence: result.presence };
     await ctx.bus.publish(CALLS_TOPIC, message);
