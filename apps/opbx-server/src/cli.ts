@@ -5,8 +5,9 @@ import { ConfigError, redactUrl } from '@opbx/platform';
 import { readConfig, type OpbxConfig } from './config.js';
 import { createContext } from './context.js';
 import { createOrganization } from './modules/organization/organization.service.js';
-import { DEMO_LOGIN, seedDemo } from './demo/seed.js';
+import { DEMO_CLOUDONIX, DEMO_LOGIN, seedDemo } from './demo/seed.js';
 import { startServer } from './server.js';
+import { createCallsimCommand } from '@opbx/callsim';
 import { putCloudonixBody } from './modules/cloudonix/cloudonix.schema.js';
 import { putCloudonixSettings } from './modules/cloudonix/cloudonix.service.js';
 
@@ -131,6 +132,12 @@ program
       await ctx.close();
     }
   });
+
+// callsim plays Cloudonix's part against a running server: `opbx simulate call --to +15550100001`.
+// Without flags or CALLSIM_* variables it calls the demo organization of `npm start`.
+process.env.CALLSIM_KEY ??= DEMO_CLOUDONIX.requestsKey;
+process.env.CALLSIM_DOMAIN ??= DEMO_CLOUDONIX.domainName;
+program.addCommand(createCallsimCommand({ name: 'simulate' }));
 
 program.parseAsync(process.argv).catch((err) => {
   console.error(err instanceof Error ? err.message : err);

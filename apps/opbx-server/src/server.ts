@@ -48,7 +48,7 @@ export async function startServer(config: OpbxConfig, options: { demo?: boolean;
   ];
   if (options.demo) {
     banner.push(`Demo login: ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}`);
-    banner.push(`Place a simulated call: npm run opbx -- simulate --to +15550100001 (Cloudonix requests key: ${DEMO_CLOUDONIX.requestsKey})`);
+    banner.push(`Place a simulated call: npm run opbx -- simulate call --base-url ${url} --from +12125550123 --to +15550100002 (demo Cloudonix requests key: ${DEMO_CLOUDONIX.requestsKey})`);
   }
   console.log(banner.join('\n'));
   return { app, ctx, url, wsPort, stop };

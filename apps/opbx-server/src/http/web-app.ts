@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { envelope } from '@opbx/platform';
 
 /** The built React app (apps/opbx-web/dist), when present. */
 export const WEB_DIST = fileURLToPath(new URL('../../../opbx-web/dist', import.meta.url));
@@ -16,12 +15,12 @@ const API_PATHS = /^\/(api|metrics|broadcasting)(\/|$)/;
 export async function registerWebApp(app: FastifyInstance, root = WEB_DIST): Promise<boolean> {
   if (!existsSync(`${root}/index.html`)) return false;
   await app.register(fastifyStatic, { root, prefix: '/', decorateReply: false, wildcard: false, index: ['index.html'] });
-  app.setNotFoundHandler((request, reply) => {
+  const indexHtml = readFileSync(`${root}/index.html`, 'utf8');
+  app.notFoundFallbacks.push(async (request, reply) => {
     const path = request.url.split('?')[0]!;
-    if (request.method === 'GET' && !API_PATHS.test(path) && !/\.[a-z0-9]+$/i.test(path)) {
-      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').sendFile('index.html', root);
-    }
-    return reply.status(404).send(envelope(request, 'NOT_FOUND', `Route ${request.method} ${path} not found`));
+    if (request.method !== 'GET' || API_PATHS.test(path) || /\.[a-z0-9]+$/i.test(path)) return false;
+    await reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(indexHtml);
+    return true;
   });
   return true;
 }

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import formbody from '@fastify/formbody';
@@ -8,6 +8,15 @@ import { randomUUID } from 'node:crypto';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { errorHandler, envelope } from './errors.js';
 import { registerMetrics, type HttpMetrics } from './metrics.js';
+
+/** Returns true when it answered the request. */
+export type NotFoundFallback = (request: FastifyRequest, reply: FastifyReply) => boolean | Promise<boolean>;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    notFoundFallbacks: NotFoundFallback[];
+  }
+}
 
 export interface HttpAppOptions {
   title: string;
@@ -46,9 +55,13 @@ export async function createHttpApp(options: HttpAppOptions) {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send(envelope(request, 'NOT_FOUND', `Route ${request.method} ${request.url.split('?')[0]} not found`)),
-  );
+  // A later plugin (e.g. a single-page app) may claim unmatched requests first through `notFoundFallback`.
+  const fallbacks: NotFoundFallback[] = [];
+  app.decorate('notFoundFallbacks', fallbacks);
+  app.setNotFoundHandler(async (request, reply) => {
+    for (const fallback of fallbacks) if (await fallback(request, reply)) return reply;
+    return reply.status(404).send(envelope(request, 'NOT_FOUND', `Route ${request.method} ${request.url.split('?')[0]} not found`));
+  });
 
   // Empty JSON bodies (e.g. axios `post('/auth/logout')`) are treated as no body, not an error.
   app.removeContentTypeParser('application/json');

@@ -161,7 +161,10 @@ function applyEvent(before: CallLogRow, ev: CallEvent, now: string): CallLogRow 
       if (ev.kind === 'cdr' || (after as any)[key] === null) (after as any)[key] = value;
     }
   }
-  if (ev.status) {
+  // Our own goodbye message answers the call, so Cloudonix bills it as ANSWERED with no talk time;
+  // a call nobody picked up stays missed (the dial outcome already said so).
+  const announcementOnly = ev.kind === 'cdr' && ev.status === 'completed' && ev.patch?.duration === 0 && before.status_source === 'dial' && ['busy', 'no_answer', 'failed'].includes(before.status);
+  if (ev.status && !announcementOnly) {
     const status = nextStatus({ status: before.status, source: before.status_source }, { status: ev.status, source: ev.kind });
     if (status !== before.status || ev.kind === 'cdr') after.status_source = ev.kind;
     after.status = status;
