@@ -112,9 +112,10 @@ export async function ingestCallEvent(ctx: AppContext, ev: CallEvent): Promise<I
  */
 export async function ingestCallEvents(ctx: AppContext, events: CallEvent[]): Promise<IngestResult[]> {
   const results = await ctx.db.transaction().execute(async (trx) => {
-    const out: IngestResult[] = [];
-    for (const ev of events) out.push(await foldEvent(trx, ctx, ev));
-    return out;
+    const out: Array<IngestResult | undefined> = new Array(events.length);
+    const stored = events.length > 1 ? await foldNewCalls(trx, events, out) : new Set<number>();
+    for (let i = 0; i < events.length; i++) out[i] ??= await foldEvent(trx, ctx, events[i]!, stored.has(i));
+    return out as IngestResult[];
   });
   for (let i = 0; i < events.length; i++) await publishResult(ctx, events[i]!, results[i]!);
   return results;
@@ -179,22 +180,109 @@ function applyEvent(before: CallLogRow, ev: CallEvent, now: string): CallLogRow 
   return after;
 }
 
-async function foldEvent(trx: Transaction<Database>, ctx: AppContext, ev: CallEvent): Promise<IngestResult> {
+const eventRow = (ev: CallEvent, now: string) => ({
+  id: newId(),
+  organization_id: ev.organizationId,
+  call_id: ev.callId,
+  kind: ev.kind,
+  provider_key: ev.providerKey,
+  payload: JSON.stringify(ev.payload ?? null),
+  received_at: now,
+});
+
+const CHUNK = 200;
+const chunks = <T>(items: T[]): T[][] => Array.from({ length: Math.ceil(items.length / CHUNK) }, (_, i) => items.slice(i * CHUNK, (i + 1) * CHUNK));
+
+/**
+ * The busy-hour fast path: first events of new calls, stored with a handful of multi-row
+ * statements per batch instead of several statements per call. Fills `out` for the events it
+ * finished; returns the indexes whose event row it stored but left for `foldEvent` to fold.
+ */
+async function foldNewCalls(trx: Transaction<Database>, events: CallEvent[], out: Array<IngestResult | undefined>): Promise<Set<number>> {
+  const perCall = new Map<string, number>();
+  for (const ev of events) perCall.set(`${ev.organizationId} ${ev.callId}`, (perCall.get(`${ev.organizationId} ${ev.callId}`) ?? 0) + 1);
+  // Only calls with a single event in this batch: several events of one call keep their order in foldEvent.
+  const candidates = events.flatMap((ev, i) => (ev.kind === 'route' && perCall.get(`${ev.organizationId} ${ev.callId}`) === 1 ? [i] : []));
+  const left = new Set<number>();
+  if (candidates.length < 2) return left;
   const now = nowIso();
-  const inserted = await trx
-    .insertInto('call_events')
-    .values({
-      id: newId(),
-      organization_id: ev.organizationId,
-      call_id: ev.callId,
-      kind: ev.kind,
-      provider_key: ev.providerKey,
-      payload: JSON.stringify(ev.payload ?? null),
-      received_at: now,
-    })
-    .onConflict((oc) => oc.columns(['organization_id', 'provider_key']).doNothing())
-    .executeTakeFirst();
-  if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) return { duplicate: true, presence: [] };
+  const key = (org: string, id: string) => `${org} ${id}`;
+
+  const storedKeys = new Set<string>();
+  for (const part of chunks(candidates)) {
+    const rows = await trx
+      .insertInto('call_events')
+      .values(part.map((i) => eventRow(events[i]!, now)))
+      .onConflict((oc) => oc.columns(['organization_id', 'provider_key']).doNothing())
+      .returning(['organization_id', 'provider_key'])
+      .execute();
+    for (const r of rows) storedKeys.add(key(r.organization_id, r.provider_key));
+  }
+  const fresh = candidates.filter((i) => {
+    const ev = events[i]!;
+    if (storedKeys.has(key(ev.organizationId, ev.providerKey))) return true;
+    out[i] = { duplicate: true, presence: [] };
+    return false;
+  });
+
+  const existing = new Set<string>();
+  for (const part of chunks(fresh)) {
+    const rows = await trx
+      .selectFrom('call_logs')
+      .select(['organization_id', 'call_id'])
+      .where('call_id', 'in', part.map((i) => events[i]!.callId))
+      .execute();
+    for (const r of rows) existing.add(key(r.organization_id, r.call_id));
+  }
+  const built = new Map<string, { index: number; before: CallLogRow; after: CallLogRow }>();
+  for (const i of fresh) {
+    const ev = events[i]!;
+    if (existing.has(key(ev.organizationId, ev.callId))) {
+      left.add(i);
+      continue;
+    }
+    const before = blankRow(ev, now);
+    built.set(key(ev.organizationId, ev.callId), { index: i, before, after: applyEvent(before, ev, now) });
+  }
+  const created = new Set<string>();
+  for (const part of chunks([...built.values()])) {
+    const rows = await trx
+      .insertInto('call_logs')
+      .values(part.map((b) => b.after))
+      .onConflict((oc) => oc.columns(['organization_id', 'call_id']).doNothing())
+      .returning(['organization_id', 'call_id'])
+      .execute();
+    for (const r of rows) created.add(key(r.organization_id, r.call_id));
+  }
+  const presenceByOrg = new Map<string, PresenceChange[]>();
+  for (const [k, b] of built) {
+    if (!created.has(k)) {
+      left.add(b.index);
+      continue;
+    }
+    const ev = events[b.index]!;
+    const changes = isTerminal(b.after.status) ? [] : (ev.ringing ?? []).map((ext) => ({ extension_id: ext, status: 'ringing' as const, current_call_id: ev.callId }));
+    out[b.index] = { duplicate: false, created: true, before: b.before, after: b.after, presence: changes };
+    if (changes.length) presenceByOrg.set(ev.organizationId, [...(presenceByOrg.get(ev.organizationId) ?? []), ...changes]);
+  }
+  for (const [org, changes] of presenceByOrg) {
+    const applied = new Set((await setPresence(trx, org, changes)).map((c) => `${c.extension_id} ${c.current_call_id}`));
+    // Report only what was stored (an extension deleted mid-call drops out).
+    for (const r of out) if (r?.presence.length && r.after?.organization_id === org) r.presence = r.presence.filter((c) => applied.has(`${c.extension_id} ${c.current_call_id}`));
+  }
+  return left;
+}
+
+async function foldEvent(trx: Transaction<Database>, ctx: AppContext, ev: CallEvent, eventStored = false): Promise<IngestResult> {
+  const now = nowIso();
+  if (!eventStored) {
+    const inserted = await trx
+      .insertInto('call_events')
+      .values(eventRow(ev, now))
+      .onConflict((oc) => oc.columns(['organization_id', 'provider_key']).doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) return { duplicate: true, presence: [] };
+  }
 
   let before = await lockCall(trx, ctx, ev.organizationId, ev.callId);
   let after: CallLogRow;
