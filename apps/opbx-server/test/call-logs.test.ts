@@ -41,7 +41,7 @@ async function listAll(api: Api, q: Query = {}): Promise<any[]> {
   return out;
 }
 
-const ids = (rows: Array<{ id?: string }>) => rows.map((r) => r.id);
+const ids = (rows: Array<{ id?: string }>): string[] => rows.map((r) => r.id!);
 
 /** Which rows a filter set should return, written from the spec (dates = whole days in the org's zone). */
 function model(rows: Row[], q: Query, timezone = TZ): Row[] {
@@ -212,7 +212,7 @@ describe('GET /call-logs filters', () => {
   });
 
   it('rejects malformed filters with 422', async () => {
-    for (const q of [
+    const bad: Query[] = [
       { direction: 'sideways' },
       { status: 'ended' },
       { from_date: 'yesterday' },
@@ -223,7 +223,8 @@ describe('GET /call-logs filters', () => {
       { search: '100%' },
       { cursor: 'garbage' },
       { per_page: '1000' },
-    ]) {
+    ];
+    for (const q of bad) {
       const res = await orgA.owner.get(`/call-logs${qs(q)}`);
       expect(res.status, JSON.stringify(q)).toBe(422);
       expect(res.body.error.code).toBe('VALIDATION_ERROR');
@@ -389,7 +390,7 @@ describe('GET /call-logs/export (CSV)', () => {
   });
 
   it('applies the same filters as the list', async () => {
-    for (const q of [
+    const filters: Query[] = [
       { direction: 'outbound' },
       { status: 'no_answer' },
       { extension_id: extA2 },
@@ -398,7 +399,8 @@ describe('GET /call-logs/export (CSV)', () => {
       { from_date: '2025-03-09', to_date: '2025-03-09' },
       { from_date: '2025-03-09T12:00:00Z', to_date: '2025-03-10T04:00:00Z', direction: 'inbound' },
       { direction: 'inbound', status: 'completed', extension_id: orgA.agentExtensionId },
-    ]) {
+    ];
+    for (const q of filters) {
       const csv = await exportCsv(orgA.owner, q);
       expect(csv.rows.map((r) => r.id), JSON.stringify(q)).toEqual(ids(await listAll(orgA.owner, q)));
     }

@@ -28,11 +28,14 @@ async function quietly<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** The real server (HTTP + Pusher WebSocket) on random ports and a fresh database; REDIS_URL is honoured. */
-export async function startLiveTestServer(env: Record<string, string> = {}): Promise<LiveTestServer> {
+/**
+ * The real server (HTTP + Pusher WebSocket) on random ports and a fresh database; REDIS_URL is
+ * honoured. `demo` seeds the demo organization as `npm start` does.
+ */
+export async function startLiveTestServer(env: Record<string, string> = {}, options: { demo?: boolean } = {}): Promise<LiveTestServer> {
   const db = await freshDatabaseUrl();
   const config = testConfig(db.url, { PORT: '0', OPBX_WS_PORT: '0', HOST: '127.0.0.1', ...env });
-  const server = await quietly(() => startServer(config, { signals: false }));
+  const server = await quietly(() => startServer(config, { signals: false, demo: Boolean(options.demo) }));
   const port = new URL(server.url).port;
   return {
     server,
@@ -72,7 +75,7 @@ export function createEcho(endpoint: RealtimeEndpoint, token: string, extra: Rec
   } as ConstructorParameters<typeof Echo<'pusher'>>[0]);
 }
 
-export const pusherOf = (echo: EchoClient): Pusher => echo.connector.pusher;
+export const pusherOf = (echo: EchoClient) => echo.connector.pusher;
 
 type SubscribableChannel = { subscribed(cb: CallableFunction): unknown; error(cb: CallableFunction): unknown };
 

@@ -15,15 +15,20 @@ export async function tableNames(ctx: AppContext): Promise<string[]> {
 }
 
 /** Every row of every table, each row as canonical JSON, rows sorted: equal snapshots mean an unchanged database. */
-export async function snapshotDatabase(ctx: AppContext, tables?: string[]): Promise<Snapshot> {
-  const names = tables ?? (await tableNames(ctx));
+export async function snapshotDatabase(ctx: AppContext): Promise<Snapshot> {
+  let names = knownTables.get(ctx);
+  if (!names) knownTables.set(ctx, (names = await tableNames(ctx)));
+  // Tables are read concurrently (PostgreSQL spreads them over the pool); suites take thousands of these.
+  const tables = await Promise.all(names.map((table) => ctx.db.selectFrom(table as keyof Database).selectAll().execute()));
   const out: Snapshot = {};
-  for (const table of names) {
-    const rows = await ctx.db.selectFrom(table as keyof Database).selectAll().execute();
-    out[table] = rows.map((row) => JSON.stringify(Object.entries(row).sort(([a], [b]) => a.localeCompare(b)))).sort();
-  }
+  names.forEach((table, i) => {
+    out[table] = tables[i]!.map((row) => JSON.stringify(Object.entries(row).sort(([a], [b]) => a.localeCompare(b)))).sort();
+  });
   return out;
 }
+
+/** Table names per context: the schema does not change while a suite runs. */
+const knownTables = new WeakMap<AppContext, string[]>();
 
 /** Human-readable differences (empty when equal), for assertion messages. */
 export function diffSnapshots(before: Snapshot, after: Snapshot): string[] {

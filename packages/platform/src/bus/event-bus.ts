@@ -50,6 +50,12 @@ export class RedisEventBus implements EventBus {
     // Connection errors are retried by ioredis; log-worthy but not fatal.
     this.pub.on('error', () => undefined);
     this.sub.on('error', () => undefined);
+    // A SUBSCRIBE sent while the connection was still starting can be lost with its ready check,
+    // and a reconnect starts clean: (re)subscribe every live topic whenever the connection is ready.
+    this.sub.on('ready', () => {
+      const live = [...this.topics].filter(([, n]) => n > 0).map(([t]) => this.prefix + t);
+      if (live.length) void this.sub.subscribe(...live).catch(() => undefined);
+    });
   }
 
   async publish(topic: string, message: unknown): Promise<void> {
@@ -58,14 +64,14 @@ export class RedisEventBus implements EventBus {
 
   subscribe(topic: string, handler: BusHandler): () => void {
     const n = this.topics.get(topic) ?? 0;
-    if (n === 0) void this.sub.subscribe(this.prefix + topic);
+    if (n === 0 && this.sub.status === 'ready') void this.sub.subscribe(this.prefix + topic).catch(() => undefined);
     this.topics.set(topic, n + 1);
     const off = this.local.subscribe(topic, handler);
     return () => {
       off();
       const left = (this.topics.get(topic) ?? 1) - 1;
       this.topics.set(topic, left);
-      if (left === 0) void this.sub.unsubscribe(this.prefix + topic);
+      if (left === 0 && this.sub.status === 'ready') void this.sub.unsubscribe(this.prefix + topic).catch(() => undefined);
     };
   }
 

@@ -331,6 +331,8 @@ async function foldEvent(trx: Transaction<Database>, ctx: AppContext, ev: CallEv
 async function publishResult(ctx: AppContext, ev: CallEvent, result: IngestResult): Promise<void> {
   if (!result.duplicate && result.after) {
     callLogTotals.invalidate(ev.organizationId);
+    // The live board hears about a call's end once; later records (the CDR) only correct the log.
+    if (result.before && !result.created && isTerminal(result.before.status)) return;
     const type: CallBusMessage['type'] = isTerminal(result.after.status) ? 'call.ended' : result.created ? 'call.started' : 'call.updated';
     const message: CallBusMessage = { organization_id: ev.organizationId, type, call: result.after, presence: result.presence };
     await ctx.bus.publish(CALLS_TOPIC, message);
