@@ -151,6 +151,8 @@ function blankRow(ev: CallEvent, now: string): CallLogRow {
 /** Pure: the call log after applying `ev` to `before`. */
 function applyEvent(before: CallLogRow, ev: CallEvent, now: string): CallLogRow {
   const after: CallLogRow = { ...before, updated_at: now };
+  // The voice request's Direction is the one authoritative source of a call's direction.
+  if (ev.kind === 'route' && ev.facts?.direction) after.direction = ev.facts.direction;
   for (const key of FACT_KEYS) {
     const value = ev.facts?.[key];
     // Facts fill gaps, never overwrite: whichever event arrives first may have created the row.
@@ -159,12 +161,19 @@ function applyEvent(before: CallLogRow, ev: CallEvent, now: string): CallLogRow 
   if (ev.patch) {
     for (const [key, value] of Object.entries(ev.patch)) {
       if (value === undefined || value === null) continue;
-      if (ev.kind === 'cdr' || (after as any)[key] === null) (after as any)[key] = value;
+      // The CDR is authoritative for everything; a recording callback for the recording URL.
+      const authoritative = ev.kind === 'cdr' || (ev.kind === 'recording' && key === 'recording_url');
+      if (authoritative || (after as any)[key] === null) (after as any)[key] = value;
     }
   }
-  // Our own goodbye message answers the call, so Cloudonix bills it as ANSWERED with no talk time;
-  // a call nobody picked up stays missed (the dial outcome already said so).
-  const announcementOnly = ev.kind === 'cdr' && ev.status === 'completed' && ev.patch?.duration === 0 && before.status_source === 'dial' && ['busy', 'no_answer', 'failed'].includes(before.status);
+  // Our own goodbye message answers the call, so Cloudonix bills it as ANSWERED; a call nobody
+  // picked up stays missed (routing already decided it), with no talk time.
+  const announcementOnly =
+    ev.kind === 'cdr' && ev.status === 'completed' && (before.status_source === 'dial' || before.status_source === 'route') && ['busy', 'no_answer', 'failed'].includes(before.status);
+  if (announcementOnly) {
+    after.answer_time = before.answer_time;
+    after.duration = before.duration ?? 0;
+  }
   if (ev.status && !announcementOnly) {
     const status = nextStatus({ status: before.status, source: before.status_source }, { status: ev.status, source: ev.kind });
     if (status !== before.status || ev.kind === 'cdr') after.status_source = ev.kind;

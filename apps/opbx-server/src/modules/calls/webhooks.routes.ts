@@ -11,7 +11,17 @@ import { epochToIso, statusFromDisposition, statusFromSession } from './call-sta
 
 type Json = Record<string, unknown>;
 
-const asObject = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
+/** An object, or a JSON object sent as text (form-encoded bodies carry nested objects that way). */
+const asObject = (v: unknown): Json => {
+  if (typeof v === 'string') {
+    try {
+      v = JSON.parse(v);
+    } catch {
+      return {};
+    }
+  }
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {};
+};
 const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v.trim().slice(0, 256) : typeof v === 'number' ? String(v) : null);
 const num = (v: unknown): number | null => {
   const n = typeof v === 'string' ? Number(v) : typeof v === 'number' ? v : NaN;
@@ -22,6 +32,14 @@ const token = (v: unknown): string | null => {
   const t = text(v);
   return t && /^[\w.:@-]{1,128}$/.test(t) ? t : null;
 };
+
+/** Session `direction` (an open set: incoming, outgoing, internal, application…) when it is telling. */
+function sessionDirection(raw: unknown): { direction?: 'inbound' | 'outbound' } {
+  const d = String(raw ?? '').toLowerCase();
+  if (d === 'incoming' || d === 'inbound') return { direction: 'inbound' };
+  if (d === 'outgoing' || d === 'outbound' || d === 'internal') return { direction: 'outbound' };
+  return {};
+}
 
 /**
  * Session updates and CDRs: authenticated by the organization's requests key, stored
@@ -61,6 +79,7 @@ export function webhookRoutes(app: FastifyInstance, ctx: AppContext, rt: VoiceRu
         from_number: normalizeParty(text(body.callerId) ?? ''),
         to_number: normalizeParty(text(body.destination) ?? ''),
         direction_raw: text(body.direction),
+        ...sessionDirection(body.direction),
       },
       patch: { status_raw: text(body.status), answer_time: answeredAt },
     });

@@ -125,7 +125,9 @@ export function voiceRoutes(app: FastifyInstance, ctx: AppContext, rt: VoiceRunt
     const result = await continueCall(snapshot, state.n!, outcome, rt.env());
     const cxml = renderPlan(result.plan, urls(tenant, state.c));
     const ev = event(tenant, state.c, 'dial', `dial:${digest(token)}`, params, result, statusAfter(result.plan, outcome));
-    ev.patch = { status_raw: raw ?? null };
+    // Some deployments report a Dial's recording on its action rather than a status callback.
+    const recordingUrl = str(params, 'RecordingUrl');
+    ev.patch = { status_raw: raw ?? null, ...(recordingUrl && /^https?:\/\//i.test(recordingUrl) ? { recording_url: recordingUrl } : {}) };
     rt.journal.enqueue(ev);
     return reply.type(CXML_CONTENT_TYPE).send(cxml);
   };
