@@ -3,13 +3,12 @@ import { Command, InvalidArgumentError } from 'commander';
 import { IANAZone } from 'luxon';
 import { ConfigError, redactUrl } from '@opbx/platform';
 import { readConfig, type OpbxConfig } from './config.js';
-import { createContext } from './context.js';
-import { createOrganization } from './modules/organization/organization.service.js';
-import { DEMO_CLOUDONIX, DEMO_LOGIN, seedDemo } from './demo/seed.js';
-import { startServer } from './server.js';
 import { createCallsimCommand } from '@opbx/callsim';
+import { DEMO_CLOUDONIX, DEMO_LOGIN } from './demo/constants.js';
 import { putCloudonixBody } from './modules/cloudonix/cloudonix.schema.js';
-import { putCloudonixSettings } from './modules/cloudonix/cloudonix.service.js';
+
+// The server, database and services load inside each command, so `--help` answers quickly.
+const createContext = async (...args: Parameters<typeof import('./context.js').createContext>) => (await import('./context.js')).createContext(...args);
 
 function config(): OpbxConfig {
   try {
@@ -33,6 +32,7 @@ program
   .description('Run migrations and start the API server on PORT (default 8000)')
   .option('--demo', 'seed the demo organization when the database is empty, and print its login')
   .action(async (opts: { demo?: boolean }) => {
+    const { startServer } = await import('./server.js');
     await startServer(config(), { demo: Boolean(opts.demo) });
   });
 
@@ -69,6 +69,7 @@ program
       process.exit(2);
     }
     const ctx = await createContext(config());
+    const { createOrganization } = await import('./modules/organization/organization.service.js');
     try {
       const created = await createOrganization(ctx, {
         name: opts.name,
@@ -113,6 +114,7 @@ program
         process.exitCode = 1;
         return;
       }
+      const { putCloudonixSettings } = await import('./modules/cloudonix/cloudonix.service.js');
       const view = await putCloudonixSettings(ctx, opts.org, parsed.data);
       console.log(JSON.stringify(view));
     } finally {
@@ -125,6 +127,7 @@ program
   .description('Create the demo organization (owner, users, extensions, ring group, business hours, DIDs) if it does not exist')
   .action(async () => {
     const ctx = await createContext(config());
+    const { seedDemo } = await import('./demo/seed.js');
     try {
       const result = await seedDemo(ctx);
       console.log(result.created ? `Demo organization created. Log in as ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}` : 'Demo organization already exists');

@@ -16,6 +16,22 @@ export interface RunningServer {
 export async function startServer(config: OpbxConfig, options: { demo?: boolean; signals?: boolean } = {}): Promise<RunningServer> {
   const ctx = await createContext(config);
   const app = await buildApp(ctx);
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await app.close();
+      await ctx.close();
+    })());
+  // Installed before listening, so a signal during start-up already shuts down cleanly.
+  if (options.signals !== false) {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      // `on`, not `once`: a terminal's Ctrl-C can arrive twice (directly and relayed by tsx); stop() is idempotent.
+      process.on(signal, () => {
+        app.log.info({ signal }, 'shutting down');
+        void stop().then(() => process.exit(0));
+      });
+    }
+  }
   await app.listen({ host: config.HOST, port: config.PORT });
   const wsPort = await app.realtime.pusher.listen(config.OPBX_WS_PORT, config.HOST);
   app.realtime.port = wsPort;
@@ -25,20 +41,6 @@ export async function startServer(config: OpbxConfig, options: { demo?: boolean;
   if (options.demo) {
     const seeded = await seedDemo(ctx, { baseUrl: url });
     if (seeded.created) app.log.info('Demo organization created');
-  }
-  let stopping: Promise<void> | undefined;
-  const stop = () =>
-    (stopping ??= (async () => {
-      await app.close();
-      await ctx.close();
-    })());
-  if (options.signals !== false) {
-    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-      process.once(signal, () => {
-        app.log.info({ signal }, 'shutting down');
-        void stop().then(() => process.exit(0));
-      });
-    }
   }
   const banner = [
     `OPBX API listening on ${url}/api/v1 (database: ${ctx.dialect})`,

@@ -16,6 +16,8 @@ import { diffSnapshots, snapshotDatabase, type Snapshot } from './support/snapsh
 let server: TestServer;
 let org: CredentialedOrg;
 let other: CredentialedOrg;
+/** The organization's Cloudonix requests key (the settings route's valid body keeps it). */
+const WEBHOOK_KEY = 'malformed-suite-key-0001';
 const t = { ext: '', ext2: '', ringGroup: '', hours: '', did: '', freeUser: '', patchUser: '', otherExt: '', otherDidNumber: '' };
 
 // ── field shapes ───────────────────────────────────────────────────────────────────────────
@@ -293,7 +295,7 @@ const ROUTES: WriteRoute[] = [
   },
   {
     route: 'PUT /api/v1/settings/cloudonix', url: () => '/settings/cloudonix', as: () => org.owner, okStatus: 200,
-    base: () => ({ domain_uuid: 'malformed-domain-uuid', domain_name: 'acme.cloudonix.net', requests_key: 'malformed-suite-key-0001', webhook_base_url: 'https://pbx.acme.example' }),
+    base: () => ({ domain_uuid: 'malformed-domain-uuid', domain_name: 'acme.cloudonix.net', requests_key: WEBHOOK_KEY, webhook_base_url: 'https://pbx.acme.example' }),
     shape: () => ({
       domain_uuid: req(text(64, { min: 1, trim: true })),
       domain_name: req(text(253, { min: 1, trim: true, bad: ['-acme.net', 'acme .net', 'acme_net!', 'acme.net.', 'ünï.net'] })),
@@ -416,7 +418,7 @@ beforeAll(async () => {
   t.otherExt = await created(other.owner, '/extensions', { extension_number: '500', type: 'virtual' });
   t.otherDidNumber = randomE164();
   await created(other.owner, '/dids', { phone_number: t.otherDidNumber, routing_type: 'extension', routing_config: { extension_id: t.otherExt } });
-  const settings = await org.owner.request('PUT', '/settings/cloudonix', { domain_uuid: 'd', domain_name: 'acme.cloudonix.net', webhook_base_url: 'https://pbx.acme.example' });
+  const settings = await org.owner.request('PUT', '/settings/cloudonix', { domain_uuid: 'd', domain_name: 'acme.cloudonix.net', webhook_base_url: 'https://pbx.acme.example', requests_key: WEBHOOK_KEY });
   if (settings.status !== 200) throw new Error(JSON.stringify(settings.body));
 });
 afterAll(() => server?.close());
@@ -525,10 +527,12 @@ describe('malformed query strings and path ids', () => {
     '/users?cursor=not-base64!!',
     `/users?cursor=${Buffer.from('{"v":1}').toString('base64url')}`,
     `/users?cursor=${Buffer.from('{"v":"a","id":"b","o":-5}').toString('base64url')}`,
-    `/users?cursor=${Buffer.from('{"v":"a\u0000","id":"\u0000","o":1}').toString('base64url')}`,
+    // JSON escapes, so the cursor decodes to strings holding a NUL.
+    `/users?cursor=${Buffer.from('{"v":"a\\u0000","id":"\\u0000","o":1}').toString('base64url')}`,
     `/extensions?cursor=${Buffer.from('{"v":{"x":1},"id":"a","o":1}').toString('base64url')}`,
     `/extensions?cursor=${Buffer.from('{"v":123,"id":"a","o":1}').toString('base64url')}`,
-    `/call-logs?cursor=${Buffer.from('{"v":"zzz","id":"\u0000","o":1}').toString('base64url')}`,
+    `/call-logs?cursor=${Buffer.from('{"v":"zzz","id":"\\u0000","o":1}').toString('base64url')}`,
+    `/dids?cursor=${Buffer.from('{"v":"+1555","id":"x\\u0000y","o":1}').toString('base64url')}`,
     '/call-logs?from_date=yesterday',
     '/call-logs?to_date=2026-02-30',
     '/call-logs?from_date=2026-01-01T25:00:00Z',
@@ -576,4 +580,64 @@ describe('malformed query strings and path ids', () => {
       expect(res.status, `${list}?search=%00 → ${JSON.stringify(res.body).slice(0, 200)}`).toBeLessThan(500);
     }
   });
+});
+
+describe('hostile webhook bodies', () => {
+  // Cloudonix payloads are open-ended, so these routes accept unknown keys and store what they get;
+  // what must still hold is: no 500 (Cloudonix would retry forever), refusals in the envelope.
+  const post = (url: string, payload: string | Buffer | undefined, contentType: string | undefined = 'application/json', key: string | null = WEBHOOK_KEY) =>
+    app().inject({
+      method: 'POST',
+      url,
+      headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(contentType ? { 'content-type': contentType } : {}) },
+      ...(payload === undefined ? {} : { payload }),
+    });
+  const app = () => server.app;
+  const json = (v: unknown) => JSON.stringify(v);
+  const BODIES: [string, string | Buffer | undefined, string?][] = [
+    ['an empty object', json({})],
+    ['an array', json([{ token: 'call-1' }])],
+    ['a string', json('call-1')],
+    ['null', 'null'],
+    ['malformed JSON', '{"token":'],
+    ['text/plain', json({ token: 'call-1' }), 'text/plain'],
+    ['no body', undefined, undefined],
+    ['2 MB', json({ token: 'call-1', pad: 'x'.repeat(2 * 1024 * 1024) })],
+    ['a token with a NUL', json({ token: 'ca\u0000ll', session: { token: 'ca\u0000ll' } })],
+    ['a token object', json({ token: { $ne: null }, session: { token: ['x'] } })],
+    ['a status with a NUL', json({ token: 'call-nul-1', status: 'ring\u0000ing', callerId: '+15550100001', destination: '+15550100002' })],
+    ['an event id with a NUL', json({ token: 'call-nul-2', eventId: 'ev\u0000t', status: 'ringing' })],
+    ['a caller id with a NUL', json({ token: 'call-nul-3', callerId: '+1555\u00000100001', direction: 'in\u0000bound' })],
+    ['a CDR call id with a NUL', json({ session: { token: 'call-nul-4', callEndTime: 1 }, call_id: 'sip\u0000id', disposition: 'ANSWER', billsec: 3 })],
+    ['a CDR disposition with a NUL', json({ session: { token: 'call-nul-5' }, disposition: 'ANS\u0000WER', from: '+1555\u00000100001', to: 'x\u0000', billsec: 1 })],
+    ['huge timestamps', json({ session: { token: 'call-big-1', callAnswerTime: 1e308, callEndTime: -1e308 }, timestamp: 'soon', callAnswerTime: 1e308 })],
+    ['a huge billsec', json({ session: { token: 'call-big-2' }, billsec: 1e308, disposition: 'ANSWER' })],
+    ['a billsec beyond 32 bits', json({ session: { token: 'call-big-3' }, billsec: 2 ** 31, disposition: 'ANSWER' })],
+    ['200 kB strings', json({ token: 'call-long', status: 'y'.repeat(200 * 1024), callerId: 'z'.repeat(200 * 1024) })],
+    ['5000 nested arrays', `${'['.repeat(5000)}${']'.repeat(5000)}`],
+  ];
+
+  for (const url of ['/api/webhooks/cloudonix/session-update', '/api/webhooks/cloudonix/cdr']) {
+    it(`${url}: never a server error`, async () => {
+      const failures: string[] = [];
+      for (const [label, payload, contentType] of BODIES) {
+        const res = await post(url, payload, contentType ?? (payload === undefined ? undefined : 'application/json'));
+        const body = (() => {
+          try {
+            return res.body ? JSON.parse(res.body) : undefined;
+          } catch {
+            return res.body;
+          }
+        })();
+        if (res.statusCode >= 500) failures.push(`${label} → ${res.statusCode} ${res.body.slice(0, 200)}`);
+        else if (res.statusCode >= 400) {
+          const problems = check({ status: res.statusCode, body, headers: res.headers }, res.statusCode);
+          if (problems.length) failures.push(`${label} → ${res.statusCode}: ${problems.join('; ')}`);
+        }
+      }
+      expect(failures).toEqual([]);
+      const anonymous = await post(url, json({ token: 'call-1' }), 'application/json', null);
+      expect(anonymous.statusCode).toBe(401);
+    });
+  }
 });

@@ -8,9 +8,9 @@ import { createBusinessHours } from '../modules/business-hours/business-hours.se
 import { createDid } from '../modules/dids/dids.service.js';
 import { putCloudonixSettings } from '../modules/cloudonix/cloudonix.service.js';
 
-export const DEMO_LOGIN = { email: 'demo@opbx.local', password: 'demo1234' } as const;
-/** The demo organization's Cloudonix requests key, so callsim can place calls against `npm start`. */
-export const DEMO_CLOUDONIX = { domainUuid: 'demo-domain-uuid', domainName: 'demo.cloudonix.local', requestsKey: 'demo-requests-key-change-me' } as const;
+import { DEMO_CLOUDONIX, DEMO_LOGIN } from './constants.js';
+
+export { DEMO_CLOUDONIX, DEMO_LOGIN };
 
 /**
  * A small but complete PBX: three people with extensions, a sales ring group, office hours

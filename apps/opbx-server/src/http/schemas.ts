@@ -22,7 +22,12 @@ export const nameSchema = (max = 100) =>
     .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters');
 
 /** Free-text search terms in list queries. */
-export const searchSchema = z.string().trim().max(100).optional();
+export const searchSchema = z
+  .string()
+  .trim()
+  .max(100)
+  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters')
+  .optional();
 
 /** Canonical no-content reply for deletes. */
 export const noContent = { status: 204 } as const;

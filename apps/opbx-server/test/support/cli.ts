@@ -32,8 +32,14 @@ export function run(command: string, args: string[], env: Record<string, string>
   });
 }
 
-/** `npx tsx apps/opbx-server/src/cli.ts …args`. */
-export const opbx = (args: string[], env: Record<string, string> = {}) => run('npx', ['tsx', 'apps/opbx-server/src/cli.ts', ...args], env);
+/** `npx tsx apps/opbx-server/src/cli.ts …args`, exactly as documented. */
+export const opbxViaNpx = (args: string[], env: Record<string, string> = {}) => run('npx', ['tsx', 'apps/opbx-server/src/cli.ts', ...args], env);
+
+/**
+ * The same command through the tsx binary that npx resolves to, minus npm's own start-up (about a
+ * second of CPU per run, which adds up over a suite of two dozen runs on a two-core machine).
+ */
+export const opbx = (args: string[], env: Record<string, string> = {}) => run(`${REPO_ROOT}node_modules/.bin/tsx`, ['apps/opbx-server/src/cli.ts', ...args], env);
 
 /**
  * Runs `tasks` with at most `limit` in flight: each CLI run is two or three node processes, and

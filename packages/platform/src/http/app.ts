@@ -88,6 +88,7 @@ export async function createHttpApp(options: HttpAppOptions) {
   await app.register(cors, {
     origin: options.corsOrigins === '*' ? true : options.corsOrigins,
     credentials: true,
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
     exposedHeaders: ['x-request-id', 'retry-after', 'content-disposition'],
   });
   await app.register(swagger, {

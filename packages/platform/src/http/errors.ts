@@ -49,6 +49,12 @@ export function errorHandler(error: FastifyError & { validation?: ValidationItem
     const details = validationDetails(error);
     return reply.status(422).send(envelope(request, 'VALIDATION_ERROR', 'The given data was invalid', details));
   }
+  // PostgreSQL "data exception" (class 22: NUL bytes, out-of-range numbers…) is bad input that
+  // slipped past a schema; answer it as such rather than as a server fault.
+  if (typeof error.code === 'string' && /^22[0-9A-Z]{3}$/.test(error.code) && !error.statusCode) {
+    request.log.warn({ err: error }, 'database rejected a value');
+    return reply.status(422).send(envelope(request, 'VALIDATION_ERROR', 'A value in the request is not acceptable', [{ field: 'request', message: 'contains a value the database cannot store' }]));
+  }
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) {
     const code = STATUS_CODES[status] ?? 'VALIDATION_ERROR';

@@ -52,6 +52,8 @@ function decodeCursor(raw: string): CursorState {
   try {
     const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as CursorState;
     const totalOk = c.t === undefined || (Number.isInteger(c.t) && c.t >= 0);
+    const clean = (v: unknown) => typeof v !== 'string' || (v.length <= 200 && !v.includes('\u0000'));
+    if (!clean(c.v) || !clean(c.id)) throw new Error('bad cursor');
     if (typeof c.id === 'string' && Number.isInteger(c.o) && c.o >= 0 && ['string', 'number'].includes(typeof c.v) && totalOk) return c;
   } catch {
     // fall through

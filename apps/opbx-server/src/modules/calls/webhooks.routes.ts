@@ -22,10 +22,15 @@ const asObject = (v: unknown): Json => {
   }
   return v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {};
 };
-const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v.trim().slice(0, 256) : typeof v === 'number' ? String(v) : null);
+/** Provider text, trimmed and without control characters (PostgreSQL refuses NUL bytes). */
+const text = (v: unknown): string | null => {
+  const s = typeof v === 'string' ? v.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 256) : typeof v === 'number' ? String(v) : '';
+  return s ? s : null;
+};
+/** A non-negative whole number that fits the integer columns; anything else is unknown. */
 const num = (v: unknown): number | null => {
   const n = typeof v === 'string' ? Number(v) : typeof v === 'number' ? v : NaN;
-  return Number.isFinite(n) && n >= 0 ? Math.round(n) : null;
+  return Number.isFinite(n) && n >= 0 && n <= 2_147_483_647 ? Math.round(n) : null;
 };
 const digest = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).digest('base64url').slice(0, 22);
 const token = (v: unknown): string | null => {

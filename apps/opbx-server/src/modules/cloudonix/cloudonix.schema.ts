@@ -14,7 +14,12 @@ export const baseUrlSchema = z
   .transform((u) => u.replace(/\/+$/, ''));
 
 export const putCloudonixBody = z.strictObject({
-  domain_uuid: z.string().trim().min(1, 'is required').max(64),
+  domain_uuid: z
+    .string()
+    .trim()
+    .min(1, 'is required')
+    .max(64)
+    .regex(/^[A-Za-z0-9._:-]+$/, 'must be letters, digits, dots, dashes, colons or underscores'),
   domain_name: z
     .string()
     .trim()

@@ -38,6 +38,20 @@ function assertMayManage(auth: AuthInfo, target: { role: UsersTable['role'] }, n
   if (newRole === 'owner') throw forbidden('Only an owner can grant the owner role');
 }
 
+/**
+ * User changes of one organization run one at a time (PostgreSQL: a lock on the organization row;
+ * SQLite transactions are serial anyway), and with the caller's role as it is now: two owners
+ * demoting each other at once cannot leave the organization without an owner.
+ */
+async function lockAndReloadActor(ctx: AppContext, trx: Transaction<Database>, auth: AuthInfo): Promise<AuthInfo> {
+  if (ctx.dialect === 'postgres') {
+    await trx.selectFrom('organizations').select('id').where('id', '=', auth.organizationId).forUpdate().execute();
+  }
+  const me = await trx.selectFrom('users').select(['role', 'status']).where('id', '=', auth.userId).where('organization_id', '=', auth.organizationId).executeTakeFirst();
+  if (!me || me.status !== 'active') throw forbidden('Your account is no longer active');
+  return { ...auth, role: me.role };
+}
+
 export async function getUser(ctx: AppContext, auth: AuthInfo, id: string): Promise<UserView> {
   if (auth.role === 'agent' && id !== auth.userId) throw forbidden('Agents may only view their own user');
   return presentUser(await requireUser(ctx.db, auth.organizationId, id), ctx);
@@ -93,8 +107,9 @@ export async function createUser(ctx: AppContext, auth: AuthInfo, input: CreateU
 export async function updateUser(ctx: AppContext, auth: AuthInfo, id: string, input: UpdateUserInput): Promise<UserView> {
   const passwordHash = input.password ? await hashPassword(input.password) : undefined;
   await ctx.db.transaction().execute(async (trx) => {
+    const actor = await lockAndReloadActor(ctx, trx, auth);
     const target = await requireUser(trx, auth.organizationId, id);
-    assertMayManage(auth, target, input.role);
+    assertMayManage(actor, target, input.role);
     if (input.role !== undefined && input.role !== target.role && target.id === auth.userId) throw forbidden('You cannot change your own role');
     const losesOwner =
       target.role === 'owner' && target.status === 'active' && ((input.role && input.role !== 'owner') || input.status === 'inactive');
@@ -130,8 +145,9 @@ export async function updateUser(ctx: AppContext, auth: AuthInfo, id: string, in
 export async function deleteUser(ctx: AppContext, auth: AuthInfo, id: string): Promise<void> {
   let hadExtension = false;
   await ctx.db.transaction().execute(async (trx) => {
+    const actor = await lockAndReloadActor(ctx, trx, auth);
     const target = await requireUser(trx, auth.organizationId, id);
-    assertMayManage(auth, target);
+    assertMayManage(actor, target);
     if (target.id === auth.userId) throw forbidden('You cannot delete your own account');
     if (target.role === 'owner' && target.status === 'active' && (await countActiveOwners(trx, auth.organizationId)) <= 1) {
       throw conflict('The organization must keep at least one active owner');
