@@ -13,7 +13,9 @@ export interface Child {
 /** Start a TypeScript entry point with tsx and wait for the line that gives its URL. */
 export function startChild(args: string[], env: Record<string, string>, readyPattern: RegExp): Promise<Child> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // BENCH_PROFILE=<dir> writes a V8 CPU profile of each child there (open it in Chrome DevTools).
+    const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+    const proc = spawn(process.execPath, [...profile, '--import', 'tsx', ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     const timer = setTimeout(() => reject(new Error(`child did not start: ${out}`)), 60_000);
     const onData = (chunk: Buffer) => {

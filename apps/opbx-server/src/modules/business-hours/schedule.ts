@@ -145,9 +145,25 @@ function compiledOf(hours: BusinessHoursLike | CompiledSchedule): CompiledSchedu
   return compiled;
 }
 
+/**
+ * A zone's UTC offset at an instant, memoized per zone for the current minute: every real
+ * transition falls on a minute boundary, so this is exact, and the call router stops asking
+ * Intl for the same answer thousands of times a second.
+ */
+const offsetMemo = new Map<string, { minute: number; offset: number }>();
+function zoneOffset(zone: IANAZone, ms: number): number {
+  const minute = Math.floor(ms / MS_PER_MINUTE);
+  const hit = offsetMemo.get(zone.name);
+  if (hit && hit.minute === minute) return hit.offset;
+  const offset = zone.offset(ms);
+  if (offsetMemo.size > 1000) offsetMemo.clear();
+  offsetMemo.set(zone.name, { minute, offset });
+  return offset;
+}
+
 /** Local epoch day and minute of day of an instant, or NaN day for an unknown zone. */
 function localParts(compiled: CompiledSchedule, ms: number): { day: number; minute: number } {
-  const offset = compiled.zone ? compiled.zone.offset(ms) : Number.NaN;
+  const offset = compiled.zone ? zoneOffset(compiled.zone, ms) : Number.NaN;
   if (!Number.isFinite(offset)) return { day: Number.NaN, minute: Number.NaN };
   const local = ms + offset * MS_PER_MINUTE;
   const day = Math.floor(local / MS_PER_DAY);
@@ -159,7 +175,7 @@ const weekdayOf = (epochDay: number) => (((epochDay + 4) % 7) + 7) % 7;
 
 function openAt(c: CompiledSchedule, ms: number): boolean {
   if (!c.zone) return false;
-  const offset = c.zone.offset(ms);
+  const offset = zoneOffset(c.zone, ms);
   if (!Number.isFinite(offset)) return false;
   const local = ms + offset * MS_PER_MINUTE;
   const day = Math.floor(local / MS_PER_DAY);
