@@ -1,0 +1,47 @@
+import { useEffect, useMemo, useState } from 'react';
+import { useSearchParams } from 'react-router';
+
+/** A clock that ticks every `ms` (live durations). */
+export function useNow(ms = 1000): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), ms);
+    return () => clearInterval(t);
+  }, [ms]);
+  return now;
+}
+
+type ListState<K extends string> = Record<K, string> & { page: number };
+
+/**
+ * List filters live in the URL, so a filtered page can be shared, reloaded and navigated back to.
+ * Changing any filter returns to page 1.
+ */
+export function useListParams<K extends string>(keys: readonly K[]): [ListState<K>, (patch: Partial<Record<K | 'page', string | number | null>>) => void] {
+  const [params, setParams] = useSearchParams();
+  const state = useMemo(() => {
+    const out = { page: Math.max(1, Number(params.get('page')) || 1) } as ListState<K>;
+    for (const k of keys) (out as Record<string, string | number>)[k] = params.get(k) ?? '';
+    return out;
+  }, [params, keys.join(',')]);
+  const update = (patch: Partial<Record<K | 'page', string | number | null>>) => {
+    setParams(
+      (prev) => {
+        const next = new URLSearchParams(prev);
+        for (const [k, v] of Object.entries(patch)) {
+          if (v === null || v === undefined || v === '' || (k === 'page' && Number(v) <= 1)) next.delete(k);
+          else next.set(k, String(v));
+        }
+        if (!('page' in patch)) next.delete('page');
+        return next;
+      },
+      { replace: true },
+    );
+  };
+  return [state, update];
+}
+
+/** Drops empty strings so they are not sent as filters. */
+export function compact<T extends Record<string, unknown>>(o: T): { [K in keyof T]?: Exclude<T[K], ''> } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== '' && v !== undefined && v !== null)) as { [K in keyof T]?: Exclude<T[K], ''> };
+}

@@ -1,0 +1,123 @@
+import { useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { useUser } from '../../auth/session';
+import { usePermissions } from '../../auth/permissions';
+import { paths } from '../../app/paths';
+import { usePageTitle } from '../../lib/title';
+import { apiError } from '../../lib/api-error';
+import { useAllUsers } from '../../data/lookups';
+import { usePresence } from '../../realtime/RealtimeProvider';
+import { Button } from '../../ui/Button';
+import { Badge, Card, CardHeader, DescriptionList, PageHeader, StatusBadge } from '../../ui/Card';
+import { ConfirmDialog } from '../../ui/Dialogs';
+import { EmptyState, ErrorState, LoadingBlock } from '../../ui/States';
+import { useToast } from '../../ui/Toast';
+import { ArrowLeftIcon, TrashIcon } from '../../ui/icons';
+import { useDeleteExtension, useExtension } from './api';
+import { GeneralCard } from './GeneralCard';
+import { ForwardingCard } from './ForwardingCard';
+import { SipCard } from './SipCard';
+import { VoicemailCard } from './VoicemailCard';
+
+const BackLink = () => (
+  <Link to={paths.extensions} className="inline-flex items-center gap-1 text-sm text-zinc-500 hover:text-zinc-900">
+    <ArrowLeftIcon className="size-3.5" /> Extensions
+  </Link>
+);
+
+export default function ExtensionPage() {
+  const { id = '' } = useParams();
+  const me = useUser();
+  const perms = usePermissions();
+  const toast = useToast();
+  const navigate = useNavigate();
+  const presence = usePresence();
+  const query = useExtension(id);
+  const users = useAllUsers();
+  const remove = useDeleteExtension();
+  const [deleting, setDeleting] = useState(false);
+  const ext = query.data;
+  usePageTitle(ext ? `Extension ${ext.extension_number}` : 'Extension');
+
+  if (query.isLoading) return <LoadingBlock />;
+  if (!ext) {
+    const notFound = apiError(query.error).status === 404;
+    return (
+      <>
+        <PageHeader title="Extension" back={<BackLink />} />
+        <Card>
+          {notFound ? (
+            <EmptyState title="This extension doesn't exist">It may have been deleted.</EmptyState>
+          ) : (
+            <ErrorState error={query.error} onRetry={() => void query.refetch()} />
+          )}
+        </Card>
+      </>
+    );
+  }
+
+  const own = ext.user_id === me.id;
+  const owner = ext.user_id ? users.data?.find((u) => u.id === ext.user_id) : undefined;
+  const live = presence[ext.id];
+
+  return (
+    <>
+      <PageHeader
+        back={<BackLink />}
+        title={
+          <span className="flex flex-wrap items-center gap-2">
+            Extension <span className="font-mono">{ext.extension_number}</span>
+            <StatusBadge status={ext.status} />
+            {own && <Badge tone="indigo">Yours</Badge>}
+            {live === 'on_call' && <Badge tone="blue">On a call</Badge>}
+            {live === 'ringing' && <Badge tone="amber">Ringing</Badge>}
+          </span>
+        }
+        description={`${ext.type[0]!.toUpperCase()}${ext.type.slice(1)} extension${owner ? ` · ${owner.name}` : ''}`}
+        actions={
+          perms.manage && (
+            <Button variant="secondary" icon={<TrashIcon />} onClick={() => setDeleting(true)} className="hover:text-red-600">
+              Delete
+            </Button>
+          )
+        }
+      />
+      <div className="grid gap-5 lg:grid-cols-2">
+        <div className="space-y-5">
+          {perms.manage ? (
+            <GeneralCard key={ext.updated_at} ext={ext} />
+          ) : (
+            <Card aria-labelledby="general-title">
+              <CardHeader id="general-title" title="General" />
+              <div className="px-4 py-2">
+                <DescriptionList
+                  items={[
+                    { term: 'Number', value: <span className="font-mono">{ext.extension_number}</span> },
+                    { term: 'Type', value: <span className="capitalize">{ext.type}</span> },
+                    { term: 'Status', value: <StatusBadge status={ext.status} /> },
+                  ]}
+                />
+              </div>
+            </Card>
+          )}
+          <SipCard ext={ext} canReset={perms.manage} />
+        </div>
+        <div className="space-y-5">
+          <ForwardingCard key={ext.updated_at} ext={ext} editable={perms.editForwarding(ext)} />
+          {(perms.manage || own) && <VoicemailCard extensionId={ext.id} enabled={ext.voicemail_enabled} />}
+        </div>
+      </div>
+      <ConfirmDialog
+        open={deleting}
+        onOpenChange={setDeleting}
+        title={`Delete extension ${ext.extension_number}?`}
+        description="Its phone stops registering and its voicemail box is removed. This cannot be undone."
+        onConfirm={async () => {
+          await remove.mutateAsync(ext.id);
+          toast.success(`Extension ${ext.extension_number} deleted.`);
+          navigate(paths.extensions);
+        }}
+      />
+    </>
+  );
+}

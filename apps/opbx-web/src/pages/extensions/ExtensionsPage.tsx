@@ -1,0 +1,207 @@
+import { useState } from 'react';
+import { Link, useNavigate } from 'react-router';
+import type { Extension, ExtensionType, Status } from '@opbx/client';
+import { usePermissions } from '../../auth/permissions';
+import { paths } from '../../app/paths';
+import { compact, useListParams } from '../../lib/hooks';
+import { usePageTitle } from '../../lib/title';
+import { useAllUsers } from '../../data/lookups';
+import type { ExtensionWithPassword } from '../../data/extra';
+import { usePresence, type Presence } from '../../realtime/RealtimeProvider';
+import { Button, IconButton } from '../../ui/Button';
+import { Badge, PageHeader, StatusBadge } from '../../ui/Card';
+import { ConfirmDialog } from '../../ui/Dialogs';
+import { Pagination } from '../../ui/Pagination';
+import { DataTable, type Column } from '../../ui/Table';
+import { FilterSelect, SearchInput, Toolbar } from '../../ui/Toolbar';
+import { EmptyState } from '../../ui/States';
+import { useToast } from '../../ui/Toast';
+import { ChevronRightIcon, PlusIcon, TrashIcon } from '../../ui/icons';
+import { useDeleteExtension, useExtensions } from './api';
+import { ExtensionForm } from './ExtensionForm';
+import { SipCredentialsModal } from './SipCredentialsModal';
+
+const FILTERS = ['search', 'type', 'status'] as const;
+
+const PRESENCE: Record<Presence[string], { label: string; tone: 'green' | 'amber' | 'blue' | 'gray' }> = {
+  idle: { label: 'Idle', tone: 'gray' },
+  ringing: { label: 'Ringing', tone: 'amber' },
+  on_call: { label: 'On a call', tone: 'blue' },
+  offline: { label: 'Offline', tone: 'gray' },
+};
+
+export function forwardingSummary(ext: Extension): string {
+  const f = ext.call_forwarding;
+  if (!f?.enabled || !f.destination) return 'Off';
+  return `${f.on_no_answer ? 'If unanswered' : 'Always'} → ${f.destination}`;
+}
+
+export default function ExtensionsPage() {
+  usePageTitle('Extensions');
+  const perms = usePermissions();
+  const toast = useToast();
+  const navigate = useNavigate();
+  const presence = usePresence();
+  const users = useAllUsers();
+  const usersById = new Map((users.data ?? []).map((u) => [u.id, u]));
+  const [params, setParams] = useListParams(FILTERS);
+  const list = useExtensions(compact({ search: params.search, type: params.type as ExtensionType | '', status: params.status as Status | '', page: params.page, per_page: 20 }));
+  const remove = useDeleteExtension();
+  const [creating, setCreating] = useState(false);
+  const [created, setCreated] = useState<ExtensionWithPassword | null>(null);
+  const [deleting, setDeleting] = useState<Extension | null>(null);
+  const filtered = Boolean(params.search || params.type || params.status);
+
+  const columns: Column<Extension>[] = [
+    {
+      key: 'number',
+      header: 'Extension',
+      cell: (e) => (
+        <Link to={paths.extension(e.id)} className="font-mono font-semibold text-indigo-700 hover:underline">
+          {e.extension_number}
+        </Link>
+      ),
+    },
+    { key: 'type', header: 'Type', cell: (e) => <span className="capitalize">{e.type}</span> },
+    {
+      key: 'user',
+      header: 'Assigned to',
+      cell: (e) =>
+        e.user_id ? (
+          (usersById.get(e.user_id)?.name ?? (e.id === perms.ownExtensionId ? 'You' : <span className="text-zinc-500">A user</span>))
+        ) : (
+          <span className="text-zinc-500">Unassigned</span>
+        ),
+    },
+    { key: 'status', header: 'Status', cell: (e) => <StatusBadge status={e.status} /> },
+    {
+      key: 'presence',
+      header: 'Now',
+      hideBelow: 'lg',
+      cell: (e) => {
+        const p = presence[e.id];
+        return p ? <Badge tone={PRESENCE[p].tone}>{PRESENCE[p].label}</Badge> : <span className="text-zinc-500">—</span>;
+      },
+    },
+    { key: 'voicemail', header: 'Voicemail', hideBelow: 'md', cell: (e) => (e.voicemail_enabled ? 'On' : <span className="text-zinc-500">Off</span>) },
+    { key: 'forwarding', header: 'Forwarding', hideBelow: 'lg', cell: (e) => <span className="text-zinc-600">{forwardingSummary(e)}</span> },
+    {
+      key: 'actions',
+      header: <span className="sr-only">Actions</span>,
+      align: 'right',
+      cell: (e) => (
+        <div className="flex justify-end gap-1">
+          {perms.manage && (
+            <IconButton label={`Delete extension ${e.extension_number}`} onClick={() => setDeleting(e)} className="hover:text-red-600">
+              <TrashIcon />
+            </IconButton>
+          )}
+          <IconButton label={`Open extension ${e.extension_number}`} onClick={() => navigate(paths.extension(e.id))}>
+            <ChevronRightIcon />
+          </IconButton>
+        </div>
+      ),
+    },
+  ];
+
+  return (
+    <>
+      <PageHeader
+        title="Extensions"
+        description="Internal numbers for phones, mailboxes and queues."
+        actions={
+          perms.manage && (
+            <Button variant="primary" icon={<PlusIcon />} onClick={() => setCreating(true)}>
+              Add extension
+            </Button>
+          )
+        }
+      />
+      <Toolbar>
+        <SearchInput label="Search extensions" placeholder="Search number or SIP username" value={params.search} onChange={(v) => setParams({ search: v })} />
+        <FilterSelect label="Type" value={params.type} onChange={(v) => setParams({ type: v })}>
+          <option value="">All types</option>
+          <option value="user">User</option>
+          <option value="virtual">Virtual</option>
+          <option value="queue">Queue</option>
+        </FilterSelect>
+        <FilterSelect label="Status" value={params.status} onChange={(v) => setParams({ status: v })}>
+          <option value="">Any status</option>
+          <option value="active">Active</option>
+          <option value="inactive">Inactive</option>
+        </FilterSelect>
+      </Toolbar>
+      <DataTable
+        label="Extensions"
+        columns={columns}
+        rows={list.data?.data}
+        rowKey={(e) => e.id}
+        isLoading={list.isLoading}
+        isFetching={list.isFetching}
+        error={list.error}
+        onRetry={() => void list.refetch()}
+        empty={
+          filtered ? (
+            <EmptyState title="No extensions match these filters">
+              <button type="button" className="font-medium text-indigo-600 hover:underline" onClick={() => setParams({ search: null, type: null, status: null })}>
+                Clear filters
+              </button>
+            </EmptyState>
+          ) : (
+            <EmptyState
+              title="No extensions yet"
+              action={
+                perms.manage && (
+                  <Button variant="primary" icon={<PlusIcon />} onClick={() => setCreating(true)}>
+                    Add the first extension
+                  </Button>
+                )
+              }
+            >
+              Every phone, mailbox and queue gets an extension number.
+            </EmptyState>
+          )
+        }
+        footer={<Pagination meta={list.data?.meta} onPage={(page) => setParams({ page })} noun="extensions" />}
+      />
+      {creating && (
+        <ExtensionForm
+          open
+          onClose={() => setCreating(false)}
+          onCreated={(ext) => {
+            setCreating(false);
+            setCreated(ext);
+            toast.success(`Extension ${ext.extension_number} added.`);
+          }}
+        />
+      )}
+      <SipCredentialsModal
+        ext={created}
+        onClose={() => setCreated(null)}
+        extraAction={
+          created && (
+            <Button
+              onClick={() => {
+                const id = created.id;
+                setCreated(null);
+                navigate(paths.extension(id));
+              }}
+            >
+              Open extension
+            </Button>
+          )
+        }
+      />
+      <ConfirmDialog
+        open={Boolean(deleting)}
+        onOpenChange={(o) => !o && setDeleting(null)}
+        title={`Delete extension ${deleting?.extension_number ?? ''}?`}
+        description="Its phone stops registering and its voicemail box is removed. This cannot be undone."
+        onConfirm={async () => {
+          await remove.mutateAsync(deleting!.id);
+          toast.success(`Extension ${deleting!.extension_number} deleted.`);
+        }}
+      />
+    </>
+  );
+}

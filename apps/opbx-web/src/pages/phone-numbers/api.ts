@@ -1,0 +1,29 @@
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { didsService, type CreateDIDRequest, type DIDsFilterParams, type UpdateDIDRequest } from '@opbx/client';
+import { keys } from '../../data/keys';
+
+export function useDids(params: DIDsFilterParams & { routing_type?: string }) {
+  return useQuery({ queryKey: keys.dids.list(params), queryFn: () => didsService.getAll(params), placeholderData: keepPreviousData });
+}
+
+function useInvalidate() {
+  const qc = useQueryClient();
+  return () => {
+    void qc.invalidateQueries({ queryKey: keys.dids.root });
+    void qc.invalidateQueries({ queryKey: keys.dashboard.stats });
+  };
+}
+
+export function useSaveDid() {
+  const invalidate = useInvalidate();
+  return useMutation({
+    mutationFn: ({ id, body }: { id?: string; body: CreateDIDRequest | UpdateDIDRequest }) =>
+      id ? didsService.update(id, body as UpdateDIDRequest) : didsService.create(body as CreateDIDRequest),
+    onSuccess: invalidate,
+  });
+}
+
+export function useDeleteDid() {
+  const invalidate = useInvalidate();
+  return useMutation({ mutationFn: (id: string) => didsService.delete(id), onSuccess: invalidate });
+}
