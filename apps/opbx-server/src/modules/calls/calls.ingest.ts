@@ -235,13 +235,19 @@ async function foldNewCalls(trx: Transaction<Database>, events: CallEvent[], out
   });
 
   const existing = new Set<string>();
-  for (const part of chunks(fresh)) {
-    const rows = await trx
-      .selectFrom('call_logs')
-      .select(['organization_id', 'call_id'])
-      .where('call_id', 'in', part.map((i) => events[i]!.callId))
-      .execute();
-    for (const r of rows) existing.add(key(r.organization_id, r.call_id));
+  const byOrg = new Map<string, number[]>();
+  for (const i of fresh) byOrg.set(events[i]!.organizationId, [...(byOrg.get(events[i]!.organizationId) ?? []), i]);
+  for (const [org, indexes] of byOrg) {
+    for (const part of chunks(indexes)) {
+      // (organization_id, call_id) is the unique index: a seek per call, never a scan.
+      const rows = await trx
+        .selectFrom('call_logs')
+        .select(['organization_id', 'call_id'])
+        .where('organization_id', '=', org)
+        .where('call_id', 'in', part.map((i) => events[i]!.callId))
+        .execute();
+      for (const r of rows) existing.add(key(r.organization_id, r.call_id));
+    }
   }
   const built = new Map<string, { index: number; before: CallLogRow; after: CallLogRow }>();
   for (const i of fresh) {
