@@ -7,7 +7,8 @@ import type { RoutingEnv } from './router.js';
 
 const SNAPSHOT_TTL_MS = 60_000;
 /** Route events committed per transaction when calls arrive faster than single commits. */
-const JOURNAL_BATCH = 200;
+const JOURNAL_BATCH = 100;
+const JOURNAL_DELAY_MS = 15;
 
 /**
  * Per-organization routing snapshots in memory. A configuration write anywhere (this instance
@@ -60,13 +61,17 @@ export class CallJournal {
 
   enqueue(event: CallEvent): void {
     this.queue.push(event);
-    this.draining ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.drain());
+    // Wait a moment before writing so a busy second's calls share a few transactions; webhooks
+    // flush() first, so nothing reads around this delay.
+    this.draining ??= new Promise<void>((resolve) => setTimeout(resolve, JOURNAL_DELAY_MS)).then(() => this.drain());
   }
 
   private async drain(): Promise<void> {
     try {
       while (this.queue.length) {
         const batch = this.queue.splice(0, JOURNAL_BATCH);
+        // SQLite writes run on this thread: let waiting requests through between batches.
+        await new Promise((resolve) => setImmediate(resolve));
         try {
           await ingestCallEvents(this.ctx, batch);
         } catch {
