@@ -65,7 +65,7 @@ async function seed(databaseUrl: string, appKey: string, dir: string) {
   return { email, extensionId: extensions[3]!, deep, seedSeconds };
 }
 
-async function timed(url: string, token: string, n = SAMPLES): Promise<{ p50: number; p95: number; status: number; total: number }> {
+async function timed(url: string, token: string, n = SAMPLES): Promise<{ p50: number; p95: number; first: number; status: number; total: number }> {
   const times: number[] = [];
   let status = 0;
   let total = 0;
@@ -77,8 +77,9 @@ async function timed(url: string, token: string, n = SAMPLES): Promise<{ p50: nu
     status = res.status;
     total = body.meta?.total ?? 0;
   }
+  const first = times[0]!;
   times.sort((a, b) => a - b);
-  return { p50: percentile(times, 50), p95: percentile(times, 95), status, total };
+  return { p50: percentile(times, 50), p95: percentile(times, 95), first, status, total };
 }
 
 export async function benchCallLogs() {
@@ -126,13 +127,13 @@ export async function benchCallLogs() {
     const lines_ = [
       `## Call logs at ${ROWS.toLocaleString('en')} rows in one organization (${kind})`,
       '',
-      `Seeded in ${fmt(seeded.seedSeconds)} s. ${SAMPLES} sequential requests per query, server in its own process, \`per_page=20\`; \`meta.total\` is counted on every request.`,
+      `Seeded in ${fmt(seeded.seedSeconds)} s. ${SAMPLES} sequential requests per query, server in its own process, \`per_page=20\`. \`meta.total\` is counted on the first request of each filter and then reused (cached ≤ 10 s; cursors carry it), so p95 shows the steady state and the first request the cold count.`,
       '',
-      '| query | p50 ms | p95 ms | meta.total |',
-      '|---|---|---|---|',
-      `| first page | ${fmt(first.p50)} | ${fmt(first.p95)} | ${first.total} |`,
-      `| deep cursor page (row 900,000) | ${fmt(deep.p50)} | ${fmt(deep.p95)} | ${deep.total} |`,
-      `| date range (7 days) + extension | ${fmt(filtered.p50)} | ${fmt(filtered.p95)} | ${filtered.total} |`,
+      '| query | p50 ms | p95 ms | first request (cold count) ms | meta.total |',
+      '|---|---|---|---|---|',
+      `| first page | ${fmt(first.p50)} | ${fmt(first.p95)} | ${fmt(first.first)} | ${first.total} |`,
+      `| deep cursor page (row 900,000) | ${fmt(deep.p50)} | ${fmt(deep.p95)} | ${fmt(deep.first)} | ${deep.total} |`,
+      `| date range (7 days) + extension | ${fmt(filtered.p50)} | ${fmt(filtered.p95)} | ${fmt(filtered.first)} | ${filtered.total} |`,
       '',
       `CSV export of all rows: **${fmt(exportSeconds)} s**, ${lines - 1} data rows, ${fmt(bytes / 2 ** 20)} MiB; server RSS ${fmt(before.rss)} MB before, peak ${fmt(after.peak)} MB during: growth **${fmt(growth)} MB** (goals: list p95 < 25 ms, export < 15 s, growth < 150 MB).`,
     ];
