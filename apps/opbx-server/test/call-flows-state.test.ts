@@ -62,16 +62,18 @@ describe('final status and duration', () => {
   });
 
   it('moves forward through ringing and answered to completed, one journal row per distinct event', async () => {
-    const bus = recordBus(server);
+    const bus = await recordBus(server);
     try {
       const t = await org.call({ to: did.number, scenario: { targets: { '601': { outcome: 'answer', after: 2, talk: 5 } } } });
       expectClean(t);
+      await bus.sync();
       const seen = bus.of(t.callSid).map((m) => m.call.status);
       const order = ['initiated', 'ringing', 'answered', 'completed'];
       expect(seen).toContain('ringing');
       expect(seen).toContain('answered');
       expect(seen.at(-1)).toBe('completed');
       for (let i = 1; i < seen.length; i++) expect(order.indexOf(seen[i]!), seen.join(' → ')).toBeGreaterThanOrEqual(order.indexOf(seen[i - 1]!));
+      await bus.sync();
       expect(bus.of(t.callSid, 'call.started')).toHaveLength(1);
       const events = await org.events(t.callSid);
       const kinds = events.map((e) => e.kind);

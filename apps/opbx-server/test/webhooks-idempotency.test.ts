@@ -42,12 +42,13 @@ describe('100 concurrent copies', () => {
     const { token, facts } = await routedCall();
     const answerMs = facts.startMs + 6000;
     const update = sessionUpdate(facts, 'connected', { atMs: answerMs, answerMs });
-    const bus = recordBus(server);
+    const bus = await recordBus(server);
     try {
       const replies = await times(100, () => send(org, '/api/webhooks/cloudonix/session-update', update));
       expect(replies.map((r) => r.status)).toEqual(Array(100).fill(204));
       expect(await countEvents(token, `su:${token}:${update.eventId}`)).toBe(1);
       expect(await countEvents(token)).toBe(2);
+      await bus.sync();
       expect(bus.of(token)).toHaveLength(1);
       expect(bus.of(token)[0]).toMatchObject({ type: 'call.updated', call: { status: 'answered' } });
       const log = await org.log(token);
@@ -59,6 +60,7 @@ describe('100 concurrent copies', () => {
       const finals = await times(100, () => send(org, '/api/webhooks/cloudonix/session-update', hangup));
       expect(finals.map((r) => r.status)).toEqual(Array(100).fill(204));
       expect(await countEvents(token, `su:${token}:${hangup.eventId}`)).toBe(1);
+      await bus.sync();
       expect(bus.of(token)).toHaveLength(2);
       expect(bus.of(token, 'call.ended')).toHaveLength(1);
       expect((await org.log(token)).status).toBe('completed');
@@ -72,11 +74,12 @@ describe('100 concurrent copies', () => {
     const answerMs = facts.startMs + 4000;
     const endMs = answerMs + 61_000;
     const record = cdr(facts, 'ANSWERED', answerMs, endMs);
-    const bus = recordBus(server);
+    const bus = await recordBus(server);
     try {
       const replies = await times(100, () => send(org, '/api/webhooks/cloudonix/cdr', record));
       expect(replies.map((r) => r.status)).toEqual(Array(100).fill(204));
       expect(await countEvents(token, `cdr:${token}`)).toBe(1);
+      await bus.sync();
       expect(bus.of(token)).toHaveLength(1);
       expect(bus.of(token, 'call.ended')).toHaveLength(1);
       const log = await org.log(token);
@@ -88,6 +91,7 @@ describe('100 concurrent copies', () => {
       const altered = { ...record, billsec: 9999, disposition: 'FAILED' };
       expect((await send(org, '/api/webhooks/cloudonix/cdr', altered)).status).toBe(204);
       expect((await send(org, '/api/webhooks/cloudonix/cdr', record)).status).toBe(204);
+      await bus.sync();
       expect(bus.of(token)).toHaveLength(1);
       expect(await countEvents(token, `cdr:${token}`)).toBe(1);
       const again = await org.log(token);
@@ -127,7 +131,7 @@ describe('100 concurrent copies', () => {
 
 describe('whole calls with at-least-once webhooks', () => {
   it('every webhook sent 5 times at once: each distinct event stored once, the same final state', async () => {
-    const bus = recordBus(server);
+    const bus = await recordBus(server);
     try {
       const t = await org.call({
         to: did.number,
@@ -142,6 +146,7 @@ describe('whole calls with at-least-once webhooks', () => {
       const distinctWebhooks = new Set(t.webhooks.map((w) => (w.kind === 'cdr' ? 'cdr' : w.eventId))).size;
       expect(events.filter((e) => e.kind === 'session' || e.kind === 'cdr')).toHaveLength(distinctWebhooks);
       expect(new Set(events.map((e) => e.provider_key)).size).toBe(events.length);
+      await bus.sync();
       expect(bus.of(t.callSid, 'call.started')).toHaveLength(1);
     } finally {
       bus.stop();

@@ -193,12 +193,33 @@ export function expectFinal(log: any, t: CallTranscript, status: string): void {
 // ---- the bus ------------------------------------------------------------------------------------------------
 
 /** Records every call message the server publishes on the bus (what realtime clients receive). */
-export function recordBus(server: FlowsServer) {
+/**
+ * Records the call messages published on the bus from now on. With Redis the bus is asynchronous, so
+ * `sync()` publishes a marker and waits for it: Redis keeps a channel's order, so everything published
+ * before the marker has been delivered once it arrives. Recording starts after such a sync.
+ */
+export async function recordBus(server: FlowsServer) {
   const messages: CallBusMessage[] = [];
-  const stop = server.ctx.bus.subscribe(CALLS_TOPIC, (m) => void messages.push(m as CallBusMessage));
+  const markers = new Map<string, () => void>();
+  let recording = false;
+  const stop = server.ctx.bus.subscribe(CALLS_TOPIC, (m) => {
+    const marker = (m as { test_marker?: string }).test_marker;
+    if (marker) return void markers.get(marker)?.();
+    if (recording) messages.push(m as CallBusMessage);
+  });
+  const sync = async () => {
+    const id = `${Date.now()}-${Math.random()}`;
+    const seen = new Promise<void>((resolve) => markers.set(id, resolve));
+    await server.ctx.bus.publish(CALLS_TOPIC, { test_marker: id });
+    await seen;
+    markers.delete(id);
+  };
+  await sync();
+  recording = true;
   return {
     messages,
     stop,
+    sync,
     of: (callSid: string, type?: CallBusMessage['type']) => messages.filter((m) => m.call.call_id === callSid && (!type || m.type === type)),
   };
 }
