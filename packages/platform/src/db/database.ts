@@ -1,7 +1,7 @@
 import SQLite from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { Kysely, PostgresDialect, SqliteDialect, sql, type RawBuilder } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import pg from 'pg';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -92,3 +92,9 @@ export function containsInsensitive(column: string, term: string): RawBuilder<bo
 
 /** Portable integer count. */
 export const countAll = () => sql<number>`cast(count(*) as integer)`;
+
+/** The number of rows a filtered query matches (pg returns counts as strings; this is always a number). */
+export async function countRows(query: SelectQueryBuilder<any, any, any>): Promise<number> {
+  const row = (await query.clearSelect().select(countAll().as('n')).executeTakeFirst()) as { n: number | string } | undefined;
+  return Number(row?.n ?? 0);
+}

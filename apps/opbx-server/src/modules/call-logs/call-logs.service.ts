@@ -1,4 +1,4 @@
-import { CountCache, isUuid, notFound, paginate, type Page } from '@opbx/platform';
+import { CountCache, countRows, isUuid, notFound, type Page, paginate } from '@opbx/platform';
 import type { Readable } from 'node:stream';
 import type { AppContext } from '../../context.js';
 import type { AuthInfo } from '../../http/auth.js';
@@ -36,7 +36,7 @@ export async function listCallLogs(ctx: AppContext, auth: AuthInfo, query: ListC
   const { page: _p, per_page: _pp, cursor: _c, ...filters } = query;
   const key = JSON.stringify([scope.organizationId, scope.onlyExtensionId ?? null, filters]);
   const page = await paginate(filtered.selectAll(), query, { column: 'created_at', idColumn: 'id', direction: 'desc' }, () =>
-    callLogTotals.get(scope.organizationId, key, async () => Number((await filtered.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)),
+    callLogTotals.get(scope.organizationId, key, () => countRows(filtered)),
   );
   return { data: page.data.map((r) => presentCallLog(r as CallLogRow)), meta: page.meta };
 }

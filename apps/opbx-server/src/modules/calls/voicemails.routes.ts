@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { forbidden, isUuid, notFound, paginate, paginationQuery } from '@opbx/platform';
+import { countRows, forbidden, isUuid, notFound, paginate, paginationQuery } from '@opbx/platform';
 import type { AppContext } from '../../context.js';
 import { ALL_ROLES, authOf } from '../../http/auth.js';
 import { idParams } from '../../http/schemas.js';
@@ -28,7 +28,7 @@ export function voicemailRoutes(app: FastifyInstance, ctx: AppContext) {
         filtered.select(['id', 'extension_id', 'call_id', 'from_number', 'recording_url', 'duration', 'created_at']),
         req.query,
         { column: 'created_at', idColumn: 'id', direction: 'desc' },
-        async () => Number((await filtered.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n),
+        () => countRows(filtered),
       );
     },
   );

@@ -2,6 +2,8 @@ import type { Kysely, Transaction } from 'kysely';
 import {
   conflict,
   containsInsensitive,
+  countRows,
+  type ErrorDetail,
   invalid,
   invalidField,
   isForeignKeyViolation,
@@ -10,9 +12,8 @@ import {
   newId,
   notFound,
   nowIso,
-  paginate,
-  type ErrorDetail,
   type Page,
+  paginate,
 } from '@opbx/platform';
 import type { AppContext } from '../../context.js';
 import type { Database, DidsTable } from '../../db/schema.js';
@@ -158,8 +159,8 @@ export async function listDids(ctx: AppContext, auth: AuthInfo, query: ListDidsQ
         eb.or([containsInsensitive('friendly_name', search!), ...(numberTerm ? [containsInsensitive('phone_number', numberTerm)] : [])]),
       ),
     );
-  const page = await paginate(filtered.selectAll(), query, { column: 'phone_number', idColumn: 'id', direction: 'asc' }, async () =>
-    Number((await filtered.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n),
+  const page = await paginate(filtered.selectAll(), query, { column: 'phone_number', idColumn: 'id', direction: 'asc' }, () =>
+    countRows(filtered),
   );
   return { data: page.data.map((r) => presentDid(r as DidRow)), meta: page.meta };
 }

@@ -2,6 +2,8 @@ import type { Kysely, Transaction } from 'kysely';
 import {
   conflict,
   containsInsensitive,
+  countRows,
+  type ErrorDetail,
   forbidden,
   invalidField,
   isUniqueViolation,
@@ -9,10 +11,9 @@ import {
   newId,
   notFound,
   nowIso,
+  type Page,
   paginate,
   randomSecret,
-  type ErrorDetail,
-  type Page,
 } from '@opbx/platform';
 import type { AppContext } from '../../context.js';
 import type { Database, ExtensionsTable } from '../../db/schema.js';
@@ -153,8 +154,8 @@ export async function listExtensions(ctx: AppContext, auth: AuthInfo, query: Lis
     .$if(Boolean(query.search), (q) =>
       q.where((eb) => eb.or([containsInsensitive('extension_number', query.search!), containsInsensitive('sip_username', query.search!)])),
     );
-  const page = await paginate(filtered.selectAll(), query, { column: 'extension_number', idColumn: 'id', direction: 'asc' }, async () =>
-    Number((await filtered.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n),
+  const page = await paginate(filtered.selectAll(), query, { column: 'extension_number', idColumn: 'id', direction: 'asc' }, () =>
+    countRows(filtered),
   );
   return { data: page.data.map((r) => presentExtension(r as ExtensionRow, ctx)), meta: page.meta };
 }

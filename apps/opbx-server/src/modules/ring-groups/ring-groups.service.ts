@@ -2,15 +2,16 @@ import type { Kysely, Transaction } from 'kysely';
 import {
   conflict,
   containsInsensitive,
+  countRows,
+  type ErrorDetail,
   invalid,
   isForeignKeyViolation,
   isUniqueViolation,
   newId,
   notFound,
   nowIso,
-  paginate,
-  type ErrorDetail,
   type Page,
+  paginate,
 } from '@opbx/platform';
 import type { AppContext } from '../../context.js';
 import type { Database, RingGroupsTable } from '../../db/schema.js';
@@ -137,8 +138,8 @@ export async function listRingGroups(ctx: AppContext, auth: AuthInfo, query: Lis
     .$if(Boolean(query.strategy), (q) => q.where('strategy', '=', query.strategy!))
     .$if(Boolean(query.status), (q) => q.where('status', '=', query.status!))
     .$if(Boolean(query.search), (q) => q.where(containsInsensitive('name', query.search!)));
-  const page = await paginate(filtered.selectAll(), query, { column: 'name', idColumn: 'id', direction: 'asc' }, async () =>
-    Number((await filtered.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n),
+  const page = await paginate(filtered.selectAll(), query, { column: 'name', idColumn: 'id', direction: 'asc' }, () =>
+    countRows(filtered),
   );
   const groups = await withMembers(ctx.db, organizationId, page.data as RingGroupRow[]);
   return { data: groups.map(presentRingGroup), meta: page.meta };

@@ -1,6 +1,7 @@
 import {
   conflict,
   containsInsensitive,
+  countRows,
   forbidden,
   hashPassword,
   isUniqueViolation,
@@ -8,8 +9,8 @@ import {
   newId,
   notFound,
   nowIso,
-  paginate,
   type Page,
+  paginate,
 } from '@opbx/platform';
 import type { AppContext } from '../../context.js';
 import type { Kysely, Transaction } from 'kysely';
@@ -64,8 +65,8 @@ export async function listUsers(ctx: AppContext, auth: AuthInfo, query: ListUser
     .$if(Boolean(query.role), (q) => q.where('role', '=', query.role!))
     .$if(Boolean(query.status), (q) => q.where('status', '=', query.status!))
     .$if(Boolean(query.search), (q) => q.where((eb) => eb.or([containsInsensitive('name', query.search!), containsInsensitive('email', query.search!)])));
-  const page = await paginate(filtered.selectAll(), query, { column: 'name', idColumn: 'id', direction: 'asc' }, async () =>
-    Number((await filtered.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n),
+  const page = await paginate(filtered.selectAll(), query, { column: 'name', idColumn: 'id', direction: 'asc' }, () =>
+    countRows(filtered),
   );
   const users = await withExtensions(ctx.db, auth.organizationId, page.data as UserRow[]);
   return { data: users.map((u) => presentUser(u, ctx)), meta: page.meta };
