@@ -333,8 +333,9 @@ describe('graceful shutdown', () => {
     const dir = mkdtempSync(join(tmpdir(), 'opbx-serve-'));
     const db = process.env.DATABASE_URL?.startsWith('postgres') ? await freshDatabaseUrl() : { url: `sqlite:${join(dir, 'opbx.db')}`, drop: async () => undefined };
     const port = await freePort();
-    // tsx itself (what `npx tsx` runs): it relays the signal to the server and exits with its code.
-    const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['apps/opbx-server/src/cli.ts', 'serve'], {
+    // The server process itself (node with the tsx loader). The tsx CLI wrapper has signal handling of
+    // its own (it may answer a group Ctrl-C with 130 whatever the server does), which is not ours to test.
+    const child = spawn(process.execPath, ['--import', 'tsx', 'apps/opbx-server/src/cli.ts', 'serve'], {
       cwd: ROOT,
       env: {
         ...process.env,
