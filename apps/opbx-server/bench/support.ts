@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import autocannon from 'autocannon';
+import { Pool } from 'undici';
 
 export const repoRoot = new URL('../../../', import.meta.url).pathname;
 
@@ -81,6 +82,78 @@ export async function load(opts: {
   };
 }
 
+/**
+ * Open-loop load at a fixed arrival rate: request i is due at start + i / rate, whatever happened to
+ * earlier ones, and its latency counts from when it was due (so a stalled server cannot hide its
+ * queue). autocannon's own rate mode cannot do this: it sends each connection's quota for the
+ * second back to back and then pauses, so its "half load" is bursts at full load. The first
+ * second warms up and is not counted. `sendLagP99` is how late this process itself sent requests:
+ * when it is large, the load generator (sharing the machine's cores) was the bottleneck.
+ */
+export async function paced(opts: {
+  url: string;
+  body: () => string;
+  rate: number;
+  seconds: number;
+  connections: number;
+  headers?: Record<string, string>;
+}): Promise<LoadResult & { sendLagP99: number }> {
+  const target = new URL(opts.url);
+  const pool = new Pool(target.origin, { connections: opts.connections, pipelining: 1 });
+  const headers = { 'content-type': 'application/json', ...(opts.headers ?? {}) };
+  const warmup = Math.round(opts.rate);
+  const total = warmup + Math.round(opts.rate * opts.seconds);
+  const latencies: number[] = [];
+  const lags: number[] = [];
+  let non2xx = 0;
+  let errors = 0;
+  const inflight = new Set<Promise<void>>();
+  const send = (i: number, due: number) => {
+    const counted = i >= warmup;
+    if (counted) lags.push(performance.now() - due);
+    const p = pool
+      .request({ path: target.pathname + target.search, method: 'POST', headers, body: opts.body() })
+      .then(async (res) => {
+        await res.body.dump();
+        if (!counted) return;
+        if (res.statusCode < 200 || res.statusCode > 299) non2xx++;
+        else latencies.push(performance.now() - due);
+      })
+      .catch(() => void (counted && errors++))
+      .finally(() => inflight.delete(p));
+    inflight.add(p);
+  };
+  const start = performance.now();
+  const dueOf = (i: number) => start + (i * 1000) / opts.rate;
+  let sent = 0;
+  let measuredFrom = 0;
+  while (sent < total) {
+    const now = performance.now();
+    // Everything due by now goes out; requests keep their own due time even when sent late.
+    while (sent < total && dueOf(sent) <= now) {
+      if (sent === warmup) measuredFrom = dueOf(sent);
+      send(sent, dueOf(sent));
+      sent++;
+    }
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  await Promise.all(inflight);
+  const elapsed = (performance.now() - measuredFrom) / 1000;
+  await pool.close();
+  latencies.sort((a, b) => a - b);
+  lags.sort((a, b) => a - b);
+  return {
+    rps: Math.round(latencies.length / elapsed),
+    p50: percentile(latencies, 50),
+    p90: percentile(latencies, 90),
+    p99: percentile(latencies, 99),
+    non2xx,
+    errors,
+    requests: latencies.length + non2xx,
+    sendLagP99: percentile(lags, 99),
+  };
+}
+
 export function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
@@ -91,6 +164,29 @@ export function rssOf(pid: number): { rss: number; peak: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
   return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+}
+
+/** CPU seconds (user + system, all threads) a process has used so far (Linux /proc). */
+export function cpuSecondsOf(pid: number): number {
+  // Fields after the parenthesised command name; utime and stime are the 12th and 13th of them, in clock ticks.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** CPU seconds per thread of a process, by thread name (Linux /proc). */
+export function threadCpuOf(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = tid === String(pid) ? 'main' : `${stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))}${process.env.BENCH_TIDS ? `#${tid}` : ''}`;
+      const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+      out.set(name, (out.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100);
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return out;
 }
 
 export const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');

@@ -70,12 +70,12 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   voiceRoutes(app, ctx, voice);
   webhookRoutes(app, ctx, voice);
   const sweepMs = options.sweepIntervalMs ?? 60_000;
-  const sweep = sweepMs > 0 ? setInterval(() => void sweepStaleCalls(ctx).catch((err) => app.log.error({ err }, 'call sweep failed')), sweepMs).unref() : undefined;
+  const sweep = sweepMs > 0 ? setInterval(() => void sweepStaleCalls(ctx, voice.journal).catch((err) => app.log.error({ err }, 'call sweep failed')), sweepMs).unref() : undefined;
   const realtime = createRealtime(ctx, voice);
   app.decorate('realtime', realtime);
   app.addHook('onClose', async () => {
     if (sweep) clearInterval(sweep);
-    await voice.journal.flush();
+    await voice.journal.close();
     voice.close();
     await realtime.close();
   });

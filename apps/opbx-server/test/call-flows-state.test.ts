@@ -111,17 +111,17 @@ describe('stale-call sweep', () => {
     expect((await org.log(answered)).status).toBe('answered');
 
     // Right now nothing is stale.
-    await sweepStaleCalls(server.ctx, new Date());
+    await sweepStaleCalls(server.ctx, server.app.voice.journal, new Date());
     expect((await org.log(ringing)).status).toBe('ringing');
     expect((await org.log(answered)).status).toBe('answered');
 
     // A short while later only the ringing call is stale; hours later the answered one too.
     const staleSeconds = server.ctx.config.OPBX_CALL_STALE_SECONDS;
-    await sweepStaleCalls(server.ctx, new Date(Date.now() + (staleSeconds / 10) * 1000 + 61_000));
+    await sweepStaleCalls(server.ctx, server.app.voice.journal, new Date(Date.now() + (staleSeconds / 10) * 1000 + 61_000));
     expect((await org.log(ringing)).status).toBe('no_answer');
     expect((await org.log(answered)).status).toBe('answered');
     const later = new Date(Date.now() + staleSeconds * 1000 + 61_000);
-    await sweepStaleCalls(server.ctx, later);
+    await sweepStaleCalls(server.ctx, server.app.voice.journal, later);
     const swept = await org.log(answered);
     expect(swept.status).toBe('completed');
     expect(swept.end_time).toBeTruthy();
@@ -129,7 +129,7 @@ describe('stale-call sweep', () => {
 
     // Sweeping again changes nothing and stores nothing new.
     const before = (await org.events(answered)).length;
-    await sweepStaleCalls(server.ctx, later);
+    await sweepStaleCalls(server.ctx, server.app.voice.journal, later);
     expect((await org.events(answered)).length).toBe(before);
     expect((await org.events(answered)).filter((e) => e.kind === 'sweep')).toHaveLength(1);
 

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestServer, type TestServer } from './support/context.js';
 import { createTestOrg, type TestOrg } from './support/api.js';
-import { ingestCallEvents, type CallEvent } from '../src/modules/calls/calls.ingest.js';
+import { CALLS_TOPIC, ingestCallEvents, type CallBusMessage, type CallEvent } from '../src/modules/calls/calls.ingest.js';
+import { CallJournal } from '../src/modules/calls/journal.js';
+import { InThreadStore, ThreadStore, journalStore } from '../src/modules/calls/journal-stores.js';
 
 let server: TestServer;
 let org: TestOrg;
@@ -71,5 +73,63 @@ describe('batched route events (the journal under load)', () => {
     expect(results[2]!.after!.status).toBe('completed');
     const row = await server.ctx.db.selectFrom('call_logs').selectAll().where('call_id', '=', callId).executeTakeFirstOrThrow();
     expect(row.status).toBe('completed');
+  });
+});
+
+describe('the call journal (one writer, batches, a thread of its own on file databases)', () => {
+  const calls = async (ids: string[]) =>
+    server.ctx.db.selectFrom('call_logs').select(['call_id', 'status']).where('organization_id', '=', org.organizationId).where('call_id', 'in', ids).execute();
+
+  it('commits from a worker thread here (a SQLite file or PostgreSQL), not from the request thread', async () => {
+    const store = journalStore(server.ctx);
+    expect(store).toBeInstanceOf(ThreadStore);
+    await store.close();
+  });
+
+  it('stores a burst of fire-and-forget events and publishes each new call once', async () => {
+    const published: string[] = [];
+    const off = server.ctx.bus.subscribe(CALLS_TOPIC, (m) => published.push((m as CallBusMessage).call.call_id));
+    const ids = Array.from({ length: 700 }, (_, i) => `burst-${i}`);
+    for (const id of ids) server.app.voice.journal.enqueue(route(org.organizationId, id));
+    // A replay inside the same burst changes nothing.
+    server.app.voice.journal.enqueue(route(org.organizationId, 'burst-0'));
+    await server.app.voice.journal.flush();
+    await new Promise((r) => setTimeout(r, 20));
+    off();
+    expect(await calls(ids)).toHaveLength(700);
+    expect(published.filter((id) => id.startsWith('burst-')).sort()).toEqual([...ids].sort());
+  });
+
+  it('rejects only the event that cannot be stored; the rest of its batch is kept', async () => {
+    const journal = server.app.voice.journal;
+    const good = ['iso-1', 'iso-2', 'iso-3'];
+    for (const id of good.slice(0, 2)) journal.enqueue(route(org.organizationId, id));
+    // An organization that does not exist fails its foreign key.
+    const bad = journal.record(route('00000000-0000-7000-8000-000000000000', 'iso-bad'));
+    journal.enqueue(route(org.organizationId, good[2]!));
+    await expect(bad).rejects.toThrow();
+    await journal.flush();
+    expect((await calls(good)).map((c) => c.call_id).sort()).toEqual(good);
+  });
+
+  it('replaces a journal thread that died, and loses nothing queued after it', async () => {
+    const store = new ThreadStore(server.ctx.config.DATABASE_URL);
+    const stored: number[] = [];
+    const journal = new CallJournal(store, async (batch) => void stored.push(batch.messages.length), () => undefined);
+    await journal.record(route(org.organizationId, 'thread-1'));
+    // What a crash looks like from the main thread: the worker exits.
+    await (store as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    await journal.record(route(org.organizationId, 'thread-2'));
+    await journal.close();
+    expect(stored).toEqual([1, 1]);
+    expect((await calls(['thread-1', 'thread-2'])).length).toBe(2);
+  });
+
+  it('stores on the calling thread when it must (in-memory SQLite), with the same results', async () => {
+    const stored: string[] = [];
+    const journal = new CallJournal(new InThreadStore(server.ctx), async (batch) => void stored.push(...batch.messages.map((m) => m.call.call_id)), () => undefined);
+    for (const id of ['local-1', 'local-2']) journal.enqueue(route(org.organizationId, id));
+    await journal.close();
+    expect(stored.sort()).toEqual(['local-1', 'local-2']);
   });
 });

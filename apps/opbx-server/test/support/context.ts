@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import type { FastifyInstance } from 'fastify';
 import { readConfig, type OpbxConfig } from '../../src/config.js';
@@ -6,12 +9,16 @@ import { createContext, type AppContext } from '../../src/context.js';
 import { buildApp } from '../../src/app.js';
 
 /**
- * A fresh database for one test file: an in-memory SQLite, or with DATABASE_URL=postgres://…
+ * A fresh database for one test file: a SQLite file in a temporary directory (a file, as in
+ * production, so the call journal commits from its own thread), or with DATABASE_URL=postgres://…
  * a new PostgreSQL schema dropped afterwards. Same migrations, same code as production.
  */
 export async function freshDatabaseUrl(): Promise<{ url: string; drop(): Promise<void> }> {
   const base = process.env.DATABASE_URL;
-  if (!base || !base.startsWith('postgres')) return { url: 'sqlite::memory:', drop: async () => undefined };
+  if (!base || !base.startsWith('postgres')) {
+    const dir = mkdtempSync(join(tmpdir(), 'opbx-test-'));
+    return { url: `sqlite:${join(dir, 'opbx.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  }
   const schema = `t_${randomBytes(6).toString('hex')}`;
   const client = new pg.Client({ connectionString: base });
   await client.connect();

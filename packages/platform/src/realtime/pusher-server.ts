@@ -234,7 +234,13 @@ export class PusherServer {
 
   /** Deliver an application event (`data` is JSON-encoded once, as the protocol wants a string). */
   broadcastLocal(channel: string, event: string, data: unknown): number {
+    if (!this.hasSubscribers(channel)) return 0;
     return this.send(channel, event, typeof data === 'string' ? data : JSON.stringify(data));
+  }
+
+  /** Whether anyone on this process listens to `channel` (callers skip building unseen events). */
+  hasSubscribers(channel: string): boolean {
+    return (this.channels.get(channel)?.size ?? 0) > 0;
   }
 
   stats() {

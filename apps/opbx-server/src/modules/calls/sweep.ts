@@ -1,11 +1,11 @@
 import type { AppContext } from '../../context.js';
-import { ingestCallEvent } from './calls.ingest.js';
+import type { CallJournal } from './journal.js';
 
 /**
  * Closes calls whose events stopped (a lost CDR, a crashed leg): answered calls become
  * completed, unanswered ones no_answer. Runs on every instance; the event key makes it idempotent.
  */
-export async function sweepStaleCalls(ctx: AppContext, now = new Date()): Promise<number> {
+export async function sweepStaleCalls(ctx: AppContext, journal: CallJournal, now = new Date()): Promise<number> {
   const staleMs = ctx.config.OPBX_CALL_STALE_SECONDS * 1000;
   const answeredBefore = new Date(now.getTime() - staleMs).toISOString();
   const ringingBefore = new Date(now.getTime() - Math.max(60_000, staleMs / 10)).toISOString();
@@ -21,7 +21,7 @@ export async function sweepStaleCalls(ctx: AppContext, now = new Date()): Promis
     .limit(500)
     .execute();
   for (const call of stale) {
-    await ingestCallEvent(ctx, {
+    await journal.record({
       organizationId: call.organization_id,
       callId: call.call_id,
       kind: 'sweep',

@@ -1,12 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
-import { AppError, invalidField } from '@opbx/platform';
+import { AppError, MACHINE_ROUTE, invalidField } from '@opbx/platform';
 import type { AppContext } from '../../context.js';
 import type { VoiceRuntime } from '../voice/runtime.js';
 import { presentedKey } from '../voice/params.js';
 import { normalizeParty } from '../voice/voice.routes.js';
 import type { WebhookTenant } from '../cloudonix/cloudonix.service.js';
-import { ingestCallEvent } from './calls.ingest.js';
 import { epochToIso, statusFromDisposition, statusFromSession } from './call-state.js';
 
 type Json = Record<string, unknown>;
@@ -64,7 +63,7 @@ export function webhookRoutes(app: FastifyInstance, ctx: AppContext, rt: VoiceRu
     return tenant;
   }
 
-  app.post('/api/webhooks/cloudonix/session-update', { config: { public: true }, schema: { tags: ['webhooks'] } }, async (request: FastifyRequest, reply: FastifyReply) => {
+  app.post('/api/webhooks/cloudonix/session-update', { config: { public: true, ...MACHINE_ROUTE }, schema: { tags: ['webhooks'] } }, async (request: FastifyRequest, reply: FastifyReply) => {
     const tenant = await tenantOf(request);
     const body = asObject(request.body);
     const callId = token(body.token) ?? token(asObject(body.session).token);
@@ -72,8 +71,7 @@ export function webhookRoutes(app: FastifyInstance, ctx: AppContext, rt: VoiceRu
     const answeredAt = epochToIso(body.callAnswerTime) ?? (typeof body.answerTime === 'string' && !Number.isNaN(Date.parse(body.answerTime)) ? new Date(body.answerTime).toISOString() : null);
     const status = statusFromSession(body.status, Boolean(answeredAt));
     const eventId = text(body.eventId);
-    await rt.journal.flush();
-    await ingestCallEvent(ctx, {
+    await rt.journal.record({
       organizationId: tenant.organizationId,
       callId,
       kind: 'session',
@@ -91,7 +89,7 @@ export function webhookRoutes(app: FastifyInstance, ctx: AppContext, rt: VoiceRu
     return reply.status(204).send();
   });
 
-  app.post('/api/webhooks/cloudonix/cdr', { config: { public: true }, schema: { tags: ['webhooks'] } }, async (request: FastifyRequest, reply: FastifyReply) => {
+  app.post('/api/webhooks/cloudonix/cdr', { config: { public: true, ...MACHINE_ROUTE }, schema: { tags: ['webhooks'] } }, async (request: FastifyRequest, reply: FastifyReply) => {
     const tenant = await tenantOf(request);
     const body = asObject(request.body);
     const session = asObject(body.session);
@@ -99,8 +97,7 @@ export function webhookRoutes(app: FastifyInstance, ctx: AppContext, rt: VoiceRu
     if (!callId) throw invalidField('session.token', 'the session token is required to correlate the CDR');
     const billsec = num(body.billsec) ?? 0;
     const endTime = epochToIso(session.callEndTime) ?? epochToIso(body.timestamp);
-    await rt.journal.flush();
-    await ingestCallEvent(ctx, {
+    await rt.journal.record({
       organizationId: tenant.organizationId,
       callId,
       kind: 'cdr',

@@ -28,18 +28,24 @@ export function createRealtime(ctx: AppContext, voice: VoiceRuntime): Realtime {
     chain = chain.then(() => deliver(raw as CallBusMessage)).catch(() => undefined);
   });
 
+  // Channels nobody on this process watches are skipped before any event is built: the busy hour
+  // produces far more call events than there are dashboards open.
   async function deliver(message: CallBusMessage) {
     if (!message?.organization_id || !message.call) return;
     const org = message.organization_id;
-    const channel = callsChannel(org);
-    if (message.type === 'call.ended') {
-      pusher.broadcastLocal(channel, 'call.ended', { call_id: message.call.call_id, call: presentCallLog(message.call) });
-    } else {
-      const snap = await voice.snapshots.get(org).catch(() => undefined);
-      pusher.broadcastLocal(channel, message.type, { call: presentLiveCall(message.call, snap) });
+    const calls = callsChannel(org);
+    if (pusher.hasSubscribers(calls)) {
+      if (message.type === 'call.ended') {
+        pusher.broadcastLocal(calls, 'call.ended', { call_id: message.call.call_id, call: presentCallLog(message.call) });
+      } else {
+        const snap = await voice.snapshots.get(org).catch(() => undefined);
+        pusher.broadcastLocal(calls, message.type, { call: presentLiveCall(message.call, snap) });
+      }
     }
+    const extensions = extensionsChannel(org);
+    if (!pusher.hasSubscribers(extensions)) return;
     for (const p of message.presence ?? []) {
-      pusher.broadcastLocal(extensionsChannel(org), 'extension.status', {
+      pusher.broadcastLocal(extensions, 'extension.status', {
         extension_id: p.extension_id,
         status: p.status,
         ...(p.current_call_id ? { current_call_id: p.current_call_id } : {}),

@@ -1,14 +1,13 @@
 import type { AppContext } from '../../context.js';
 import { CONFIG_TOPIC } from '../../context.js';
 import { WebhookKeyCache } from '../cloudonix/cloudonix.service.js';
-import { ingestCallEvents, type CallEvent } from '../calls/calls.ingest.js';
+import { publishStored } from '../calls/calls.ingest.js';
+import { CallJournal } from '../calls/journal.js';
+import { journalStore } from '../calls/journal-stores.js';
 import { loadSnapshot, type RoutingSnapshot } from './snapshot.js';
 import type { RoutingEnv } from './router.js';
 
 const SNAPSHOT_TTL_MS = 60_000;
-/** Route events committed per transaction when calls arrive faster than single commits. */
-const JOURNAL_BATCH = 100;
-const JOURNAL_DELAY_MS = 15;
 
 /**
  * Per-organization routing snapshots in memory. A configuration write anywhere (this instance
@@ -45,51 +44,6 @@ export class SnapshotCache {
   }
 }
 
-/**
- * Route-time call records are written behind the CXML answer, in order, so the voice path
- * answers from memory. Webhook handlers drain this queue before their own writes, which keeps
- * each call's events in arrival order.
- */
-export class CallJournal {
-  private queue: CallEvent[] = [];
-  private draining: Promise<void> | undefined;
-
-  constructor(
-    private readonly ctx: AppContext,
-    private readonly onError: (err: unknown) => void,
-  ) {}
-
-  enqueue(event: CallEvent): void {
-    this.queue.push(event);
-    // Wait a moment before writing so a busy second's calls share a few transactions; webhooks
-    // flush() first, so nothing reads around this delay.
-    this.draining ??= new Promise<void>((resolve) => setTimeout(resolve, JOURNAL_DELAY_MS)).then(() => this.drain());
-  }
-
-  private async drain(): Promise<void> {
-    try {
-      while (this.queue.length) {
-        const batch = this.queue.splice(0, JOURNAL_BATCH);
-        // SQLite writes run on this thread: let waiting requests through between batches.
-        await new Promise((resolve) => setImmediate(resolve));
-        try {
-          await ingestCallEvents(this.ctx, batch);
-        } catch {
-          // One bad event must not lose the others: retry them one by one.
-          for (const event of batch) await ingestCallEvents(this.ctx, [event]).catch(this.onError);
-        }
-      }
-    } finally {
-      this.draining = undefined;
-    }
-  }
-
-  /** Resolves when everything enqueued so far is stored. */
-  async flush(): Promise<void> {
-    while (this.draining) await this.draining;
-  }
-}
-
 export interface VoiceRuntime {
   snapshots: SnapshotCache;
   keys: WebhookKeyCache;
@@ -110,7 +64,7 @@ export function createVoiceRuntime(ctx: AppContext, onError: (err: unknown) => v
   return {
     snapshots,
     keys,
-    journal: new CallJournal(ctx, onError),
+    journal: new CallJournal(journalStore(ctx), (stored) => publishStored(ctx, stored), onError),
     env: () => ({
       now: new Date(),
       async nextRotation(ringGroupId: string) {

@@ -2,8 +2,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import type { AppContext } from '../../context.js';
 import type { CallStatus } from '../../db/schema.js';
-import { isForeignKeyViolation, newId, nowIso } from '@opbx/platform';
-import { ingestCallEvent, type CallEvent } from '../calls/calls.ingest.js';
+import { MACHINE_ROUTE, isForeignKeyViolation, newId, nowIso } from '@opbx/platform';
+import type { CallEvent } from '../calls/calls.ingest.js';
+import type { CallJournal } from '../calls/journal.js';
 import type { WebhookTenant } from '../cloudonix/cloudonix.service.js';
 import { CXML_CONTENT_TYPE, renderCxml } from './cxml.js';
 import { callSidOf, presentedKey, str, voiceParams, type VoiceParams } from './params.js';
@@ -140,8 +141,7 @@ export function voiceRoutes(app: FastifyInstance, ctx: AppContext, rt: VoiceRunt
     if (!verified) return say(reply, 400, 'This call could not be processed. Goodbye.');
     const recordingUrl = str(params, 'RecordingUrl');
     if (recordingUrl && /^https?:\/\//i.test(recordingUrl)) {
-      await rt.journal.flush();
-      await storeVoicemail(ctx, tenant.organizationId, verified.state, recordingUrl, str(params, 'RecordingDuration'), normalizeParty(str(params, 'From') ?? ''));
+      await storeVoicemail(ctx, rt.journal, tenant.organizationId, verified.state, recordingUrl, str(params, 'RecordingDuration'), normalizeParty(str(params, 'From') ?? ''));
     }
     return reply.type(CXML_CONTENT_TYPE).send(renderCxml([{ verb: 'Say', text: 'Thank you. Your message has been recorded. Goodbye.' }, { verb: 'Hangup' }]));
   };
@@ -153,8 +153,7 @@ export function voiceRoutes(app: FastifyInstance, ctx: AppContext, rt: VoiceRunt
     const verified = stateOf(request, tenant, params, 'rec');
     const recordingUrl = str(params, 'RecordingUrl');
     if (!verified || !recordingUrl || !/^https?:\/\//i.test(recordingUrl)) return say(reply, 400, 'Invalid recording callback.');
-    await rt.journal.flush();
-    await ingestCallEvent(ctx, {
+    await rt.journal.record({
       organizationId: tenant.organizationId,
       callId: verified.state.c,
       kind: 'recording',
@@ -178,10 +177,10 @@ export function voiceRoutes(app: FastifyInstance, ctx: AppContext, rt: VoiceRunt
     };
   for (const method of ['POST', 'GET'] as const) {
     // Browser security headers mean nothing to Cloudonix; skipping them keeps the hot path lean.
-    app.route({ method, url: '/api/voice/route', helmet: false, config: { public: true }, schema: { hide: true }, handler: safe(handleRoute) });
-    app.route({ method, url: '/api/voice/callback', helmet: false, config: { public: true }, schema: { hide: true }, handler: safe(handleDialCallback) });
-    app.route({ method, url: '/api/voice/voicemail', helmet: false, config: { public: true }, schema: { hide: true }, handler: safe(handleVoicemail) });
-    app.route({ method, url: '/api/voice/recording', helmet: false, config: { public: true }, schema: { hide: true }, handler: safe(handleRecording) });
+    app.route({ method, url: '/api/voice/route', config: { public: true, ...MACHINE_ROUTE }, schema: { hide: true }, handler: safe(handleRoute) });
+    app.route({ method, url: '/api/voice/callback', config: { public: true, ...MACHINE_ROUTE }, schema: { hide: true }, handler: safe(handleDialCallback) });
+    app.route({ method, url: '/api/voice/voicemail', config: { public: true, ...MACHINE_ROUTE }, schema: { hide: true }, handler: safe(handleVoicemail) });
+    app.route({ method, url: '/api/voice/recording', config: { public: true, ...MACHINE_ROUTE }, schema: { hide: true }, handler: safe(handleRecording) });
   }
 }
 
@@ -192,7 +191,7 @@ export function normalizeParty(raw: string): string {
   return toE164(raw) ?? userPart(raw).slice(0, 64);
 }
 
-async function storeVoicemail(ctx: AppContext, organizationId: string, state: CallbackState, recordingUrl: string, durationRaw: string | undefined, from: string) {
+async function storeVoicemail(ctx: AppContext, journal: CallJournal, organizationId: string, state: CallbackState, recordingUrl: string, durationRaw: string | undefined, from: string) {
   const duration = durationRaw && /^\d+$/.test(durationRaw) ? Number(durationRaw) : null;
   if (state.m) {
     await ctx.db
@@ -205,7 +204,7 @@ async function storeVoicemail(ctx: AppContext, organizationId: string, state: Ca
         if (!isForeignKeyViolation(err)) throw err;
       });
   }
-  await ingestCallEvent(ctx, {
+  await journal.record({
     organizationId,
     callId: state.c,
     kind: 'recording',

@@ -1,0 +1,357 @@
+import type { Kysely, Selectable, Transaction } from 'kysely';
+// Subpath imports: the journal thread loads this module and nothing of the HTTP side.
+import { isForeignKeyViolation, type Dialect } from '@opbx/platform/db';
+import { newId } from '@opbx/platform/ids';
+import { nowIso } from '@opbx/platform/time';
+import type { CallLogsTable, CallStatus, Database, PresenceStatus } from '../../db/schema.js';
+import { isTerminal, nextStatus, type EventSource } from './call-state.js';
+
+export type CallLogRow = Selectable<CallLogsTable>;
+
+/** One provider event, already interpreted by its webhook handler. */
+export interface CallEvent {
+  organizationId: string;
+  /** Cloudonix CallSid / session token. */
+  callId: string;
+  kind: EventSource;
+  /** Unique per organization; a replay with the same key is ignored. */
+  providerKey: string;
+  payload: unknown;
+  status?: CallStatus;
+  facts?: Partial<Pick<CallLogsTable, 'direction' | 'direction_raw' | 'from_number' | 'to_number' | 'did_id' | 'extension_id' | 'ring_group_id'>>;
+  patch?: Partial<Pick<CallLogsTable, 'answer_time' | 'end_time' | 'duration' | 'recording_url' | 'cloudonix_cdr' | 'sip_call_id' | 'status_raw' | 'disposition_raw'>>;
+  /** Extensions this event starts ringing. */
+  ringing?: string[];
+}
+
+export interface PresenceChange {
+  extension_id: string;
+  status: PresenceStatus;
+  current_call_id: string | null;
+}
+
+export interface IngestResult {
+  duplicate: boolean;
+  /** This event created the call log. */
+  created?: boolean;
+  before?: CallLogRow;
+  after?: CallLogRow;
+  presence: PresenceChange[];
+}
+
+export const CALLS_TOPIC = 'opbx.calls';
+
+/** Published on the bus after commit; the realtime layer turns these into channel events. */
+export interface CallBusMessage {
+  organization_id: string;
+  type: 'call.started' | 'call.updated' | 'call.ended';
+  call: CallLogRow;
+  presence: PresenceChange[];
+}
+
+/** What a committed batch changed: the bus messages to publish and the organizations whose lists changed. */
+export interface StoredBatch {
+  messages: CallBusMessage[];
+  organizations: string[];
+}
+
+/** Pure: the bus messages and changed organizations of stored events (duplicates change nothing). */
+export function changesOf(events: CallEvent[], results: IngestResult[]): StoredBatch {
+  const messages: CallBusMessage[] = [];
+  const organizations = new Set<string>();
+  events.forEach((ev, i) => {
+    const result = results[i]!;
+    if (result.duplicate || !result.after) return;
+    organizations.add(ev.organizationId);
+    // The live board hears about a call's end once; later records (the CDR) only correct the log.
+    if (result.before && !result.created && isTerminal(result.before.status)) return;
+    const type: CallBusMessage['type'] = isTerminal(result.after.status) ? 'call.ended' : result.created ? 'call.started' : 'call.updated';
+    messages.push({ organization_id: ev.organizationId, type, call: result.after, presence: result.presence });
+  });
+  return { messages, organizations: [...organizations] };
+}
+
+const FACT_KEYS = ['direction', 'direction_raw', 'from_number', 'to_number', 'did_id', 'extension_id', 'ring_group_id'] as const;
+
+async function lockCall(trx: Transaction<Database>, dialect: Dialect, organizationId: string, callId: string) {
+  return trx
+    .selectFrom('call_logs')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .where('call_id', '=', callId)
+    .$if(dialect === 'postgres', (q) => q.forUpdate())
+    .executeTakeFirst();
+}
+
+async function setPresence(trx: Transaction<Database>, organizationId: string, changes: PresenceChange[]): Promise<PresenceChange[]> {
+  if (changes.length === 0) return [];
+  const now = nowIso();
+  const upsert = (rows: PresenceChange[]) =>
+    trx
+      .insertInto('extension_presence')
+      .values(rows.map((c) => ({ ...c, organization_id: organizationId, updated_at: now })))
+      .onConflict((oc) =>
+        oc.column('extension_id').doUpdateSet((eb) => ({
+          status: eb.ref('excluded.status'),
+          current_call_id: eb.ref('excluded.current_call_id'),
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
+      )
+      .execute();
+  // Later changes for the same extension win (a multi-row upsert may not touch one row twice).
+  const latest = [...new Map(changes.map((c) => [c.extension_id, c])).values()];
+  try {
+    await upsert(latest);
+    return latest;
+  } catch (err) {
+    if (!isForeignKeyViolation(err)) throw err;
+  }
+  // An extension was deleted since the call was routed: apply the others one by one.
+  const applied: PresenceChange[] = [];
+  for (const c of latest) {
+    try {
+      await upsert([c]);
+      applied.push(c);
+    } catch (err) {
+      if (!isForeignKeyViolation(err)) throw err;
+    }
+  }
+  return applied;
+}
+
+/**
+ * Stores events append-only and folds each into its call log, all in one transaction (the journal
+ * batches under load: one commit instead of hundreds), each folded exactly as if alone. The
+ * insert-or-ignore on (organization, provider key) is what makes replays harmless: of 100
+ * concurrent copies exactly one inserts and changes state.
+ */
+export async function storeCallEvents(db: Kysely<Database>, dialect: Dialect, events: CallEvent[]): Promise<IngestResult[]> {
+  return db.transaction().execute(async (trx) => {
+    const out: Array<IngestResult | undefined> = new Array(events.length);
+    const stored = events.length > 1 ? await foldNewCalls(trx, events, out) : new Set<number>();
+    for (let i = 0; i < events.length; i++) out[i] ??= await foldEvent(trx, dialect, events[i]!, stored.has(i));
+    return out as IngestResult[];
+  });
+}
+
+function blankRow(ev: CallEvent, now: string): CallLogRow {
+  return {
+    id: newId(),
+    organization_id: ev.organizationId,
+    call_id: ev.callId,
+    direction: ev.facts?.direction ?? 'inbound',
+    direction_raw: ev.facts?.direction_raw ?? null,
+    from_number: ev.facts?.from_number ?? '',
+    to_number: ev.facts?.to_number ?? '',
+    did_id: null,
+    extension_id: null,
+    ring_group_id: null,
+    status: 'initiated',
+    status_source: null,
+    status_raw: null,
+    disposition_raw: null,
+    sip_call_id: null,
+    answer_time: null,
+    end_time: null,
+    duration: null,
+    recording_url: null,
+    cloudonix_cdr: null,
+    created_at: now,
+    updated_at: now,
+  };
+}
+
+/** Pure: the call log after applying `ev` to `before`. */
+function applyEvent(before: CallLogRow, ev: CallEvent, now: string): CallLogRow {
+  const after: CallLogRow = { ...before, updated_at: now };
+  // The voice request's Direction is the one authoritative source of a call's direction.
+  if (ev.kind === 'route' && ev.facts?.direction) after.direction = ev.facts.direction;
+  for (const key of FACT_KEYS) {
+    const value = ev.facts?.[key];
+    // Facts fill gaps, never overwrite: whichever event arrives first may have created the row.
+    if (value !== undefined && value !== null && value !== '' && (after[key] === null || after[key] === '')) (after as any)[key] = value;
+  }
+  if (ev.patch) {
+    for (const [key, value] of Object.entries(ev.patch)) {
+      if (value === undefined || value === null) continue;
+      // The CDR is authoritative for everything; a recording callback for the recording URL.
+      const authoritative = ev.kind === 'cdr' || (ev.kind === 'recording' && key === 'recording_url');
+      if (authoritative || (after as any)[key] === null) (after as any)[key] = value;
+    }
+  }
+  // Our own goodbye message answers the call, so Cloudonix bills it as ANSWERED; a call nobody
+  // picked up stays missed (routing already decided it), with no talk time.
+  const announcementOnly =
+    ev.kind === 'cdr' && ev.status === 'completed' && (before.status_source === 'dial' || before.status_source === 'route') && ['busy', 'no_answer', 'failed'].includes(before.status);
+  if (announcementOnly) {
+    after.answer_time = before.answer_time;
+    after.duration = before.duration ?? 0;
+  }
+  if (ev.status && !announcementOnly) {
+    const status = nextStatus({ status: before.status, source: before.status_source }, { status: ev.status, source: ev.kind });
+    if (status !== before.status || ev.kind === 'cdr') after.status_source = ev.kind;
+    after.status = status;
+  }
+  if (after.status === 'answered' && !after.answer_time) after.answer_time = now;
+  if (isTerminal(after.status)) {
+    after.end_time ??= now;
+    if (after.duration === null) {
+      after.duration = after.answer_time ? Math.max(0, Math.round((Date.parse(after.end_time) - Date.parse(after.answer_time)) / 1000)) : 0;
+    }
+  }
+  return after;
+}
+
+const eventRow = (ev: CallEvent, now: string) => ({
+  id: newId(),
+  organization_id: ev.organizationId,
+  call_id: ev.callId,
+  kind: ev.kind,
+  provider_key: ev.providerKey,
+  payload: JSON.stringify(ev.payload ?? null),
+  received_at: now,
+});
+
+const CHUNK = 200;
+const chunks = <T>(items: T[]): T[][] => Array.from({ length: Math.ceil(items.length / CHUNK) }, (_, i) => items.slice(i * CHUNK, (i + 1) * CHUNK));
+
+/**
+ * The busy-hour fast path: first events of new calls, stored with a handful of multi-row
+ * statements per batch instead of several statements per call. Fills `out` for the events it
+ * finished; returns the indexes whose event row it stored but left for `foldEvent` to fold.
+ */
+async function foldNewCalls(trx: Transaction<Database>, events: CallEvent[], out: Array<IngestResult | undefined>): Promise<Set<number>> {
+  const perCall = new Map<string, number>();
+  for (const ev of events) perCall.set(`${ev.organizationId} ${ev.callId}`, (perCall.get(`${ev.organizationId} ${ev.callId}`) ?? 0) + 1);
+  // Only calls with a single event in this batch: several events of one call keep their order in foldEvent.
+  const candidates = events.flatMap((ev, i) => (ev.kind === 'route' && perCall.get(`${ev.organizationId} ${ev.callId}`) === 1 ? [i] : []));
+  const left = new Set<number>();
+  if (candidates.length < 2) return left;
+  const now = nowIso();
+  const key = (org: string, id: string) => `${org} ${id}`;
+
+  const storedKeys = new Set<string>();
+  for (const part of chunks(candidates)) {
+    const rows = await trx
+      .insertInto('call_events')
+      .values(part.map((i) => eventRow(events[i]!, now)))
+      .onConflict((oc) => oc.columns(['organization_id', 'provider_key']).doNothing())
+      .returning(['organization_id', 'provider_key'])
+      .execute();
+    for (const r of rows) storedKeys.add(key(r.organization_id, r.provider_key));
+  }
+  const fresh = candidates.filter((i) => {
+    const ev = events[i]!;
+    if (storedKeys.has(key(ev.organizationId, ev.providerKey))) return true;
+    out[i] = { duplicate: true, presence: [] };
+    return false;
+  });
+
+  const existing = new Set<string>();
+  const byOrg = new Map<string, number[]>();
+  for (const i of fresh) byOrg.set(events[i]!.organizationId, [...(byOrg.get(events[i]!.organizationId) ?? []), i]);
+  for (const [org, indexes] of byOrg) {
+    for (const part of chunks(indexes)) {
+      // (organization_id, call_id) is the unique index: a seek per call, never a scan.
+      const rows = await trx
+        .selectFrom('call_logs')
+        .select(['organization_id', 'call_id'])
+        .where('organization_id', '=', org)
+        .where('call_id', 'in', part.map((i) => events[i]!.callId))
+        .execute();
+      for (const r of rows) existing.add(key(r.organization_id, r.call_id));
+    }
+  }
+  const built = new Map<string, { index: number; before: CallLogRow; after: CallLogRow }>();
+  for (const i of fresh) {
+    const ev = events[i]!;
+    if (existing.has(key(ev.organizationId, ev.callId))) {
+      left.add(i);
+      continue;
+    }
+    const before = blankRow(ev, now);
+    built.set(key(ev.organizationId, ev.callId), { index: i, before, after: applyEvent(before, ev, now) });
+  }
+  const created = new Set<string>();
+  for (const part of chunks([...built.values()])) {
+    const rows = await trx
+      .insertInto('call_logs')
+      .values(part.map((b) => b.after))
+      .onConflict((oc) => oc.columns(['organization_id', 'call_id']).doNothing())
+      .returning(['organization_id', 'call_id'])
+      .execute();
+    for (const r of rows) created.add(key(r.organization_id, r.call_id));
+  }
+  const presenceByOrg = new Map<string, PresenceChange[]>();
+  for (const [k, b] of built) {
+    if (!created.has(k)) {
+      left.add(b.index);
+      continue;
+    }
+    const ev = events[b.index]!;
+    const changes = isTerminal(b.after.status) ? [] : (ev.ringing ?? []).map((ext) => ({ extension_id: ext, status: 'ringing' as const, current_call_id: ev.callId }));
+    out[b.index] = { duplicate: false, created: true, before: b.before, after: b.after, presence: changes };
+    if (changes.length) presenceByOrg.set(ev.organizationId, [...(presenceByOrg.get(ev.organizationId) ?? []), ...changes]);
+  }
+  for (const [org, changes] of presenceByOrg) {
+    const applied = new Set((await setPresence(trx, org, changes)).map((c) => `${c.extension_id} ${c.current_call_id}`));
+    // Report only what was stored (an extension deleted mid-call drops out).
+    for (const r of out) if (r?.presence.length && r.after?.organization_id === org) r.presence = r.presence.filter((c) => applied.has(`${c.extension_id} ${c.current_call_id}`));
+  }
+  return left;
+}
+
+async function foldEvent(trx: Transaction<Database>, dialect: Dialect, ev: CallEvent, eventStored = false): Promise<IngestResult> {
+  const now = nowIso();
+  if (!eventStored) {
+    const inserted = await trx
+      .insertInto('call_events')
+      .values(eventRow(ev, now))
+      .onConflict((oc) => oc.columns(['organization_id', 'provider_key']).doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) return { duplicate: true, presence: [] };
+  }
+
+  let before = await lockCall(trx, dialect, ev.organizationId, ev.callId);
+  let after: CallLogRow;
+  const created = !before;
+  if (!before) {
+    // The usual first event of a call: write the finished row in one insert.
+    before = blankRow(ev, now);
+    after = applyEvent(before, ev, now);
+    const res = await trx
+      .insertInto('call_logs')
+      .values(after)
+      .onConflict((oc) => oc.columns(['organization_id', 'call_id']).doNothing())
+      .executeTakeFirst();
+    if (Number(res.numInsertedOrUpdatedRows ?? 0n) === 0) {
+      // Another transaction created it meanwhile (PostgreSQL): fold into that row instead.
+      before = (await lockCall(trx, dialect, ev.organizationId, ev.callId))!;
+      after = applyEvent(before, ev, now);
+      const { id, organization_id, call_id, created_at, ...changes } = after;
+      await trx.updateTable('call_logs').set(changes).where('id', '=', id).execute();
+    }
+  } else {
+    after = applyEvent(before, ev, now);
+    const { id, organization_id, call_id, created_at, ...changes } = after;
+    await trx.updateTable('call_logs').set(changes).where('id', '=', id).execute();
+  }
+
+  const presence: PresenceChange[] = [];
+  if (isTerminal(after.status) && !isTerminal(before.status)) {
+    const busy = await trx
+      .selectFrom('extension_presence')
+      .select('extension_id')
+      .where('organization_id', '=', ev.organizationId)
+      .where('current_call_id', '=', ev.callId)
+      .execute();
+    for (const p of busy) presence.push({ extension_id: p.extension_id, status: 'idle', current_call_id: null });
+  } else if (!isTerminal(after.status)) {
+    for (const ext of ev.ringing ?? []) presence.push({ extension_id: ext, status: 'ringing', current_call_id: ev.callId });
+    if (after.status === 'answered' && before.status !== 'answered' && after.extension_id) {
+      presence.push({ extension_id: after.extension_id, status: 'on_call', current_call_id: ev.callId });
+    }
+  }
+  const applied = await setPresence(trx, ev.organizationId, presence);
+  return { duplicate: false, created, before, after, presence: applied };
+}

@@ -1,0 +1,83 @@
+import { Worker } from 'node:worker_threads';
+import type { AppContext } from '../../context.js';
+import { changesOf, storeCallEvents, type CallEvent, type StoredBatch } from './call-store.js';
+import type { JournalStore } from './journal.js';
+
+/** What the journal thread answers for each batch. */
+export type ThreadReply = { id: number; stored: StoredBatch } | { id: number; error: { message: string; code?: string } };
+
+/**
+ * Commits on a worker thread with its own database connection, so the voice path's thread never
+ * spends its time in SQLite (or in building PostgreSQL statements). One batch in flight at a
+ * time: the journal awaits each write, which keeps every call's events in order.
+ */
+export class ThreadStore implements JournalStore {
+  private worker: Worker | undefined;
+  private readonly pending = new Map<number, { resolve: (stored: StoredBatch) => void; reject: (err: Error) => void }>();
+  private nextId = 1;
+
+  constructor(private readonly databaseUrl: string) {}
+
+  /** Starts the thread ahead of the first call (loading it takes a moment). */
+  start(): void {
+    if (this.worker) return;
+    // A clean thread: it registers its own TypeScript loader (see journal-thread.boot.mjs).
+    const worker = new Worker(new URL('./journal-thread.boot.mjs', import.meta.url), { workerData: { databaseUrl: this.databaseUrl }, execArgv: [] });
+    worker.on('message', (reply: ThreadReply) => {
+      const waiter = this.pending.get(reply.id);
+      if (!waiter) return;
+      this.pending.delete(reply.id);
+      if ('stored' in reply) waiter.resolve(reply.stored);
+      else waiter.reject(Object.assign(new Error(reply.error.message), reply.error.code ? { code: reply.error.code } : {}));
+    });
+    const fail = (err: Error) => {
+      if (this.worker !== worker) return;
+      // The next write starts a fresh thread; what was in flight is reported failed.
+      this.worker = undefined;
+      for (const waiter of this.pending.values()) waiter.reject(err);
+      this.pending.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`call journal thread exited (${code})`)));
+    this.worker = worker;
+  }
+
+  write(events: CallEvent[]): Promise<StoredBatch> {
+    this.start();
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker!.postMessage({ id, events });
+    });
+  }
+
+  async close(): Promise<void> {
+    const worker = this.worker;
+    if (!worker) return;
+    this.worker = undefined;
+    const exited = new Promise((resolve) => worker.once('exit', resolve));
+    worker.postMessage({ close: true });
+    await exited;
+  }
+}
+
+/** Commits on this thread (an in-memory SQLite cannot be shared with another thread). */
+export class InThreadStore implements JournalStore {
+  constructor(private readonly ctx: AppContext) {}
+
+  async write(events: CallEvent[]): Promise<StoredBatch> {
+    // SQLite runs on this thread: let waiting requests through before each batch.
+    await new Promise((resolve) => setImmediate(resolve));
+    return changesOf(events, await storeCallEvents(this.ctx.db, this.ctx.dialect, events));
+  }
+
+  async close(): Promise<void> {}
+}
+
+export function journalStore(ctx: AppContext): JournalStore {
+  const url = ctx.config.DATABASE_URL;
+  if (/^sqlite:(:memory:)?$/.test(url)) return new InThreadStore(ctx);
+  const store = new ThreadStore(url);
+  store.start();
+  return store;
+}

@@ -1,0 +1,125 @@
+import type { CallEvent, StoredBatch } from './call-store.js';
+
+/** Most events committed in one transaction. */
+const JOURNAL_BATCH = 500;
+/**
+ * How long fire-and-forget events wait for company: a busy second's calls then share a few
+ * transactions (a commit costs as much as dozens of rows). Webhooks waiting for their write cut it short.
+ */
+const GATHER_MS = 50;
+
+/** Where the journal's batches are committed (a worker thread, or this thread); all or nothing per batch. */
+export interface JournalStore {
+  write(events: CallEvent[]): Promise<StoredBatch>;
+  close(): Promise<void>;
+}
+
+type Entry = { event: CallEvent; resolve?: () => void; reject?: (err: unknown) => void };
+
+/**
+ * The one writer of call state. Every call event (the route request's, callbacks', webhooks', the
+ * sweep's) goes through this queue, so each call's events are stored in arrival order, and the
+ * voice path answers from memory: its record is written behind the CXML answer, in batches.
+ */
+export class CallJournal {
+  private queue: Entry[] = [];
+  private draining: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    private readonly store: JournalStore,
+    /** Runs after each commit with what it changed (bus messages, cache invalidation). */
+    private readonly publish: (batch: StoredBatch) => Promise<void>,
+    private readonly onError: (err: unknown) => void,
+  ) {}
+
+  /** Fire and forget: stored within a few milliseconds, failures go to the error log. */
+  enqueue(event: CallEvent): void {
+    this.queue.push({ event });
+    this.start(GATHER_MS);
+  }
+
+  /** Stored behind everything enqueued before it; resolves once committed and published. */
+  record(event: CallEvent): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ event, resolve, reject });
+      this.start(0);
+      this.wake?.();
+    });
+  }
+
+  /** Resolves when everything enqueued so far is stored. */
+  async flush(): Promise<void> {
+    while (this.draining) {
+      this.wake?.();
+      await this.draining;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    await this.store.close();
+  }
+
+  private start(delay: number): void {
+    this.draining ??= this.gather(delay)
+      .then(() => this.drain())
+      .finally(() => {
+        this.draining = undefined;
+        // Arrived while the last batch was being published.
+        if (this.queue.length) this.start(0);
+      });
+  }
+
+  private gather(delay: number): Promise<void> {
+    if (delay <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, delay);
+      const self = this;
+      function done() {
+        clearTimeout(timer);
+        self.wake = undefined;
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length) {
+      const batch = this.queue.splice(0, JOURNAL_BATCH);
+      let failures: Array<Error | undefined>;
+      try {
+        await this.publishSafely(await this.store.write(batch.map((e) => e.event)));
+        failures = [];
+      } catch (err) {
+        failures = batch.length === 1 ? [asError(err)] : await this.oneByOne(batch);
+      }
+      batch.forEach((entry, i) => {
+        const failure = failures[i];
+        if (!failure) entry.resolve?.();
+        else if (entry.reject) entry.reject(failure);
+        else this.onError(failure);
+      });
+    }
+  }
+
+  /** A bad event must not lose the others: after a failed batch, each event is stored on its own. */
+  private async oneByOne(batch: Entry[]): Promise<Array<Error | undefined>> {
+    const failures: Array<Error | undefined> = [];
+    for (const entry of batch) failures.push(await this.store.write([entry.event]).then((stored) => this.publishSafely(stored), asError));
+    return failures;
+  }
+
+  private async publishSafely(stored: StoredBatch): Promise<undefined> {
+    try {
+      await this.publish(stored);
+    } catch (err) {
+      // Stored is stored: a bus hiccup must not fail the webhook (Cloudonix would retry it).
+      this.onError(err);
+    }
+    return undefined;
+  }
+}
+
+const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
