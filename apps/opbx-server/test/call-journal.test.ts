@@ -125,6 +125,14 @@ describe('the call journal (one writer, batches, a thread of its own on file dat
     expect((await calls(['thread-1', 'thread-2'])).length).toBe(2);
   });
 
+  it('refuses writes after shutdown instead of starting a thread that would keep the process alive', async () => {
+    const store = new ThreadStore(server.ctx.config.DATABASE_URL);
+    await store.write([route(org.organizationId, 'late-1')]);
+    await store.close();
+    await expect(store.write([route(org.organizationId, 'late-2')])).rejects.toThrow(/closed/);
+    expect((await calls(['late-1', 'late-2'])).map((c) => c.call_id)).toEqual(['late-1']);
+  });
+
   it('stores on the calling thread when it must (in-memory SQLite), with the same results', async () => {
     const stored: string[] = [];
     const journal = new CallJournal(new InThreadStore(server.ctx), async (batch) => void stored.push(...batch.messages.map((m) => m.call.call_id)), () => undefined);

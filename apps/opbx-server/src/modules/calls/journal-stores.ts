@@ -15,6 +15,7 @@ export class ThreadStore implements JournalStore {
   private worker: Worker | undefined;
   private readonly pending = new Map<number, { resolve: (stored: StoredBatch) => void; reject: (err: Error) => void }>();
   private nextId = 1;
+  private closed = false;
 
   constructor(private readonly databaseUrl: string) {}
 
@@ -43,6 +44,8 @@ export class ThreadStore implements JournalStore {
   }
 
   write(events: CallEvent[]): Promise<StoredBatch> {
+    // After shutdown a late write must not start a thread that would keep the process alive.
+    if (this.closed) return Promise.reject(new Error('the call journal is closed'));
     this.start();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
@@ -52,6 +55,7 @@ export class ThreadStore implements JournalStore {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     const worker = this.worker;
     if (!worker) return;
     this.worker = undefined;

@@ -33,7 +33,7 @@ export class CallJournal {
     private readonly onError: (err: unknown) => void,
   ) {}
 
-  /** Fire and forget: stored within a few milliseconds, failures go to the error log. */
+  /** Fire and forget: stored within about GATHER_MS, failures go to the error log. */
   enqueue(event: CallEvent): void {
     this.queue.push({ event });
     this.start(GATHER_MS);
@@ -64,6 +64,7 @@ export class CallJournal {
   private start(delay: number): void {
     this.draining ??= this.gather(delay)
       .then(() => this.drain())
+      .catch(this.onError)
       .finally(() => {
         this.draining = undefined;
         // Arrived while the last batch was being published.
@@ -74,13 +75,12 @@ export class CallJournal {
   private gather(delay: number): Promise<void> {
     if (delay <= 0) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(done, delay);
-      const self = this;
-      function done() {
+      const done = () => {
         clearTimeout(timer);
-        self.wake = undefined;
+        this.wake = undefined;
         resolve();
-      }
+      };
+      const timer = setTimeout(done, delay);
       this.wake = done;
     });
   }
