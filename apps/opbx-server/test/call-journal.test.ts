@@ -125,6 +125,32 @@ describe('the call journal (one writer, batches, a thread of its own on file dat
     expect((await calls(['thread-1', 'thread-2'])).length).toBe(2);
   });
 
+  it('tries a batch again whole when its thread dies under it, storing each event once', async () => {
+    class CrashingOnce extends ThreadStore {
+      private crashed = false;
+      override write(events: CallEvent[]) {
+        if (!this.crashed) {
+          // The thread is going down as the batch is handed to it: the batch gets no answer.
+          this.crashed = true;
+          this.start();
+          void (this as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+        }
+        return super.write(events);
+      }
+    }
+    const errors: unknown[] = [];
+    const published: string[] = [];
+    const journal = new CallJournal(new CrashingOnce(server.ctx.config.DATABASE_URL), async (b) => void published.push(...b.messages.map((m) => m.call.call_id)), (e) => errors.push(e));
+    const ids = ['crash-1', 'crash-2', 'crash-3'];
+    for (const id of ids.slice(0, 2)) journal.enqueue(route(org.organizationId, id));
+    await journal.record(route(org.organizationId, ids[2]!));
+    await journal.close();
+    expect(errors.some((e) => (e as { threadFailed?: boolean }).threadFailed)).toBe(true);
+    const rows = await calls(ids);
+    expect(rows.map((r) => r.call_id).sort()).toEqual(ids);
+    expect(published.sort()).toEqual(ids);
+  });
+
   it('refuses writes after shutdown instead of starting a thread that would keep the process alive', async () => {
     const store = new ThreadStore(server.ctx.config.DATABASE_URL);
     await store.write([route(org.organizationId, 'late-1')]);

@@ -63,19 +63,25 @@ class ImmediateSqliteDialect extends SqliteDialect {
   }
 }
 
-/** Kysely prepares every query afresh; keeping prepared statements saves SQLite's parse and plan. */
+/**
+ * Kysely prepares every query afresh; keeping prepared statements saves SQLite's parse and plan.
+ * Reusing one statement is safe because Kysely runs one query at a time on its single SQLite
+ * connection (nothing here streams results, which would keep a statement busy).
+ */
 function cachingStatements(database: SQLite.Database): SqliteDialectConfig['database'] {
+  // Least recently used first: multi-row inserts and IN lists make one text per size.
   const statements = new Map<string, SQLite.Statement>();
   return {
     close: () => database.close(),
     prepare(text: string) {
       let statement = statements.get(text);
-      if (!statement) {
-        // Bounded: multi-row inserts make one text per row count.
-        if (statements.size >= 500) statements.clear();
+      if (statement) {
+        statements.delete(text);
+      } else {
         statement = database.prepare(text);
-        statements.set(text, statement);
+        if (statements.size >= 500) statements.delete(statements.keys().next().value!);
       }
+      statements.set(text, statement);
       return statement;
     },
   } as SqliteDialectConfig['database'];

@@ -5,12 +5,7 @@ import { CALLS_TOPIC, changesOf, storeCallEvents, type CallEvent, type IngestRes
 export { CALLS_TOPIC } from './call-store.js';
 export type { CallBusMessage, CallEvent, CallLogRow, IngestResult, PresenceChange } from './call-store.js';
 
-/** Stores one event on this thread and publishes what changed (the journal is the usual path). */
-export async function ingestCallEvent(ctx: AppContext, ev: CallEvent): Promise<IngestResult> {
-  const [result] = await ingestCallEvents(ctx, [ev]);
-  return result!;
-}
-
+/** Stores events on this thread and publishes what changed. The server writes through the journal; tests use this. */
 export async function ingestCallEvents(ctx: AppContext, events: CallEvent[]): Promise<IngestResult[]> {
   const results = await storeCallEvents(ctx.db, ctx.dialect, events);
   await publishStored(ctx, changesOf(events, results));

@@ -6,6 +6,17 @@ import type { JournalStore } from './journal.js';
 /** What the journal thread answers for each batch. */
 export type ThreadReply = { id: number; stored: StoredBatch } | { id: number; error: { message: string; code?: string } };
 
+/** A write that gets no answer this long is taken for a stuck thread, which is replaced. */
+const WRITE_TIMEOUT_MS = 30_000;
+
+/**
+ * The journal thread itself failed (died, never started, stopped answering), as opposed to the
+ * database refusing an event. The journal retries such a batch whole, after a pause.
+ */
+export class JournalThreadError extends Error {
+  readonly threadFailed = true;
+}
+
 /**
  * Commits on a worker thread with its own database connection, so the voice path's thread never
  * spends its time in SQLite (or in building PostgreSQL statements). One batch in flight at a
@@ -13,7 +24,7 @@ export type ThreadReply = { id: number; stored: StoredBatch } | { id: number; er
  */
 export class ThreadStore implements JournalStore {
   private worker: Worker | undefined;
-  private readonly pending = new Map<number, { resolve: (stored: StoredBatch) => void; reject: (err: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (stored: StoredBatch) => void; reject: (err: Error) => void; timer: NodeJS.Timeout }>();
   private nextId = 1;
   private closed = false;
 
@@ -28,6 +39,7 @@ export class ThreadStore implements JournalStore {
       const waiter = this.pending.get(reply.id);
       if (!waiter) return;
       this.pending.delete(reply.id);
+      clearTimeout(waiter.timer);
       if ('stored' in reply) waiter.resolve(reply.stored);
       else waiter.reject(Object.assign(new Error(reply.error.message), reply.error.code ? { code: reply.error.code } : {}));
     });
@@ -35,12 +47,19 @@ export class ThreadStore implements JournalStore {
       if (this.worker !== worker) return;
       // The next write starts a fresh thread; what was in flight is reported failed.
       this.worker = undefined;
-      for (const waiter of this.pending.values()) waiter.reject(err);
-      this.pending.clear();
+      this.rejectPending(new JournalThreadError(`call journal thread failed: ${err.message}`));
     };
     worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`call journal thread exited (${code})`)));
+    worker.on('exit', (code) => fail(new Error(`exited with code ${code}`)));
     this.worker = worker;
+  }
+
+  private rejectPending(err: Error): void {
+    for (const waiter of this.pending.values()) {
+      clearTimeout(waiter.timer);
+      waiter.reject(err);
+    }
+    this.pending.clear();
   }
 
   write(events: CallEvent[]): Promise<StoredBatch> {
@@ -48,9 +67,11 @@ export class ThreadStore implements JournalStore {
     if (this.closed) return Promise.reject(new Error('the call journal is closed'));
     this.start();
     const id = this.nextId++;
+    const worker = this.worker!;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.worker!.postMessage({ id, events });
+      const timer = setTimeout(() => void worker.terminate(), WRITE_TIMEOUT_MS);
+      this.pending.set(id, { resolve, reject, timer });
+      worker.postMessage({ id, events });
     });
   }
 
@@ -60,8 +81,12 @@ export class ThreadStore implements JournalStore {
     if (!worker) return;
     this.worker = undefined;
     const exited = new Promise((resolve) => worker.once('exit', resolve));
+    // The thread answers what it holds before it closes its connection (it takes messages in order).
     worker.postMessage({ close: true });
+    const deadline = setTimeout(() => void worker.terminate(), WRITE_TIMEOUT_MS);
     await exited;
+    clearTimeout(deadline);
+    this.rejectPending(new JournalThreadError('the call journal closed before this write was answered'));
   }
 }
 

@@ -7,25 +7,31 @@ import { changesOf, storeCallEvents, type CallEvent } from './call-store.js';
 import type { ThreadReply } from './journal-stores.js';
 
 /** The journal thread: owns a database connection and commits the batches the main thread sends. */
-lowerPriority(Number(process.env.OPBX_JOURNAL_NICE ?? 10));
-const handle = openDatabase<Database>((workerData as { databaseUrl: string }).databaseUrl, { poolSize: 2 });
+lowerPriority(10);
+const database = openDatabase<Database>((workerData as { databaseUrl: string }).databaseUrl, { poolSize: 1 });
 const port = parentPort!;
 
-port.on('message', async (message: { id: number; events: CallEvent[] } | { close: true }) => {
+// One message at a time, in order: a batch never overtakes the one before it, whatever the pool size.
+let queue: Promise<void> = Promise.resolve();
+port.on('message', (message: { id: number; events: CallEvent[] } | { close: true }) => {
+  queue = queue.then(() => handle(message));
+});
+
+async function handle(message: { id: number; events: CallEvent[] } | { close: true }): Promise<void> {
   if ('close' in message) {
-    await handle.close();
+    await database.close();
     port.close();
     return;
   }
   let reply: ThreadReply;
   try {
-    reply = { id: message.id, stored: changesOf(message.events, await storeCallEvents(handle.db, handle.dialect, message.events)) };
+    reply = { id: message.id, stored: changesOf(message.events, await storeCallEvents(database.db, database.dialect, message.events)) };
   } catch (err) {
     const e = err as { message?: string; code?: unknown };
     reply = { id: message.id, error: { message: e?.message ?? String(err), ...(typeof e?.code === 'string' ? { code: e.code } : {}) } };
   }
   port.postMessage(reply);
-});
+}
 
 /**
  * Commits wait happily; answers to Cloudonix do not. On a busy machine this thread yields the CPU

@@ -1,7 +1,16 @@
+import { AppError } from '@opbx/platform';
 import type { CallEvent, StoredBatch } from './call-store.js';
 
-/** Most events committed in one transaction. */
-const JOURNAL_BATCH = 500;
+/** Most events committed in one transaction (SQLite's write lock is held that long). */
+const JOURNAL_BATCH = 200;
+/**
+ * Events waiting at most. Past it the server is taking calls faster than it can record them for
+ * a long while: waiting webhooks get 429 (Cloudonix retries), fire-and-forget events are dropped
+ * with an error in the log, rather than memory growing until the process dies.
+ */
+const MAX_QUEUED = 100_000;
+/** Attempts at a batch whose journal thread failed (died, or stopped answering), with pauses between. */
+const THREAD_ATTEMPTS = 3;
 /**
  * How long fire-and-forget events wait for company: a busy second's calls then share a few
  * transactions (a commit costs as much as dozens of rows). Webhooks waiting for their write cut it short.
@@ -35,12 +44,16 @@ export class CallJournal {
 
   /** Fire and forget: stored within about GATHER_MS, failures go to the error log. */
   enqueue(event: CallEvent): void {
+    if (this.queue.length >= MAX_QUEUED) return this.onError(new Error(`call journal full: event ${event.providerKey} dropped`));
     this.queue.push({ event });
     this.start(GATHER_MS);
   }
 
   /** Stored behind everything enqueued before it; resolves once committed and published. */
   record(event: CallEvent): Promise<void> {
+    if (this.queue.length >= MAX_QUEUED) {
+      return Promise.reject(new AppError('RATE_LIMIT_EXCEEDED', 'Too many call events are waiting to be stored', undefined, { 'retry-after': '5' }));
+    }
     return new Promise((resolve, reject) => {
       this.queue.push({ event, resolve, reject });
       this.start(0);
@@ -90,10 +103,11 @@ export class CallJournal {
       const batch = this.queue.splice(0, JOURNAL_BATCH);
       let failures: Array<Error | undefined>;
       try {
-        await this.publishSafely(await this.store.write(batch.map((e) => e.event)));
+        await this.publishSafely(await this.writeBatch(batch.map((e) => e.event)));
         failures = [];
       } catch (err) {
-        failures = batch.length === 1 ? [asError(err)] : await this.oneByOne(batch);
+        // The database refused something: find out what, event by event. The thread kept failing: give up on the batch.
+        failures = batch.length === 1 || threadFailed(err) ? batch.map(() => asError(err)) : await this.oneByOne(batch);
       }
       batch.forEach((entry, i) => {
         const failure = failures[i];
@@ -104,10 +118,27 @@ export class CallJournal {
     }
   }
 
+  /**
+   * A failed journal thread is replaced by the next write: the batch is tried again whole, after a
+   * pause. Whatever of it did commit before the failure comes back as duplicates (provider keys),
+   * so nothing is stored twice; the live board misses those events, the call logs do not.
+   */
+  private async writeBatch(events: CallEvent[]): Promise<StoredBatch> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.store.write(events);
+      } catch (err) {
+        if (!threadFailed(err) || attempt >= THREAD_ATTEMPTS) throw err;
+        this.onError(err);
+        await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+      }
+    }
+  }
+
   /** A bad event must not lose the others: after a failed batch, each event is stored on its own. */
   private async oneByOne(batch: Entry[]): Promise<Array<Error | undefined>> {
     const failures: Array<Error | undefined> = [];
-    for (const entry of batch) failures.push(await this.store.write([entry.event]).then((stored) => this.publishSafely(stored), asError));
+    for (const entry of batch) failures.push(await this.writeBatch([entry.event]).then((stored) => this.publishSafely(stored), asError));
     return failures;
   }
 
@@ -123,3 +154,4 @@ export class CallJournal {
 }
 
 const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
+const threadFailed = (err: unknown): boolean => (err as { threadFailed?: boolean } | null)?.threadFailed === true;
