@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { Pool } from 'undici';
 
@@ -166,27 +166,17 @@ export function rssOf(pid: number): { rss: number; peak: number } {
   return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
 }
 
-/** CPU seconds (user + system, all threads) a process has used so far (Linux /proc). */
-export function cpuSecondsOf(pid: number): number {
+/** CPU seconds (user + system) in a /proc stat file, all threads for a process, one for a task (Linux). */
+function cpuSecondsIn(statFile: string): number {
+  const stat = readFileSync(statFile, 'utf8');
   // Fields after the parenthesised command name; utime and stime are the 12th and 13th of them, in clock ticks.
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-/** CPU seconds per thread of a process, by thread name (Linux /proc). */
-export function threadCpuOf(pid: number): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      const name = tid === String(pid) ? 'main' : `${stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))}${process.env.BENCH_TIDS ? `#${tid}` : ''}`;
-      const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
-      out.set(name, (out.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100);
-    } catch {
-      // the thread ended meanwhile
-    }
-  }
-  return out;
-}
+export const cpuSecondsOf = (pid: number): number => cpuSecondsIn(`/proc/${pid}/stat`);
+
+/** CPU seconds of a process's main thread alone (the one that answers HTTP). */
+export const mainThreadCpuSecondsOf = (pid: number): number => cpuSecondsIn(`/proc/${pid}/task/${pid}/stat`);
 
 export const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');

@@ -11,7 +11,7 @@ import { createRingGroup } from '../src/modules/ring-groups/ring-groups.service.
 import { createBusinessHours } from '../src/modules/business-hours/business-hours.service.js';
 import { createDid } from '../src/modules/dids/dids.service.js';
 import { putCloudonixSettings } from '../src/modules/cloudonix/cloudonix.service.js';
-import { cpuSecondsOf, fmt, load, paced, startChild, threadCpuOf, type LoadResult } from './support.js';
+import { cpuSecondsOf, fmt, load, paced, startChild, mainThreadCpuSecondsOf, type LoadResult } from './support.js';
 
 export const KEY = 'bench-requests-key-0123456789';
 export const DID = '+15557770001';
@@ -105,12 +105,12 @@ export async function benchVoice(seconds = 10): Promise<VoiceBench> {
   const maxRun = async (t: Target): Promise<MaxRun> => {
     const pid = t.child.proc.pid!;
     const cpu0 = cpuSecondsOf(pid);
-    const main0 = threadCpuOf(pid).get('main') ?? 0;
+    const main0 = mainThreadCpuSecondsOf(pid);
     const result = await load({ url: t.url, body, connections, seconds, headers: t.headers });
     countAnswered(t, result);
     const settleSeconds = await t.settle();
     const per = (cpu: number) => (cpu * 1e6) / Math.max(1, result.requests);
-    return { result, settleSeconds, cpuPerRequest: per(cpuSecondsOf(pid) - cpu0), mainCpuPerRequest: per((threadCpuOf(pid).get('main') ?? 0) - main0) };
+    return { result, settleSeconds, cpuPerRequest: per(cpuSecondsOf(pid) - cpu0), mainCpuPerRequest: per(mainThreadCpuSecondsOf(pid) - main0) };
   };
 
   // Warm both (JIT, routing snapshot), then alternate: this VM's speed drifts by tens of percent
