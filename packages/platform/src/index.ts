@@ -10,6 +10,7 @@ export * from './security/secret-box.js';
 export * from './limits/rate-limiter.js';
 export * from './bus/event-bus.js';
 export * from './http/app.js';
+export * from './http/fast-lane.js';
 export * from './http/errors.js';
 export * from './http/pagination.js';
 export * from './security/signer.js';

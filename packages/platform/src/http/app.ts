@@ -1,13 +1,14 @@
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyContextConfig, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import cors from '@fastify/cors';
 import helmet from 'helmet';
 import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { randomUUID } from 'node:crypto';
+import { createServer, type RequestListener } from 'node:http';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { errorHandler, envelope } from './errors.js';
 import { registerMetrics, type HttpMetrics } from './metrics.js';
+import { FastLane, requestIdOf, type LaneAnswer, type LaneRequest, type LaneRoute } from './fast-lane.js';
 
 /** Returns true when it answered the request. */
 export type NotFoundFallback = (request: FastifyRequest, reply: FastifyReply) => boolean | Promise<boolean>;
@@ -15,6 +16,8 @@ export type NotFoundFallback = (request: FastifyRequest, reply: FastifyReply) =>
 declare module 'fastify' {
   interface FastifyInstance {
     notFoundFallbacks: NotFoundFallback[];
+    /** Routes answered before Fastify's pipeline (see fast-lane.ts). */
+    fastLane: { route(path: string, route: LaneRoute, config?: FastifyContextConfig): void };
   }
   interface FastifyContextConfig {
     /**
@@ -52,15 +55,50 @@ export const LOG_REDACT = [
 ];
 
 export async function createHttpApp(options: HttpAppOptions) {
+  const bodyLimit = options.bodyLimit ?? 1024 * 1024;
+  // `metrics` and `app` are declared below; the lane only calls these once requests arrive.
+  const lane = new FastLane({
+    bodyLimit,
+    trustProxy: options.trustProxy ?? false,
+    requestId: requestIdOf,
+    observe: (method, route, status, seconds) => metrics.observe(method, route, status, seconds),
+    logger: () => app.log,
+  });
   const app = Fastify({
     logger: options.logger,
-    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    bodyLimit,
     trustProxy: options.trustProxy ?? false,
-    genReqId: (req) => {
-      const incoming = req.headers['x-request-id'];
-      return typeof incoming === 'string' && /^[\w.-]{8,64}$/.test(incoming) ? incoming : `req_${randomUUID()}`;
+    genReqId: (req) => requestIdOf(req.headers['x-request-id']),
+    // Node's server with the fast lane in front; Fastify's own server settings are kept.
+    serverFactory: (handler: RequestListener, opts) => {
+      const server = createServer((req, res) => {
+        if (!lane.take(req, res)) handler(req, res);
+      });
+      const o = opts as { keepAliveTimeout?: number; requestTimeout?: number; connectionTimeout?: number; maxRequestsPerSocket?: number };
+      if (o.keepAliveTimeout !== undefined) server.keepAliveTimeout = o.keepAliveTimeout;
+      if (o.requestTimeout !== undefined) server.requestTimeout = o.requestTimeout;
+      if (o.connectionTimeout !== undefined) server.setTimeout(o.connectionTimeout);
+      if (o.maxRequestsPerSocket) server.maxRequestsPerSocket = o.maxRequestsPerSocket;
+      return server;
     },
   }).withTypeProvider<ZodTypeProvider>();
+  app.decorate('fastLane', {
+    route(path: string, route: LaneRoute, config: FastifyContextConfig = {}) {
+      lane.route(path, route);
+      // The same handler as a Fastify route: what reaches Fastify without the server (inject) is answered alike.
+      app.route({
+        method: ['GET', 'POST'],
+        url: path,
+        config: { ...config, ...MACHINE_ROUTE },
+        schema: { hide: true },
+        handler: async (request, reply) => {
+          const req: LaneRequest = { id: request.id, method: request.method as 'GET' | 'POST', path, query: (request.query ?? {}) as Record<string, unknown>, body: request.body, headers: request.headers, ip: request.ip };
+          const answer: LaneAnswer = await route.handle(req).catch((err: unknown) => route.fail(err, req));
+          return reply.status(answer.status).headers(answer.headers ?? {}).type(answer.contentType).send(answer.body);
+        },
+      });
+    },
+  });
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

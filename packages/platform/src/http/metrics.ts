@@ -3,6 +3,8 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client
 
 export interface HttpMetrics {
   registry: Registry;
+  /** Records one answered request (routes outside Fastify's pipeline call this themselves). */
+  observe(method: string, route: string, status: number, seconds: number): void;
 }
 
 /** Request counts and latency by route pattern (never raw URLs, which would explode cardinality). */
@@ -25,18 +27,20 @@ export function registerMetrics(app: FastifyInstance): HttpMetrics {
   // One labelled child per (method, route, status), made once: prom-client would otherwise hash
   // the label set on every request.
   const children = new Map<string, { count: { inc(): void }; time: { observe(v: number): void } }>();
-  app.addHook('onResponse', (request, reply, done) => {
-    const route = request.routeOptions.url ?? 'unmatched';
-    const key = `${request.method} ${reply.statusCode} ${route}`;
+  const observe = (method: string, route: string, status: number, seconds: number) => {
+    const key = `${method} ${status} ${route}`;
     let child = children.get(key);
     if (!child) {
-      const labels = { method: request.method, route, status: String(reply.statusCode) };
+      const labels = { method, route, status: String(status) };
       child = { count: requests.labels(labels), time: latency.labels(labels) };
       children.set(key, child);
     }
     child.count.inc();
-    child.time.observe(reply.elapsedTime / 1000);
+    child.time.observe(seconds);
+  };
+  app.addHook('onResponse', (request, reply, done) => {
+    observe(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
     done();
   });
-  return { registry };
+  return { registry, observe };
 }

@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { IncomingHttpHeaders } from 'node:http';
 
 /**
  * Cloudonix parameters arrive as a JSON body (POST apps), a query string (GET apps) or, from
@@ -6,7 +6,7 @@ import type { FastifyRequest } from 'fastify';
  */
 export type VoiceParams = Record<string, unknown>;
 
-export function voiceParams(request: FastifyRequest): VoiceParams {
+export function voiceParams(request: { query: unknown; body: unknown }): VoiceParams {
   const query = (request.query && typeof request.query === 'object' ? request.query : {}) as Record<string, unknown>;
   const body = request.body && typeof request.body === 'object' && !Array.isArray(request.body) ? (request.body as Record<string, unknown>) : {};
   return { ...query, ...body };
@@ -43,7 +43,7 @@ export function callSidOf(params: VoiceParams): string | undefined {
 }
 
 /** Bearer token, or Cloudonix's `X-Cx-Apikey` header seen in some deployments. */
-export function presentedKey(request: FastifyRequest): string | undefined {
+export function presentedKey(request: { headers: IncomingHttpHeaders }): string | undefined {
   const auth = request.headers.authorization;
   const m = auth ? /^Bearer\s+(\S+)$/i.exec(auth) : null;
   if (m) return m[1];

@@ -1,8 +1,8 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { createHash } from 'node:crypto';
 import type { AppContext } from '../../context.js';
 import type { CallStatus } from '../../db/schema.js';
-import { MACHINE_ROUTE, isForeignKeyViolation, newId, nowIso } from '@opbx/platform';
+import { isForeignKeyViolation, newId, nowIso, type LaneAnswer, type LaneRequest } from '@opbx/platform';
 import type { CallEvent } from '../calls/calls.ingest.js';
 import type { CallJournal } from '../calls/journal.js';
 import type { WebhookTenant } from '../cloudonix/cloudonix.service.js';
@@ -16,8 +16,12 @@ import { toE164, userPart } from './numbers.js';
 /** Signed callback state: the continuation plus the organization and call it belongs to. */
 type CallbackState = { o: string; c: string; n?: Continuation; m?: string | null; t: 'dial' | 'vm' | 'rec' };
 
-const say = (reply: FastifyReply, status: number, text: string) =>
-  reply.status(status).type(CXML_CONTENT_TYPE).send(renderCxml([{ verb: 'Say', text }, { verb: 'Hangup' }]));
+const cxml = (body: string, status = 200, headers?: Record<string, string>): LaneAnswer => ({ status, contentType: CXML_CONTENT_TYPE, body, ...(headers ? { headers } : {}) });
+
+const say = (status: number, text: string, headers?: Record<string, string>) => cxml(renderCxml([{ verb: 'Say', text }, { verb: 'Hangup' }]), status, headers);
+
+/** What the caller hears when the request itself was unusable. */
+const NOT_PROCESSED = 'This call could not be processed. Goodbye.';
 
 /** Status the call log should show after the router produced `plan`. */
 function statusAfter(plan: Plan, outcome?: DialOutcome): CallStatus {
@@ -47,23 +51,20 @@ export function voiceRoutes(app: FastifyInstance, ctx: AppContext, rt: VoiceRunt
     };
   };
 
-  /** Authenticates a voice request; on failure answers CXML (the caller hears why) and returns undefined. */
-  async function tenantOf(request: FastifyRequest, reply: FastifyReply): Promise<WebhookTenant | undefined> {
+  /** Authenticates a voice request: the tenant, or the CXML answer that tells the caller why not. */
+  async function tenantOf(request: LaneRequest): Promise<WebhookTenant | LaneAnswer> {
     const key = presentedKey(request);
     const tenant = key ? await rt.keys.resolve(key) : null;
     if (!tenant) {
       const limited = await ctx.limiter.hit(`voice-auth:${request.ip}`, 60, 60);
-      request.log.warn({ ip: request.ip }, 'voice request with a missing or unknown requests key');
-      say(reply, limited.allowed ? 401 : 429, 'This service is not available. Goodbye.');
-      return undefined;
+      app.log.warn({ reqId: request.id, ip: request.ip, path: request.path }, 'voice request with a missing or unknown requests key');
+      return say(limited.allowed ? 401 : 429, 'This service is not available. Goodbye.');
     }
     const limit = await ctx.limiter.hit(`voice:${tenant.organizationId}`, ctx.config.OPBX_VOICE_RATE_LIMIT, 1);
-    if (!limit.allowed) {
-      say(reply.header('retry-after', String(limit.retryAfter)), 429, 'All lines are busy. Please try again later.');
-      return undefined;
-    }
+    if (!limit.allowed) return say(429, 'All lines are busy. Please try again later.', { 'retry-after': String(limit.retryAfter) });
     return tenant;
   }
+  const refused = (t: WebhookTenant | LaneAnswer): t is LaneAnswer => 'status' in t;
 
   function event(tenant: WebhookTenant, callSid: string, kind: CallEvent['kind'], key: string, params: VoiceParams, result: RouteResult, status: CallStatus): CallEvent {
     return {
@@ -86,25 +87,25 @@ export function voiceRoutes(app: FastifyInstance, ctx: AppContext, rt: VoiceRunt
     };
   }
 
-  const handleRoute = async (request: FastifyRequest, reply: FastifyReply) => {
-    const tenant = await tenantOf(request, reply);
-    if (!tenant) return reply;
+  const handleRoute = async (request: LaneRequest): Promise<LaneAnswer> => {
+    const tenant = await tenantOf(request);
+    if (refused(tenant)) return tenant;
     const params = voiceParams(request);
     const callSid = callSidOf(params);
     const from = str(params, 'From');
     const to = str(params, 'To');
-    if (!callSid || !from || !to) return say(reply, 400, 'This call could not be processed. Goodbye.');
+    if (!callSid || !from || !to) return say(400, NOT_PROCESSED);
     const snapshot = await rt.snapshots.get(tenant.organizationId);
-    if (!snapshot) return say(reply, 404, 'This service is not available. Goodbye.');
+    if (!snapshot) return say(404, 'This service is not available. Goodbye.');
     const result = await routeCall(snapshot, { callSid, from, to, direction: str(params, 'Direction') ?? 'inbound' }, rt.env());
-    const cxml = renderPlan(result.plan, urls(tenant, callSid));
+    const body = renderPlan(result.plan, urls(tenant, callSid));
     rt.journal.enqueue(event(tenant, callSid, 'route', `route:${callSid}`, params, result, statusAfter(result.plan)));
-    return reply.type(CXML_CONTENT_TYPE).send(cxml);
+    return cxml(body);
   };
 
   /** Verifies a callback's signed state against the authenticated tenant and the call. */
-  function stateOf(request: FastifyRequest, tenant: WebhookTenant, params: VoiceParams, kind: CallbackState['t']) {
-    const token = typeof (request.query as Record<string, unknown>)?.s === 'string' ? ((request.query as Record<string, string>).s as string) : '';
+  function stateOf(request: LaneRequest, tenant: WebhookTenant, params: VoiceParams, kind: CallbackState['t']) {
+    const token = typeof request.query.s === 'string' ? request.query.s : '';
     const state = ctx.signer.verify<CallbackState>(token);
     if (!state || state.t !== kind || state.o !== tenant.organizationId) return undefined;
     const sid = callSidOf(params);
@@ -112,47 +113,47 @@ export function voiceRoutes(app: FastifyInstance, ctx: AppContext, rt: VoiceRunt
     return { state, token };
   }
 
-  const handleDialCallback = async (request: FastifyRequest, reply: FastifyReply) => {
-    const tenant = await tenantOf(request, reply);
-    if (!tenant) return reply;
+  const handleDialCallback = async (request: LaneRequest): Promise<LaneAnswer> => {
+    const tenant = await tenantOf(request);
+    if (refused(tenant)) return tenant;
     const params = voiceParams(request);
     const verified = stateOf(request, tenant, params, 'dial');
-    if (!verified?.state.n) return say(reply, 400, 'This call could not be processed. Goodbye.');
+    if (!verified?.state.n) return say(400, NOT_PROCESSED);
     const { state, token } = verified;
     const snapshot = await rt.snapshots.get(tenant.organizationId);
-    if (!snapshot) return say(reply, 404, 'This service is not available. Goodbye.');
+    if (!snapshot) return say(404, 'This service is not available. Goodbye.');
     const raw = str(params, 'DialCallStatus', 'DialStatus', 'CallStatus');
     const outcome = normalizeDialStatus(raw);
     const result = await continueCall(snapshot, state.n!, outcome, rt.env());
-    const cxml = renderPlan(result.plan, urls(tenant, state.c));
+    const body = renderPlan(result.plan, urls(tenant, state.c));
     const ev = event(tenant, state.c, 'dial', `dial:${digest(token)}`, params, result, statusAfter(result.plan, outcome));
     // Some deployments report a Dial's recording on its action rather than a status callback.
     const recordingUrl = str(params, 'RecordingUrl');
     ev.patch = { status_raw: raw ?? null, ...(recordingUrl && /^https?:\/\//i.test(recordingUrl) ? { recording_url: recordingUrl } : {}) };
     rt.journal.enqueue(ev);
-    return reply.type(CXML_CONTENT_TYPE).send(cxml);
+    return cxml(body);
   };
 
-  const handleVoicemail = async (request: FastifyRequest, reply: FastifyReply) => {
-    const tenant = await tenantOf(request, reply);
-    if (!tenant) return reply;
+  const handleVoicemail = async (request: LaneRequest): Promise<LaneAnswer> => {
+    const tenant = await tenantOf(request);
+    if (refused(tenant)) return tenant;
     const params = voiceParams(request);
     const verified = stateOf(request, tenant, params, 'vm');
-    if (!verified) return say(reply, 400, 'This call could not be processed. Goodbye.');
+    if (!verified) return say(400, NOT_PROCESSED);
     const recordingUrl = str(params, 'RecordingUrl');
     if (recordingUrl && /^https?:\/\//i.test(recordingUrl)) {
       await storeVoicemail(ctx, rt.journal, tenant.organizationId, verified.state, recordingUrl, str(params, 'RecordingDuration'), normalizeParty(str(params, 'From') ?? ''));
     }
-    return reply.type(CXML_CONTENT_TYPE).send(renderCxml([{ verb: 'Say', text: 'Thank you. Your message has been recorded. Goodbye.' }, { verb: 'Hangup' }]));
+    return say(200, 'Thank you. Your message has been recorded. Goodbye.');
   };
 
-  const handleRecording = async (request: FastifyRequest, reply: FastifyReply) => {
-    const tenant = await tenantOf(request, reply);
-    if (!tenant) return reply;
+  const handleRecording = async (request: LaneRequest): Promise<LaneAnswer> => {
+    const tenant = await tenantOf(request);
+    if (refused(tenant)) return tenant;
     const params = voiceParams(request);
     const verified = stateOf(request, tenant, params, 'rec');
     const recordingUrl = str(params, 'RecordingUrl');
-    if (!verified || !recordingUrl || !/^https?:\/\//i.test(recordingUrl)) return say(reply, 400, 'Invalid recording callback.');
+    if (!verified || !recordingUrl || !/^https?:\/\//i.test(recordingUrl)) return say(400, 'Invalid recording callback.');
     await rt.journal.record({
       organizationId: tenant.organizationId,
       callId: verified.state.c,
@@ -161,27 +162,29 @@ export function voiceRoutes(app: FastifyInstance, ctx: AppContext, rt: VoiceRunt
       payload: params,
       patch: { recording_url: recordingUrl },
     });
-    return reply.type(CXML_CONTENT_TYPE).send(renderCxml([]));
+    return cxml(renderCxml([]));
   };
 
-  /** Whatever fails inside, the caller hears an apology in CXML rather than getting JSON. */
-  const safe =
-    (handler: (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>) =>
-    async (request: FastifyRequest, reply: FastifyReply) => {
-      try {
-        return await handler(request, reply);
-      } catch (err) {
-        request.log.error({ err }, 'voice request failed');
-        return say(reply, 200, 'We are sorry, your call cannot be completed right now. Please try again later.');
-      }
-    };
-  for (const method of ['POST', 'GET'] as const) {
-    // Browser security headers mean nothing to Cloudonix; skipping them keeps the hot path lean.
-    app.route({ method, url: '/api/voice/route', config: { public: true, ...MACHINE_ROUTE }, schema: { hide: true }, handler: safe(handleRoute) });
-    app.route({ method, url: '/api/voice/callback', config: { public: true, ...MACHINE_ROUTE }, schema: { hide: true }, handler: safe(handleDialCallback) });
-    app.route({ method, url: '/api/voice/voicemail', config: { public: true, ...MACHINE_ROUTE }, schema: { hide: true }, handler: safe(handleVoicemail) });
-    app.route({ method, url: '/api/voice/recording', config: { public: true, ...MACHINE_ROUTE }, schema: { hide: true }, handler: safe(handleRecording) });
-  }
+  /**
+   * Cloudonix waits on these while the caller hears silence: they take the fast lane, past
+   * Fastify's pipeline. Whatever fails inside, the caller hears an apology in CXML, never JSON.
+   */
+  const lane = (handle: (request: LaneRequest) => Promise<LaneAnswer>) => ({
+    handle,
+    refuse: (refusal: { status: number; reason: string }, request: LaneRequest) => {
+      app.log.warn({ reqId: request.id, path: request.path, reason: refusal.reason }, 'voice request refused');
+      return say(refusal.status, NOT_PROCESSED);
+    },
+    fail: (err: unknown, request: LaneRequest) => {
+      app.log.error({ err, reqId: request.id, path: request.path }, 'voice request failed');
+      return say(200, 'We are sorry, your call cannot be completed right now. Please try again later.');
+    },
+  });
+  // Public as far as user sessions go: each handler authenticates Cloudonix's requests key itself.
+  app.fastLane.route('/api/voice/route', lane(handleRoute), { public: true });
+  app.fastLane.route('/api/voice/callback', lane(handleDialCallback), { public: true });
+  app.fastLane.route('/api/voice/voicemail', lane(handleVoicemail), { public: true });
+  app.fastLane.route('/api/voice/recording', lane(handleRecording), { public: true });
 }
 
 const digest = (s: string) => createHash('sha256').update(s).digest('base64url').slice(0, 22);
