@@ -4,6 +4,7 @@ import { createTestOrg, type TestOrg } from './support/api.js';
 import { CALLS_TOPIC, ingestCallEvents, type CallBusMessage, type CallEvent } from '../src/modules/calls/calls.ingest.js';
 import { CallJournal } from '../src/modules/calls/journal.js';
 import { InThreadStore, ThreadStore, journalStore } from '../src/modules/calls/journal-stores.js';
+import { queued, type QueuedEvent } from '../src/modules/calls/call-store.js';
 
 let server: TestServer;
 let org: TestOrg;
@@ -128,7 +129,7 @@ describe('the call journal (one writer, batches, a thread of its own on file dat
   it('tries a batch again whole when its thread dies under it, storing each event once', async () => {
     class CrashingOnce extends ThreadStore {
       private crashed = false;
-      override write(events: CallEvent[]) {
+      override write(events: QueuedEvent[]) {
         if (!this.crashed) {
           // The thread is going down as the batch is handed to it: the batch gets no answer.
           this.crashed = true;
@@ -153,9 +154,9 @@ describe('the call journal (one writer, batches, a thread of its own on file dat
 
   it('refuses writes after shutdown instead of starting a thread that would keep the process alive', async () => {
     const store = new ThreadStore(server.ctx.config.DATABASE_URL);
-    await store.write([route(org.organizationId, 'late-1')]);
+    await store.write([queued(route(org.organizationId, 'late-1'))]);
     await store.close();
-    await expect(store.write([route(org.organizationId, 'late-2')])).rejects.toThrow(/closed/);
+    await expect(store.write([queued(route(org.organizationId, 'late-2'))])).rejects.toThrow(/closed/);
     expect((await calls(['late-1', 'late-2'])).map((c) => c.call_id)).toEqual(['late-1']);
   });
 

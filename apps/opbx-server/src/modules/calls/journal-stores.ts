@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { AppContext } from '../../context.js';
-import { changesOf, storeCallEvents, type CallEvent, type StoredBatch } from './call-store.js';
+import { changesOf, storeCallEvents, unqueued, type QueuedEvent, type StoredBatch } from './call-store.js';
 import type { JournalStore } from './journal.js';
 
 /** What the journal thread answers for each batch. */
@@ -62,7 +62,7 @@ export class ThreadStore implements JournalStore {
     this.pending.clear();
   }
 
-  write(events: CallEvent[]): Promise<StoredBatch> {
+  write(events: QueuedEvent[]): Promise<StoredBatch> {
     // After shutdown a late write must not start a thread that would keep the process alive.
     if (this.closed) return Promise.reject(new Error('the call journal is closed'));
     this.start();
@@ -94,9 +94,10 @@ export class ThreadStore implements JournalStore {
 export class InThreadStore implements JournalStore {
   constructor(private readonly ctx: AppContext) {}
 
-  async write(events: CallEvent[]): Promise<StoredBatch> {
+  async write(queuedEvents: QueuedEvent[]): Promise<StoredBatch> {
     // SQLite runs on this thread: let waiting requests through before each batch.
     await new Promise((resolve) => setImmediate(resolve));
+    const events = unqueued(queuedEvents);
     return changesOf(events, await storeCallEvents(this.ctx.db, this.ctx.dialect, events));
   }
 

@@ -3,7 +3,7 @@ import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '@opbx/platform/db';
 import type { Database } from '../../db/schema.js';
-import { changesOf, storeCallEvents, type CallEvent } from './call-store.js';
+import { changesOf, storeCallEvents, unqueued, type QueuedEvent } from './call-store.js';
 import type { ThreadReply } from './journal-stores.js';
 
 /** The journal thread: owns a database connection and commits the batches the main thread sends. */
@@ -13,11 +13,11 @@ const port = parentPort!;
 
 // One message at a time, in order: a batch never overtakes the one before it, whatever the pool size.
 let queue: Promise<void> = Promise.resolve();
-port.on('message', (message: { id: number; events: CallEvent[] } | { close: true }) => {
+port.on('message', (message: { id: number; events: QueuedEvent[] } | { close: true }) => {
   queue = queue.then(() => handle(message));
 });
 
-async function handle(message: { id: number; events: CallEvent[] } | { close: true }): Promise<void> {
+async function handle(message: { id: number; events: QueuedEvent[] } | { close: true }): Promise<void> {
   if ('close' in message) {
     await database.close();
     port.close();
@@ -25,7 +25,8 @@ async function handle(message: { id: number; events: CallEvent[] } | { close: tr
   }
   let reply: ThreadReply;
   try {
-    reply = { id: message.id, stored: changesOf(message.events, await storeCallEvents(database.db, database.dialect, message.events)) };
+    const events = unqueued(message.events);
+    reply = { id: message.id, stored: changesOf(events, await storeCallEvents(database.db, database.dialect, events)) };
   } catch (err) {
     const e = err as { message?: string; code?: unknown };
     reply = { id: message.id, error: { message: e?.message ?? String(err), ...(typeof e?.code === 'string' ? { code: e.code } : {}) } };

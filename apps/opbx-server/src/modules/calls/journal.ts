@@ -1,5 +1,5 @@
 import { AppError } from '@opbx/platform';
-import type { CallEvent, StoredBatch } from './call-store.js';
+import { queued, type CallEvent, type QueuedEvent, type StoredBatch } from './call-store.js';
 
 /** Most events committed in one transaction (SQLite's write lock is held that long). */
 const JOURNAL_BATCH = 200;
@@ -19,11 +19,11 @@ const GATHER_MS = 50;
 
 /** Where the journal's batches are committed (a worker thread, or this thread); all or nothing per batch. */
 export interface JournalStore {
-  write(events: CallEvent[]): Promise<StoredBatch>;
+  write(events: QueuedEvent[]): Promise<StoredBatch>;
   close(): Promise<void>;
 }
 
-type Entry = { event: CallEvent; resolve?: () => void; reject?: (err: unknown) => void };
+type Entry = { event: QueuedEvent; resolve?: () => void; reject?: (err: unknown) => void };
 
 /**
  * The one writer of call state. Every call event (the route request's, callbacks', webhooks', the
@@ -45,7 +45,7 @@ export class CallJournal {
   /** Fire and forget: stored within about GATHER_MS, failures go to the error log. */
   enqueue(event: CallEvent): void {
     if (this.queue.length >= MAX_QUEUED) return this.onError(new Error(`call journal full: event ${event.providerKey} dropped`));
-    this.queue.push({ event });
+    this.queue.push({ event: queued(event) });
     this.start(GATHER_MS);
   }
 
@@ -55,7 +55,7 @@ export class CallJournal {
       return Promise.reject(new AppError('RATE_LIMIT_EXCEEDED', 'Too many call events are waiting to be stored', undefined, { 'retry-after': '5' }));
     }
     return new Promise((resolve, reject) => {
-      this.queue.push({ event, resolve, reject });
+      this.queue.push({ event: queued(event), resolve, reject });
       this.start(0);
       this.wake?.();
     });
@@ -123,7 +123,7 @@ export class CallJournal {
    * pause. Whatever of it did commit before the failure comes back as duplicates (provider keys),
    * so nothing is stored twice; the live board misses those events, the call logs do not.
    */
-  private async writeBatch(events: CallEvent[]): Promise<StoredBatch> {
+  private async writeBatch(events: QueuedEvent[]): Promise<StoredBatch> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.store.write(events);
