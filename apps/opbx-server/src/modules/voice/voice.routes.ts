@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { createHash } from 'node:crypto';
 import type { AppContext } from '../../context.js';
 import type { CallStatus } from '../../db/schema.js';
-import { isForeignKeyViolation, newId, nowIso, type LaneAnswer, type LaneRequest } from '@opbx/platform';
+import { isForeignKeyViolation, newId, nowIso, type LaneAnswer, type LaneRequest, type Signer } from '@opbx/platform';
 import type { CallEvent } from '../calls/calls.ingest.js';
 import type { CallJournal } from '../calls/journal.js';
 import type { WebhookTenant } from '../cloudonix/cloudonix.service.js';
@@ -38,18 +38,36 @@ function statusAfter(plan: Plan, outcome?: DialOutcome): CallStatus {
   }
 }
 
+/** Callback URLs on the tenant's public base URL, each with its signed state. (A class, not closures: built on every voice request.) */
+class SignedLinks implements CallbackUrls {
+  constructor(
+    private readonly signer: Signer,
+    private readonly tenant: WebhookTenant,
+    private readonly callSid: string,
+  ) {}
+
+  private link(path: string, state: CallbackState): string {
+    return `${this.tenant.baseUrl}${path}?s=${this.signer.sign(state)}`;
+  }
+
+  dial(n: Continuation): string {
+    return this.link('/api/voice/callback', { o: this.tenant.organizationId, c: this.callSid, n, t: 'dial' });
+  }
+
+  voicemail(m: string | null): string {
+    return this.link('/api/voice/voicemail', { o: this.tenant.organizationId, c: this.callSid, m, t: 'vm' });
+  }
+
+  recording(): string {
+    return this.link('/api/voice/recording', { o: this.tenant.organizationId, c: this.callSid, t: 'rec' });
+  }
+}
+
 const ringingOf = (plan: Plan): string[] =>
   plan.kind === 'dial' ? plan.targets.flatMap((t) => (t.kind === 'extension' ? [t.extensionId] : [])) : [];
 
 export function voiceRoutes(app: FastifyInstance, ctx: AppContext, rt: VoiceRuntime) {
-  const urls = (tenant: WebhookTenant, callSid: string): CallbackUrls => {
-    const link = (path: string, state: CallbackState) => `${tenant.baseUrl}${path}?s=${ctx.signer.sign(state)}`;
-    return {
-      dial: (n) => link('/api/voice/callback', { o: tenant.organizationId, c: callSid, n, t: 'dial' }),
-      voicemail: (m) => link('/api/voice/voicemail', { o: tenant.organizationId, c: callSid, m, t: 'vm' }),
-      recording: () => link('/api/voice/recording', { o: tenant.organizationId, c: callSid, t: 'rec' }),
-    };
-  };
+  const urls = (tenant: WebhookTenant, callSid: string): CallbackUrls => new SignedLinks(ctx.signer, tenant, callSid);
 
   /** Authenticates a voice request: the tenant, or the CXML answer that tells the caller why not. */
   async function tenantOf(request: LaneRequest): Promise<WebhookTenant | LaneAnswer> {
