@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { request as httpRequest } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
 import { createHttpApp, type HttpApp } from '../src/http/app.js';
-import type { LaneRequest, LaneRefusal } from '../src/http/fast-lane.js';
+import { FastLane, requestIdOf, type LaneRequest, type LaneRefusal } from '../src/http/fast-lane.js';
 
 /**
  * The fast lane over real HTTP: what a lane route's handler gets (body, query, headers, ip), what
@@ -169,5 +169,32 @@ describe('the rest of the app', () => {
     expect(text).toMatch(/http_requests_total\{method="POST",route="\/lane\/echo",status="200"\} [1-9]/);
     expect(text).toMatch(/http_requests_total\{method="POST",route="\/lane\/echo",status="400"\} [1-9]/);
     expect(text).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/lane\/echo"[^}]*\} [1-9]/);
+  });
+});
+
+describe('shutting down', () => {
+  it('once closed, the lane refuses what still arrives on open connections: 503, connection closed, handler not run', async () => {
+    let handled = 0;
+    const lane = new FastLane({ bodyLimit: 1024, trustProxy: false, requestId: requestIdOf, observe: () => undefined, logger: () => undefined });
+    lane.route('/x', {
+      handle: async () => (handled++, { status: 200, contentType: 'text/plain', body: 'ok' }),
+      refuse: (refusal) => ({ status: refusal.status, contentType: 'text/plain', body: refusal.reason }),
+      fail: () => ({ status: 500, contentType: 'text/plain', body: 'failed' }),
+    });
+    const server = createServer((req, res) => void (lane.take(req, res) || res.writeHead(404).end()));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/x`;
+    try {
+      expect((await fetch(url, { method: 'POST' })).status).toBe(200);
+      lane.close();
+      const late = await fetch(url, { method: 'POST' });
+      expect(late.status).toBe(503);
+      expect(late.headers.get('connection')).toBe('close');
+      expect(await late.text()).toBe('shutting down');
+      expect(handled).toBe(1);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

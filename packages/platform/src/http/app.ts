@@ -82,6 +82,10 @@ export async function createHttpApp(options: HttpAppOptions) {
       return server;
     },
   }).withTypeProvider<ZodTypeProvider>();
+  app.addHook('preClose', (done) => {
+    lane.close();
+    done();
+  });
   app.decorate('fastLane', {
     route(path: string, route: LaneRoute, config: FastifyContextConfig = {}) {
       lane.route(path, route);
@@ -89,6 +93,7 @@ export async function createHttpApp(options: HttpAppOptions) {
       app.route({
         method: ['GET', 'POST'],
         url: path,
+        exposeHeadRoute: false,
         config: { ...config, ...MACHINE_ROUTE },
         schema: { hide: true },
         handler: async (request, reply) => {

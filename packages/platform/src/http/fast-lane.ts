@@ -32,7 +32,7 @@ export interface LaneAnswer {
 }
 
 /** Why the lane refused a request before its handler ran. */
-export type LaneRefusal = { status: 400 | 413 | 415; reason: string };
+export type LaneRefusal = { status: 400 | 413 | 415 | 503; reason: string };
 
 export interface LaneRoute {
   handle(request: LaneRequest): Promise<LaneAnswer>;
@@ -60,8 +60,17 @@ export const requestIdOf = (incoming: string | string[] | undefined): string =>
 
 export class FastLane {
   private readonly routes = new Map<string, LaneRoute>();
+  private closing = false;
 
   constructor(private readonly options: LaneOptions) {}
+
+  /**
+   * The server is shutting down: what still arrives on open connections is refused (503, the
+   * connection closed) rather than handled by a server whose call journal may already be closed.
+   */
+  close(): void {
+    this.closing = true;
+  }
 
   /** Claims GET and POST on `path` (exact match; the query string is free). */
   route(path: string, route: LaneRoute): void {
@@ -90,6 +99,10 @@ export class FastLane {
       headers: req.headers,
       ip: this.ipOf(req),
     };
+    if (this.closing) {
+      this.answer(req, res, request, route.refuse({ status: 503, reason: 'shutting down' }, request), started, true);
+      return true;
+    }
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > this.options.bodyLimit) {
       this.answer(req, res, request, route.refuse({ status: 413, reason: 'body too large' }, request), started, true);
@@ -140,7 +153,7 @@ export class FastLane {
     if (closeAfter) headers.connection = 'close';
     res.writeHead(a.status, headers);
     res.end(a.body);
-    // The rest of an oversized body is not worth reading.
+    // The rest of an oversized body is not worth reading; a closing server takes nothing more.
     if (closeAfter) res.once('finish', () => req.destroy());
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     this.options.observe(request.method, request.path, a.status, seconds);
