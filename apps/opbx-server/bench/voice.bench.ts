@@ -75,6 +75,7 @@ export async function benchVoice(seconds = 10): Promise<VoiceBench> {
   const connections = 32;
 
   const hello = await startChild(['apps/opbx-server/bench/hello-server.ts'], { PORT: '0' }, /LISTENING (\S+)/);
+  const floor = await startChild(['apps/opbx-server/bench/lane-floor-server.ts'], { PORT: '0' }, /LISTENING (\S+)/);
   const server = await startChild(
     ['apps/opbx-server/src/cli.ts', 'serve'],
     { PORT: '0', OPBX_WS_PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl, OPBX_APP_KEY: appKey, OPBX_DATA_DIR: dir, LOG_LEVEL: 'warn', OPBX_VOICE_RATE_LIMIT: '1000000', NODE_ENV: 'production' },
@@ -83,6 +84,7 @@ export async function benchVoice(seconds = 10): Promise<VoiceBench> {
   let answered = 0;
   const targets = {
     baseline: { child: hello, url: `${hello.url}/hello`, headers: undefined, settle: async () => 0 },
+    floor: { child: floor, url: `${floor.url}/floor`, headers: undefined, settle: async () => 0 },
     voice: {
       child: server,
       url: `${server.url}/api/voice/route`,
@@ -115,14 +117,14 @@ export async function benchVoice(seconds = 10): Promise<VoiceBench> {
 
   // Warm both (JIT, routing snapshot), then alternate: this VM's speed drifts by tens of percent
   // from one minute to the next, so each round measures both targets back to back.
-  for (const t of [targets.baseline, targets.voice]) countAnswered(t, await load({ url: t.url, body, connections, seconds: 2, headers: t.headers }));
+  for (const t of [targets.baseline, targets.floor, targets.voice]) countAnswered(t, await load({ url: t.url, body, connections, seconds: 2, headers: t.headers }));
   await targets.voice.settle();
-  const rounds: Array<{ baseline: MaxRun; voice: MaxRun }> = [];
-  for (let i = 0; i < ROUNDS; i++) rounds.push({ baseline: await maxRun(targets.baseline), voice: await maxRun(targets.voice) });
+  const rounds: Array<{ baseline: MaxRun; floor: MaxRun; voice: MaxRun }> = [];
+  for (let i = 0; i < ROUNDS; i++) rounds.push({ baseline: await maxRun(targets.baseline), floor: await maxRun(targets.floor), voice: await maxRun(targets.voice) });
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const ratios = rounds.map((r) => r.voice.result.rps / r.baseline.result.rps);
   const ratio = median(ratios);
-  const typical = (pick: (r: { baseline: MaxRun; voice: MaxRun }) => MaxRun) => {
+  const typical = (pick: (r: { baseline: MaxRun; floor: MaxRun; voice: MaxRun }) => MaxRun) => {
     const runs = rounds.map(pick);
     return runs.find((r) => r.result.rps === median(runs.map((x) => x.result.rps)))!;
   };
@@ -136,7 +138,10 @@ export async function benchVoice(seconds = 10): Promise<VoiceBench> {
   const baseline: Measured = { max: baselineMax, half: await halfRun(targets.baseline, baselineMax) };
   const voice: Measured = { max: voiceMax, half: await halfRun(targets.voice, voiceMax) };
   await targets.voice.settle();
+  const floorMax = typical((r) => r.floor);
+  const floorRatio = median(rounds.map((r) => r.floor.result.rps / r.baseline.result.rps));
   await hello.stop();
+  await floor.stop();
   await server.stop();
 
   const journaled = await journaledCalls();
@@ -150,7 +155,7 @@ export async function benchVoice(seconds = 10): Promise<VoiceBench> {
     '',
     `${connections} connections, ${seconds} s per run, load generated in the bench process (autocannon closed loop for the maximum, ` +
       `an evenly paced open loop at half of it for latency), each server in its own process, ${databaseUrl.startsWith('postgres') ? 'PostgreSQL' : 'SQLite'}. ` +
-      `${ROUNDS} rounds of maximum runs, the two targets back to back in each; the rows show each target's median round.`,
+      `${ROUNDS} rounds of maximum runs, the targets back to back in each; the rows show each target's median round.`,
     '',
     '| target | max req/s | p50 / p99 ms at max | server CPU µs per request at max: all threads (HTTP thread) | req/s at half max | p50 / p99 ms at half max | generator send lag p99 ms | errors + non-2xx |',
     '|---|---|---|---|---|---|---|---|',
@@ -160,6 +165,9 @@ export async function benchVoice(seconds = 10): Promise<VoiceBench> {
     `Throughput ratio OPBX / bare Fastify, median of the rounds: **${fmt(ratio, 2)}** (goal ≥ 0.5; rounds: ${ratios.map((r) => fmt(r, 2)).join(', ')}; ` +
       `max req/s per round: ${rounds.map((r) => `${r.baseline.result.rps} / ${r.voice.result.rps}`).join(', ')}).`,
     `p99 at half max: **${fmt(voice.half.p99)} ms** (goal < 10 ms).`,
+    `The floor under the voice route, this project's HTTP app answering a fixed CXML through the same fast lane (no authentication, routing, ` +
+      `signing or journal), measured in the same rounds: ${floorMax.result.rps} req/s, ${fmt(floorMax.cpuPerRequest, 0)} µs of server CPU per request, ` +
+      `ratio **${fmt(floorRatio, 2)}** to bare Fastify.`,
     'A large generator send lag means the load generator, not the server, fell behind (it shares the two cores).',
     `The call journal finished each maximum run's writes within ${fmt(Math.max(...rounds.map((r) => r.voice.settleSeconds)))} s of its last answer; the CPU figures include that work.`,
     `Call logs written behind the answers: ${journaled} (voice requests answered: ${answered}).`,
