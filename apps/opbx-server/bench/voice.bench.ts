@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { readConfig } from '../src/config.js';
 import { createContext } from '../src/context.js';
+import { buildApp } from '../src/app.js';
 import type { AuthInfo } from '../src/http/auth.js';
 import { createOrganization } from '../src/modules/organization/organization.service.js';
 import { createExtension } from '../src/modules/extensions/extensions.service.js';
@@ -143,6 +144,8 @@ export async function benchVoice(seconds = 10): Promise<VoiceBench> {
   await hello.stop();
   await floor.stop();
   await server.stop();
+  const inProcess = await voiceWorkInProcess(databaseUrl, appKey, dir, body);
+  answered += inProcess.calls;
 
   const journaled = await journaledCalls();
   await reader.close();
@@ -169,8 +172,41 @@ export async function benchVoice(seconds = 10): Promise<VoiceBench> {
       `signing or journal), measured in the same rounds: ${floorMax.result.rps} req/s, ${fmt(floorMax.cpuPerRequest, 0)} µs of server CPU per request, ` +
       `ratio **${fmt(floorRatio, 2)}** to bare Fastify.`,
     'A large generator send lag means the load generator, not the server, fell behind (it shares the two cores).',
+    `The voice work alone, the route's handler called in a loop in the bench process (no HTTP; ${inProcess.concurrency} in flight, the journal thread ` +
+      `storing every call): ${fmt(inProcess.mainPerCall)} µs of CPU per call on the calling thread, ${fmt(inProcess.cpuPerCall)} µs in all threads ` +
+      `(next to the OPBX server's HTTP thread above: what HTTP and sharing the cores with the load generator add).`,
     `The call journal finished each maximum run's writes within ${fmt(Math.max(...rounds.map((r) => r.voice.settleSeconds)))} s of its last answer; the CPU figures include that work.`,
     `Call logs written behind the answers: ${journaled} (voice requests answered: ${answered}).`,
   ];
   return { baseline, voice, ratio, journaled, lines };
+}
+
+/**
+ * The voice route's own work without HTTP: its fast-lane handler called directly, in the same
+ * process as a full app (journal thread included), `concurrency` calls at a time.
+ */
+async function voiceWorkInProcess(databaseUrl: string, appKey: string, dataDir: string, body: () => string) {
+  const ctx = await createContext(readConfig({ DATABASE_URL: databaseUrl, OPBX_APP_KEY: appKey, OPBX_DATA_DIR: dataDir, LOG_LEVEL: 'warn', OPBX_VOICE_RATE_LIMIT: '1000000' }), { migrate: false });
+  const app = await buildApp(ctx, { logger: false, sweepIntervalMs: 0, webApp: false });
+  const route = app.fastLane.find('/api/voice/route')!;
+  const concurrency = 32;
+  const request = () => ({ id: 'req_bench', method: 'POST' as const, path: '/api/voice/route', query: {}, body: JSON.parse(body()), headers: { authorization: `Bearer ${KEY}` }, ip: '127.0.0.1' });
+  const run = async (calls: number) => {
+    const cpu0 = process.cpuUsage();
+    const main0 = mainThreadCpuSecondsOf(process.pid);
+    for (let done = 0; done < calls; done += concurrency) {
+      const answers = await Promise.all(Array.from({ length: concurrency }, () => route.handle(request())));
+      if (answers.some((a) => a.status !== 200)) throw new Error(`voice handler answered ${answers.find((a) => a.status !== 200)!.status}`);
+      // Let the journal's timers and replies in, as the event loop of a server would.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await app.voice.journal.flush();
+    const cpu = process.cpuUsage(cpu0);
+    return { main: ((mainThreadCpuSecondsOf(process.pid) - main0) * 1e6) / calls, cpu: (cpu.user + cpu.system) / calls };
+  };
+  await run(10_000);
+  const measured = await run(40_000);
+  await app.close();
+  await ctx.close();
+  return { calls: 50_000, concurrency, mainPerCall: measured.main, cpuPerCall: measured.cpu };
 }

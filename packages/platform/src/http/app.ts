@@ -17,7 +17,11 @@ declare module 'fastify' {
   interface FastifyInstance {
     notFoundFallbacks: NotFoundFallback[];
     /** Routes answered before Fastify's pipeline (see fast-lane.ts). */
-    fastLane: { route(path: string, route: LaneRoute, config?: FastifyContextConfig): void };
+    fastLane: {
+      route(path: string, route: LaneRoute, config?: FastifyContextConfig): void;
+      /** The route on `path` (benchmarks call a handler without HTTP). */
+      find(path: string): LaneRoute | undefined;
+    };
   }
   interface FastifyContextConfig {
     /**
@@ -87,6 +91,7 @@ export async function createHttpApp(options: HttpAppOptions) {
     done();
   });
   app.decorate('fastLane', {
+    find: (path: string) => lane.find(path),
     route(path: string, route: LaneRoute, config: FastifyContextConfig = {}) {
       lane.route(path, route);
       // The same handler as a Fastify route: what reaches Fastify without the server (inject) is answered alike.

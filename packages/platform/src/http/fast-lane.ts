@@ -78,6 +78,10 @@ export class FastLane {
     this.routes.set(path, route);
   }
 
+  find(path: string): LaneRoute | undefined {
+    return this.routes.get(path);
+  }
+
   /**
    * Takes the request if a lane route claims it; false hands it on to Fastify. (No named closures
    * per request here: under tsx each one costs a defineProperty to keep its name.)
