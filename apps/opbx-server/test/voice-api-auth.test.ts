@@ -85,6 +85,26 @@ describe('authentication', () => {
       expectGoodbye(await send(orgA, '/api/voice/route', params), 400);
     }
   });
+
+  it('malformed, oversized or oddly typed bodies: a CXML goodbye (400, 413, 415), never JSON, nothing stored', async () => {
+    const post = async (body: string, contentType: string) => {
+      const res = await fetch(`${server.base}/api/voice/route`, { method: 'POST', body, headers: { authorization: `Bearer ${orgA.requestsKey}`, 'content-type': contentType } });
+      return { status: res.status, type: res.headers.get('content-type') ?? '', text: await res.text(), requestId: res.headers.get('x-request-id') };
+    };
+    const sid = newToken();
+    const cases = [
+      { body: `{"CallSid": "${sid}", "From": `, type: 'application/json', status: 400 },
+      { body: JSON.stringify({ CallSid: sid, From: randomE164(), To: didA.number, Pad: 'x'.repeat(1024 * 1024) }), type: 'application/json', status: 413 },
+      { body: `<Call sid="${sid}"/>`, type: 'text/xml', status: 415 },
+    ];
+    for (const c of cases) {
+      const res = await post(c.body, c.type);
+      expectGoodbye(res, c.status);
+      expect(res.requestId).toMatch(/^req_/);
+    }
+    await server.app.voice.journal.flush();
+    expect(await server.ctx.db.selectFrom('call_events').select('id').where('call_id', '=', sid).execute()).toEqual([]);
+  });
 });
 
 describe('encodings', () => {
