@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestServer, type TestServer } from './support/context.js';
+import { createTestOrg, type TestOrg } from './support/api.js';
+import { SNAPSHOT_TTL_MS, SnapshotCache } from '../src/modules/voice/runtime.js';
+
+/**
+ * The routing snapshot cache on a controlled clock: a configuration write is seen by the very
+ * next call; the TTL (a safety net for an invalidation that never arrived) refreshes in the
+ * background, so no call waits on that reload, and a refresh never overwrites a newer write.
+ */
+let server: TestServer;
+let org: TestOrg;
+let extensionId: string;
+
+beforeAll(async () => {
+  server = await createTestServer();
+  org = await createTestOrg(server.app, server.ctx, 'Snapshot Org');
+  const ext = await org.owner.post('/extensions', { extension_number: '701', type: 'virtual' });
+  expect(ext.status).toBe(201);
+  extensionId = ext.body.id;
+});
+afterAll(() => server?.close());
+
+/** Changes the extension's number behind the cache's back, as a lost bus message would leave it. */
+const renumberSilently = (n: string) => server.ctx.db.updateTable('extensions').set({ extension_number: n }).where('id', '=', extensionId).execute();
+
+const numberIn = async (cache: SnapshotCache) => (await cache.get(org.organizationId))!.extensions.get(extensionId)!.number;
+
+async function eventually(check: () => Promise<boolean>) {
+  for (let i = 0; i < 200; i++) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error('condition not reached within 2 s');
+}
+
+describe('routing snapshot cache', () => {
+  it('serves the expired snapshot at once while its successor loads, then the successor', async () => {
+    let clock = 1_000_000;
+    const cache = new SnapshotCache(server.ctx, () => clock);
+    await renumberSilently('701');
+    expect(await numberIn(cache)).toBe('701');
+
+    await renumberSilently('702');
+    expect(await numberIn(cache)).toBe('701'); // within the TTL: the cache is trusted
+    clock += SNAPSHOT_TTL_MS + 1;
+    expect(await numberIn(cache)).toBe('701'); // expired: answered from memory, reload started
+    await eventually(async () => (await numberIn(cache)) === '702');
+  });
+
+  it('after an invalidation the next call waits for a fresh load', async () => {
+    const cache = new SnapshotCache(server.ctx, () => 1_000_000);
+    await renumberSilently('711');
+    expect(await numberIn(cache)).toBe('711');
+    await renumberSilently('712');
+    cache.invalidate(org.organizationId);
+    expect(await numberIn(cache)).toBe('712');
+  });
+
+  it('a background refresh that started before a write does not overwrite what the write brought', async () => {
+    let clock = 2_000_000;
+    const cache = new SnapshotCache(server.ctx, () => clock);
+    await renumberSilently('721');
+    expect(await numberIn(cache)).toBe('721');
+    clock += SNAPSHOT_TTL_MS + 1;
+    const stale = cache.get(org.organizationId); // starts the refresh
+    await renumberSilently('722');
+    cache.invalidate(org.organizationId);
+    expect((await stale)!.extensions.get(extensionId)!.number).toBe('721');
+    expect(await numberIn(cache)).toBe('722');
+    // Whatever the refresh read, a later call still sees the write.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await numberIn(cache)).toBe('722');
+  });
+
+  it('a failed refresh keeps the snapshot answering, reports the error and tries again later', async () => {
+    let clock = 3_000_000;
+    const errors: unknown[] = [];
+    const ctx = server.ctx;
+    let failing = false;
+    // The cache reads through ctx.db; a proxy makes its queries fail on demand.
+    const flaky = new Proxy(ctx, {
+      get: (target, prop) => (prop === 'db' && failing ? new Proxy(target.db, { get: () => () => { throw new Error('database down'); } }) : Reflect.get(target, prop)),
+    });
+    const cache = new SnapshotCache(flaky, () => clock, (err) => errors.push(err));
+    await renumberSilently('731');
+    expect(await numberIn(cache)).toBe('731');
+    failing = true;
+    clock += SNAPSHOT_TTL_MS + 1;
+    expect(await numberIn(cache)).toBe('731');
+    await eventually(async () => errors.length === 1);
+    expect(await numberIn(cache)).toBe('731'); // still answering; no retry storm within the back-off
+    expect(errors.length).toBe(1);
+    failing = false;
+    await renumberSilently('732');
+    clock += 5_001;
+    await numberIn(cache); // the back-off is over: this call starts a new refresh
+    await eventually(async () => (await numberIn(cache)) === '732');
+  });
+});
