@@ -120,12 +120,13 @@ export async function benchVoice(seconds = 10): Promise<VoiceBench> {
   // from one minute to the next, so each round measures both targets back to back.
   for (const t of [targets.baseline, targets.floor, targets.voice]) countAnswered(t, await load({ url: t.url, body, connections, seconds: 2, headers: t.headers }));
   await targets.voice.settle();
-  const rounds: Array<{ baseline: MaxRun; floor: MaxRun; voice: MaxRun }> = [];
+  type Round = { baseline: MaxRun; floor: MaxRun; voice: MaxRun };
+  const rounds: Round[] = [];
   for (let i = 0; i < ROUNDS; i++) rounds.push({ baseline: await maxRun(targets.baseline), floor: await maxRun(targets.floor), voice: await maxRun(targets.voice) });
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const ratios = rounds.map((r) => r.voice.result.rps / r.baseline.result.rps);
   const ratio = median(ratios);
-  const typical = (pick: (r: { baseline: MaxRun; floor: MaxRun; voice: MaxRun }) => MaxRun) => {
+  const typical = (pick: (r: Round) => MaxRun) => {
     const runs = rounds.map(pick);
     return runs.find((r) => r.result.rps === median(runs.map((x) => x.result.rps)))!;
   };
@@ -196,7 +197,8 @@ async function voiceWorkInProcess(databaseUrl: string, appKey: string, dataDir: 
     const main0 = mainThreadCpuSecondsOf(process.pid);
     for (let done = 0; done < calls; done += concurrency) {
       const answers = await Promise.all(Array.from({ length: concurrency }, () => route.handle(request())));
-      if (answers.some((a) => a.status !== 200)) throw new Error(`voice handler answered ${answers.find((a) => a.status !== 200)!.status}`);
+      const refused = answers.find((a) => a.status !== 200);
+      if (refused) throw new Error(`voice handler answered ${refused.status}`);
       // Let the journal's timers and replies in, as the event loop of a server would.
       await new Promise((resolve) => setImmediate(resolve));
     }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, request as httpRequest } from 'node:http';
 import { createHttpApp, type HttpApp } from '../src/http/app.js';
-import { FastLane, requestIdOf, type LaneRequest, type LaneRefusal } from '../src/http/fast-lane.js';
+import { FastLane, type LaneRequest, type LaneRefusal } from '../src/http/fast-lane.js';
 
 /**
  * The fast lane over real HTTP: what a lane route's handler gets (body, query, headers, ip), what
@@ -175,7 +175,7 @@ describe('the rest of the app', () => {
 describe('shutting down', () => {
   it('once closed, the lane refuses what still arrives on open connections: 503, connection closed, handler not run', async () => {
     let handled = 0;
-    const lane = new FastLane({ bodyLimit: 1024, trustProxy: false, requestId: requestIdOf, observe: () => undefined, logger: () => undefined });
+    const lane = new FastLane({ bodyLimit: 1024, trustProxy: false, observe: () => undefined, logger: () => undefined });
     lane.route('/x', {
       handle: async () => (handled++, { status: 200, contentType: 'text/plain', body: 'ok' }),
       refuse: (refusal) => ({ status: refusal.status, contentType: 'text/plain', body: refusal.reason }),

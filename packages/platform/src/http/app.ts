@@ -64,7 +64,6 @@ export async function createHttpApp(options: HttpAppOptions) {
   const lane = new FastLane({
     bodyLimit,
     trustProxy: options.trustProxy ?? false,
-    requestId: requestIdOf,
     observe: (method, route, status, seconds) => metrics.observe(method, route, status, seconds),
     logger: () => app.log,
   });

@@ -49,12 +49,11 @@ export interface LaneLogger {
 export interface LaneOptions {
   bodyLimit: number;
   trustProxy: boolean;
-  /** Same as Fastify's: a caller's x-request-id when it looks sane, else a fresh one. */
-  requestId(incoming: string | string[] | undefined): string;
   observe(method: string, route: string, status: number, seconds: number): void;
   logger(): LaneLogger | undefined;
 }
 
+/** The request id, as Fastify's routes get it too: a caller's x-request-id when it looks sane, else a fresh one. */
 export const requestIdOf = (incoming: string | string[] | undefined): string =>
   typeof incoming === 'string' && /^[\w.-]{8,64}$/.test(incoming) ? incoming : `req_${randomUUID()}`;
 
@@ -95,7 +94,7 @@ export class FastLane {
     if (!route || (method !== 'GET' && method !== 'POST')) return false;
     const started = process.hrtime.bigint();
     const request: LaneRequest = {
-      id: this.options.requestId(req.headers['x-request-id']),
+      id: requestIdOf(req.headers['x-request-id']),
       method,
       path,
       query: q < 0 ? {} : (parseQuery(url.slice(q + 1)) as Record<string, unknown>),

@@ -1,14 +1,13 @@
-import * as crypto from 'node:crypto';
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import crypto, { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** A bearer token: 32 random bytes, URL-safe, with a prefix so leaked tokens are recognisable. */
 export const generateToken = (prefix: string): string => `${prefix}_${randomBytes(32).toString('base64url')}`;
 
+// `crypto.hash` (Node 20.12+) digests without building a Hash object; every authenticated request hashes its token.
+const oneShot: typeof crypto.hash | undefined = crypto.hash;
+
 /** Tokens are stored only as their SHA-256; a database leak does not leak usable tokens. */
 export const sha256Hex = (value: string): string => oneShot?.('sha256', value, 'hex') ?? createHash('sha256').update(value).digest('hex');
-
-// `crypto.hash` (Node 20.12+) digests without building a Hash object; every authenticated request hashes its token.
-const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
 
 export function constantTimeEqual(a: string, b: string): boolean {
   const ab = Buffer.from(a);
