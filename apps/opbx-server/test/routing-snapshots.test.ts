@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sha256Hex } from '@opbx/platform';
 import { createTestServer, type TestServer } from './support/context.js';
 import { createTestOrg, type TestOrg } from './support/api.js';
 import { SNAPSHOT_TTL_MS, SnapshotCache } from '../src/modules/voice/runtime.js';
+import { WebhookKeyCache } from '../src/modules/cloudonix/cloudonix.service.js';
+import { newToken } from './support/flows-wire.js';
 
 /**
  * The routing snapshot cache on a controlled clock: a configuration write is seen by the very
@@ -96,5 +99,43 @@ describe('routing snapshot cache', () => {
     clock += 5_001;
     await numberIn(cache); // the back-off is over: this call starts a new refresh
     await eventually(async () => (await numberIn(cache)) === '732');
+  });
+});
+
+describe('webhook key cache', () => {
+  /** Replaces the organization's requests key behind the cache's back (no invalidation). */
+  const setKeySilently = (key: string) =>
+    server.ctx.db
+      .updateTable('cloudonix_settings')
+      .set({ requests_key_hash: sha256Hex(key), requests_key_enc: server.ctx.secrets.encrypt(key) })
+      .where('organization_id', '=', org.organizationId)
+      .execute();
+
+  it('does not cache a lookup that was in flight when a settings write invalidated it', async () => {
+    const oldKey = `rk-old-${newToken()}`;
+    const put = await org.owner.request('PUT', '/settings/cloudonix', {
+      domain_uuid: 'snap-domain',
+      domain_name: 'snap.cloudonix.test',
+      webhook_base_url: 'https://pbx.example.com',
+      requests_key: oldKey,
+    });
+    expect(put.status).toBe(200);
+    const cache = new WebhookKeyCache(server.ctx);
+    const inFlight = cache.resolve(oldKey); // reads the old key…
+    cache.invalidate(); // …while a write replaces it
+    expect((await inFlight)?.organizationId).toBe(org.organizationId);
+    await setKeySilently(`rk-new-${newToken()}`);
+    expect(await cache.resolve(oldKey)).toBeNull();
+  });
+
+  it('caches a settled lookup until the next invalidation', async () => {
+    const key = `rk-kept-${newToken()}`;
+    await setKeySilently(key);
+    const cache = new WebhookKeyCache(server.ctx);
+    expect((await cache.resolve(key))?.organizationId).toBe(org.organizationId);
+    await setKeySilently(`rk-other-${newToken()}`);
+    expect((await cache.resolve(key))?.organizationId).toBe(org.organizationId); // trusted until told
+    cache.invalidate();
+    expect(await cache.resolve(key)).toBeNull();
   });
 });

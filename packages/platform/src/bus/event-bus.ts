@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { Redis } from 'ioredis';
 
@@ -6,6 +7,8 @@ export type BusHandler = (message: unknown) => void;
 /**
  * Publish/subscribe between server instances. In-process by default; with Redis every
  * instance (including the publisher) receives each message exactly once per subscription.
+ * The publisher's own subscribers have it by the time `publish` resolves, so a write that
+ * invalidates a cache is seen by the next request to the same instance.
  */
 export interface EventBus {
   publish(topic: string, message: unknown): Promise<void>;
@@ -36,16 +39,22 @@ export class RedisEventBus implements EventBus {
   private readonly sub: Redis;
   private readonly local = new MemoryEventBus();
   private readonly topics = new Map<string, number>();
+  /** Tags what this instance publishes, so it skips its own messages when Redis echoes them back. */
+  private readonly origin = randomUUID();
 
   constructor(url: string, private readonly prefix = 'bus:') {
     this.pub = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 3 });
     this.sub = new Redis(url, { lazyConnect: false });
     this.sub.on('message', (channel: string, raw: string) => {
+      let envelope: { o?: unknown; m?: unknown };
       try {
-        void this.local.publish(channel.slice(this.prefix.length), JSON.parse(raw));
+        envelope = JSON.parse(raw);
       } catch {
         // A malformed message from another producer is dropped, never thrown into the event loop.
+        return;
       }
+      if (typeof envelope?.o !== 'string' || envelope.o === this.origin || !('m' in envelope)) return;
+      void this.local.publish(channel.slice(this.prefix.length), envelope.m);
     });
     // Connection errors are retried by ioredis; log-worthy but not fatal.
     this.pub.on('error', () => undefined);
@@ -59,7 +68,10 @@ export class RedisEventBus implements EventBus {
   }
 
   async publish(topic: string, message: unknown): Promise<void> {
-    await this.pub.publish(this.prefix + topic, JSON.stringify(message));
+    const text = JSON.stringify(message ?? null);
+    // Local subscribers get the same JSON copy other instances get, without the Redis round trip.
+    void this.local.publish(topic, JSON.parse(text));
+    await this.pub.publish(this.prefix + topic, `{"o":"${this.origin}","m":${text}}`);
   }
 
   subscribe(topic: string, handler: BusHandler): () => void {

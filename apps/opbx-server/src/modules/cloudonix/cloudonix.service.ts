@@ -69,10 +69,13 @@ export interface WebhookTenant {
 
 /**
  * Finds the organization a presented requests key belongs to: by SHA-256 lookup, then a
- * constant-time comparison of the decrypted key. Results are cached (negative ones briefly).
+ * constant-time comparison of the decrypted key. Results are cached (negative ones briefly); a
+ * lookup that was in flight when a settings write invalidated the cache is not cached, since it
+ * may have read the key that write replaced.
  */
 export class WebhookKeyCache {
   private readonly hits = new Map<string, { tenant: WebhookTenant | null; expires: number }>();
+  private generation = 0;
 
   constructor(private readonly ctx: AppContext) {}
 
@@ -81,15 +84,18 @@ export class WebhookKeyCache {
     const now = Date.now();
     const cached = this.hits.get(hash);
     if (cached && cached.expires > now) return cached.tenant;
+    const generation = this.generation;
     const row = await this.ctx.db.selectFrom('cloudonix_settings').selectAll().where('requests_key_hash', '=', hash).executeTakeFirst();
     const ok = row ? constantTimeEqual(this.ctx.secrets.decrypt(row.requests_key_enc), key) : false;
     const tenant = ok && row ? { organizationId: row.organization_id, domainName: row.domain_name, baseUrl: row.webhook_base_url } : null;
+    if (generation !== this.generation) return tenant;
     if (this.hits.size > 10_000) this.hits.clear();
     this.hits.set(hash, { tenant, expires: now + (tenant ? 300_000 : 5_000) });
     return tenant;
   }
 
   invalidate(): void {
+    this.generation += 1;
     this.hits.clear();
   }
 }
