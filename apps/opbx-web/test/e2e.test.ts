@@ -307,6 +307,50 @@ describe('OPBX admin console in Chromium', { timeout: 45_000 }, () => {
     await shot('settings');
   });
 
+  it('deletes from a list and from a record’s page, filters a list to nothing and back', async () => {
+    // Two spare extensions, made through the API as another admin tab would.
+    const token = await page.evaluate(() => localStorage.getItem('opbx_auth_token'));
+    const spare = async (n: string) => {
+      const res = await fetch(`${base}/api/v1/extensions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ extension_number: n, type: 'virtual' }),
+      });
+      expect(res.status).toBe(201);
+      return ((await res.json()) as { id: string }).id;
+    };
+    const [listed, opened] = [`8${suffix}1`, `8${suffix}2`];
+    await spare(listed);
+    const openedId = await spare(opened);
+
+    await nav('Extensions').click();
+    await page.getByLabel('Search extensions').fill(listed);
+    await expect.poll(() => new URL(page.url()).searchParams.get('search')).toBe(listed);
+    await page.getByRole('button', { name: `Delete extension ${listed}` }).click();
+    const confirm = page.getByRole('alertdialog', { name: `Delete extension ${listed}?` });
+    await confirm.getByRole('button', { name: 'Delete' }).click();
+    await page.getByText(`Extension ${listed} deleted.`).waitFor();
+    await confirm.waitFor({ state: 'hidden' });
+    await page.getByText('No extensions match these filters').waitFor();
+    await shot('extensions-no-match');
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await page.getByRole('link', { name: opened, exact: true }).waitFor();
+    expect(new URL(page.url()).searchParams.get('search')).toBeNull();
+    await expect(page.getByRole('link', { name: listed, exact: true }).count()).resolves.toBe(0);
+
+    await page.getByRole('button', { name: `Open extension ${opened}` }).click();
+    await page.getByRole('heading', { name: new RegExp(`Extension ${opened}`) }).waitFor();
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.getByRole('alertdialog', { name: `Delete extension ${opened}?` }).getByRole('button', { name: 'Delete' }).click();
+    await page.getByText(`Extension ${opened} deleted.`).waitFor();
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/extensions');
+
+    await page.goto(`${base}/extensions/${openedId}`);
+    await page.getByText("This extension doesn't exist").waitFor();
+    await page.getByRole('link', { name: 'Extensions' }).first().waitFor();
+    await shot('extension-missing');
+  });
+
   it('lets an agent see only what agents may see and edit only their own forwarding', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByText('You have been signed out.').waitFor();

@@ -13,18 +13,21 @@ export function useNow(ms = 1000): number {
 
 type ListState<K extends string> = Record<K, string> & { page: number };
 
+type ListPatch<K extends string> = Partial<Record<K | 'page', string | number | null>>;
+
 /**
  * List filters live in the URL, so a filtered page can be shared, reloaded and navigated back to.
- * Changing any filter returns to page 1.
+ * Changing any filter returns to page 1. The third value says whether any filter is set and
+ * clears them all.
  */
-export function useListParams<K extends string>(keys: readonly K[]): [ListState<K>, (patch: Partial<Record<K | 'page', string | number | null>>) => void] {
+export function useListParams<K extends string>(keys: readonly K[]): [ListState<K>, (patch: ListPatch<K>) => void, { active: boolean; clear: () => void }] {
   const [params, setParams] = useSearchParams();
   const state = useMemo(() => {
     const out = { page: Math.max(1, Number(params.get('page')) || 1) } as ListState<K>;
     for (const k of keys) (out as Record<string, string | number>)[k] = params.get(k) ?? '';
     return out;
   }, [params, keys.join(',')]);
-  const update = (patch: Partial<Record<K | 'page', string | number | null>>) => {
+  const update = (patch: ListPatch<K>) => {
     setParams(
       (prev) => {
         const next = new URLSearchParams(prev);
@@ -38,7 +41,11 @@ export function useListParams<K extends string>(keys: readonly K[]): [ListState<
       { replace: true },
     );
   };
-  return [state, update];
+  const filters = {
+    active: keys.some((k) => state[k] !== ''),
+    clear: () => update(Object.fromEntries(keys.map((k) => [k, null])) as ListPatch<K>),
+  };
+  return [state, update, filters];
 }
 
 /** Drops empty strings so they are not sent as filters. */

@@ -1,9 +1,10 @@
 import * as Dialog from '@radix-ui/react-dialog';
 import * as AlertDialog from '@radix-ui/react-alert-dialog';
-import { useState, type ReactNode } from 'react';
+import { useRef, useState, type ReactNode } from 'react';
 import { apiError, type ApiErrorInfo } from '../lib/api-error';
 import { cx } from '../lib/cx';
 import { Button } from './Button';
+import { useToast } from './Toast';
 import { XIcon } from './icons';
 
 const overlay = 'fixed inset-0 z-40 bg-zinc-950/30 backdrop-blur-[1px] animate-fade-in';
@@ -176,5 +177,44 @@ export function ConfirmDialog({
         </AlertDialog.Content>
       </AlertDialog.Portal>
     </AlertDialog.Root>
+  );
+}
+
+/**
+ * Confirms deleting one record: open while `target` is set, then runs `onDelete` and says what
+ * went. The last target stays on screen while the dialog animates closed.
+ */
+export function ConfirmDelete<T>({
+  target,
+  onClose,
+  title,
+  description,
+  onDelete,
+  deleted,
+}: {
+  target: T | null;
+  onClose: () => void;
+  title: (target: T) => string;
+  description: ReactNode;
+  onDelete: (target: T) => Promise<unknown>;
+  /** The toast after a delete: "Deleted Sales." */
+  deleted: (target: T) => string;
+}) {
+  const toast = useToast();
+  const last = useRef(target);
+  if (target) last.current = target;
+  const shown = last.current;
+  return (
+    <ConfirmDialog
+      open={Boolean(target)}
+      onOpenChange={(open) => !open && onClose()}
+      title={shown ? title(shown) : ''}
+      description={description}
+      onConfirm={async () => {
+        if (!target) return;
+        await onDelete(target);
+        toast.success(deleted(target));
+      }}
+    />
   );
 }

@@ -66,6 +66,17 @@ export function FilterSelect({ label, value, onChange, children, className }: { 
   );
 }
 
+/** The active / inactive filter every configuration list has. */
+export function StatusFilter({ value, onChange }: { value: string; onChange: (v: string) => void }) {
+  return (
+    <FilterSelect label="Status" value={value} onChange={onChange}>
+      <option value="">Any status</option>
+      <option value="active">Active</option>
+      <option value="inactive">Inactive</option>
+    </FilterSelect>
+  );
+}
+
 /** Segmented control (radio group) for small mutually exclusive choices. */
 export function Segmented<T extends string>({ label, value, onChange, options }: { label: string; value: T; onChange: (v: T) => void; options: ReadonlyArray<{ value: T; label: string }> }) {
   return (

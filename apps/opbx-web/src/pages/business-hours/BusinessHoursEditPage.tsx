@@ -1,20 +1,21 @@
 import { useState, type FormEvent } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { useNavigate, useParams } from 'react-router';
 import type { CreateBusinessHoursRequest } from '@opbx/client';
 import { usePermissions } from '../../auth/permissions';
 import { paths } from '../../app/paths';
-import { apiError, claimedBy } from '../../lib/api-error';
+import { claimedBy } from '../../lib/api-error';
 import { useFieldErrors } from '../../lib/useFieldErrors';
 import { usePageTitle } from '../../lib/title';
 import { useOrgTimezone } from '../../data/lookups';
 import { Button } from '../../ui/Button';
 import { Card, CardHeader, PageHeader } from '../../ui/Card';
-import { ConfirmDialog } from '../../ui/Dialogs';
+import { BackLink, MissingRecord, PageFormActions } from '../../ui/Detail';
+import { ConfirmDelete } from '../../ui/Dialogs';
 import { TextField } from '../../ui/Field';
 import { FormError } from '../../ui/FormError';
-import { EmptyState, ErrorState, LoadingBlock } from '../../ui/States';
+import { LoadingBlock } from '../../ui/States';
 import { useToast } from '../../ui/Toast';
-import { ArrowLeftIcon, TrashIcon } from '../../ui/icons';
+import { TrashIcon } from '../../ui/icons';
 import { useBusinessHours, useDeleteBusinessHours, useSaveBusinessHours } from './api';
 import type { BusinessHoursView } from './model';
 import { OpenBadge } from './OpenBadge';
@@ -23,11 +24,7 @@ import { RoutingCard, routingBody, type ClosedType, type OpenType, type RoutingS
 import { TimezonePicker } from './TimezonePicker';
 import { WeeklySchedule, newRange, type Range } from './WeeklySchedule';
 
-const BackLink = () => (
-  <Link to={paths.businessHours} className="inline-flex items-center gap-1 text-sm text-zinc-500 hover:text-zinc-900">
-    <ArrowLeftIcon className="size-3.5" /> Business hours
-  </Link>
-);
+const back = <BackLink to={paths.businessHours}>Business hours</BackLink>;
 
 const DEFAULT_WEEK = () => [1, 2, 3, 4, 5].map((d) => newRange(d));
 
@@ -79,7 +76,7 @@ function Editor({ hours, defaultTimezone }: { hours: BusinessHoursView | null; d
   return (
     <>
       <PageHeader
-        back={<BackLink />}
+        back={back}
         title={
           hours ? (
             <span className="flex items-center gap-2">
@@ -180,29 +177,20 @@ function Editor({ hours, defaultTimezone }: { hours: BusinessHoursView | null; d
               disabled={readOnly}
             />
           </div>
-          {!readOnly && (
-            <div className="flex justify-end gap-2 border-t border-zinc-200 pt-4">
-              <Button onClick={() => navigate(paths.businessHours)}>Cancel</Button>
-              <Button type="submit" variant="primary" loading={save.isPending}>
-                {hours ? 'Save changes' : 'Create business hours'}
-              </Button>
-            </div>
-          )}
+          {!readOnly && <PageFormActions onCancel={() => navigate(paths.businessHours)} pending={save.isPending} submitLabel={hours ? 'Save changes' : 'Create business hours'} />}
         </fieldset>
       </form>
-      {hours && (
-        <ConfirmDialog
-          open={deleting}
-          onOpenChange={setDeleting}
-          title={`Delete ${hours.name}?`}
-          description="This cannot be undone."
-          onConfirm={async () => {
-            await remove.mutateAsync(hours.id);
-            toast.success(`Deleted ${hours.name}.`);
-            navigate(paths.businessHours);
-          }}
-        />
-      )}
+      <ConfirmDelete
+        target={deleting ? hours : null}
+        onClose={() => setDeleting(false)}
+        title={(h) => `Delete ${h.name}?`}
+        description="This cannot be undone."
+        onDelete={async (h) => {
+          await remove.mutateAsync(h.id);
+          navigate(paths.businessHours);
+        }}
+        deleted={(h) => `Deleted ${h.name}.`}
+      />
     </>
   );
 }
@@ -217,16 +205,14 @@ export default function BusinessHoursEditPage() {
   if (query.isLoading) return <LoadingBlock />;
   if (!query.data) {
     return (
-      <>
-        <PageHeader title="Business hours" back={<BackLink />} />
-        <Card>
-          {apiError(query.error).status === 404 ? (
-            <EmptyState title="These business hours don't exist">They may have been deleted.</EmptyState>
-          ) : (
-            <ErrorState error={query.error} onRetry={() => void query.refetch()} />
-          )}
-        </Card>
-      </>
+      <MissingRecord
+        title="Business hours"
+        back={back}
+        notFound="These business hours don't exist"
+        gone="They may have been deleted."
+        error={query.error}
+        onRetry={() => void query.refetch()}
+      />
     );
   }
   // Keyed on updated_at only: the minute-by-minute refresh of is_open_now must not reset edits.

@@ -5,15 +5,14 @@ import { paths } from '../../app/paths';
 import { useListParams } from '../../lib/hooks';
 import { usePageTitle } from '../../lib/title';
 import { useAllRingGroups, useExtensionNames } from '../../data/lookups';
-import { Button, IconButton } from '../../ui/Button';
+import { Button } from '../../ui/Button';
 import { PageHeader } from '../../ui/Card';
-import { ConfirmDialog } from '../../ui/Dialogs';
-import { Pagination, paginateLocally } from '../../ui/Pagination';
-import { DataTable, type Column } from '../../ui/Table';
+import { ConfirmDelete } from '../../ui/Dialogs';
+import { ListTable, actionsColumn } from '../../ui/ListTable';
+import { paginateLocally } from '../../ui/Pagination';
+import type { Column } from '../../ui/Table';
 import { FilterSelect, SearchInput, Toolbar } from '../../ui/Toolbar';
-import { EmptyState } from '../../ui/States';
-import { useToast } from '../../ui/Toast';
-import { ChevronRightIcon, PlusIcon, TrashIcon } from '../../ui/icons';
+import { PlusIcon } from '../../ui/icons';
 import { useBusinessHoursList, useDeleteBusinessHours } from './api';
 import { summarize, type BusinessHoursView } from './model';
 import { OpenBadge } from './OpenBadge';
@@ -24,15 +23,13 @@ const PER_PAGE = 20;
 export default function BusinessHoursPage() {
   usePageTitle('Business hours');
   const perms = usePermissions();
-  const toast = useToast();
   const navigate = useNavigate();
   const names = useExtensionNames();
   const groups = useAllRingGroups();
-  const [params, setParams] = useListParams(FILTERS);
+  const [params, setParams, filters] = useListParams(FILTERS);
   const list = useBusinessHoursList();
   const remove = useDeleteBusinessHours();
   const [deleting, setDeleting] = useState<BusinessHoursView | null>(null);
-  const filtered = Boolean(params.search || params.now);
 
   // The API returns every schedule at once (a company has a handful), so search and pages are local.
   const term = params.search.toLowerCase();
@@ -83,23 +80,7 @@ export default function BusinessHoursPage() {
         </div>
       ),
     },
-    {
-      key: 'actions',
-      header: <span className="sr-only">Actions</span>,
-      align: 'right',
-      cell: (h) => (
-        <div className="flex justify-end gap-1">
-          {perms.manage && (
-            <IconButton label={`Delete ${h.name}`} onClick={() => setDeleting(h)} className="hover:text-red-600">
-              <TrashIcon />
-            </IconButton>
-          )}
-          <IconButton label={`Open ${h.name}`} onClick={() => navigate(paths.businessHoursOne(h.id))}>
-            <ChevronRightIcon />
-          </IconButton>
-        </div>
-      ),
-    },
+    actionsColumn((h) => ({ name: h.name, onDelete: perms.manage ? () => setDeleting(h) : undefined, onOpen: () => navigate(paths.businessHoursOne(h.id)) })),
   ];
 
   return (
@@ -123,47 +104,30 @@ export default function BusinessHoursPage() {
           <option value="closed">Closed now</option>
         </FilterSelect>
       </Toolbar>
-      <DataTable
+      <ListTable
         label="Business hours"
+        noun="schedules"
         columns={columns}
-        rows={list.data ? page.rows : undefined}
-        rowKey={(h) => h.id}
-        isLoading={list.isLoading}
-        error={list.error}
-        onRetry={() => void list.refetch()}
-        empty={
-          filtered ? (
-            <EmptyState title="Nothing matches these filters">
-              <button type="button" className="font-medium text-indigo-600 hover:underline" onClick={() => setParams({ search: null, now: null })}>
-                Clear filters
-              </button>
-            </EmptyState>
-          ) : (
-            <EmptyState
-              title="No business hours yet"
-              action={
-                perms.manage && (
-                  <Button variant="primary" icon={<PlusIcon />} onClick={() => navigate(paths.businessHoursNew)}>
-                    Set up business hours
-                  </Button>
-                )
-              }
-            >
-              Route calls differently when you are open and closed.
-            </EmptyState>
-          )
-        }
-        footer={<Pagination meta={list.data ? page.meta : undefined} onPage={(p) => setParams({ page: p })} noun="schedules" />}
-      />
-      <ConfirmDialog
-        open={Boolean(deleting)}
-        onOpenChange={(o) => !o && setDeleting(null)}
-        title={`Delete ${deleting?.name ?? 'business hours'}?`}
-        description="This cannot be undone."
-        onConfirm={async () => {
-          await remove.mutateAsync(deleting!.id);
-          toast.success(`Deleted ${deleting!.name}.`);
+        source={{ data: list.data && { data: page.rows, meta: page.meta }, isLoading: list.isLoading, error: list.error, refetch: list.refetch }}
+        filters={filters}
+        onPage={(p) => setParams({ page: p })}
+        empty={{
+          title: 'No business hours yet',
+          hint: 'Route calls differently when you are open and closed.',
+          action: perms.manage && (
+            <Button variant="primary" icon={<PlusIcon />} onClick={() => navigate(paths.businessHoursNew)}>
+              Set up business hours
+            </Button>
+          ),
         }}
+      />
+      <ConfirmDelete
+        target={deleting}
+        onClose={() => setDeleting(null)}
+        title={(h) => `Delete ${h.name}?`}
+        description="This cannot be undone."
+        onDelete={(h) => remove.mutateAsync(h.id)}
+        deleted={(h) => `Deleted ${h.name}.`}
       />
     </>
   );

@@ -1,35 +1,29 @@
 import { useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { useNavigate, useParams } from 'react-router';
 import { useUser } from '../../auth/session';
 import { usePermissions } from '../../auth/permissions';
 import { paths } from '../../app/paths';
 import { usePageTitle } from '../../lib/title';
-import { apiError } from '../../lib/api-error';
 import { useAllUsers } from '../../data/lookups';
 import { usePresence } from '../../realtime/RealtimeProvider';
 import { Button } from '../../ui/Button';
 import { Badge, Card, CardHeader, DescriptionList, PageHeader, StatusBadge } from '../../ui/Card';
-import { ConfirmDialog } from '../../ui/Dialogs';
-import { EmptyState, ErrorState, LoadingBlock } from '../../ui/States';
-import { useToast } from '../../ui/Toast';
-import { ArrowLeftIcon, TrashIcon } from '../../ui/icons';
+import { BackLink, MissingRecord } from '../../ui/Detail';
+import { ConfirmDelete } from '../../ui/Dialogs';
+import { LoadingBlock } from '../../ui/States';
+import { TrashIcon } from '../../ui/icons';
 import { useDeleteExtension, useExtension } from './api';
 import { GeneralCard } from './GeneralCard';
 import { ForwardingCard } from './ForwardingCard';
 import { SipCard } from './SipCard';
 import { VoicemailCard } from './VoicemailCard';
 
-const BackLink = () => (
-  <Link to={paths.extensions} className="inline-flex items-center gap-1 text-sm text-zinc-500 hover:text-zinc-900">
-    <ArrowLeftIcon className="size-3.5" /> Extensions
-  </Link>
-);
+const back = <BackLink to={paths.extensions}>Extensions</BackLink>;
 
 export default function ExtensionPage() {
   const { id = '' } = useParams();
   const me = useUser();
   const perms = usePermissions();
-  const toast = useToast();
   const navigate = useNavigate();
   const presence = usePresence();
   const query = useExtension(id);
@@ -41,19 +35,7 @@ export default function ExtensionPage() {
 
   if (query.isLoading) return <LoadingBlock />;
   if (!ext) {
-    const notFound = apiError(query.error).status === 404;
-    return (
-      <>
-        <PageHeader title="Extension" back={<BackLink />} />
-        <Card>
-          {notFound ? (
-            <EmptyState title="This extension doesn't exist">It may have been deleted.</EmptyState>
-          ) : (
-            <ErrorState error={query.error} onRetry={() => void query.refetch()} />
-          )}
-        </Card>
-      </>
-    );
+    return <MissingRecord title="Extension" back={back} notFound="This extension doesn't exist" error={query.error} onRetry={() => void query.refetch()} />;
   }
 
   const own = ext.user_id === me.id;
@@ -63,7 +45,7 @@ export default function ExtensionPage() {
   return (
     <>
       <PageHeader
-        back={<BackLink />}
+        back={back}
         title={
           <span className="flex flex-wrap items-center gap-2">
             Extension <span className="font-mono">{ext.extension_number}</span>
@@ -107,16 +89,16 @@ export default function ExtensionPage() {
           {(perms.manage || own) && <VoicemailCard extensionId={ext.id} enabled={ext.voicemail_enabled} />}
         </div>
       </div>
-      <ConfirmDialog
-        open={deleting}
-        onOpenChange={setDeleting}
-        title={`Delete extension ${ext.extension_number}?`}
+      <ConfirmDelete
+        target={deleting ? ext : null}
+        onClose={() => setDeleting(false)}
+        title={(e) => `Delete extension ${e.extension_number}?`}
         description="Its phone stops registering and its voicemail box is removed. This cannot be undone."
-        onConfirm={async () => {
-          await remove.mutateAsync(ext.id);
-          toast.success(`Extension ${ext.extension_number} deleted.`);
+        onDelete={async (e) => {
+          await remove.mutateAsync(e.id);
           navigate(paths.extensions);
         }}
+        deleted={(e) => `Extension ${e.extension_number} deleted.`}
       />
     </>
   );

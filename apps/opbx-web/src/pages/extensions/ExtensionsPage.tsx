@@ -8,15 +8,14 @@ import { usePageTitle } from '../../lib/title';
 import { useAllUsers } from '../../data/lookups';
 import type { ExtensionWithPassword } from '../../data/extra';
 import { usePresence, type Presence } from '../../realtime/RealtimeProvider';
-import { Button, IconButton } from '../../ui/Button';
+import { Button } from '../../ui/Button';
 import { Badge, PageHeader, StatusBadge } from '../../ui/Card';
-import { ConfirmDialog } from '../../ui/Dialogs';
-import { Pagination } from '../../ui/Pagination';
-import { DataTable, type Column } from '../../ui/Table';
-import { FilterSelect, SearchInput, Toolbar } from '../../ui/Toolbar';
-import { EmptyState } from '../../ui/States';
+import { ConfirmDelete } from '../../ui/Dialogs';
+import { ListTable, actionsColumn } from '../../ui/ListTable';
+import type { Column } from '../../ui/Table';
+import { FilterSelect, SearchInput, StatusFilter, Toolbar } from '../../ui/Toolbar';
 import { useToast } from '../../ui/Toast';
-import { ChevronRightIcon, PlusIcon, TrashIcon } from '../../ui/icons';
+import { PlusIcon } from '../../ui/icons';
 import { useDeleteExtension, useExtensions } from './api';
 import { ExtensionForm } from './ExtensionForm';
 import { SipCredentialsModal } from './SipCredentialsModal';
@@ -44,13 +43,12 @@ export default function ExtensionsPage() {
   const presence = usePresence();
   const users = useAllUsers();
   const usersById = new Map((users.data ?? []).map((u) => [u.id, u]));
-  const [params, setParams] = useListParams(FILTERS);
+  const [params, setParams, filters] = useListParams(FILTERS);
   const list = useExtensions(compact({ search: params.search, type: params.type as ExtensionType | '', status: params.status as Status | '', page: params.page, per_page: 20 }));
   const remove = useDeleteExtension();
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<ExtensionWithPassword | null>(null);
   const [deleting, setDeleting] = useState<Extension | null>(null);
-  const filtered = Boolean(params.search || params.type || params.status);
 
   const columns: Column<Extension>[] = [
     {
@@ -85,23 +83,11 @@ export default function ExtensionsPage() {
     },
     { key: 'voicemail', header: 'Voicemail', hideBelow: 'md', cell: (e) => (e.voicemail_enabled ? 'On' : <span className="text-zinc-500">Off</span>) },
     { key: 'forwarding', header: 'Forwarding', hideBelow: 'lg', cell: (e) => <span className="text-zinc-600">{forwardingSummary(e)}</span> },
-    {
-      key: 'actions',
-      header: <span className="sr-only">Actions</span>,
-      align: 'right',
-      cell: (e) => (
-        <div className="flex justify-end gap-1">
-          {perms.manage && (
-            <IconButton label={`Delete extension ${e.extension_number}`} onClick={() => setDeleting(e)} className="hover:text-red-600">
-              <TrashIcon />
-            </IconButton>
-          )}
-          <IconButton label={`Open extension ${e.extension_number}`} onClick={() => navigate(paths.extension(e.id))}>
-            <ChevronRightIcon />
-          </IconButton>
-        </div>
-      ),
-    },
+    actionsColumn((e) => ({
+      name: `extension ${e.extension_number}`,
+      onDelete: perms.manage ? () => setDeleting(e) : undefined,
+      onOpen: () => navigate(paths.extension(e.id)),
+    })),
   ];
 
   return (
@@ -125,44 +111,24 @@ export default function ExtensionsPage() {
           <option value="virtual">Virtual</option>
           <option value="queue">Queue</option>
         </FilterSelect>
-        <FilterSelect label="Status" value={params.status} onChange={(v) => setParams({ status: v })}>
-          <option value="">Any status</option>
-          <option value="active">Active</option>
-          <option value="inactive">Inactive</option>
-        </FilterSelect>
+        <StatusFilter value={params.status} onChange={(v) => setParams({ status: v })} />
       </Toolbar>
-      <DataTable
+      <ListTable
         label="Extensions"
+        noun="extensions"
         columns={columns}
-        rows={list.data?.data}
-        rowKey={(e) => e.id}
-        isLoading={list.isLoading}
-        isFetching={list.isFetching}
-        error={list.error}
-        onRetry={() => void list.refetch()}
-        empty={
-          filtered ? (
-            <EmptyState title="No extensions match these filters">
-              <button type="button" className="font-medium text-indigo-600 hover:underline" onClick={() => setParams({ search: null, type: null, status: null })}>
-                Clear filters
-              </button>
-            </EmptyState>
-          ) : (
-            <EmptyState
-              title="No extensions yet"
-              action={
-                perms.manage && (
-                  <Button variant="primary" icon={<PlusIcon />} onClick={() => setCreating(true)}>
-                    Add the first extension
-                  </Button>
-                )
-              }
-            >
-              Every phone, mailbox and queue gets an extension number.
-            </EmptyState>
-          )
-        }
-        footer={<Pagination meta={list.data?.meta} onPage={(page) => setParams({ page })} noun="extensions" />}
+        source={list}
+        filters={filters}
+        onPage={(page) => setParams({ page })}
+        empty={{
+          title: 'No extensions yet',
+          hint: 'Every phone, mailbox and queue gets an extension number.',
+          action: perms.manage && (
+            <Button variant="primary" icon={<PlusIcon />} onClick={() => setCreating(true)}>
+              Add the first extension
+            </Button>
+          ),
+        }}
       />
       {creating && (
         <ExtensionForm
@@ -192,15 +158,13 @@ export default function ExtensionsPage() {
           )
         }
       />
-      <ConfirmDialog
-        open={Boolean(deleting)}
-        onOpenChange={(o) => !o && setDeleting(null)}
-        title={`Delete extension ${deleting?.extension_number ?? ''}?`}
+      <ConfirmDelete
+        target={deleting}
+        onClose={() => setDeleting(null)}
+        title={(e) => `Delete extension ${e.extension_number}?`}
         description="Its phone stops registering and its voicemail box is removed. This cannot be undone."
-        onConfirm={async () => {
-          await remove.mutateAsync(deleting!.id);
-          toast.success(`Extension ${deleting!.extension_number} deleted.`);
-        }}
+        onDelete={(e) => remove.mutateAsync(e.id)}
+        deleted={(e) => `Extension ${e.extension_number} deleted.`}
       />
     </>
   );

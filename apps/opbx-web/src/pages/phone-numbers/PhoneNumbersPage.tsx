@@ -4,15 +4,13 @@ import { usePermissions } from '../../auth/permissions';
 import { compact, useListParams } from '../../lib/hooks';
 import { formatPhone } from '../../lib/format';
 import { usePageTitle } from '../../lib/title';
-import { Button, IconButton } from '../../ui/Button';
+import { Button } from '../../ui/Button';
 import { PageHeader, StatusBadge } from '../../ui/Card';
-import { ConfirmDialog } from '../../ui/Dialogs';
-import { Pagination } from '../../ui/Pagination';
-import { DataTable, type Column } from '../../ui/Table';
-import { FilterSelect, SearchInput, Toolbar } from '../../ui/Toolbar';
-import { EmptyState } from '../../ui/States';
-import { useToast } from '../../ui/Toast';
-import { PencilIcon, PlusIcon, TrashIcon } from '../../ui/icons';
+import { ConfirmDelete } from '../../ui/Dialogs';
+import { ListTable, actionsColumn } from '../../ui/ListTable';
+import type { Column } from '../../ui/Table';
+import { FilterSelect, SearchInput, StatusFilter, Toolbar } from '../../ui/Toolbar';
+import { PlusIcon } from '../../ui/icons';
 import { useDeleteDid, useDids } from './api';
 import { PhoneNumberForm } from './PhoneNumberForm';
 import { ROUTING_TYPES, useRoutingSummary } from './routing';
@@ -22,14 +20,12 @@ const FILTERS = ['search', 'routing_type', 'status'] as const;
 export default function PhoneNumbersPage() {
   usePageTitle('Phone numbers');
   const perms = usePermissions();
-  const toast = useToast();
   const summary = useRoutingSummary();
-  const [params, setParams] = useListParams(FILTERS);
+  const [params, setParams, filters] = useListParams(FILTERS);
   const list = useDids(compact({ search: params.search, routing_type: params.routing_type, status: params.status as Status | '', page: params.page, per_page: 20 }));
   const remove = useDeleteDid();
   const [form, setForm] = useState<{ did: DIDNumber | null } | null>(null);
   const [deleting, setDeleting] = useState<DIDNumber | null>(null);
-  const filtered = Boolean(params.search || params.routing_type || params.status);
 
   const columns: Column<DIDNumber>[] = [
     {
@@ -44,22 +40,7 @@ export default function PhoneNumbersPage() {
     },
     { key: 'routing', header: 'Routes to', cell: (d) => <span className="text-zinc-700">{summary(d)}</span> },
     { key: 'status', header: 'Status', cell: (d) => <StatusBadge status={d.status} /> },
-    {
-      key: 'actions',
-      header: <span className="sr-only">Actions</span>,
-      align: 'right',
-      cell: (d) =>
-        perms.manage ? (
-          <div className="flex justify-end gap-1">
-            <IconButton label={`Edit ${formatPhone(d.phone_number)}`} onClick={() => setForm({ did: d })}>
-              <PencilIcon />
-            </IconButton>
-            <IconButton label={`Delete ${formatPhone(d.phone_number)}`} onClick={() => setDeleting(d)} className="hover:text-red-600">
-              <TrashIcon />
-            </IconButton>
-          </div>
-        ) : null,
-    },
+    actionsColumn((d) => (perms.manage ? { name: formatPhone(d.phone_number), onEdit: () => setForm({ did: d }), onDelete: () => setDeleting(d) } : null)),
   ];
 
   return (
@@ -85,55 +66,33 @@ export default function PhoneNumbersPage() {
             </option>
           ))}
         </FilterSelect>
-        <FilterSelect label="Status" value={params.status} onChange={(v) => setParams({ status: v })}>
-          <option value="">Any status</option>
-          <option value="active">Active</option>
-          <option value="inactive">Inactive</option>
-        </FilterSelect>
+        <StatusFilter value={params.status} onChange={(v) => setParams({ status: v })} />
       </Toolbar>
-      <DataTable
+      <ListTable
         label="Phone numbers"
+        noun="numbers"
         columns={columns}
-        rows={list.data?.data}
-        rowKey={(d) => d.id}
-        isLoading={list.isLoading}
-        isFetching={list.isFetching}
-        error={list.error}
-        onRetry={() => void list.refetch()}
-        empty={
-          filtered ? (
-            <EmptyState title="No numbers match these filters">
-              <button type="button" className="font-medium text-indigo-600 hover:underline" onClick={() => setParams({ search: null, routing_type: null, status: null })}>
-                Clear filters
-              </button>
-            </EmptyState>
-          ) : (
-            <EmptyState
-              title="No phone numbers yet"
-              action={
-                perms.manage && (
-                  <Button variant="primary" icon={<PlusIcon />} onClick={() => setForm({ did: null })}>
-                    Add a number
-                  </Button>
-                )
-              }
-            >
-              Add the numbers your Cloudonix domain receives calls on.
-            </EmptyState>
-          )
-        }
-        footer={<Pagination meta={list.data?.meta} onPage={(page) => setParams({ page })} noun="numbers" />}
+        source={list}
+        filters={filters}
+        onPage={(page) => setParams({ page })}
+        empty={{
+          title: 'No phone numbers yet',
+          hint: 'Add the numbers your Cloudonix domain receives calls on.',
+          action: perms.manage && (
+            <Button variant="primary" icon={<PlusIcon />} onClick={() => setForm({ did: null })}>
+              Add a number
+            </Button>
+          ),
+        }}
       />
       {form && <PhoneNumberForm key={form.did?.id ?? 'new'} did={form.did} open onClose={() => setForm(null)} />}
-      <ConfirmDialog
-        open={Boolean(deleting)}
-        onOpenChange={(o) => !o && setDeleting(null)}
-        title={`Delete ${deleting ? formatPhone(deleting.phone_number) : 'number'}?`}
+      <ConfirmDelete
+        target={deleting}
+        onClose={() => setDeleting(null)}
+        title={(d) => `Delete ${formatPhone(d.phone_number)}?`}
         description="Calls to this number will no longer be answered. Call history is kept."
-        onConfirm={async () => {
-          await remove.mutateAsync(deleting!.id);
-          toast.success(`Deleted ${formatPhone(deleting!.phone_number)}.`);
-        }}
+        onDelete={(d) => remove.mutateAsync(d.id)}
+        deleted={(d) => `Deleted ${formatPhone(d.phone_number)}.`}
       />
     </>
   );

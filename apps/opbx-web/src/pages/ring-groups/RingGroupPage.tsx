@@ -1,19 +1,20 @@
 import { useState, type FormEvent } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { useNavigate, useParams } from 'react-router';
 import type { CreateRingGroupRequest, RingGroup, RingGroupStrategy, Status } from '@opbx/client';
 import { usePermissions } from '../../auth/permissions';
 import { paths } from '../../app/paths';
-import { apiError, claimedBy } from '../../lib/api-error';
+import { claimedBy } from '../../lib/api-error';
 import { useFieldErrors } from '../../lib/useFieldErrors';
 import { usePageTitle } from '../../lib/title';
 import { Button } from '../../ui/Button';
 import { Card, CardHeader, PageHeader, StatusBadge } from '../../ui/Card';
-import { ConfirmDialog } from '../../ui/Dialogs';
+import { BackLink, MissingRecord, PageFormActions } from '../../ui/Detail';
+import { ConfirmDelete } from '../../ui/Dialogs';
 import { RadioCards, SelectField, TextField } from '../../ui/Field';
 import { FormError } from '../../ui/FormError';
-import { EmptyState, ErrorState, LoadingBlock } from '../../ui/States';
+import { LoadingBlock } from '../../ui/States';
 import { useToast } from '../../ui/Toast';
-import { ArrowLeftIcon, TrashIcon } from '../../ui/icons';
+import { TrashIcon } from '../../ui/icons';
 import { useDeleteRingGroup, useRingGroup, useSaveRingGroup } from './api';
 import { MembersEditor } from './MembersEditor';
 import { FallbackCard, type Fallback } from './FallbackCard';
@@ -26,11 +27,7 @@ const MEMBER_HINT: Record<RingGroupStrategy, string> = {
   round_robin: 'Each new call starts with the next member in this list, then tries the others in turn.',
 };
 
-const BackLink = () => (
-  <Link to={paths.ringGroups} className="inline-flex items-center gap-1 text-sm text-zinc-500 hover:text-zinc-900">
-    <ArrowLeftIcon className="size-3.5" /> Ring groups
-  </Link>
-);
+const back = <BackLink to={paths.ringGroups}>Ring groups</BackLink>;
 
 function Editor({ group }: { group: RingGroup | null }) {
   const perms = usePermissions();
@@ -76,7 +73,7 @@ function Editor({ group }: { group: RingGroup | null }) {
   return (
     <>
       <PageHeader
-        back={<BackLink />}
+        back={back}
         title={
           group ? (
             <span className="flex items-center gap-2">
@@ -186,29 +183,20 @@ function Editor({ group }: { group: RingGroup | null }) {
               </div>
             </Card>
           </div>
-          {!readOnly && (
-            <div className="flex justify-end gap-2 border-t border-zinc-200 pt-4">
-              <Button onClick={() => navigate(paths.ringGroups)}>Cancel</Button>
-              <Button type="submit" variant="primary" loading={save.isPending}>
-                {group ? 'Save changes' : 'Create ring group'}
-              </Button>
-            </div>
-          )}
+          {!readOnly && <PageFormActions onCancel={() => navigate(paths.ringGroups)} pending={save.isPending} submitLabel={group ? 'Save changes' : 'Create ring group'} />}
         </fieldset>
       </form>
-      {group && (
-        <ConfirmDialog
-          open={deleting}
-          onOpenChange={setDeleting}
-          title={`Delete ${group.name}?`}
-          description="Its members are not affected. This cannot be undone."
-          onConfirm={async () => {
-            await remove.mutateAsync(group.id);
-            toast.success(`Deleted ${group.name}.`);
-            navigate(paths.ringGroups);
-          }}
-        />
-      )}
+      <ConfirmDelete
+        target={deleting ? group : null}
+        onClose={() => setDeleting(false)}
+        title={(g) => `Delete ${g.name}?`}
+        description="Its members are not affected. This cannot be undone."
+        onDelete={async (g) => {
+          await remove.mutateAsync(g.id);
+          navigate(paths.ringGroups);
+        }}
+        deleted={(g) => `Deleted ${g.name}.`}
+      />
     </>
   );
 }
@@ -221,18 +209,7 @@ export default function RingGroupPage() {
   if (isNew) return <Editor group={null} />;
   if (query.isLoading) return <LoadingBlock />;
   if (!query.data) {
-    return (
-      <>
-        <PageHeader title="Ring group" back={<BackLink />} />
-        <Card>
-          {apiError(query.error).status === 404 ? (
-            <EmptyState title="This ring group doesn't exist">It may have been deleted.</EmptyState>
-          ) : (
-            <ErrorState error={query.error} onRetry={() => void query.refetch()} />
-          )}
-        </Card>
-      </>
-    );
+    return <MissingRecord title="Ring group" back={back} notFound="This ring group doesn't exist" error={query.error} onRetry={() => void query.refetch()} />;
   }
   return <Editor key={query.data.updated_at} group={query.data} />;
 }

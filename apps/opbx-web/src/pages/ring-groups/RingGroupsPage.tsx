@@ -6,15 +6,13 @@ import { paths } from '../../app/paths';
 import { compact, useListParams } from '../../lib/hooks';
 import { usePageTitle } from '../../lib/title';
 import { useExtensionNames } from '../../data/lookups';
-import { Button, IconButton } from '../../ui/Button';
+import { Button } from '../../ui/Button';
 import { PageHeader, StatusBadge } from '../../ui/Card';
-import { ConfirmDialog } from '../../ui/Dialogs';
-import { Pagination } from '../../ui/Pagination';
-import { DataTable, type Column } from '../../ui/Table';
-import { FilterSelect, SearchInput, Toolbar } from '../../ui/Toolbar';
-import { EmptyState } from '../../ui/States';
-import { useToast } from '../../ui/Toast';
-import { ChevronRightIcon, PlusIcon, TrashIcon } from '../../ui/icons';
+import { ConfirmDelete } from '../../ui/Dialogs';
+import { ListTable, actionsColumn } from '../../ui/ListTable';
+import type { Column } from '../../ui/Table';
+import { FilterSelect, SearchInput, StatusFilter, Toolbar } from '../../ui/Toolbar';
+import { PlusIcon } from '../../ui/icons';
 import { useDeleteRingGroup, useRingGroups } from './api';
 import { STRATEGIES, strategyLabel } from './strategies';
 
@@ -23,14 +21,12 @@ const FILTERS = ['search', 'strategy', 'status'] as const;
 export default function RingGroupsPage() {
   usePageTitle('Ring groups');
   const perms = usePermissions();
-  const toast = useToast();
   const navigate = useNavigate();
   const names = useExtensionNames();
-  const [params, setParams] = useListParams(FILTERS);
+  const [params, setParams, filters] = useListParams(FILTERS);
   const list = useRingGroups(compact({ search: params.search, strategy: params.strategy, status: params.status, page: params.page, per_page: 20 }));
   const remove = useDeleteRingGroup();
   const [deleting, setDeleting] = useState<RingGroup | null>(null);
-  const filtered = Boolean(params.search || params.strategy || params.status);
 
   const fallbackText = (g: RingGroup) => {
     const f = g.fallback_action;
@@ -68,23 +64,7 @@ export default function RingGroupsPage() {
     { key: 'timeout', header: 'Timeout', hideBelow: 'md', cell: (g) => `${g.timeout}s` },
     { key: 'fallback', header: 'If unanswered', hideBelow: 'lg', cell: (g) => <span className="text-zinc-600">{fallbackText(g)}</span> },
     { key: 'status', header: 'Status', cell: (g) => <StatusBadge status={g.status} /> },
-    {
-      key: 'actions',
-      header: <span className="sr-only">Actions</span>,
-      align: 'right',
-      cell: (g) => (
-        <div className="flex justify-end gap-1">
-          {perms.manage && (
-            <IconButton label={`Delete ${g.name}`} onClick={() => setDeleting(g)} className="hover:text-red-600">
-              <TrashIcon />
-            </IconButton>
-          )}
-          <IconButton label={`Open ${g.name}`} onClick={() => navigate(paths.ringGroup(g.id))}>
-            <ChevronRightIcon />
-          </IconButton>
-        </div>
-      ),
-    },
+    actionsColumn((g) => ({ name: g.name, onDelete: perms.manage ? () => setDeleting(g) : undefined, onOpen: () => navigate(paths.ringGroup(g.id)) })),
   ];
 
   return (
@@ -110,54 +90,32 @@ export default function RingGroupsPage() {
             </option>
           ))}
         </FilterSelect>
-        <FilterSelect label="Status" value={params.status} onChange={(v) => setParams({ status: v })}>
-          <option value="">Any status</option>
-          <option value="active">Active</option>
-          <option value="inactive">Inactive</option>
-        </FilterSelect>
+        <StatusFilter value={params.status} onChange={(v) => setParams({ status: v })} />
       </Toolbar>
-      <DataTable
+      <ListTable
         label="Ring groups"
+        noun="ring groups"
         columns={columns}
-        rows={list.data?.data}
-        rowKey={(g) => g.id}
-        isLoading={list.isLoading}
-        isFetching={list.isFetching}
-        error={list.error}
-        onRetry={() => void list.refetch()}
-        empty={
-          filtered ? (
-            <EmptyState title="No ring groups match these filters">
-              <button type="button" className="font-medium text-indigo-600 hover:underline" onClick={() => setParams({ search: null, strategy: null, status: null })}>
-                Clear filters
-              </button>
-            </EmptyState>
-          ) : (
-            <EmptyState
-              title="No ring groups yet"
-              action={
-                perms.manage && (
-                  <Button variant="primary" icon={<PlusIcon />} onClick={() => navigate(paths.ringGroupNew)}>
-                    Create a ring group
-                  </Button>
-                )
-              }
-            >
-              Group extensions so a call rings the whole team.
-            </EmptyState>
-          )
-        }
-        footer={<Pagination meta={list.data?.meta} onPage={(page) => setParams({ page })} noun="ring groups" />}
-      />
-      <ConfirmDialog
-        open={Boolean(deleting)}
-        onOpenChange={(o) => !o && setDeleting(null)}
-        title={`Delete ${deleting?.name ?? 'ring group'}?`}
-        description="Its members are not affected. This cannot be undone."
-        onConfirm={async () => {
-          await remove.mutateAsync(deleting!.id);
-          toast.success(`Deleted ${deleting!.name}.`);
+        source={list}
+        filters={filters}
+        onPage={(page) => setParams({ page })}
+        empty={{
+          title: 'No ring groups yet',
+          hint: 'Group extensions so a call rings the whole team.',
+          action: perms.manage && (
+            <Button variant="primary" icon={<PlusIcon />} onClick={() => navigate(paths.ringGroupNew)}>
+              Create a ring group
+            </Button>
+          ),
         }}
+      />
+      <ConfirmDelete
+        target={deleting}
+        onClose={() => setDeleting(null)}
+        title={(g) => `Delete ${g.name}?`}
+        description="Its members are not affected. This cannot be undone."
+        onDelete={(g) => remove.mutateAsync(g.id)}
+        deleted={(g) => `Deleted ${g.name}.`}
       />
     </>
   );

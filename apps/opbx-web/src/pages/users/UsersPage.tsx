@@ -8,15 +8,13 @@ import { compact, useListParams } from '../../lib/hooks';
 import { formatDate } from '../../lib/format';
 import { usePageTitle } from '../../lib/title';
 import { useOrgTimezone } from '../../data/lookups';
-import { Button, IconButton } from '../../ui/Button';
+import { Button } from '../../ui/Button';
 import { Badge, PageHeader, StatusBadge } from '../../ui/Card';
-import { ConfirmDialog } from '../../ui/Dialogs';
-import { Pagination } from '../../ui/Pagination';
-import { DataTable, type Column } from '../../ui/Table';
-import { FilterSelect, SearchInput, Toolbar } from '../../ui/Toolbar';
-import { EmptyState } from '../../ui/States';
-import { PencilIcon, PlusIcon, TrashIcon } from '../../ui/icons';
-import { useToast } from '../../ui/Toast';
+import { ConfirmDelete } from '../../ui/Dialogs';
+import { ListTable, actionsColumn } from '../../ui/ListTable';
+import type { Column } from '../../ui/Table';
+import { FilterSelect, SearchInput, StatusFilter, Toolbar } from '../../ui/Toolbar';
+import { PlusIcon } from '../../ui/icons';
 import { useDeleteUser, useUsers } from './api';
 import { UserForm } from './UserForm';
 
@@ -28,14 +26,12 @@ export default function UsersPage() {
   const me = useUser();
   const perms = usePermissions();
   const tz = useOrgTimezone();
-  const toast = useToast();
-  const [params, setParams] = useListParams(FILTERS);
+  const [params, setParams, filters] = useListParams(FILTERS);
   const query = compact({ search: params.search, role: params.role as UserRole | '', status: params.status as Status | '', page: params.page, per_page: 20 });
   const users = useUsers(query);
   const remove = useDeleteUser();
   const [form, setForm] = useState<{ user: User | null } | null>(null);
   const [deleting, setDeleting] = useState<User | null>(null);
-  const filtered = Boolean(params.search || params.role || params.status);
 
   const columns: Column<User>[] = [
     {
@@ -65,24 +61,7 @@ export default function UsersPage() {
     },
     { key: 'status', header: 'Status', cell: (u) => <StatusBadge status={u.status} /> },
     { key: 'created', header: 'Added', hideBelow: 'lg', cell: (u) => <span className="text-zinc-500">{formatDate(u.created_at, tz)}</span> },
-    {
-      key: 'actions',
-      header: <span className="sr-only">Actions</span>,
-      align: 'right',
-      cell: (u) =>
-        perms.manageUser(u) ? (
-          <div className="flex justify-end gap-1">
-            <IconButton label={`Edit ${u.name}`} onClick={() => setForm({ user: u })}>
-              <PencilIcon />
-            </IconButton>
-            {u.id !== me.id && (
-              <IconButton label={`Delete ${u.name}`} onClick={() => setDeleting(u)} className="hover:text-red-600">
-                <TrashIcon />
-              </IconButton>
-            )}
-          </div>
-        ) : null,
-    },
+    actionsColumn((u) => (perms.manageUser(u) ? { name: u.name, onEdit: () => setForm({ user: u }), onDelete: u.id !== me.id ? () => setDeleting(u) : undefined } : null)),
   ];
 
   return (
@@ -104,44 +83,25 @@ export default function UsersPage() {
           <option value="admin">Admins</option>
           <option value="agent">Agents</option>
         </FilterSelect>
-        <FilterSelect label="Status" value={params.status} onChange={(v) => setParams({ status: v })}>
-          <option value="">Any status</option>
-          <option value="active">Active</option>
-          <option value="inactive">Inactive</option>
-        </FilterSelect>
+        <StatusFilter value={params.status} onChange={(v) => setParams({ status: v })} />
       </Toolbar>
-      <DataTable
+      <ListTable
         label="Users"
+        noun="users"
         columns={columns}
-        rows={users.data?.data}
-        rowKey={(u) => u.id}
-        isLoading={users.isLoading}
-        isFetching={users.isFetching}
-        error={users.error}
-        onRetry={() => void users.refetch()}
-        empty={
-          filtered ? (
-            <EmptyState title="No users match these filters">
-              <button type="button" className="font-medium text-indigo-600 hover:underline" onClick={() => setParams({ search: null, role: null, status: null })}>
-                Clear filters
-              </button>
-            </EmptyState>
-          ) : (
-            <EmptyState title="No users yet" />
-          )
-        }
-        footer={<Pagination meta={users.data?.meta} onPage={(page) => setParams({ page })} noun="users" />}
+        source={users}
+        filters={filters}
+        onPage={(page) => setParams({ page })}
+        empty={{ title: 'No users yet' }}
       />
       {form && <UserForm key={form.user?.id ?? 'new'} user={form.user} open onClose={() => setForm(null)} />}
-      <ConfirmDialog
-        open={Boolean(deleting)}
-        onOpenChange={(o) => !o && setDeleting(null)}
-        title={`Delete ${deleting?.name ?? 'user'}?`}
+      <ConfirmDelete
+        target={deleting}
+        onClose={() => setDeleting(null)}
+        title={(u) => `Delete ${u.name}?`}
         description="They can no longer sign in. Their extension stays, unassigned. This cannot be undone."
-        onConfirm={async () => {
-          await remove.mutateAsync(deleting!.id);
-          toast.success(`Deleted ${deleting!.name}.`);
-        }}
+        onDelete={(u) => remove.mutateAsync(u.id)}
+        deleted={(u) => `Deleted ${u.name}.`}
       />
     </>
   );
