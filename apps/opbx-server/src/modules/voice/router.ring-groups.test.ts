@@ -42,6 +42,13 @@ describe('simultaneous ring groups', () => {
     expect(trail(await follow(snap, inbound(snap, DID), outcome))).toEqual(['dial 101,102,103 20s', `voicemail ${mailbox.id}`]);
   });
 
+  it('answered: nobody can tell which member took it, so the call names none', async () => {
+    const { snap } = setup({ strategy: 'simultaneous' });
+    const { facts } = await continueCall(snap, dialPlan((await inbound(snap, DID)).plan).next, 'answered', new TestEnv());
+    expect(facts.extensionId).toBeUndefined();
+    expect(facts.ringGroupId).toBe('rg-1');
+  });
+
   it('answered: done, the fallback never runs', async () => {
     const { snap } = setup({ strategy: 'simultaneous', fallback: { type: 'voicemail', extensionId: 'ext-200' } });
     const plans = await follow(snap, inbound(snap, DID), 'answered');
@@ -93,6 +100,18 @@ describe('sequential ring groups', () => {
     const first = dialPlan((await inbound(snap, DID)).plan);
     const { plan } = await continueCall(snap, first.next, normalizeDialStatus(raw), new TestEnv());
     expect(plan).toEqual({ kind: 'hangup', reason: 'answered', message: null });
+  });
+
+  it.each([0, 1, 2])('member #%i answering is the call’s extension; no answer names nobody', async (answeredAt) => {
+    const { snap } = setup({ strategy: 'sequential', fallback: { type: 'hangup' } });
+    let next = dialPlan((await inbound(snap, DID)).plan).next;
+    for (let i = 0; i < answeredAt; i++) {
+      const missed = await continueCall(snap, next, 'no_answer', new TestEnv());
+      expect(missed.facts.extensionId).toBeUndefined();
+      next = dialPlan(missed.plan).next;
+    }
+    const { facts } = await continueCall(snap, next, 'answered', new TestEnv());
+    expect(facts).toMatchObject({ extensionId: `ext-10${answeredAt + 1}`, ringGroupId: 'rg-1' });
   });
 
   it('the caller hanging up mid-hunt stops it', async () => {
@@ -148,6 +167,15 @@ describe('round-robin ring groups', () => {
     expect(trail(plans)).toEqual(['dial 102 20s', 'dial 103 20s', 'dial 101 20s', 'voicemail ext-200']);
     // Callbacks do not advance the pointer: only new calls do.
     expect(env.rotations.get('rg-1')).toBe(2);
+  });
+
+  it('names the member who answered, counted from where the rotation started', async () => {
+    const { snap } = setup({ strategy: 'round_robin' });
+    const env = new TestEnv();
+    await inbound(snap, DID, env); // call 1 starts at 101
+    const first = dialPlan((await inbound(snap, DID, env)).plan); // call 2 rings 102
+    const second = dialPlan((await continueCall(snap, first.next, 'no_answer', env)).plan); // then 103
+    expect((await continueCall(snap, second.next, 'answered', env)).facts.extensionId).toBe('ext-103');
   });
 
   it('stops when a member answers', async () => {

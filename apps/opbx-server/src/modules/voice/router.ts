@@ -288,7 +288,13 @@ export function dialedNumber(dialed: string): string | undefined {
 /** A Dial action callback: answered calls are done; otherwise the continuation decides. */
 export async function continueCall(snap: RoutingSnapshot, cont: Continuation, outcome: DialOutcome, env: RoutingEnv): Promise<RouteResult> {
   const r = new Routing(snap, env, 'inbound', findDidById(snap, cont.d));
-  if (outcome === 'answered') return { plan: hangup('answered', null), facts: r.facts };
+  if (outcome === 'answered') {
+    // A Dial of one extension tells us who took the call; a ring group's call log gets that member.
+    const answeredBy = cont.k === 'ext' ? cont.e : cont.k === 'rg' && cont.o.length > 0 ? cont.o[cont.i - 1] : undefined;
+    if (answeredBy) r.facts.extensionId = answeredBy;
+    if (cont.k === 'rg') r.facts.ringGroupId = cont.g;
+    return { plan: hangup('answered', null), facts: r.facts };
+  }
   // The caller hung up while it rang: nobody is left to route.
   if (outcome === 'canceled') return { plan: hangup('no_answer', null), facts: r.facts };
   return { plan: await r.continueAfterNoAnswer(cont), facts: r.facts };
