@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { createHttpApp } from '@opbx/platform';
+import { createHttpApp, type HealthChange } from '@opbx/platform';
 import type { AppContext } from './context.js';
 import { registerAuth } from './http/auth.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
@@ -65,6 +65,16 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     reply.type(app.metrics.registry.contentType).send(await app.metrics.registry.metrics()),
   );
 
+  for (const backend of ctx.backends) {
+    const report = ({ component, impact, ok, err }: HealthChange) => {
+      if (ok) app.log.info({ component }, `Redis is back for the ${component}`);
+      else app.log.warn({ component, err }, `Redis unavailable for the ${component}: ${impact}`);
+    };
+    const off = backend.onChange(report);
+    app.addHook('onClose', async () => off());
+    // Down before we listened (Redis absent at start-up): say so now.
+    if (!backend.ok) report({ component: backend.component, impact: backend.impact, ok: false });
+  }
   const voice = createVoiceRuntime(ctx, (err) => app.log.error({ err }, 'call journal write failed'));
   app.decorate('voice', voice);
   voiceRoutes(app, ctx, voice);

@@ -14,6 +14,7 @@ import {
   type DatabaseHandle,
   type Dialect,
   type EventBus,
+  type BackendHealth,
   type RateLimiter,
 } from '@opbx/platform';
 import { Redis } from 'ioredis';
@@ -33,6 +34,8 @@ export interface AppContext {
   wsSecret: string;
   limiter: RateLimiter;
   bus: EventBus;
+  /** Shared backends whose outage the server rides out (Redis): for the logs and /health. */
+  backends: BackendHealth[];
   /** Call after a configuration write has committed: bumps the version and tells every instance. */
   configChanged(organizationId: string): Promise<void>;
   close(): Promise<void>;
@@ -43,10 +46,13 @@ export const CONFIG_TOPIC = 'opbx.config';
 export async function createContext(config: OpbxConfig, options: { migrate?: boolean } = {}): Promise<AppContext> {
   const handle: DatabaseHandle<Database> = openDatabase<Database>(config.DATABASE_URL);
   if (options.migrate !== false) await migrateToLatest(handle.db, migrations, handle.schema);
-  const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 }) : undefined;
+  // Rate limits sit on the login and voice paths: a stalled Redis must not hold them for long.
+  const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 250 }) : undefined;
   redis?.on('error', () => undefined);
-  const bus: EventBus = config.REDIS_URL ? new RedisEventBus(config.REDIS_URL, `${config.OPBX_REDIS_PREFIX}bus:`) : new MemoryEventBus();
-  const limiter: RateLimiter = redis ? new RedisRateLimiter(redis, `${config.OPBX_REDIS_PREFIX}rl:`) : new MemoryRateLimiter();
+  const redisBus = config.REDIS_URL ? new RedisEventBus(config.REDIS_URL, `${config.OPBX_REDIS_PREFIX}bus:`) : undefined;
+  const bus: EventBus = redisBus ?? new MemoryEventBus();
+  const redisLimiter = redis ? new RedisRateLimiter(redis, `${config.OPBX_REDIS_PREFIX}rl:`) : undefined;
+  const limiter: RateLimiter = redisLimiter ?? new MemoryRateLimiter();
   const { db } = handle;
   const key = appKey(config);
   return {
@@ -58,6 +64,7 @@ export async function createContext(config: OpbxConfig, options: { migrate?: boo
     wsSecret: config.OPBX_WS_SECRET ?? createHmac('sha256', key).update('opbx-ws-secret').digest('hex'),
     limiter,
     bus,
+    backends: [redisBus?.health, redisLimiter?.health].filter((h): h is BackendHealth => Boolean(h)),
     async configChanged(organizationId) {
       const updated = await db
         .updateTable('config_versions')

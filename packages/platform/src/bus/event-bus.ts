@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { Redis } from 'ioredis';
+import { BackendHealth } from '../limits/backend-health.js';
 
 export type BusHandler = (message: unknown) => void;
 
@@ -8,7 +9,8 @@ export type BusHandler = (message: unknown) => void;
  * Publish/subscribe between server instances. In-process by default; with Redis every
  * instance (including the publisher) receives each message exactly once per subscription.
  * The publisher's own subscribers have it by the time `publish` resolves, so a write that
- * invalidates a cache is seen by the next request to the same instance.
+ * invalidates a cache is seen by the next request to the same instance. Publishing never fails
+ * the caller: what cannot reach other instances is reported through the bus's health.
  */
 export interface EventBus {
   publish(topic: string, message: unknown): Promise<void>;
@@ -41,6 +43,8 @@ export class RedisEventBus implements EventBus {
   private readonly topics = new Map<string, number>();
   /** Tags what this instance publishes, so it skips its own messages when Redis echoes them back. */
   private readonly origin = randomUUID();
+  readonly health = new BackendHealth('event bus', 'changes and live call events do not reach other instances; their routing caches catch up within 60 s');
+  private closed = false;
 
   constructor(url: string, private readonly prefix = 'bus:') {
     this.pub = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 3 });
@@ -56,12 +60,15 @@ export class RedisEventBus implements EventBus {
       if (typeof envelope?.o !== 'string' || envelope.o === this.origin || !('m' in envelope)) return;
       void this.local.publish(channel.slice(this.prefix.length), envelope.m);
     });
-    // Connection errors are retried by ioredis; log-worthy but not fatal.
+    // Connection errors are retried by ioredis; they show in the health, never as a crash.
     this.pub.on('error', () => undefined);
     this.sub.on('error', () => undefined);
+    // While the subscriber is away this instance misses other instances' messages.
+    this.sub.on('close', () => !this.closed && this.health.down(new Error('Redis subscriber connection lost')));
     // A SUBSCRIBE sent while the connection was still starting can be lost with its ready check,
     // and a reconnect starts clean: (re)subscribe every live topic whenever the connection is ready.
     this.sub.on('ready', () => {
+      this.health.up();
       const live = [...this.topics].filter(([, n]) => n > 0).map(([t]) => this.prefix + t);
       if (live.length) void this.sub.subscribe(...live).catch(() => undefined);
     });
@@ -71,7 +78,12 @@ export class RedisEventBus implements EventBus {
     const text = JSON.stringify(message ?? null);
     // Local subscribers get the same JSON copy other instances get, without the Redis round trip.
     void this.local.publish(topic, JSON.parse(text));
-    await this.pub.publish(this.prefix + topic, `{"o":"${this.origin}","m":${text}}`);
+    // Not awaited: the caller's write has committed whatever happens here. ioredis keeps the order
+    // of publishes on one connection, and holds them through a short reconnect.
+    this.pub.publish(this.prefix + topic, `{"o":"${this.origin}","m":${text}}`).then(
+      () => this.sub.status === 'ready' && this.health.up(),
+      (err: unknown) => !this.closed && this.health.down(err),
+    );
   }
 
   subscribe(topic: string, handler: BusHandler): () => void {
@@ -93,6 +105,7 @@ export class RedisEventBus implements EventBus {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await this.local.close();
     this.pub.disconnect();
     this.sub.disconnect();

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { BackendHealth } from './backend-health.js';
 
 export interface RateLimitResult {
   allowed: boolean;
@@ -49,26 +50,55 @@ export class MemoryRateLimiter implements RateLimiter {
   }
 }
 
-/** Shared across instances: INCR + EXPIRE in one round trip. */
+/**
+ * Shared across instances: INCR + PTTL in one round trip. While Redis cannot answer, each instance
+ * counts on its own: a login flood is still held back, and no call is refused for want of a
+ * counter. Give the client a short `commandTimeout` so a stalled Redis cannot hold requests.
+ */
 export class RedisRateLimiter implements RateLimiter {
-  constructor(private readonly redis: Redis, private readonly prefix = 'rl:') {}
+  readonly health = new BackendHealth('rate limiter', 'rate limits count per instance');
+  private readonly local = new MemoryRateLimiter();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix = 'rl:',
+  ) {
+    redis.on('close', () => this.health.down(new Error('Redis connection lost')));
+    redis.on('ready', () => this.health.up());
+  }
 
   async hit(key: string, limit: number, windowSeconds: number): Promise<RateLimitResult> {
-    const k = this.prefix + key;
-    const [[, count], [, ttl]] = (await this.redis
-      .multi()
-      .incr(k)
-      .pttl(k)
-      .exec()) as [[null, number], [null, number]];
+    if (this.redis.status !== 'ready') {
+      this.health.down(new Error(`Redis connection is ${this.redis.status}`));
+      return this.local.hit(key, limit, windowSeconds);
+    }
+    try {
+      const result = await this.shared(this.prefix + key, limit, windowSeconds);
+      this.health.up();
+      return result;
+    } catch (err) {
+      this.health.down(err);
+      return this.local.hit(key, limit, windowSeconds);
+    }
+  }
+
+  async reset(key: string): Promise<void> {
+    await this.local.reset(key);
+    if (this.redis.status !== 'ready') return;
+    try {
+      await this.redis.del(this.prefix + key);
+    } catch (err) {
+      this.health.down(err);
+    }
+  }
+
+  private async shared(k: string, limit: number, windowSeconds: number): Promise<RateLimitResult> {
+    const [[, count], [, ttl]] = (await this.redis.multi().incr(k).pttl(k).exec()) as [[null, number], [null, number]];
     let ms = ttl;
     if (ttl < 0) {
       await this.redis.pexpire(k, windowSeconds * 1000);
       ms = windowSeconds * 1000;
     }
     return { allowed: count <= limit, remaining: Math.max(0, limit - count), retryAfter: Math.max(1, Math.ceil(ms / 1000)) };
-  }
-
-  async reset(key: string): Promise<void> {
-    await this.redis.del(this.prefix + key);
   }
 }

@@ -13,9 +13,12 @@ export function healthRoutes(app: FastifyInstance, ctx: AppContext) {
       database = 'unavailable';
     }
     const ok = database === 'ok';
+    // Without Redis every instance still answers calls on its own: degraded, not out of service.
+    const redis = ctx.backends.length === 0 ? 'not_configured' : ctx.backends.every((b) => b.ok) ? 'ok' : 'unavailable';
     return reply.status(ok ? 200 : 503).send({
-      status: ok ? 'ok' : 'degraded',
+      status: ok && redis !== 'unavailable' ? 'ok' : 'degraded',
       database,
+      redis,
       dialect: ctx.dialect,
       uptime_seconds: Math.round((Date.now() - startedAt) / 1000),
     });
