@@ -69,7 +69,7 @@ export class RedisRateLimiter implements RateLimiter {
 
   async hit(key: string, limit: number, windowSeconds: number): Promise<RateLimitResult> {
     if (this.redis.status !== 'ready') {
-      this.health.down(new Error(`Redis connection is ${this.redis.status}`));
+      // Still connecting at start-up is not an outage; a failed attempt reports itself on 'close'.
       return this.local.hit(key, limit, windowSeconds);
     }
     try {
