@@ -134,7 +134,10 @@ describe('OPBX admin console in Chromium', { timeout: 45_000 }, () => {
     await drawer.getByText('must be a string of 2 to 8 digits').waitFor();
     await expect(number.getAttribute('aria-invalid')).resolves.toBe('true');
 
+    // Editing the field takes its error away at once; the next save is judged afresh.
     await number.fill('101');
+    await drawer.getByText('must be a string of 2 to 8 digits').waitFor({ state: 'detached' });
+    await expect(number.getAttribute('aria-invalid')).resolves.not.toBe('true');
     await drawer.getByRole('button', { name: 'Add extension' }).click();
     await drawer.getByText('is already in use').waitFor();
     await shot('extension-form-errors');

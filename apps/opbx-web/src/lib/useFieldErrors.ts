@@ -17,5 +17,13 @@ export function useFieldErrors(error: unknown) {
     if (!error || fields.every((f) => prefixes.includes(f))) return;
     setCleared((prev) => ({ error, prefixes: [...(prev.error === error ? prev.prefixes : []), ...fields] }));
   };
-  return { errors, clear };
+  /** `onChange` and `error` for a text field or select: editing it clears its server error. */
+  const bind = <T extends string = string>(field: string, set: (value: T) => void) => ({
+    error: errors[field],
+    onChange: (e: { target: { value: string } }) => {
+      set(e.target.value as T);
+      clear(field);
+    },
+  });
+  return { errors, clear, bind };
 }

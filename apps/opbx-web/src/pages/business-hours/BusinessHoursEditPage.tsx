@@ -49,7 +49,7 @@ function Editor({ hours, defaultTimezone }: { hours: BusinessHoursView | null; d
     ring_group_id: hours?.closed_hours_routing.ring_group_id ?? '',
   });
   const [deleting, setDeleting] = useState(false);
-  const { errors, clear } = useFieldErrors(save.error);
+  const { errors, clear, bind } = useFieldErrors(save.error);
   const readOnly = !perms.manage;
 
   const submit = (e: FormEvent) => {
@@ -110,11 +110,7 @@ function Editor({ hours, defaultTimezone }: { hours: BusinessHoursView | null; d
                 label="Name"
                 name="name"
                 value={name}
-                onChange={(e) => {
-                  setName(e.target.value);
-                  clear('name');
-                }}
-                error={errors.name}
+                {...bind('name', setName)}
                 placeholder="e.g. Office hours"
               />
               <TimezonePicker

@@ -25,7 +25,7 @@ export function ExtensionForm({ open, onClose, onCreated }: { open: boolean; onC
   const [userId, setUserId] = useState('');
   const [status, setStatus] = useState<Status>('active');
   const [voicemail, setVoicemail] = useState(true);
-  const { errors, clear } = useFieldErrors(create.error);
+  const { errors, bind } = useFieldErrors(create.error);
   const unassigned = (users.data ?? []).filter((u) => !u.extension);
 
   const submit = (e: FormEvent) => {
@@ -59,11 +59,7 @@ export function ExtensionForm({ open, onClose, onCreated }: { open: boolean; onC
           inputMode="numeric"
           autoComplete="off"
           value={number}
-          onChange={(e) => {
-            setNumber(e.target.value);
-            clear('extension_number');
-          }}
-          error={errors.extension_number}
+          {...bind('extension_number', setNumber)}
           hint="2 to 8 digits, e.g. 105."
           required
         />
@@ -73,11 +69,7 @@ export function ExtensionForm({ open, onClose, onCreated }: { open: boolean; onC
             label="Assigned user"
             name="user_id"
             value={userId}
-            onChange={(e) => {
-              setUserId(e.target.value);
-              clear('user_id');
-            }}
-            error={errors.user_id}
+            {...bind('user_id', setUserId)}
             optional
             hint={users.isLoading ? 'Loading users…' : unassigned.length === 0 ? 'Every user already has an extension.' : 'Only users without an extension are listed.'}
           >
@@ -93,11 +85,7 @@ export function ExtensionForm({ open, onClose, onCreated }: { open: boolean; onC
           label="Status"
           name="status"
           value={status}
-          onChange={(e) => {
-            setStatus(e.target.value as Status);
-            clear('status');
-          }}
-          error={errors.status}
+          {...bind<Status>('status', setStatus)}
         >
           <option value="active">Active</option>
           <option value="inactive">Inactive (does not ring)</option>

@@ -18,7 +18,7 @@ export function GeneralCard({ ext }: { ext: Extension }) {
   const [number, setNumber] = useState(ext.extension_number);
   const [userId, setUserId] = useState(ext.user_id ?? '');
   const [status, setStatus] = useState<Status>(ext.status);
-  const { errors, clear } = useFieldErrors(update.error);
+  const { errors, bind } = useFieldErrors(update.error);
   const candidates = (users.data ?? []).filter((u) => !u.extension || u.id === ext.user_id);
   const dirty = number !== ext.extension_number || userId !== (ext.user_id ?? '') || status !== ext.status;
 
@@ -45,21 +45,13 @@ export function GeneralCard({ ext }: { ext: Extension }) {
             name="extension_number"
             inputMode="numeric"
             value={number}
-            onChange={(e) => {
-              setNumber(e.target.value);
-              clear('extension_number');
-            }}
-            error={errors.extension_number}
+            {...bind('extension_number', setNumber)}
           />
           <SelectField
             label="Status"
             name="status"
             value={status}
-            onChange={(e) => {
-              setStatus(e.target.value as Status);
-              clear('status');
-            }}
-            error={errors.status}
+            {...bind<Status>('status', setStatus)}
           >
             <option value="active">Active</option>
             <option value="inactive">Inactive (does not ring)</option>
@@ -69,11 +61,7 @@ export function GeneralCard({ ext }: { ext: Extension }) {
               label="Assigned user"
               name="user_id"
               value={userId}
-              onChange={(e) => {
-                setUserId(e.target.value);
-                clear('user_id');
-              }}
-              error={errors.user_id}
+              {...bind('user_id', setUserId)}
               className="sm:col-span-2"
             >
               <option value="">Not assigned</option>

@@ -27,7 +27,7 @@ export function PhoneNumberForm({ did, open, onClose }: { did: DIDNumber | null;
   const [hoursId, setHoursId] = useState(c.business_hours_id ?? '');
   const [fallbackId, setFallbackId] = useState(c.fallback_extension_id ?? '');
   const [greeting, setGreeting] = useState(c.voicemail_greeting ?? '');
-  const { errors, clear } = useFieldErrors(save.error);
+  const { errors, clear, bind } = useFieldErrors(save.error);
   const targetError = errors[`routing_config.${TARGET_KEY[type]}`] ?? errors['routing_config'];
 
   const submit = (e: FormEvent) => {
@@ -73,11 +73,7 @@ export function PhoneNumberForm({ did, open, onClose }: { did: DIDNumber | null;
           label="Phone number"
           name="phone_number"
           value={phone}
-          onChange={(e) => {
-            setPhone(e.target.value);
-            clear('phone_number');
-          }}
-          error={errors.phone_number}
+          {...bind('phone_number', setPhone)}
           disabled={Boolean(did)}
           hint={did ? 'A number cannot be changed; delete it and add the new one.' : 'International format, e.g. +1 555 010 0199.'}
           autoComplete="off"
@@ -87,11 +83,7 @@ export function PhoneNumberForm({ did, open, onClose }: { did: DIDNumber | null;
           label="Name"
           name="friendly_name"
           value={name}
-          onChange={(e) => {
-            setName(e.target.value);
-            clear('friendly_name');
-          }}
-          error={errors.friendly_name}
+          {...bind('friendly_name', setName)}
           optional
           hint="For example “Main line” or “Support”."
         />
@@ -99,11 +91,7 @@ export function PhoneNumberForm({ did, open, onClose }: { did: DIDNumber | null;
           label="Status"
           name="status"
           value={status}
-          onChange={(e) => {
-            setStatus(e.target.value as Status);
-            clear('status');
-          }}
-          error={errors.status}
+          {...bind<Status>('status', setStatus)}
         >
           <option value="active">Active</option>
           <option value="inactive">Inactive (calls are rejected)</option>
@@ -150,11 +138,7 @@ export function PhoneNumberForm({ did, open, onClose }: { did: DIDNumber | null;
                 label="Greeting"
                 name="voicemail_greeting"
                 value={greeting}
-                onChange={(e) => {
-                  setGreeting(e.target.value);
-                  clear('routing_config.voicemail_greeting');
-                }}
-                error={errors['routing_config.voicemail_greeting']}
+                {...bind('routing_config.voicemail_greeting', setGreeting)}
                 optional
                 maxLength={500}
                 hint="Read to the caller before the beep."

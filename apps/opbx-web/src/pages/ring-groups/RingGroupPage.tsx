@@ -43,7 +43,7 @@ function Editor({ group }: { group: RingGroup | null }) {
   const [fallback, setFallback] = useState<Fallback>(group?.fallback_action?.type ?? 'none');
   const [fallbackExt, setFallbackExt] = useState(group?.fallback_action?.extension_id ?? '');
   const [deleting, setDeleting] = useState(false);
-  const { errors, clear } = useFieldErrors(save.error);
+  const { errors, clear, bind } = useFieldErrors(save.error);
   const readOnly = !perms.manage;
 
   const submit = (e: FormEvent) => {
@@ -106,11 +106,7 @@ function Editor({ group }: { group: RingGroup | null }) {
                       label="Name"
                       name="name"
                       value={name}
-                      onChange={(e) => {
-                        setName(e.target.value);
-                        clear('name');
-                      }}
-                      error={errors.name}
+                      {...bind('name', setName)}
                       className="sm:col-span-2"
                       placeholder="e.g. Sales"
                     />
@@ -118,11 +114,7 @@ function Editor({ group }: { group: RingGroup | null }) {
                       label="Status"
                       name="status"
                       value={status}
-                      onChange={(e) => {
-                        setStatus(e.target.value as Status);
-                        clear('status');
-                      }}
-                      error={errors.status}
+                      {...bind<Status>('status', setStatus)}
                     >
                       <option value="active">Active</option>
                       <option value="inactive">Inactive</option>
@@ -148,11 +140,7 @@ function Editor({ group }: { group: RingGroup | null }) {
                     max={300}
                     step={1}
                     value={timeout}
-                    onChange={(e) => {
-                      setTimeoutValue(e.target.value);
-                      clear('timeout');
-                    }}
-                    error={errors.timeout}
+                    {...bind('timeout', setTimeoutValue)}
                     hint={strategy === 'simultaneous' ? 'How long everyone rings before the fallback runs (5–300).' : 'How long each member rings before the next one is tried (5–300).'}
                     className="max-w-xs"
                   />

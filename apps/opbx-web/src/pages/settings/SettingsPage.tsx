@@ -34,7 +34,7 @@ function OrganizationForm({ org, editable }: { org: Organization; editable: bool
   const [callerId, setCallerId] = useState(org.settings.default_caller_id ?? '');
   const [voicemail, setVoicemail] = useState(org.settings.voicemail_enabled ?? true);
   const [recording, setRecording] = useState(org.settings.recording_enabled ?? false);
-  const { errors, clear } = useFieldErrors(save.error);
+  const { errors, clear, bind } = useFieldErrors(save.error);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -54,11 +54,7 @@ function OrganizationForm({ org, editable }: { org: Organization; editable: bool
             label="Organization name"
             name="org_name"
             value={name}
-            onChange={(e) => {
-              setName(e.target.value);
-              clear('name');
-            }}
-            error={errors.name}
+            {...bind('name', setName)}
           />
           <TimezonePicker
             value={timezone}
@@ -73,11 +69,7 @@ function OrganizationForm({ org, editable }: { org: Organization; editable: bool
             label="Default caller ID"
             name="default_caller_id"
             value={callerId}
-            onChange={(e) => {
-              setCallerId(e.target.value);
-              clear('settings.default_caller_id');
-            }}
-            error={errors['settings.default_caller_id']}
+            {...bind('settings.default_caller_id', setCallerId)}
             optional
             hint="Shown to people you call from an extension, e.g. +15550100001."
           />

@@ -24,7 +24,7 @@ export function UserForm({ user, open, onClose }: { user: User | null; open: boo
   const [role, setRole] = useState<UserRole>(user?.role ?? 'agent');
   const [status, setStatus] = useState<Status>(user?.status ?? 'active');
   const [extensionNumber, setExtensionNumber] = useState('');
-  const { errors, clear } = useFieldErrors(save.error);
+  const { errors, bind } = useFieldErrors(save.error);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -72,11 +72,7 @@ export function UserForm({ user, open, onClose }: { user: User | null; open: boo
           label="Full name"
           name="name"
           value={name}
-          onChange={(e) => {
-            setName(e.target.value);
-            clear('name');
-          }}
-          error={errors.name}
+          {...bind('name', setName)}
           autoComplete="off"
           required
         />
@@ -85,11 +81,7 @@ export function UserForm({ user, open, onClose }: { user: User | null; open: boo
           name="email"
           type="email"
           value={email}
-          onChange={(e) => {
-            setEmail(e.target.value);
-            clear('email');
-          }}
-          error={errors.email}
+          {...bind('email', setEmail)}
           autoComplete="off"
           required
         />
@@ -98,11 +90,7 @@ export function UserForm({ user, open, onClose }: { user: User | null; open: boo
           name="password"
           type="password"
           value={password}
-          onChange={(e) => {
-            setPassword(e.target.value);
-            clear('password');
-          }}
-          error={errors.password}
+          {...bind('password', setPassword)}
           autoComplete="new-password"
           optional={editing}
           hint={editing ? 'Leave empty to keep the current password. Changing it signs them out elsewhere.' : 'At least 8 characters, with a letter and a digit.'}
@@ -112,11 +100,7 @@ export function UserForm({ user, open, onClose }: { user: User | null; open: boo
             label="Role"
             name="role"
             value={role}
-            onChange={(e) => {
-              setRole(e.target.value as UserRole);
-              clear('role');
-            }}
-            error={errors.role}
+            {...bind<UserRole>('role', setRole)}
             disabled={self}
             hint={self ? 'You cannot change your own role.' : undefined}
           >
@@ -128,11 +112,7 @@ export function UserForm({ user, open, onClose }: { user: User | null; open: boo
             label="Status"
             name="status"
             value={status}
-            onChange={(e) => {
-              setStatus(e.target.value as Status);
-              clear('status');
-            }}
-            error={errors.status}
+            {...bind<Status>('status', setStatus)}
             disabled={self}
           >
             <option value="active">Active</option>
@@ -145,11 +125,7 @@ export function UserForm({ user, open, onClose }: { user: User | null; open: boo
             name="extension_number"
             inputMode="numeric"
             value={extensionNumber}
-            onChange={(e) => {
-              setExtensionNumber(e.target.value);
-              clear('extension_number');
-            }}
-            error={errors.extension_number}
+            {...bind('extension_number', setExtensionNumber)}
             optional
             hint="Creates a user extension for them, e.g. 105."
           />
