@@ -128,6 +128,23 @@ describe('who may not dial out', () => {
       expect(spoken(t)[0], from).toContain('not permitted');
     }
   });
+
+  it('a user deactivated while routing is cached can no longer dial out from the very next call, nor be rung', async () => {
+    const erin = await org.userWithExtension('514');
+    const before = await org.call({ ...subscriber('514', '+442071838760'), scenario: { defaultTarget: answer(1, 2) } });
+    expect(dialed(before)).toEqual([['+442071838760']]); // the snapshot is warm now
+    expect(dialed(await org.call({ ...subscriber('501', '514'), scenario: { defaultTarget: answer(1, 2) } }))).toEqual([['514']]);
+
+    await org.patch(`/users/${erin.userId}`, { status: 'inactive' });
+    const after = await org.call(subscriber('514', '+442071838761'));
+    refused(after);
+    expect(spoken(after)[0]).toContain('not permitted');
+    const toThem = await org.call(subscriber('501', '514'));
+    expect(toThem.dials).toEqual([]);
+
+    await org.patch(`/users/${erin.userId}`, { status: 'active' });
+    expect(dialed(await org.call({ ...subscriber('514', '+442071838762'), scenario: { defaultTarget: answer(1, 2) } }))).toEqual([['+442071838762']]);
+  });
 });
 
 describe('toll-fraud guard', () => {

@@ -107,7 +107,7 @@ export async function createUser(ctx: AppContext, auth: AuthInfo, input: CreateU
 
 export async function updateUser(ctx: AppContext, auth: AuthInfo, id: string, input: UpdateUserInput): Promise<UserView> {
   const passwordHash = input.password ? await hashPassword(input.password) : undefined;
-  await ctx.db.transaction().execute(async (trx) => {
+  const statusChanged = await ctx.db.transaction().execute(async (trx) => {
     const actor = await lockAndReloadActor(ctx, trx, auth);
     const target = await requireUser(trx, auth.organizationId, id);
     assertMayManage(actor, target, input.role);
@@ -139,7 +139,10 @@ export async function updateUser(ctx: AppContext, auth: AuthInfo, id: string, in
         .$if(target.id === auth.userId, (q) => q.where('id', '!=', auth.tokenId))
         .execute();
     }
+    return input.status !== undefined && input.status !== target.status;
   });
+  // A user's status decides whether their extension rings and may dial out: routing must know now.
+  if (statusChanged) await ctx.configChanged(auth.organizationId);
   return presentUser((await findUserById(ctx.db, auth.organizationId, id))!, ctx);
 }
 
