@@ -2,14 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '@opbx/platform';
 import { createTestServer, type TestServer } from './support/context.js';
 import { createTestOrg, type TestOrg } from './support/api.js';
-import { SNAPSHOT_TTL_MS, SnapshotCache } from '../src/modules/voice/runtime.js';
+import { SNAPSHOT_TTL_MS, SnapshotCache, VERSION_CHECK_MS } from '../src/modules/voice/runtime.js';
 import { WebhookKeyCache } from '../src/modules/cloudonix/cloudonix.service.js';
 import { newToken } from './support/flows-wire.js';
 
 /**
  * The routing snapshot cache on a controlled clock: a configuration write is seen by the very
- * next call; the TTL (a safety net for an invalidation that never arrived) refreshes in the
- * background, so no call waits on that reload, and a refresh never overwrites a newer write.
+ * next call; a change whose bus message never arrived is found by the version check within 10 s;
+ * the 10-minute age limit (for hand edits) reloads in the background, so no call waits on a
+ * reload, and a refresh never overwrites a newer write.
  */
 let server: TestServer;
 let org: TestOrg;
@@ -37,7 +38,48 @@ async function eventually(check: () => Promise<boolean>) {
   throw new Error('condition not reached within 2 s');
 }
 
+/** A configuration write made where our bus cannot hear it (another process, Redis down): the version moves. */
+const bumpVersionSilently = () =>
+  server.ctx.db
+    .updateTable('config_versions')
+    .set((eb) => ({ version: eb('version', '+', 1) }))
+    .where('organization_id', '=', org.organizationId)
+    .execute();
+
 describe('routing snapshot cache', () => {
+  it('finds a change nobody announced within the version check interval, and says so', async () => {
+    let clock = 5_000_000;
+    const missed: string[] = [];
+    const cache = new SnapshotCache(server.ctx, () => clock, undefined, (orgId) => missed.push(orgId));
+    await renumberSilently('741');
+    expect(await numberIn(cache)).toBe('741');
+
+    await renumberSilently('742');
+    await bumpVersionSilently();
+    clock += VERSION_CHECK_MS - 1;
+    expect(await numberIn(cache)).toBe('741'); // not checked yet: answered from memory
+    clock += 1;
+    expect(await numberIn(cache)).toBe('741'); // checked now, in the background
+    await eventually(async () => (await numberIn(cache)) === '742');
+    expect(missed).toEqual([org.organizationId]);
+  });
+
+  it('keeps the snapshot when the version has not moved (one row read, no reload)', async () => {
+    let clock = 6_000_000;
+    const missed: string[] = [];
+    const cache = new SnapshotCache(server.ctx, () => clock, undefined, (orgId) => missed.push(orgId));
+    await renumberSilently('751');
+    expect(await numberIn(cache)).toBe('751');
+    await renumberSilently('752'); // a hand edit: no version bump
+    for (let i = 0; i < 3; i++) {
+      clock += VERSION_CHECK_MS;
+      expect(await numberIn(cache)).toBe('751');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(await numberIn(cache)).toBe('751');
+    expect(missed).toEqual([]);
+  });
+
   it('serves the expired snapshot at once while its successor loads, then the successor', async () => {
     let clock = 1_000_000;
     const cache = new SnapshotCache(server.ctx, () => clock);

@@ -43,7 +43,7 @@ export class RedisEventBus implements EventBus {
   private readonly topics = new Map<string, number>();
   /** Tags what this instance publishes, so it skips its own messages when Redis echoes them back. */
   private readonly origin = randomUUID();
-  readonly health = new BackendHealth('event bus', 'changes and live call events do not reach other instances; their routing caches catch up within 60 s');
+  readonly health = new BackendHealth('event bus', 'configuration changes reach other instances only through their periodic checks, live call events not at all');
   private closed = false;
 
   constructor(url: string, private readonly prefix = 'bus:') {
