@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'VALIDATION_ERROR'
   | 'RATE_LIMIT_EXCEEDED'
   | 'PAYLOAD_TOO_LARGE'
+  | 'SERVICE_UNAVAILABLE'
   | 'INTERNAL_ERROR';
 
 export interface ErrorDetail {
@@ -22,6 +23,7 @@ const STATUS: Record<ErrorCode, number> = {
   VALIDATION_ERROR: 422,
   RATE_LIMIT_EXCEEDED: 429,
   PAYLOAD_TOO_LARGE: 413,
+  SERVICE_UNAVAILABLE: 503,
   INTERNAL_ERROR: 500,
 };
 

@@ -4,6 +4,7 @@ export * from './time.js';
 export * from './config.js';
 export * from './db/database.js';
 export * from './db/migrator.js';
+export * from './db/unavailable.js';
 export * from './security/passwords.js';
 export * from './security/tokens.js';
 export * from './security/secret-box.js';

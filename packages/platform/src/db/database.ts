@@ -97,8 +97,11 @@ function openPostgres<DB>(url: string, options: DatabaseOptions): DatabaseHandle
     max: options.poolSize ?? 10,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
-  // An idle client losing its connection must not crash the process; the pool replaces it.
+  // A client losing its connection must not crash the process. Idle: the pool replaces it.
+  // Checked out: pg emits 'error' on the client itself, where nobody else listens; the query in
+  // flight (or the next one) fails on its own, and that failure is answered as 503.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', describe: redactUrl(url), ...(schema ? { schema } : {}), close: () => db.destroy() };
 }

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type ErrorCode, type ErrorDetail } from '../errors.js';
+import { isDatabaseUnavailable } from '../db/unavailable.js';
 
 export interface ErrorEnvelope {
   error: { code: string; message: string; details?: ErrorDetail[]; request_id: string };
@@ -64,6 +65,14 @@ export function errorHandler(error: FastifyError & { validation?: ValidationItem
     return reply
       .status(finalStatus)
       .send(envelope(request, code, publicMessage(error), code === 'VALIDATION_ERROR' ? [{ field, message: publicMessage(error) }] : undefined));
+  }
+  if (isDatabaseUnavailable(error)) {
+    // Not a bug in the request or in us: the database is away. Clients (and Cloudonix) retry.
+    request.log.warn({ err: error }, 'database unavailable');
+    return reply
+      .status(503)
+      .header('retry-after', '5')
+      .send(envelope(request, 'SERVICE_UNAVAILABLE', 'The service is briefly unavailable. Please try again in a few seconds.'));
   }
   request.log.error({ err: error }, 'unhandled error');
   return reply.status(500).send(envelope(request, 'INTERNAL_ERROR', 'An unexpected error occurred'));

@@ -1,4 +1,4 @@
-import { AppError } from '@opbx/platform';
+import { AppError, isDatabaseUnavailable } from '@opbx/platform';
 import { queued, type CallEvent, type QueuedEvent, type StoredBatch } from './call-store.js';
 
 /** Most events committed in one transaction (SQLite's write lock is held that long). */
@@ -16,6 +16,8 @@ const THREAD_ATTEMPTS = 3;
  * transactions (a commit costs as much as dozens of rows). Webhooks waiting for their write cut it short.
  */
 const GATHER_MS = 50;
+/** Pauses between attempts while the database is unreachable: 250 ms, doubling up to 5 s. */
+const OUTAGE_RETRY_MS = { first: 250, max: 5_000 };
 
 /** Where the journal's batches are committed (a worker thread, or this thread); all or nothing per batch. */
 export interface JournalStore {
@@ -34,6 +36,9 @@ export class CallJournal {
   private queue: Entry[] = [];
   private draining: Promise<void> | undefined;
   private wake: (() => void) | undefined;
+  /** Set while the database cannot be reached: the queue is held and retried, webhooks get 503. */
+  private outage: { since: number; attempts: number } | undefined;
+  private closing = false;
 
   constructor(
     private readonly store: JournalStore,
@@ -42,7 +47,12 @@ export class CallJournal {
     private readonly onError: (err: unknown) => void,
   ) {}
 
-  /** Fire and forget: stored within about GATHER_MS, failures go to the error log. */
+  /** Whether the last write found the database unreachable (events are being held). */
+  get holding(): boolean {
+    return this.outage !== undefined;
+  }
+
+  /** Fire and forget: stored within about GATHER_MS (or once the database is back), failures go to the error log. */
   enqueue(event: CallEvent): void {
     if (this.queue.length >= MAX_QUEUED) return this.onError(new Error(`call journal full: event ${event.providerKey} dropped`));
     this.queue.push({ event: queued(event) });
@@ -53,6 +63,10 @@ export class CallJournal {
   record(event: CallEvent): Promise<void> {
     if (this.queue.length >= MAX_QUEUED) {
       return Promise.reject(new AppError('RATE_LIMIT_EXCEEDED', 'Too many call events are waiting to be stored', undefined, { 'retry-after': '5' }));
+    }
+    if (this.outage) {
+      // Cloudonix retries a refused webhook; holding its request open would not store it sooner.
+      return Promise.reject(new AppError('SERVICE_UNAVAILABLE', 'Call events cannot be stored right now. Please retry shortly.', undefined, { 'retry-after': '5' }));
     }
     return new Promise((resolve, reject) => {
       this.queue.push({ event: queued(event), resolve, reject });
@@ -70,6 +84,9 @@ export class CallJournal {
   }
 
   async close(): Promise<void> {
+    // Shutting down stops waiting for an unreachable database: what is still held is reported lost.
+    this.closing = true;
+    this.wake?.();
     await this.flush();
     await this.store.close();
   }
@@ -105,7 +122,13 @@ export class CallJournal {
       try {
         await this.publishSafely(await this.writeBatch(batch.map((e) => e.event)));
         failures = [];
+        this.outage = undefined;
       } catch (err) {
+        if (isDatabaseUnavailable(err)) {
+          if (this.closing) this.giveUp(batch, err);
+          else await this.holdThroughOutage(batch, err);
+          continue;
+        }
         // The database refused something: find out what, event by event. The thread kept failing: give up on the batch.
         failures = batch.length === 1 || threadFailed(err) ? batch.map(() => asError(err)) : await this.oneByOne(batch);
       }
@@ -133,6 +156,29 @@ export class CallJournal {
         await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
       }
     }
+  }
+
+  /**
+   * Nothing of the batch was stored, and trying each event alone would only lose them all: the
+   * calls' events go back to the head of the queue (order kept) and are tried again after a pause;
+   * waiting webhooks are refused so Cloudonix retries them.
+   */
+  private async holdThroughOutage(batch: Entry[], err: unknown): Promise<void> {
+    for (const entry of batch) entry.reject?.(err);
+    this.queue.unshift(...batch.filter((entry) => !entry.reject));
+    if (!this.outage) {
+      this.outage = { since: Date.now(), attempts: 0 };
+      this.onError(new Error(`database unavailable: holding ${this.queue.length} call events and retrying`, { cause: err }));
+    }
+    const pause = Math.min(OUTAGE_RETRY_MS.max, OUTAGE_RETRY_MS.first * 2 ** this.outage.attempts++);
+    await this.gather(pause);
+  }
+
+  /** Shutting down with the database still away: one line for what is lost, not one per event. */
+  private giveUp(batch: Entry[], err: unknown): void {
+    const lost = batch.filter((entry) => !entry.reject).length;
+    for (const entry of batch) entry.reject?.(err);
+    if (lost) this.onError(new Error(`database unavailable at shutdown: ${lost} call events not stored`, { cause: err }));
   }
 
   /** A bad event must not lose the others: after a failed batch, each event is stored on its own. */

@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { TcpProxy } from '../../../packages/platform/test/support/tcp-proxy.js';
+import { createTestServer, type TestServer } from './support/context.js';
+import { Api } from './support/api.js';
+import { createTelephonyOrg, newCallSid, type TelephonyOrg } from './support/telephony.js';
+
+/**
+ * PostgreSQL going away for a few seconds (a restart, a failover): calls of an organization whose
+ * routing is in memory are still answered, and their records are held and stored once the
+ * database is back; the API and the webhooks answer 503 with Retry-After (Cloudonix retries),
+ * never a 500, and /health says so.
+ */
+const PG_BASE = new URL(process.env.DATABASE_URL?.startsWith('postgres') ? process.env.DATABASE_URL : 'postgres://postgres@127.0.0.1:5432/test');
+const schema = `t_${randomBytes(6).toString('hex')}`;
+let link: TcpProxy;
+let server: TestServer;
+let org: TelephonyOrg;
+
+async function admin(sql: string) {
+  const client = new pg.Client({ connectionString: PG_BASE.toString() });
+  await client.connect();
+  await client.query(sql);
+  await client.end();
+}
+
+beforeAll(async () => {
+  await admin(`create schema ${schema}`);
+  link = await new TcpProxy(PG_BASE.hostname, Number(PG_BASE.port || 5432)).start();
+  const url = new URL(PG_BASE.toString());
+  url.hostname = '127.0.0.1';
+  url.port = String(link.port);
+  url.searchParams.set('schema', schema);
+  server = await createTestServer({ DATABASE_URL: url.toString() });
+  org = await createTelephonyOrg(server.app, server.ctx, { name: 'Database Outage Org' });
+});
+afterAll(async () => {
+  await server?.close();
+  await link?.cut();
+  await admin(`drop schema if exists ${schema} cascade`);
+});
+
+const route = (callSid: string, from: string) =>
+  org.cloudonix.post('/api/voice/route', { CallSid: callSid, Session: callSid, From: from, To: org.did.number, Direction: 'inbound', Domain: org.domain });
+const connected = (callSid: string) =>
+  org.cloudonix.post('/api/webhooks/cloudonix/session-update', { id: 1, token: callSid, status: 'connected', eventId: `ev-${callSid}`, callStartTime: Date.now() - 5000, callAnswerTime: Date.now() });
+
+async function until<T>(attempt: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
+  for (let i = 0; i < 300; i++) {
+    const value = await attempt();
+    if (done(value)) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`${what}: not within 15 s`);
+}
+
+describe('with the database cut off', () => {
+  const during = newCallSid();
+
+  it('answers calls from memory, and 503 with Retry-After everywhere that needs the database', async () => {
+    const warm = newCallSid();
+    expect((await route(warm, '+12125550170')).status).toBe(200);
+    await server.app.voice.journal.flush();
+
+    await link.cut();
+    const call = await route(during, '+12125550171');
+    expect(call.status).toBe(200);
+    expect(String(call.body)).toContain('<Dial');
+    expect(String(call.body)).toContain('300');
+
+    const api = await org.owner.get('/extensions');
+    expect(api.status).toBe(503);
+    expect(api.headers['retry-after']).toBe('5');
+    expect(api.body.error).toMatchObject({ code: 'SERVICE_UNAVAILABLE', message: expect.stringContaining('try again') });
+
+    const webhook = await connected(during);
+    expect(webhook.status).toBe(503);
+    expect(webhook.body.error.code).toBe('SERVICE_UNAVAILABLE');
+
+    const health = await new Api(server.app).get('/health');
+    expect(health.status).toBe(503);
+    expect(health.body).toMatchObject({ database: 'unavailable' });
+  });
+
+  it('stores the held call records once the database is back, and takes the retried webhook', async () => {
+    await link.start();
+    const retried = await until(() => connected(during), (res) => res.status === 204, 'the retried session update accepted');
+    expect(retried.status).toBe(204);
+    expect(server.app.voice.journal.holding).toBe(false);
+    const logs = await org.owner.get('/call-logs?search=2125550171');
+    expect(logs.status).toBe(200);
+    // The route event held through the outage: the call log knows its numbers and its DID.
+    expect(logs.body.data).toEqual([expect.objectContaining({ call_id: during, status: 'answered', from_number: '+12125550171', to_number: org.did.number, did_id: org.did.id })]);
+  });
+});
