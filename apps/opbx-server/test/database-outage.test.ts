@@ -93,4 +93,15 @@ describe('with the database cut off', () => {
     // The route event held through the outage: the call log knows its numbers and its DID.
     expect(logs.body.data).toEqual([expect.objectContaining({ call_id: during, status: 'answered', from_number: '+12125550171', to_number: org.did.number, did_id: org.did.id })]);
   });
+
+  it('an outage that only webhooks saw ends with the first webhook after it', async () => {
+    const sid = newCallSid();
+    expect((await route(sid, '+12125550172')).status).toBe(200);
+    await server.app.voice.journal.flush();
+    await link.cut();
+    expect((await connected(sid)).status).toBe(503); // nothing held: this webhook found the outage
+    await link.start();
+    await until(() => connected(sid), (res) => res.status === 204, 'a webhook accepted after the outage');
+    expect(server.app.voice.journal.holding).toBe(false);
+  });
 });

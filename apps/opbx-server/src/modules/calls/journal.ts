@@ -64,8 +64,9 @@ export class CallJournal {
     if (this.queue.length >= MAX_QUEUED) {
       return Promise.reject(new AppError('RATE_LIMIT_EXCEEDED', 'Too many call events are waiting to be stored', undefined, { 'retry-after': '5' }));
     }
-    if (this.outage) {
-      // Cloudonix retries a refused webhook; holding its request open would not store it sooner.
+    if (this.outage && this.draining) {
+      // Held events are being retried: Cloudonix retries a refused webhook, and holding its request
+      // open would not store it sooner. With nothing held, the write goes ahead and probes the database.
       return Promise.reject(new AppError('SERVICE_UNAVAILABLE', 'Call events cannot be stored right now. Please retry shortly.', undefined, { 'retry-after': '5' }));
     }
     return new Promise((resolve, reject) => {
