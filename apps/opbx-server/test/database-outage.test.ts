@@ -94,6 +94,17 @@ describe('with the database cut off', () => {
     expect(logs.body.data).toEqual([expect.objectContaining({ call_id: during, status: 'answered', from_number: '+12125550171', to_number: org.did.number, did_id: org.did.id })]);
   });
 
+  it('a partition (connections taken, never answered) gives 503 within the connect timeout, not a hung request', async () => {
+    link.blackhole();
+    // Let the pool notice its dropped idle connections: the request must need a new one.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const api = await org.owner.get('/extensions'); // without a connect timeout this never answers
+    expect(api.status).toBe(503);
+    expect(api.body.error.code).toBe('SERVICE_UNAVAILABLE');
+    link.answer();
+    await until(() => org.owner.get('/extensions'), (res) => res.status === 200, 'the API back after the partition');
+  }, 30_000);
+
   it('an outage that only webhooks saw ends with the first webhook after it', async () => {
     const sid = newCallSid();
     expect((await route(sid, '+12125550172')).status).toBe(200);

@@ -95,6 +95,10 @@ function openPostgres<DB>(url: string, options: DatabaseOptions): DatabaseHandle
   const pool = new pg.Pool({
     connectionString: parsed.toString(),
     max: options.poolSize ?? 10,
+    // A partition (no refusal, no answer) must not hang requests: give up on a connection, or on
+    // waiting for a free one, after 10 s (answered 503); keepalive notices dead idle connections.
+    connectionTimeoutMillis: 10_000,
+    keepAlive: true,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
   // A client losing its connection must not crash the process. Idle: the pool replaces it.

@@ -7,6 +7,7 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 export class TcpProxy {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
+  private silent = false;
   port = 0;
 
   constructor(
@@ -17,6 +18,13 @@ export class TcpProxy {
   /** Listens (again, on the same port after a cut). */
   async start(): Promise<this> {
     const server = createServer((client) => {
+      if (this.silent) {
+        // A partition: the connection is taken and never answered.
+        this.sockets.add(client);
+        client.on('close', () => this.sockets.delete(client));
+        client.on('error', () => undefined);
+        return;
+      }
       const upstream = connect(this.targetPort, this.targetHost);
       for (const s of [client, upstream]) {
         this.sockets.add(s);
@@ -31,6 +39,16 @@ export class TcpProxy {
     this.port = (server.address() as { port: number }).port;
     this.server = server;
     return this;
+  }
+
+  /** Drops every connection; new ones are accepted and never answered, until `answer` again. */
+  blackhole(): void {
+    this.silent = true;
+    for (const s of this.sockets) s.destroy();
+  }
+
+  answer(): void {
+    this.silent = false;
   }
 
   /** Drops every connection and refuses new ones until `start` again. */
