@@ -9,7 +9,23 @@ import { repoRoot } from './support.js';
  * to bench-reports/. Timing is measured here, never asserted in tests.
  */
 const all = ['voice', 'calllogs', 'fanout'] as const;
-const wanted = process.argv.slice(2).filter((a) => (all as readonly string[]).includes(a));
+const USAGE = `Usage: npm run bench [-- ${all.join(' ')}]
+
+Runs the named benchmarks (all of them by default) and writes a Markdown report to bench-reports/.
+  voice     POST /api/voice/route next to a bare Fastify hello world (BENCH_SECONDS per run, default 10)
+  calllogs  call-log list, search and CSV export over 1 million seeded call logs
+  fanout    one realtime event to 1,000 subscribed WebSocket clients`;
+const args = process.argv.slice(2);
+if (args.includes('--help') || args.includes('-h')) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const unknown = args.filter((a) => !(all as readonly string[]).includes(a));
+if (unknown.length) {
+  console.error(`Unknown benchmark: ${unknown.join(', ')}\n\n${USAGE}`);
+  process.exit(2);
+}
+const wanted = args as Array<(typeof all)[number]>;
 const run = wanted.length ? wanted : [...all];
 const sections: string[] = [];
 const started = new Date();
