@@ -5,6 +5,8 @@ import { TcpProxy } from '../../../packages/platform/test/support/tcp-proxy.js';
 import { createTestServer, type TestServer } from './support/context.js';
 import { Api } from './support/api.js';
 import { createTelephonyOrg, newCallSid, type TelephonyOrg } from './support/telephony.js';
+import { CallJournal } from '../src/modules/calls/journal.js';
+import { journalStore } from '../src/modules/calls/journal-stores.js';
 
 /**
  * PostgreSQL going away for a few seconds (a restart, a failover): calls of an organization whose
@@ -104,6 +106,20 @@ describe('with the database cut off', () => {
     link.answer();
     await until(() => org.owner.get('/extensions'), (res) => res.status === 200, 'the API back after the partition');
   }, 30_000);
+
+  it('shutting down during an outage gives up everything held at once, in one log line', async () => {
+    const errors: Error[] = [];
+    const journal = new CallJournal(journalStore(server.ctx), async () => undefined, (err) => errors.push(err as Error));
+    await link.cut();
+    // More than two batches' worth: each further attempt could cost a connect timeout.
+    for (let i = 0; i < 450; i++) {
+      journal.enqueue({ organizationId: org.organizationId, callId: `held-${i}`, kind: 'route', providerKey: `route:held-${i}`, payload: {}, status: 'ringing' });
+    }
+    await until(async () => journal.holding, (holding) => holding, 'the events held');
+    await journal.close();
+    expect(errors.map((e) => e.message).filter((m) => m.includes('not stored'))).toEqual(['database unavailable at shutdown: 450 call events not stored']);
+    await link.start();
+  });
 
   it('an outage that only webhooks saw ends with the first webhook after it', async () => {
     const sid = newCallSid();

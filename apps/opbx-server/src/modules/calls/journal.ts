@@ -175,10 +175,14 @@ export class CallJournal {
     await this.gather(pause);
   }
 
-  /** Shutting down with the database still away: one line for what is lost, not one per event. */
+  /**
+   * Shutting down with the database still away: everything still queued is given up at once (one
+   * more attempt per batch could take a connect timeout each), in one log line.
+   */
   private giveUp(batch: Entry[], err: unknown): void {
-    const lost = batch.filter((entry) => !entry.reject).length;
-    for (const entry of batch) entry.reject?.(err);
+    const entries = [...batch, ...this.queue.splice(0)];
+    const lost = entries.filter((entry) => !entry.reject).length;
+    for (const entry of entries) entry.reject?.(err);
     if (lost) this.onError(new Error(`database unavailable at shutdown: ${lost} call events not stored`, { cause: err }));
   }
 
