@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { TcpProxy } from '../../../packages/platform/test/support/tcp-proxy.js';
+import { until } from '../../../packages/platform/test/support/until.js';
 import { createTestServer, type TestServer } from './support/context.js';
 import { Api } from './support/api.js';
 import { createTelephonyOrg, newCallSid, type TelephonyOrg } from './support/telephony.js';
@@ -48,15 +49,6 @@ const route = (callSid: string, from: string) =>
 const connected = (callSid: string) =>
   org.cloudonix.post('/api/webhooks/cloudonix/session-update', { id: 1, token: callSid, status: 'connected', eventId: `ev-${callSid}`, callStartTime: Date.now() - 5000, callAnswerTime: Date.now() });
 
-async function until<T>(attempt: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
-  for (let i = 0; i < 300; i++) {
-    const value = await attempt();
-    if (done(value)) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`${what}: not within 15 s`);
-}
-
 describe('with the database cut off', () => {
   const during = newCallSid();
 
@@ -87,8 +79,9 @@ describe('with the database cut off', () => {
 
   it('stores the held call records once the database is back, and takes the retried webhook', async () => {
     await link.start();
-    const retried = await until(() => connected(during), (res) => res.status === 204, 'the retried session update accepted');
-    expect(retried.status).toBe(204);
+    let retried: Awaited<ReturnType<typeof connected>> | undefined;
+    await until(async () => (retried = await connected(during)).status === 204, 'the retried session update accepted', 15_000);
+    expect(retried!.status).toBe(204);
     expect(server.app.voice.journal.holding).toBe(false);
     const logs = await org.owner.get('/call-logs?search=2125550171');
     expect(logs.status).toBe(200);
@@ -104,7 +97,7 @@ describe('with the database cut off', () => {
     expect(api.status).toBe(503);
     expect(api.body.error.code).toBe('SERVICE_UNAVAILABLE');
     link.answer();
-    await until(() => org.owner.get('/extensions'), (res) => res.status === 200, 'the API back after the partition');
+    await until(async () => (await org.owner.get('/extensions')).status === 200, 'the API back after the partition', 15_000);
   }, 30_000);
 
   it('shutting down during an outage gives up everything held at once, in one log line', async () => {
@@ -115,7 +108,7 @@ describe('with the database cut off', () => {
     for (let i = 0; i < 450; i++) {
       journal.enqueue({ organizationId: org.organizationId, callId: `held-${i}`, kind: 'route', providerKey: `route:held-${i}`, payload: {}, status: 'ringing' });
     }
-    await until(async () => journal.holding, (holding) => holding, 'the events held');
+    await until(() => journal.holding, 'the events held', 15_000);
     await journal.close();
     expect(errors.map((e) => e.message).filter((m) => m.includes('not stored'))).toEqual(['database unavailable at shutdown: 450 call events not stored']);
     await link.start();
@@ -128,7 +121,7 @@ describe('with the database cut off', () => {
     await link.cut();
     expect((await connected(sid)).status).toBe(503); // nothing held: this webhook found the outage
     await link.start();
-    await until(() => connected(sid), (res) => res.status === 204, 'a webhook accepted after the outage');
+    await until(async () => (await connected(sid)).status === 204, 'a webhook accepted after the outage', 15_000);
     expect(server.app.voice.journal.holding).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TcpProxy, redisTarget } from '../../../packages/platform/test/support/tcp-proxy.js';
+import { until } from '../../../packages/platform/test/support/until.js';
 import { createTestServer, type TestServer } from './support/context.js';
 import { Api } from './support/api.js';
 import { createTelephonyOrg, webhookCall, type TelephonyOrg } from './support/telephony.js';
@@ -25,14 +26,6 @@ afterAll(async () => {
 });
 
 const health = async () => (await new Api(server.app).get('/health')).body as { status: string; redis: string; database: string };
-
-async function until(check: () => Promise<boolean>, what: string) {
-  for (let i = 0; i < 500; i++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`${what}: not within 5 s`);
-}
 
 describe('with Redis cut off', () => {
   it('reports ok while Redis answers', async () => {

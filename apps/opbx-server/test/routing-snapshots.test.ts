@@ -5,6 +5,7 @@ import { createTestOrg, type TestOrg } from './support/api.js';
 import { SNAPSHOT_TTL_MS, SnapshotCache, VERSION_CHECK_MS } from '../src/modules/voice/runtime.js';
 import { WebhookKeyCache } from '../src/modules/cloudonix/cloudonix.service.js';
 import { newToken } from './support/flows-wire.js';
+import { until } from '../../../packages/platform/test/support/until.js';
 
 /**
  * The routing snapshot cache on a controlled clock: a configuration write is seen by the very
@@ -28,15 +29,9 @@ afterAll(() => server?.close());
 /** Changes the extension's number behind the cache's back, as a lost bus message would leave it. */
 const renumberSilently = (n: string) => server.ctx.db.updateTable('extensions').set({ extension_number: n }).where('id', '=', extensionId).execute();
 
-const numberIn = async (cache: SnapshotCache) => (await cache.get(org.organizationId))!.extensions.get(extensionId)!.number;
+const caughtUp = (check: () => Promise<boolean>) => until(check, 'the cache to catch up', 2_000);
 
-async function eventually(check: () => Promise<boolean>) {
-  for (let i = 0; i < 200; i++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error('condition not reached within 2 s');
-}
+const numberIn = async (cache: SnapshotCache) => (await cache.get(org.organizationId))!.extensions.get(extensionId)!.number;
 
 /** A configuration write made where our bus cannot hear it (another process, Redis down): the version moves. */
 const bumpVersionSilently = () =>
@@ -60,7 +55,7 @@ describe('routing snapshot cache', () => {
     expect(await numberIn(cache)).toBe('741'); // not checked yet: answered from memory
     clock += 1;
     expect(await numberIn(cache)).toBe('741'); // checked now, in the background
-    await eventually(async () => (await numberIn(cache)) === '742');
+    await caughtUp(async () => (await numberIn(cache)) === '742');
     expect(missed).toEqual([org.organizationId]);
   });
 
@@ -90,7 +85,7 @@ describe('routing snapshot cache', () => {
     expect(await numberIn(cache)).toBe('701'); // within the TTL: the cache is trusted
     clock += SNAPSHOT_TTL_MS + 1;
     expect(await numberIn(cache)).toBe('701'); // expired: answered from memory, reload started
-    await eventually(async () => (await numberIn(cache)) === '702');
+    await caughtUp(async () => (await numberIn(cache)) === '702');
   });
 
   it('after an invalidation the next call waits for a fresh load', async () => {
@@ -133,14 +128,14 @@ describe('routing snapshot cache', () => {
     failing = true;
     clock += SNAPSHOT_TTL_MS + 1;
     expect(await numberIn(cache)).toBe('731');
-    await eventually(async () => errors.length === 1);
+    await caughtUp(async () => errors.length === 1);
     expect(await numberIn(cache)).toBe('731'); // still answering; no retry storm within the back-off
     expect(errors.length).toBe(1);
     failing = false;
     await renumberSilently('732');
     clock += 5_001;
     await numberIn(cache); // the back-off is over: this call starts a new refresh
-    await eventually(async () => (await numberIn(cache)) === '732');
+    await caughtUp(async () => (await numberIn(cache)) === '732');
   });
 });
 

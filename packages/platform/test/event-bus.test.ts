@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { MemoryEventBus, RedisEventBus, type EventBus } from '../src/bus/event-bus.js';
+import { until } from './support/until.js';
 
 /**
  * The bus between server instances, on a real Redis. What the server relies on: a publisher's own
@@ -26,14 +27,6 @@ function record(bus: EventBus, topic: string) {
   const off = bus.subscribe(topic, (m) => seen.push(m));
   open.push({ close: async () => off() });
   return seen;
-}
-
-async function until(check: () => boolean, what: string) {
-  for (let i = 0; i < 300; i++) {
-    if (check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`${what}: not within 3 s`);
 }
 
 describe('memory bus', () => {

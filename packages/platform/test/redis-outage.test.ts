@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { RedisEventBus, RedisRateLimiter, type HealthChange } from '../src/index.js';
 import { TcpProxy, redisTarget } from './support/tcp-proxy.js';
+import { until } from './support/until.js';
 
 /**
  * Redis going away (a partition, a restart) must not take logins or calls with it: the rate
@@ -14,14 +15,6 @@ const cleanup: Array<() => unknown> = [];
 afterAll(async () => {
   for (const c of cleanup.reverse()) await c();
 });
-
-async function until(check: () => boolean | Promise<boolean>, what: string) {
-  for (let i = 0; i < 500; i++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`${what}: not within 5 s`);
-}
 
 async function proxy() {
   const p = await new TcpProxy(target.host, target.port).start();
