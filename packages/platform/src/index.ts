@@ -9,7 +9,7 @@ export * from './security/passwords.js';
 export * from './security/tokens.js';
 export * from './security/secret-box.js';
 export * from './limits/rate-limiter.js';
-export * from './limits/backend-health.js';
+export * from './backend-health.js';
 export * from './bus/event-bus.js';
 export * from './http/app.js';
 export * from './http/fast-lane.js';

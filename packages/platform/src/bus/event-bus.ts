@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { Redis } from 'ioredis';
-import { BackendHealth } from '../limits/backend-health.js';
+import { BackendHealth } from '../backend-health.js';
 
 export type BusHandler = (message: unknown) => void;
 

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { BackendHealth } from './backend-health.js';
+import { BackendHealth } from '../backend-health.js';
 
 export interface RateLimitResult {
   allowed: boolean;
