@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envBool, envInt, loadConfig } from '@opbx/platform';
+import { envInt, envTrustProxy, loadConfig } from '@opbx/platform';
 
 /** Every environment variable the OPBX server reads; README's table mirrors this. */
 const schema = z.object({
@@ -18,7 +18,8 @@ const schema = z.object({
   OPBX_LOGIN_LIMIT_IP: envInt(30, 1),
   OPBX_LOGIN_LIMIT_EMAIL: envInt(10, 1),
   OPBX_LOGIN_WINDOW: envInt(60, 1),
-  OPBX_TRUST_PROXY: envBool(false),
+  /** `false`, the number of proxies in front, or their addresses/CIDRs; `true` is refused (see client-ip.ts). */
+  OPBX_TRUST_PROXY: envTrustProxy(),
   /** Voice requests per second per organization, per instance; above it callers hear "all lines busy". */
   OPBX_VOICE_RATE_LIMIT: envInt(500, 1),
   /** Calls with no event for this many seconds are closed by the sweep (ringing ones after a tenth of it). */

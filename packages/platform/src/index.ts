@@ -13,6 +13,7 @@ export * from './backend-health.js';
 export * from './bus/event-bus.js';
 export * from './http/app.js';
 export * from './http/fast-lane.js';
+export * from './http/client-ip.js';
 export * from './http/errors.js';
 export * from './http/pagination.js';
 export * from './security/signer.js';

@@ -9,6 +9,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import { errorHandler, envelope } from './errors.js';
 import { registerMetrics, type HttpMetrics } from './metrics.js';
 import { FastLane, requestIdOf, type LaneAnswer, type LaneRequest, type LaneRoute } from './fast-lane.js';
+import { trustFunction, type TrustProxy } from './client-ip.js';
 
 /** Returns true when it answered the request. */
 export type NotFoundFallback = (request: FastifyRequest, reply: FastifyReply) => boolean | Promise<boolean>;
@@ -43,7 +44,8 @@ export interface HttpAppOptions {
   /** Path of the interactive API docs, e.g. /api/docs. */
   docsPath?: string;
   bodyLimit?: number;
-  trustProxy?: boolean;
+  /** Which proxies may name the client in X-Forwarded-For (see client-ip.ts); default none. */
+  trustProxy?: TrustProxy;
 }
 
 export type HttpApp = FastifyInstance & { withTypeProvider(): FastifyInstance } & { metrics: HttpMetrics };
@@ -70,7 +72,8 @@ export async function createHttpApp(options: HttpAppOptions) {
   const app = Fastify({
     logger: options.logger,
     bodyLimit,
-    trustProxy: options.trustProxy ?? false,
+    // The same rule as the lane's (client-ip.ts); false keeps Fastify's untrusting fast path.
+    trustProxy: options.trustProxy ? trustFunction(options.trustProxy) : false,
     genReqId: (req) => requestIdOf(req.headers['x-request-id']),
     // Node's server with the fast lane in front; Fastify's own server settings are kept.
     serverFactory: (handler: RequestListener, opts) => {

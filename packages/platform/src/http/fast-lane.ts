@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { parse as parseQuery } from 'fast-querystring';
+import { clientIpResolver, type TrustProxy } from './client-ip.js';
 
 /**
  * The fast lane: a few machine-to-machine routes (the voice webhook Cloudonix waits on while a
@@ -48,7 +49,7 @@ export interface LaneLogger {
 
 export interface LaneOptions {
   bodyLimit: number;
-  trustProxy: boolean;
+  trustProxy: TrustProxy;
   observe(method: string, route: string, status: number, seconds: number): void;
   logger(): LaneLogger | undefined;
 }
@@ -60,8 +61,12 @@ export const requestIdOf = (incoming: string | string[] | undefined): string =>
 export class FastLane {
   private readonly routes = new Map<string, LaneRoute>();
   private closing = false;
+  /** The client address by the same rule as Fastify's `request.ip`. */
+  private readonly ipOf: (req: IncomingMessage) => string;
 
-  constructor(private readonly options: LaneOptions) {}
+  constructor(private readonly options: LaneOptions) {
+    this.ipOf = clientIpResolver(options.trustProxy);
+  }
 
   /**
    * The server is shutting down: what still arrives on open connections is refused (503, the
@@ -139,15 +144,6 @@ export class FastLane {
       );
     });
     return true;
-  }
-
-  private ipOf(req: IncomingMessage): string {
-    const direct = req.socket.remoteAddress ?? '';
-    if (!this.options.trustProxy) return direct;
-    // Trusting every proxy (as Fastify's `trustProxy: true`): the client is the leftmost address.
-    const forwarded = req.headers['x-forwarded-for'];
-    const first = typeof forwarded === 'string' ? forwarded.split(',')[0]!.trim() : '';
-    return first || direct;
   }
 
   private answer(req: IncomingMessage, res: ServerResponse, request: LaneRequest, a: LaneAnswer, started: bigint, closeAfter: boolean) {
