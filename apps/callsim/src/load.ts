@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { simulateCall, type SimulateCallOptions } from './call.js';
 import { isLoopbackUrl } from './http.js';
@@ -83,6 +84,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   }
 
   const controller = new AbortController();
+  // Every call in flight listens to it (each request's timeout is combined with it): not a leak.
+  setMaxListeners(0, controller.signal);
   const abort = () => controller.abort();
   options.signal?.addEventListener('abort', abort, { once: true });
 
