@@ -93,7 +93,7 @@ program
   .requiredOption('--org <id>', 'organization id')
   .requiredOption('--domain-uuid <uuid>', 'Cloudonix domain UUID')
   .requiredOption('--domain-name <name>', 'Cloudonix domain name, e.g. acme.cloudonix.net')
-  .option('--requests-key <key>', 'the key Cloudonix presents as Authorization: Bearer (16+ characters); generated when omitted on first setup')
+  .option('--requests-key <key>', 'the key Cloudonix presents as Authorization: Bearer (24+ random characters); generated when omitted on first setup')
   .requiredOption('--base-url <url>', 'public base URL Cloudonix can reach, e.g. https://pbx.example.com')
   .action(async (opts: { org: string; domainUuid: string; domainName: string; requestsKey?: string; baseUrl: string }) => {
     const parsed = putCloudonixBody.safeParse({

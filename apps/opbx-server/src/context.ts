@@ -21,6 +21,7 @@ import { Redis } from 'ioredis';
 import type { OpbxConfig } from './config.js';
 import type { Database } from './db/schema.js';
 import { migrations } from './db/migrations/index.js';
+import { upgradeRequestsKeyHashes } from './modules/cloudonix/key-hashes.js';
 
 /** Everything a service needs, passed explicitly: no globals, so CLI, webhooks and tests share code. */
 export interface AppContext {
@@ -32,6 +33,8 @@ export interface AppContext {
   signer: Signer;
   /** Signs WebSocket channel authorizations (OPBX_WS_SECRET, else derived from the app key). */
   wsSecret: string;
+  /** HMAC-SHA256 (hex) under a key derived from the app key: how secrets looked up by hash (requests keys) are stored. */
+  keyedHash(value: string): string;
   limiter: RateLimiter;
   bus: EventBus;
   /** Shared backends whose outage the server rides out (Redis): for the logs and /health. */
@@ -55,11 +58,17 @@ export async function createContext(config: OpbxConfig, options: { migrate?: boo
   const limiter: RateLimiter = redisLimiter ?? new MemoryRateLimiter();
   const { db } = handle;
   const key = appKey(config);
+  const secrets = new SecretBox(key);
+  const lookupKey = createHmac('sha256', key).update('opbx-lookup-hash').digest();
+  const keyedHash = (value: string) => createHmac('sha256', lookupKey).update(value).digest('hex');
+  // Rows of before 004 hold a bare SHA-256; only here is the app key at hand to re-hash them.
+  if (options.migrate !== false) await upgradeRequestsKeyHashes(db, secrets, keyedHash);
   return {
     config,
     db,
     dialect: handle.dialect,
-    secrets: new SecretBox(key),
+    secrets,
+    keyedHash,
     signer: new Signer(key, 'voice-callback'),
     wsSecret: config.OPBX_WS_SECRET ?? createHmac('sha256', key).update('opbx-ws-secret').digest('hex'),
     limiter,

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sha256Hex } from '@opbx/platform';
 import { createTestServer, type TestServer } from './support/context.js';
 import { createTestOrg, type TestOrg } from './support/api.js';
 import { SNAPSHOT_TTL_MS, SnapshotCache, VERSION_CHECK_MS } from '../src/modules/voice/runtime.js';
@@ -144,7 +143,7 @@ describe('webhook key cache', () => {
   const setKeySilently = (key: string) =>
     server.ctx.db
       .updateTable('cloudonix_settings')
-      .set({ requests_key_hash: sha256Hex(key), requests_key_enc: server.ctx.secrets.encrypt(key) })
+      .set({ requests_key_hash: server.ctx.keyedHash(key), requests_key_enc: server.ctx.secrets.encrypt(key) })
       .where('organization_id', '=', org.organizationId)
       .execute();
 

@@ -1,3 +1,5 @@
+import type { ColumnType } from 'kysely';
+
 /**
  * Table types. Portable storage conventions (same on SQLite and PostgreSQL):
  * ids are UUIDv7 text; times are ISO-8601 UTC text; booleans are 0/1 integers;
@@ -119,7 +121,9 @@ export interface CloudonixSettingsTable {
   organization_id: string;
   domain_uuid: string;
   domain_name: string;
+  /** HMAC-SHA256 of the key (`context.keyedHash`); a bare SHA-256 only until start-up upgrades a row of 002. */
   requests_key_hash: string;
+  requests_key_hash_alg: ColumnType<'sha256' | 'hmac-sha256', 'sha256' | 'hmac-sha256' | undefined, 'sha256' | 'hmac-sha256'>;
   requests_key_enc: string;
   webhook_base_url: string;
   created_at: string;

@@ -11,6 +11,8 @@ export interface RateLimitResult {
 /** Fixed-window counter: `limit` hits per `windowSeconds` per key. */
 export interface RateLimiter {
   hit(key: string, limit: number, windowSeconds: number): Promise<RateLimitResult>;
+  /** Whether one more hit would be allowed, without counting one (limits that count only failures). */
+  peek(key: string, limit: number): Promise<RateLimitResult>;
   reset(key: string): Promise<void>;
 }
 
@@ -30,6 +32,13 @@ export class MemoryRateLimiter implements RateLimiter {
     w.count++;
     const retryAfter = Math.max(1, Math.ceil((w.resetAt - now) / 1000));
     return { allowed: w.count <= limit, remaining: Math.max(0, limit - w.count), retryAfter };
+  }
+
+  async peek(key: string, limit: number): Promise<RateLimitResult> {
+    const now = Date.now();
+    const w = this.windows.get(key);
+    if (!w || w.resetAt <= now) return { allowed: limit > 0, remaining: limit, retryAfter: 0 };
+    return { allowed: w.count < limit, remaining: Math.max(0, limit - w.count), retryAfter: Math.max(1, Math.ceil((w.resetAt - now) / 1000)) };
   }
 
   async reset(key: string): Promise<void> {
@@ -79,6 +88,19 @@ export class RedisRateLimiter implements RateLimiter {
     } catch (err) {
       this.health.down(err);
       return this.local.hit(key, limit, windowSeconds);
+    }
+  }
+
+  async peek(key: string, limit: number): Promise<RateLimitResult> {
+    if (this.redis.status !== 'ready') return this.local.peek(key, limit);
+    try {
+      const [[, raw], [, ttl]] = (await this.redis.multi().get(this.prefix + key).pttl(this.prefix + key).exec()) as [[null, string | null], [null, number]];
+      this.health.up();
+      const count = Number(raw ?? 0);
+      return { allowed: count < limit, remaining: Math.max(0, limit - count), retryAfter: ttl > 0 ? Math.max(1, Math.ceil(ttl / 1000)) : 0 };
+    } catch (err) {
+      this.health.down(err);
+      return this.local.peek(key, limit);
     }
   }
 

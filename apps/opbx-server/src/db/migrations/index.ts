@@ -1,9 +1,11 @@
 import type { Migration } from 'kysely';
 import * as initial from './001_initial.js';
 import * as calls from './002_calls.js';
+import * as requestsKeyHmac from './004_requests_key_hmac.js';
 
 /** Ordered by name; never edit a migration that has shipped, add a new one. */
 export const migrations: Record<string, Migration> = {
   '001_initial': initial,
   '002_calls': calls,
+  '004_requests_key_hmac': requestsKeyHmac,
 };

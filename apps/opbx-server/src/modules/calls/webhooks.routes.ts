@@ -4,7 +4,7 @@ import { AppError, MACHINE_ROUTE, invalidField } from '@opbx/platform';
 import type { AppContext } from '../../context.js';
 import type { VoiceRuntime } from '../voice/runtime.js';
 import { presentedKey } from '../voice/params.js';
-import { normalizeParty } from '../voice/voice.routes.js';
+import { BAD_KEYS_PER_MINUTE, normalizeParty } from '../voice/voice.routes.js';
 import type { WebhookTenant } from '../cloudonix/cloudonix.service.js';
 import { epochToIso, statusFromDisposition, statusFromSession } from './call-state.js';
 
@@ -51,10 +51,13 @@ function sessionDirection(raw: unknown): { direction?: 'inbound' | 'outbound' } 
  */
 export function webhookRoutes(app: FastifyInstance, ctx: AppContext, rt: VoiceRuntime) {
   async function tenantOf(request: FastifyRequest): Promise<WebhookTenant> {
+    // An address that already failed too often is refused before its key is looked up, or it could keep guessing.
+    const gate = await ctx.limiter.peek(`webhook-auth:${request.ip}`, BAD_KEYS_PER_MINUTE);
+    if (!gate.allowed) throw new AppError('RATE_LIMIT_EXCEEDED', 'Too many unauthenticated requests', undefined, { 'retry-after': String(gate.retryAfter) });
     const key = presentedKey(request);
     const tenant = key ? await rt.keys.resolve(key) : null;
     if (!tenant) {
-      const limited = await ctx.limiter.hit(`webhook-auth:${request.ip}`, 60, 60);
+      const limited = await ctx.limiter.hit(`webhook-auth:${request.ip}`, BAD_KEYS_PER_MINUTE, 60);
       if (!limited.allowed) throw new AppError('RATE_LIMIT_EXCEEDED', 'Too many unauthenticated requests', undefined, { 'retry-after': String(limited.retryAfter) });
       throw new AppError('UNAUTHORIZED', 'A valid requests key is required (Authorization: Bearer <key>)');
     }

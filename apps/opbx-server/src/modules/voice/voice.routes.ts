@@ -20,6 +20,9 @@ const cxml = (body: string, status = 200, headers?: Record<string, string>): Lan
 
 const say = (status: number, text: string, headers?: Record<string, string>) => cxml(renderCxml([{ verb: 'Say', text }, { verb: 'Hangup' }]), status, headers);
 
+/** Requests with a missing or unknown key allowed per client address per minute (voice and webhooks each). */
+export const BAD_KEYS_PER_MINUTE = 60;
+
 /** What the caller hears when the request itself was unusable. */
 const NOT_PROCESSED = 'This call could not be processed. Goodbye.';
 
@@ -71,10 +74,13 @@ export function voiceRoutes(app: FastifyInstance, ctx: AppContext, rt: VoiceRunt
 
   /** Authenticates a voice request: the tenant, or the CXML answer that tells the caller why not. */
   async function tenantOf(request: LaneRequest): Promise<WebhookTenant | LaneAnswer> {
+    // An address that already failed too often is refused before its key is looked up, or it could keep guessing.
+    const gate = await ctx.limiter.peek(`voice-auth:${request.ip}`, BAD_KEYS_PER_MINUTE);
+    if (!gate.allowed) return say(429, 'This service is not available. Goodbye.', { 'retry-after': String(gate.retryAfter) });
     const key = presentedKey(request);
     const tenant = key ? await rt.keys.resolve(key) : null;
     if (!tenant) {
-      const limited = await ctx.limiter.hit(`voice-auth:${request.ip}`, 60, 60);
+      const limited = await ctx.limiter.hit(`voice-auth:${request.ip}`, BAD_KEYS_PER_MINUTE, 60);
       app.log.warn({ reqId: request.id, ip: request.ip, path: request.path }, 'voice request with a missing or unknown requests key');
       return say(limited.allowed ? 401 : 429, 'This service is not available. Goodbye.');
     }
