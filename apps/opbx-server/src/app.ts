@@ -81,7 +81,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   webhookRoutes(app, ctx, voice);
   const sweepMs = options.sweepIntervalMs ?? 60_000;
   const sweep = sweepMs > 0 ? setInterval(() => void sweepStaleCalls(ctx, voice.journal).catch((err) => app.log.error({ err }, 'call sweep failed')), sweepMs).unref() : undefined;
-  const realtime = createRealtime(ctx, voice);
+  const realtime = createRealtime(ctx, voice, { log: app.log });
   app.decorate('realtime', realtime);
   app.addHook('onClose', async () => {
     if (sweep) clearInterval(sweep);

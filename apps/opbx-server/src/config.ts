@@ -13,6 +13,8 @@ const schema = z.object({
   OPBX_APP_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   OPBX_DATA_DIR: z.string().default('./data'),
   OPBX_TOKEN_TTL: envInt(86_400, 60, 60 * 60 * 24 * 90),
+  /** Absolute lifetime of a session (a login and the tokens refreshed from it), in seconds. */
+  OPBX_SESSION_MAX_AGE: envInt(30 * 86_400, 60, 60 * 60 * 24 * 365),
   OPBX_CORS_ORIGINS: z.string().default('http://localhost:8000,http://localhost:5173'),
   OPBX_SIP_DOMAIN: z.string().min(1).default('sip.opbx.local'),
   OPBX_LOGIN_LIMIT_IP: envInt(30, 1),
@@ -29,6 +31,12 @@ const schema = z.object({
   OPBX_WS_KEY: z.string().regex(/^[\w.-]{1,64}$/).default('opbx-app-key'),
   /** Signs channel authorizations; derived from OPBX_APP_KEY when unset. */
   OPBX_WS_SECRET: z.string().min(16).optional(),
+  /** What one client may cost the WebSocket server (see the README's realtime limits). */
+  OPBX_WS_MAX_CONNECTIONS: envInt(10_000, 1),
+  OPBX_WS_MAX_CONNECTIONS_PER_IP: envInt(200, 1),
+  OPBX_WS_MAX_CHANNELS: envInt(100, 1),
+  OPBX_WS_SUBSCRIBE_RATE: envInt(10, 1),
+  OPBX_WS_MESSAGE_RATE: envInt(20, 1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

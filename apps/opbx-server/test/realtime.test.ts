@@ -231,7 +231,9 @@ describe('channel authorization', () => {
       for (const channel of [callsChannel(orgA.organizationId), extensionsChannel(orgA.organizationId)]) {
         const res = await authRequest(orgA.agent.token, { socket_id: socketId, channel_name: channel }, encoding);
         expect(res.status).toBe(200);
-        expect(res.body).toEqual({ auth: signChannel(live.wsKey, live.server.ctx.wsSecret, socketId, channel) });
+        // The grant names the user and the session, so events can follow them (scope, sign-out).
+        expect(JSON.parse(res.body.channel_data)).toEqual({ user_id: orgA.agentId, session_id: expect.any(String) });
+        expect(res.body).toEqual({ auth: signChannel(live.wsKey, live.server.ctx.wsSecret, socketId, channel, res.body.channel_data), channel_data: res.body.channel_data });
       }
     }
     const presence = await authRequest(orgA.owner.token, { socket_id: socketId, channel_name: presenceChannel(orgA.organizationId) });
@@ -318,7 +320,14 @@ describe('protocol errors', () => {
 
     // The real signature works on this socket, and nothing was joined before it.
     const good = await authRequest(orgA.owner.token, { socket_id: socketId, channel_name: channel });
+    // The grant is part of what was signed: without it, or with another user's, the signature fails.
+    s.frames.length = 0;
     s.send('pusher:subscribe', { channel, auth: good.body.auth });
+    expect((await s.next((f) => f.event === 'pusher:subscription_error')).data).toMatchObject({ type: 'AuthError' });
+    s.frames.length = 0;
+    s.send('pusher:subscribe', { channel, auth: good.body.auth, channel_data: JSON.stringify({ user_id: orgA.ownerId, session_id: 'another' }) });
+    expect((await s.next((f) => f.event === 'pusher:subscription_error')).data).toMatchObject({ type: 'AuthError' });
+    s.send('pusher:subscribe', { channel, auth: good.body.auth, channel_data: good.body.channel_data });
     expect(await s.next((f) => f.event === 'pusher_internal:subscription_succeeded' && f.channel === channel)).toBeTruthy();
     expect(s.ws.readyState).toBe(s.ws.OPEN);
   });

@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { randomInt } from 'node:crypto';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { CHANNEL_NAME_RE, verifyChannelAuth } from './pusher-auth.js';
+import { Bucket, DEFAULT_PUSHER_LIMITS, type PusherLimits } from './pusher-limits.js';
 
 /**
  * A Pusher Channels (protocol 7) server on `ws`, enough for pusher-js and laravel-echo:
@@ -17,8 +18,18 @@ export interface PusherServerOptions {
   activityTimeout?: number;
   /** Largest accepted client frame, bytes. */
   maxPayload?: number;
-  log?: { warn(obj: object, msg: string): void };
+  limits?: Partial<PusherLimits>;
+  /** The client's address (behind trusted proxies, from their headers); the socket's peer by default. */
+  ipOf?: (req: IncomingMessage) => string;
+  log?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
 }
+
+/**
+ * What an authorization signed for one subscription: the parsed `channel_data` (presence
+ * channels always carry it; the application may sign one for private channels too, so that
+ * delivery can be filtered and ended per user).
+ */
+export type Grant = Readonly<Record<string, unknown>>;
 
 interface Member {
   info: unknown;
@@ -28,10 +39,15 @@ interface Member {
 interface Client {
   id: string;
   ws: WebSocket;
+  ip: string;
   channels: Set<string>;
+  /** channel → what its authorization signed (private and presence channels with channel_data). */
+  grants: Map<string, Grant>;
   /** presence channel → user id this socket joined as. */
   presence: Map<string, string>;
   lastSeen: number;
+  messages: Bucket;
+  subscriptions: Bucket;
 }
 
 const frame = (event: string, data?: unknown, channel?: string): string =>
@@ -40,15 +56,20 @@ const frame = (event: string, data?: unknown, channel?: string): string =>
 export class PusherServer {
   private readonly wss: WebSocketServer;
   private readonly clients = new Map<string, Client>();
+  private readonly byWs = new WeakMap<WebSocket, Client>();
   private readonly channels = new Map<string, Set<Client>>();
   private readonly members = new Map<string, Map<string, Member>>();
+  private readonly perIp = new Map<string, number>();
   private readonly activityTimeout: number;
+  private readonly limits: PusherLimits;
   private readonly sweeper: NodeJS.Timeout;
   private httpServer?: Server;
 
   constructor(private readonly options: PusherServerOptions) {
     this.activityTimeout = options.activityTimeout ?? 30;
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload ?? 100 * 1024 });
+    this.limits = { ...DEFAULT_PUSHER_LIMITS, ...options.limits };
+    // Client frames are subscribe/ping/unsubscribe; presence channel_data is the largest and small.
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload ?? 16 * 1024 });
     // Pusher-js pings after `activityTimeout` of silence, so a socket silent for 4× that is gone (4201: reconnect).
     this.sweeper = setInterval(() => {
       const deadline = Date.now() - this.activityTimeout * 4000;
@@ -71,44 +92,76 @@ export class PusherServer {
     return typeof address === 'object' && address ? address.port : port;
   }
 
+  /**
+   * Never throws: whatever arrives (bad paths, bad escapes, broken handshakes) ends as an HTTP
+   * error or a closed socket, so one client cannot take every tenant's realtime down.
+   */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const match = /^\/app\/([^/]+)$/.exec(url.pathname);
-    if (!match) {
-      socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
-      return;
+    // A reset during the handshake must not become an unhandled 'error' event.
+    socket.on('error', () => socket.destroy());
+    try {
+      const target = parseTarget(req.url);
+      if (!target) return refuseUpgrade(socket, 404, 'Not Found');
+      const ip = this.options.ipOf?.(req) ?? req.socket.remoteAddress ?? '';
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.guard(ws, () => this.onConnection(ws, target.key, target.protocol, ip)));
+    } catch (err) {
+      this.options.log?.error({ err }, 'realtime upgrade failed');
+      refuseUpgrade(socket, 400, 'Bad Request');
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, decodeURIComponent(match[1]!), url.searchParams.get('protocol')));
   }
 
-  private onConnection(ws: WebSocket, key: string, protocol: string | null): void {
+  /** Runs a handler for one socket; what it throws closes that socket and nothing else. */
+  private guard(ws: WebSocket, fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.options.log?.error({ err }, 'realtime handler failed; closing the socket');
+      const client = this.byWs.get(ws);
+      if (client) this.cleanup(client);
+      ws.terminate();
+    }
+  }
+
+  private onConnection(ws: WebSocket, key: string, protocol: string | null, ip: string): void {
     // Refusals happen after the upgrade, with the protocol's error frame and close code, as Pusher does.
-    if (key !== this.options.appKey) {
-      ws.send(frame('pusher:error', { code: 4001, message: `App key ${key} not in this cluster.` }));
-      ws.close(4001, 'Unknown app key');
-      return;
-    }
-    if (protocol && Number(protocol) < 5) {
-      ws.send(frame('pusher:error', { code: 4007, message: 'Unsupported protocol version' }));
-      ws.close(4007, 'Unsupported protocol version');
-      return;
-    }
-    const client: Client = { id: `${randomInt(1, 2 ** 47)}.${randomInt(1, 2 ** 47)}`, ws, channels: new Set(), presence: new Map(), lastSeen: Date.now() };
+    if (key !== this.options.appKey) return refuse(ws, 4001, `App key ${key.slice(0, 64)} not in this cluster.`);
+    if (protocol && !(Number(protocol) >= 5)) return refuse(ws, 4007, 'Unsupported protocol version');
+    if (this.clients.size >= this.limits.maxConnections) return refuse(ws, 4100, 'Over connection quota');
+    const fromIp = this.perIp.get(ip) ?? 0;
+    if (fromIp >= this.limits.maxConnectionsPerIp) return refuse(ws, 4100, 'Over connection quota for this address');
+    this.perIp.set(ip, fromIp + 1);
+    const now = Date.now();
+    const client: Client = {
+      id: `${randomInt(1, 2 ** 47)}.${randomInt(1, 2 ** 47)}`,
+      ws,
+      ip,
+      channels: new Set(),
+      grants: new Map(),
+      presence: new Map(),
+      lastSeen: now,
+      messages: new Bucket(this.limits.messagesPerSecond, now),
+      subscriptions: new Bucket(this.limits.subscriptionsPerSecond, now),
+    };
     this.clients.set(client.id, client);
-    ws.on('message', (raw) => this.onMessage(client, raw.toString()));
+    this.byWs.set(ws, client);
+    ws.on('message', (raw, isBinary) => this.guard(ws, () => this.onMessage(client, raw, isBinary)));
     ws.on('close', () => this.cleanup(client));
     ws.on('error', () => this.cleanup(client));
     ws.send(frame('pusher:connection_established', JSON.stringify({ socket_id: client.id, activity_timeout: this.activityTimeout })));
   }
 
-  private onMessage(client: Client, raw: string): void {
+  private onMessage(client: Client, raw: RawData, isBinary: boolean): void {
+    if (!this.clients.has(client.id)) return;
     client.lastSeen = Date.now();
-    let msg: { event?: unknown; data?: unknown; channel?: unknown };
+    if (!client.messages.take(client.lastSeen)) return this.disconnect(client, 4301, 'Rate limit exceeded: too many messages');
+    if (isBinary) return this.error(client, 4200, 'Binary frames are not supported');
+    let msg: unknown;
     try {
-      msg = JSON.parse(raw);
+      msg = JSON.parse(raw.toString());
     } catch {
       return this.error(client, 4200, 'Invalid JSON');
     }
+    if (!isRecord(msg)) return this.error(client, 4200, 'A message must be a JSON object');
     const data = typeof msg.data === 'string' ? safeParse(msg.data) : msg.data;
     switch (msg.event) {
       case 'pusher:ping':
@@ -116,9 +169,10 @@ export class PusherServer {
       case 'pusher:pong':
         return;
       case 'pusher:subscribe':
-        return this.subscribe(client, (data ?? {}) as Record<string, unknown>);
+        return this.subscribe(client, isRecord(data) ? data : {});
       case 'pusher:unsubscribe':
-        return this.unsubscribe(client, String((data as Record<string, unknown> | undefined)?.channel ?? ''));
+        if (isRecord(data) && typeof data.channel === 'string') this.unsubscribe(client, data.channel);
+        return;
       default:
         if (typeof msg.event === 'string' && msg.event.startsWith('client-')) {
           return this.error(client, 4301, 'Client events are not enabled for this app');
@@ -130,32 +184,40 @@ export class PusherServer {
   private subscribe(client: Client, data: Record<string, unknown>): void {
     const channel = typeof data.channel === 'string' ? data.channel : '';
     if (!CHANNEL_NAME_RE.test(channel)) {
-      return this.subscriptionError(client, channel, 'LimitReached', 'Invalid channel name', 4009);
+      return this.subscriptionError(client, channel.slice(0, 200), 'LimitReached', 'Invalid channel name', 4009);
+    }
+    if (!client.subscriptions.take()) {
+      return this.subscriptionError(client, channel, 'LimitReached', 'Too many subscription attempts; slow down', 4301);
     }
     if (client.channels.has(channel)) {
       return void client.ws.send(frame('pusher_internal:subscription_succeeded', this.successData(channel), channel));
     }
+    if (client.channels.size >= this.limits.maxChannelsPerConnection) {
+      return this.subscriptionError(client, channel, 'LimitReached', `At most ${this.limits.maxChannelsPerConnection} channels per connection`, 4301);
+    }
     const isPresence = channel.startsWith('presence-');
     const needsAuth = isPresence || channel.startsWith('private-');
-    let member: { user_id: string; user_info?: unknown } | undefined;
+    let grant: Grant | undefined;
     if (needsAuth) {
-      const channelData = isPresence && typeof data.channel_data === 'string' ? data.channel_data : undefined;
+      const channelData = typeof data.channel_data === 'string' ? data.channel_data : undefined;
       if (!verifyChannelAuth(this.options.appKey, this.options.appSecret, client.id, channel, data.auth, channelData)) {
         return this.subscriptionError(client, channel, 'AuthError', 'Invalid signature', 401);
       }
-      if (isPresence) {
-        const parsed = channelData ? (safeParse(channelData) as { user_id?: unknown; user_info?: unknown } | undefined) : undefined;
-        if (!parsed || (typeof parsed.user_id !== 'string' && typeof parsed.user_id !== 'number')) {
-          return this.subscriptionError(client, channel, 'AuthError', 'channel_data must carry a user_id', 401);
-        }
-        member = { user_id: String(parsed.user_id), user_info: parsed.user_info };
+      if (channelData !== undefined) {
+        const parsed = safeParse(channelData);
+        if (!isRecord(parsed)) return this.subscriptionError(client, channel, 'AuthError', 'channel_data must be a JSON object', 401);
+        grant = parsed;
+      }
+      if (isPresence && (!grant || (typeof grant.user_id !== 'string' && typeof grant.user_id !== 'number'))) {
+        return this.subscriptionError(client, channel, 'AuthError', 'channel_data must carry a user_id', 401);
       }
     }
     client.channels.add(channel);
+    if (grant) client.grants.set(channel, grant);
     let subs = this.channels.get(channel);
     if (!subs) this.channels.set(channel, (subs = new Set()));
     subs.add(client);
-    if (member) this.join(client, channel, member);
+    if (isPresence && grant) this.join(client, channel, { user_id: String(grant.user_id), user_info: grant.user_info });
     client.ws.send(frame('pusher_internal:subscription_succeeded', this.successData(channel), channel));
   }
 
@@ -182,6 +244,7 @@ export class PusherServer {
 
   private unsubscribe(client: Client, channel: string): void {
     if (!client.channels.delete(channel)) return;
+    client.grants.delete(channel);
     const subs = this.channels.get(channel);
     subs?.delete(client);
     if (subs && subs.size === 0) this.channels.delete(channel);
@@ -201,6 +264,10 @@ export class PusherServer {
 
   private cleanup(client: Client): void {
     if (!this.clients.delete(client.id)) return;
+    this.byWs.delete(client.ws);
+    const fromIp = (this.perIp.get(client.ip) ?? 1) - 1;
+    if (fromIp > 0) this.perIp.set(client.ip, fromIp);
+    else this.perIp.delete(client.ip);
     for (const channel of [...client.channels]) this.unsubscribe(client, channel);
   }
 
@@ -218,14 +285,18 @@ export class PusherServer {
     this.cleanup(client);
   }
 
-  /** Sends one event to this process's subscribers of `channel`; the frame is serialized once. */
-  private send(channel: string, event: string, data: string, exceptSocketId?: string): number {
+  /**
+   * Sends one event to this process's subscribers of `channel`; the frame is serialized once.
+   * `accept`, when given, sees each subscriber's grant and decides whether it gets the event.
+   */
+  private send(channel: string, event: string, data: string, exceptSocketId?: string, accept?: (grant: Grant | undefined) => boolean): number {
     const subs = this.channels.get(channel);
     if (!subs) return 0;
     const payload = frame(event, data, channel);
     let n = 0;
     for (const c of subs) {
       if (c.id === exceptSocketId || c.ws.readyState !== c.ws.OPEN) continue;
+      if (accept && !accept(c.grants.get(channel))) continue;
       c.ws.send(payload);
       n++;
     }
@@ -233,9 +304,26 @@ export class PusherServer {
   }
 
   /** Deliver an application event (`data` is JSON-encoded once, as the protocol wants a string). */
-  broadcastLocal(channel: string, event: string, data: unknown): number {
+  broadcastLocal(channel: string, event: string, data: unknown, accept?: (grant: Grant | undefined) => boolean): number {
     if (!this.hasSubscribers(channel)) return 0;
-    return this.send(channel, event, typeof data === 'string' ? data : JSON.stringify(data));
+    return this.send(channel, event, typeof data === 'string' ? data : JSON.stringify(data), undefined, accept);
+  }
+
+  /**
+   * Closes every socket holding a subscription whose grant matches (a signed-out or deactivated
+   * user's), with 4009: pusher-js does not reconnect, and a new sign-in authorizes afresh.
+   */
+  endSubscriptions(match: (grant: Grant) => boolean, reason = 'Session ended'): number {
+    let n = 0;
+    for (const c of [...this.clients.values()]) {
+      for (const grant of c.grants.values()) {
+        if (!match(grant)) continue;
+        this.disconnect(c, 4009, reason);
+        n++;
+        break;
+      }
+    }
+    return n;
   }
 
   /** Whether anyone on this process listens to `channel` (callers skip building unseen events). */
@@ -244,7 +332,7 @@ export class PusherServer {
   }
 
   stats() {
-    return { connections: this.clients.size, channels: this.channels.size };
+    return { connections: this.clients.size, channels: this.channels.size, addresses: this.perIp.size };
   }
 
   async close(): Promise<void> {
@@ -259,6 +347,36 @@ export class PusherServer {
     if (this.httpServer) await new Promise<void>((resolve) => this.httpServer!.close(() => resolve()));
   }
 }
+
+/** Path `/app/{key}` with an optional `protocol` query parameter; undefined for anything else. */
+function parseTarget(rawUrl: string | undefined): { key: string; protocol: string | null } | undefined {
+  if (!rawUrl || rawUrl.length > 2048 || rawUrl[0] !== '/') return undefined;
+  const q = rawUrl.indexOf('?');
+  const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
+  const match = /^\/app\/([^/]+)$/.exec(path);
+  if (!match) return undefined;
+  let key: string;
+  try {
+    key = decodeURIComponent(match[1]!);
+  } catch {
+    return undefined;
+  }
+  const params = new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1));
+  return { key, protocol: params.get('protocol') };
+}
+
+function refuseUpgrade(socket: Duplex, status: number, text: string): void {
+  if (socket.writable) socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  else socket.destroy();
+}
+
+/** The protocol's refusal: an error frame, then a close with the same code. */
+function refuse(ws: WebSocket, code: number, message: string): void {
+  ws.send(frame('pusher:error', { code, message }));
+  ws.close(code, message.slice(0, 120));
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function safeParse(s: string): unknown {
   try {

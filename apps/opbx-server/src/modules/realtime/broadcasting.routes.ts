@@ -20,12 +20,16 @@ export function broadcastingRoutes(app: FastifyInstance, ctx: AppContext, realti
     const auth = authOf(req);
     const { socket_id, channel_name } = req.body;
     const org = auth.organizationId;
+    // The grant (who, which session) is signed into the subscription: every instance can then
+    // filter events per user and drop the subscription when that session ends.
+    const grant = { user_id: auth.userId, session_id: auth.tokenId };
     if (channel_name === callsChannel(org) || channel_name === extensionsChannel(org)) {
-      return { auth: signChannel(realtime.key, realtime.secret, socket_id, channel_name) };
+      const channelData = JSON.stringify(grant);
+      return { auth: signChannel(realtime.key, realtime.secret, socket_id, channel_name, channelData), channel_data: channelData };
     }
     if (channel_name === presenceChannel(org)) {
       const user = await ctx.db.selectFrom('users').select(['id', 'name', 'role']).where('id', '=', auth.userId).executeTakeFirstOrThrow();
-      const channelData = JSON.stringify({ user_id: user.id, user_info: { name: user.name, role: user.role } });
+      const channelData = JSON.stringify({ ...grant, user_info: { name: user.name, role: user.role } });
       return { auth: signChannel(realtime.key, realtime.secret, socket_id, channel_name, channelData), channel_data: channelData };
     }
     throw forbidden('You may not subscribe to this channel');

@@ -1,9 +1,13 @@
-import { PusherServer } from '@opbx/platform';
-import type { AppContext } from '../../context.js';
-import { CALLS_TOPIC, type CallBusMessage } from '../calls/calls.ingest.js';
+import type { IncomingMessage } from 'node:http';
+import { PusherServer, type Grant } from '@opbx/platform';
+import { CONFIG_TOPIC, type AppContext } from '../../context.js';
+import { CALLS_TOPIC, type CallBusMessage, type CallLogRow } from '../calls/calls.ingest.js';
 import { presentCallLog, presentLiveCall } from '../call-logs/call-logs.presenter.js';
+import { SESSIONS_TOPIC, type SessionsEndedMessage } from '../auth/session-events.js';
 import type { VoiceRuntime } from '../voice/runtime.js';
 import { callsChannel, extensionsChannel } from './channels.js';
+import { MemberDirectory, type Member } from './directory.js';
+import { grantOf } from './grants.js';
 
 export interface Realtime {
   pusher: PusherServer;
@@ -14,18 +18,54 @@ export interface Realtime {
   close(): Promise<void>;
 }
 
+export interface RealtimeOptions {
+  log?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+  /** The client address of an upgrade request (the same proxy rule as the HTTP API). */
+  ipOf?: (req: IncomingMessage) => string;
+}
+
 /**
  * Bridges call events to WebSocket channels. Every instance subscribes to the bus (Redis when
  * configured), so an event ingested on instance A reaches sockets connected to instance B.
+ * What each socket receives follows its user's REST scope: managers every call of their
+ * organization, agents only the calls of their own extension.
  */
-export function createRealtime(ctx: AppContext, voice: VoiceRuntime): Realtime {
+export function createRealtime(ctx: AppContext, voice: VoiceRuntime, options: RealtimeOptions = {}): Realtime {
   const key = ctx.config.OPBX_WS_KEY;
   const secret = ctx.wsSecret;
-  const pusher = new PusherServer({ appKey: key, appSecret: secret });
+  const c = ctx.config;
+  const pusher = new PusherServer({
+    appKey: key,
+    appSecret: secret,
+    log: options.log,
+    ipOf: options.ipOf,
+    limits: {
+      maxConnections: c.OPBX_WS_MAX_CONNECTIONS,
+      maxConnectionsPerIp: c.OPBX_WS_MAX_CONNECTIONS_PER_IP,
+      maxChannelsPerConnection: c.OPBX_WS_MAX_CHANNELS,
+      subscriptionsPerSecond: c.OPBX_WS_SUBSCRIBE_RATE,
+      messagesPerSecond: c.OPBX_WS_MESSAGE_RATE,
+    },
+  });
+  const directory = new MemberDirectory(ctx);
   // One chain keeps each organization's events in the order they were published.
   let chain: Promise<void> = Promise.resolve();
-  const unsubscribe = ctx.bus.subscribe(CALLS_TOPIC, (raw) => {
-    chain = chain.then(() => deliver(raw as CallBusMessage)).catch(() => undefined);
+  const offCalls = ctx.bus.subscribe(CALLS_TOPIC, (raw) => {
+    chain = chain.then(() => deliver(raw as CallBusMessage)).catch((err: unknown) => options.log?.error({ err }, 'live call event not delivered'));
+  });
+  const offConfig = ctx.bus.subscribe(CONFIG_TOPIC, (raw) => {
+    const org = (raw as { organization_id?: unknown } | undefined)?.organization_id;
+    if (typeof org === 'string') directory.invalidate(org);
+  });
+  // A signed-out, deactivated or re-passworded user's sockets stop receiving at once.
+  const offSessions = ctx.bus.subscribe(SESSIONS_TOPIC, (raw) => {
+    const ended = raw as SessionsEndedMessage;
+    if (typeof ended?.user_id !== 'string') return;
+    directory.invalidate(ended.organization_id);
+    pusher.endSubscriptions((g) => {
+      const grant = grantOf(g);
+      return grant !== undefined && grant.user_id === ended.user_id && (!ended.token_ids || ended.token_ids.includes(grant.session_id));
+    });
   });
 
   // Channels nobody on this process watches are skipped before any event is built: the busy hour
@@ -35,11 +75,13 @@ export function createRealtime(ctx: AppContext, voice: VoiceRuntime): Realtime {
     const org = message.organization_id;
     const calls = callsChannel(org);
     if (pusher.hasSubscribers(calls)) {
+      const members = await directory.get(org);
+      const accept = (g: Grant | undefined) => mayWatch(members, g, message.call);
       if (message.type === 'call.ended') {
-        pusher.broadcastLocal(calls, 'call.ended', { call_id: message.call.call_id, call: presentCallLog(message.call) });
+        pusher.broadcastLocal(calls, 'call.ended', { call_id: message.call.call_id, call: presentCallLog(message.call) }, accept);
       } else {
         const snap = await voice.snapshots.get(org).catch(() => undefined);
-        pusher.broadcastLocal(calls, message.type, { call: presentLiveCall(message.call, snap) });
+        pusher.broadcastLocal(calls, message.type, { call: presentLiveCall(message.call, snap) }, accept);
       }
     }
     const extensions = extensionsChannel(org);
@@ -59,8 +101,19 @@ export function createRealtime(ctx: AppContext, voice: VoiceRuntime): Realtime {
     secret,
     port: null,
     async close() {
-      unsubscribe();
+      offCalls();
+      offConfig();
+      offSessions();
       await pusher.close();
     },
   };
+}
+
+/** The REST rule of call logs, applied per socket: a subscription without a known active user sees nothing. */
+function mayWatch(members: Map<string, Member>, raw: Grant | undefined, call: CallLogRow): boolean {
+  const grant = grantOf(raw);
+  const member = grant && members.get(grant.user_id);
+  if (!member?.active) return false;
+  if (member.role !== 'agent') return true;
+  return member.extensionId !== null && call.extension_id === member.extensionId;
 }
