@@ -5,28 +5,44 @@ import { benchVoice } from './voice.bench.js';
 import { repoRoot } from './support.js';
 
 /**
- * `npm run bench [-- voice calllogs fanout]`: runs the benchmarks and writes a Markdown report
+ * `npm run bench [-- voice calllogs fanout soak]`: runs the benchmarks and writes a Markdown report
  * to bench-reports/. Timing is measured here, never asserted in tests.
  */
 const all = ['voice', 'calllogs', 'fanout'] as const;
-const USAGE = `Usage: npm run bench [-- ${all.join(' ')}]
+/** Run only when named: it takes minutes. */
+const onRequest = ['soak'] as const;
+type Name = (typeof all)[number] | (typeof onRequest)[number];
+const USAGE = `Usage: npm run bench [-- ${[...all, ...onRequest].join(' ')}] [--minutes N]
 
-Runs the named benchmarks (all of them by default) and writes a Markdown report to bench-reports/.
+Runs the named benchmarks (all but soak by default) and writes a Markdown report to bench-reports/.
   voice     POST /api/voice/route next to a bare Fastify hello world (BENCH_SECONDS per run, default 10)
   calllogs  call-log list, search and CSV export over 1 million seeded call logs
-  fanout    one realtime event to 1,000 subscribed WebSocket clients`;
+  fanout    one realtime event to 1,000 subscribed WebSocket clients
+  soak      calls, REST traffic and 500 WebSocket clients at once for N minutes (--minutes N or
+            SOAK_MINUTES, default 3): RSS over time and its trend, event-loop delay, errors, call logs`;
 const args = process.argv.slice(2);
 if (args.includes('--help') || args.includes('-h')) {
   console.log(USAGE);
   process.exit(0);
 }
-const unknown = args.filter((a) => !(all as readonly string[]).includes(a));
+let minutes = Number(process.env.SOAK_MINUTES ?? 3);
+const names: string[] = [];
+for (let i = 0; i < args.length; i++) {
+  const arg = args[i]!;
+  if (arg === '--minutes' || arg.startsWith('--minutes=')) minutes = Number(arg.includes('=') ? arg.slice('--minutes='.length) : args[++i]);
+  else names.push(arg);
+}
+const unknown = names.filter((a) => !([...all, ...onRequest] as readonly string[]).includes(a));
 if (unknown.length) {
   console.error(`Unknown benchmark: ${unknown.join(', ')}\n\n${USAGE}`);
   process.exit(2);
 }
-const wanted = args as Array<(typeof all)[number]>;
-const run = wanted.length ? wanted : [...all];
+const wanted = names as Name[];
+const run: Name[] = wanted.length ? wanted : [...all];
+if (run.includes('soak') && !(minutes > 0 && minutes <= 24 * 60)) {
+  console.error(`--minutes / SOAK_MINUTES must be a number of minutes above 0 (at most a day)\n\n${USAGE}`);
+  process.exit(2);
+}
 const sections: string[] = [];
 const started = new Date();
 
@@ -36,6 +52,7 @@ for (const name of run) {
   let lines: string[];
   if (name === 'voice') lines = (await benchVoice(Number(process.env.BENCH_SECONDS ?? 10))).lines;
   else if (name === 'calllogs') lines = (await (await import('./call-logs.bench.js')).benchCallLogs()).lines;
+  else if (name === 'soak') lines = (await (await import('./soak.bench.js')).benchSoak(minutes)).lines;
   else lines = (await (await import('./fanout.bench.js')).benchFanout()).lines;
   console.log(lines.join('\n'));
   console.log(`(${((Date.now() - t0) / 1000).toFixed(0)} s)`);

@@ -122,6 +122,33 @@ program
     }
   });
 
+const org = program
+  .command('org')
+  .description('Operator actions on an organization: suspend or resume it');
+
+for (const [name, status, what] of [
+  ['suspend', 'inactive', 'Suspend an organization: its numbers answer "not in service", its phones cannot dial, its webhooks change nothing and its users are signed out; prints {"organization_id","status"}'],
+  ['resume', 'active', 'Resume a suspended organization: routing, dialing, webhooks and sign-in work again; prints {"organization_id","status"}'],
+] as const) {
+  org
+    .command(name)
+    .description(what)
+    .requiredOption('--org <id>', 'organization id')
+    .action(async (opts: { org: string }) => {
+      const ctx = await createContext(config());
+      const { setOrganizationStatus } = await import('./modules/organization/organization.service.js');
+      try {
+        const view = await setOrganizationStatus(ctx, opts.org, status);
+        console.log(JSON.stringify({ organization_id: view.id, status: view.status }));
+      } catch (err) {
+        console.error(`error: ${(err as Error).message === 'Organization not found' ? `organization ${opts.org} not found` : (err as Error).message}`);
+        process.exitCode = 1;
+      } finally {
+        await ctx.close();
+      }
+    });
+}
+
 program
   .command('seed-demo')
   .description('Create the demo organization (owner, users, extensions, ring group, business hours, DIDs) if it does not exist')

@@ -68,6 +68,8 @@ export function webhookRoutes(app: FastifyInstance, ctx: AppContext, rt: VoiceRu
 
   app.post('/api/webhooks/cloudonix/session-update', { config: { public: true, ...MACHINE_ROUTE }, schema: { tags: ['webhooks'] } }, async (request: FastifyRequest, reply: FastifyReply) => {
     const tenant = await tenantOf(request);
+    // A suspended organization's webhooks are acknowledged (Cloudonix stops retrying) and change nothing.
+    if (!tenant.active) return reply.status(204).send();
     const body = asObject(request.body);
     const callId = token(body.token) ?? token(asObject(body.session).token);
     if (!callId) throw invalidField('token', 'the session token is required');
@@ -94,6 +96,7 @@ export function webhookRoutes(app: FastifyInstance, ctx: AppContext, rt: VoiceRu
 
   app.post('/api/webhooks/cloudonix/cdr', { config: { public: true, ...MACHINE_ROUTE }, schema: { tags: ['webhooks'] } }, async (request: FastifyRequest, reply: FastifyReply) => {
     const tenant = await tenantOf(request);
+    if (!tenant.active) return reply.status(204).send();
     const body = asObject(request.body);
     const session = asObject(body.session);
     const callId = token(session.token) ?? token(body.token) ?? token(body.CallSid);

@@ -87,6 +87,8 @@ export interface WebhookTenant {
   organizationId: string;
   domainName: string;
   baseUrl: string;
+  /** false for a suspended organization: its requests are answered and change nothing. */
+  active: boolean;
 }
 
 /**
@@ -107,9 +109,14 @@ export class WebhookKeyCache {
     const cached = this.hits.get(hash);
     if (cached && cached.expires > now) return cached.tenant;
     const generation = this.generation;
-    const row = await this.ctx.db.selectFrom('cloudonix_settings').selectAll().where('requests_key_hash', '=', hash).executeTakeFirst();
+    const row = await this.ctx.db
+      .selectFrom('cloudonix_settings as c')
+      .innerJoin('organizations as o', 'o.id', 'c.organization_id')
+      .select(['c.organization_id', 'c.domain_name', 'c.webhook_base_url', 'c.requests_key_enc', 'o.status'])
+      .where('c.requests_key_hash', '=', hash)
+      .executeTakeFirst();
     const ok = row ? constantTimeEqual(this.ctx.secrets.decrypt(row.requests_key_enc), key) : false;
-    const tenant = ok && row ? { organizationId: row.organization_id, domainName: row.domain_name, baseUrl: row.webhook_base_url } : null;
+    const tenant = ok && row ? { organizationId: row.organization_id, domainName: row.domain_name, baseUrl: row.webhook_base_url, active: row.status === 'active' } : null;
     if (generation !== this.generation) return tenant;
     if (this.hits.size > 10_000) this.hits.clear();
     this.hits.set(hash, { tenant, expires: now + (tenant ? 300_000 : 5_000) });

@@ -108,3 +108,17 @@ export async function createOrganization(ctx: AppContext, input: NewOrganization
   });
   return { organization_id: organizationId, user_id: userId };
 }
+
+/**
+ * Suspends (`inactive`) or resumes (`active`) an organization, for operators (the CLI). A
+ * suspended organization routes no call and dials nothing, its webhooks are acknowledged and
+ * ignored, and its users' tokens stop working (the token check reads the organization's status).
+ * Routing snapshots and cached requests keys are dropped at once through the configuration bus.
+ */
+export async function setOrganizationStatus(ctx: AppContext, organizationId: string, status: OrganizationsTable['status']) {
+  const current = await requireOrganization(ctx, organizationId);
+  const updated_at = nowIso();
+  await ctx.db.updateTable('organizations').set({ status, updated_at }).where('id', '=', organizationId).execute();
+  await ctx.configChanged(organizationId);
+  return presentOrganization({ ...current, status, updated_at });
+}

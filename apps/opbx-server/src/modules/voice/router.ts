@@ -224,6 +224,8 @@ const findDidById = (snap: RoutingSnapshot, id: string | undefined): DidNode | u
 /** The initial voice-application request. */
 export async function routeCall(snap: RoutingSnapshot, call: CallInput, env: RoutingEnv): Promise<RouteResult> {
   const direction = call.direction.trim().toLowerCase();
+  // A suspended organization's numbers are out of service and its phones cannot dial anything.
+  if (!snap.active) return direction === 'subscriber' ? { plan: hangup('not_permitted'), facts: { direction: 'outbound' } } : { plan: hangup('not_in_service'), facts: { direction: 'inbound' } };
   if (direction === 'subscriber') return routeFromExtension(snap, call, env);
   // Trunk calls, API-originated calls and anything unknown: only a DID of ours can be reached,
   // never an arbitrary number (toll-fraud guard).
@@ -288,6 +290,8 @@ export function dialedNumber(dialed: string): string | undefined {
 /** A Dial action callback: answered calls are done; otherwise the continuation decides. */
 export async function continueCall(snap: RoutingSnapshot, cont: Continuation, outcome: DialOutcome, env: RoutingEnv): Promise<RouteResult> {
   const r = new Routing(snap, env, 'inbound', findDidById(snap, cont.d));
+  // Suspended mid-call: no next member, forward or voicemail.
+  if (!snap.active && outcome !== 'answered') return { plan: hangup('unavailable'), facts: r.facts };
   if (outcome === 'answered') {
     // A Dial of one extension tells us who took the call; a ring group's call log gets that member.
     const answeredBy = cont.k === 'ext' ? cont.e : cont.k === 'rg' && cont.o.length > 0 ? cont.o[cont.i - 1] : undefined;

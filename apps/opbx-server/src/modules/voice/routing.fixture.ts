@@ -21,6 +21,7 @@ export class SnapshotBuilder {
   constructor(settings: OrgSettings = {}) {
     this.snapshot = {
       organizationId: 'org-1',
+      active: true,
       timezone: 'UTC',
       defaultCallerId: settings.defaultCallerId ?? null,
       voicemailEnabled: settings.voicemailEnabled ?? true,

@@ -59,6 +59,8 @@ export interface DidNode {
 
 export interface RoutingSnapshot {
   organizationId: string;
+  /** false while the organization is suspended: nothing is routed. */
+  active: boolean;
   timezone: string;
   defaultCallerId: string | null;
   voicemailEnabled: boolean;
@@ -95,6 +97,7 @@ export async function loadSnapshot(db: Kysely<Database>, organizationId: string)
 
   const snapshot: RoutingSnapshot = {
     organizationId,
+    active: org.status === 'active',
     timezone: org.timezone,
     defaultCallerId: settings.default_caller_id ?? null,
     voicemailEnabled: settings.voicemail_enabled ?? true,

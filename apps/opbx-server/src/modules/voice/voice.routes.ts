@@ -123,7 +123,8 @@ export function voiceRoutes(app: FastifyInstance, ctx: AppContext, rt: VoiceRunt
     if (!snapshot) return say(404, 'This service is not available. Goodbye.');
     const result = await routeCall(snapshot, { callSid, from, to, direction: str(params, 'Direction') ?? 'inbound' }, rt.env());
     const body = renderPlan(result.plan, urls(tenant, callSid));
-    rt.journal.enqueue(event(tenant, callSid, 'route', `route:${callSid}`, params, result, statusAfter(result.plan)));
+    // A suspended organization's calls are refused and leave nothing behind.
+    if (tenant.active && snapshot.active) rt.journal.enqueue(event(tenant, callSid, 'route', `route:${callSid}`, params, result, statusAfter(result.plan)));
     return cxml(body);
   };
 
@@ -150,6 +151,7 @@ export function voiceRoutes(app: FastifyInstance, ctx: AppContext, rt: VoiceRunt
     const outcome = normalizeDialStatus(raw);
     const result = await continueCall(snapshot, state.n!, outcome, rt.env());
     const body = renderPlan(result.plan, urls(tenant, state.c));
+    if (!tenant.active || !snapshot.active) return cxml(body);
     const ev = event(tenant, state.c, 'dial', `dial:${digest(token)}`, params, result, statusAfter(result.plan, outcome));
     // Some deployments report a Dial's recording on its action rather than a status callback.
     const recordingUrl = str(params, 'RecordingUrl');
@@ -165,7 +167,7 @@ export function voiceRoutes(app: FastifyInstance, ctx: AppContext, rt: VoiceRunt
     const verified = stateOf(request, tenant, params, 'vm');
     if (!verified) return say(400, NOT_PROCESSED);
     const recordingUrl = str(params, 'RecordingUrl');
-    if (recordingUrl && /^https?:\/\//i.test(recordingUrl)) {
+    if (tenant.active && recordingUrl && /^https?:\/\//i.test(recordingUrl)) {
       await storeVoicemail(ctx, rt.journal, tenant.organizationId, verified.state, recordingUrl, str(params, 'RecordingDuration'), normalizeParty(str(params, 'From') ?? ''));
     }
     return say(200, 'Thank you. Your message has been recorded. Goodbye.');
@@ -178,6 +180,7 @@ export function voiceRoutes(app: FastifyInstance, ctx: AppContext, rt: VoiceRunt
     const verified = stateOf(request, tenant, params, 'rec');
     const recordingUrl = str(params, 'RecordingUrl');
     if (!verified || !recordingUrl || !/^https?:\/\//i.test(recordingUrl)) return say(400, 'Invalid recording callback.');
+    if (!tenant.active) return cxml(renderCxml([]));
     await rt.journal.record({
       organizationId: tenant.organizationId,
       callId: verified.state.c,
