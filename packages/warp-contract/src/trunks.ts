@@ -119,7 +119,7 @@ export const trunkCreated = trunkView.extend({ credentials: trunkCredentials.opt
 export type TrunkCreated = z.infer<typeof trunkCreated>;
 
 export const trunkTestRequest = z.strictObject({
-  test_number: z.string().trim().min(1, 'is required').max(32).regex(/^\+?[0-9 ().-]{3,31}$/, 'must be a phone number'),
+  test_number: z.string().trim().min(1, 'is required').max(32).regex(/^\+?[0-9#* ().-]{2,31}$/, 'must be a phone number (digits, optionally the trunk\'s tech prefix)'),
 });
 export const trunkTestResult = z.object({
   test_number: z.string(),

@@ -6,7 +6,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { createServer, type RequestListener } from 'node:http';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import { errorHandler, envelope } from './errors.js';
+import { createErrorHandler, envelope, type ErrorRenderer } from './errors.js';
 import { registerMetrics, type HttpMetrics } from './metrics.js';
 import { FastLane, requestIdOf, type LaneAnswer, type LaneRequest, type LaneRoute } from './fast-lane.js';
 import { trustFunction, type TrustProxy } from './client-ip.js';
@@ -46,6 +46,8 @@ export interface HttpAppOptions {
   bodyLimit?: number;
   /** Which proxies may name the client in X-Forwarded-For (see client-ip.ts); default none. */
   trustProxy?: TrustProxy;
+  /** Shape of error bodies (default: OPBX's `{error:{code,message,details,request_id}}`). */
+  errorBody?: ErrorRenderer;
 }
 
 export type HttpApp = FastifyInstance & { withTypeProvider(): FastifyInstance } & { metrics: HttpMetrics };
@@ -114,13 +116,14 @@ export async function createHttpApp(options: HttpAppOptions) {
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  app.setErrorHandler(errorHandler);
+  const renderError = options.errorBody ?? envelope;
+  app.setErrorHandler(createErrorHandler(renderError));
   // A later plugin (e.g. a single-page app) may claim unmatched requests first through `notFoundFallback`.
   const fallbacks: NotFoundFallback[] = [];
   app.decorate('notFoundFallbacks', fallbacks);
   app.setNotFoundHandler(async (request, reply) => {
     for (const fallback of fallbacks) if (await fallback(request, reply)) return reply;
-    return reply.status(404).send(envelope(request, 'NOT_FOUND', `Route ${request.method} ${request.url.split('?')[0]} not found`));
+    return reply.status(404).send(renderError(request, 'NOT_FOUND', `Route ${request.method} ${request.url.split('?')[0]} not found`));
   });
 
   // Empty JSON bodies (e.g. axios `post('/auth/logout')`) are treated as no body, not an error.

@@ -10,6 +10,9 @@ export function envelope(request: FastifyRequest, code: string, message: string,
   return { error: { code, message, ...(details?.length ? { details } : {}), request_id: String(request.id) } };
 }
 
+/** Renders an error body; each product passes its spec's shape (OPBX's `envelope` is the default). */
+export type ErrorRenderer = (request: FastifyRequest, code: string, message: string, details?: ErrorDetail[]) => unknown;
+
 interface ValidationItem {
   instancePath?: string;
   message?: string;
@@ -41,20 +44,26 @@ const STATUS_CODES: Record<number, ErrorCode> = {
   429: 'RATE_LIMIT_EXCEEDED',
 };
 
-export function errorHandler(error: FastifyError & { validation?: ValidationItem[] }, request: FastifyRequest, reply: FastifyReply) {
+/** The one error handler: which status and code each failure gets; `render` only shapes the body. */
+export const createErrorHandler = (render: ErrorRenderer = envelope) => (error: FastifyError & { validation?: ValidationItem[] }, request: FastifyRequest, reply: FastifyReply) =>
+  handleError(render, error, request, reply);
+
+export const errorHandler = createErrorHandler();
+
+function handleError(render: ErrorRenderer, error: FastifyError & { validation?: ValidationItem[] }, request: FastifyRequest, reply: FastifyReply) {
   if (error instanceof AppError) {
     if (error.headers) void reply.headers(error.headers);
-    return reply.status(error.status).send(envelope(request, error.code, error.message, error.details));
+    return reply.status(error.status).send(render(request, error.code, error.message, error.details));
   }
   if (error.validation) {
     const details = validationDetails(error);
-    return reply.status(422).send(envelope(request, 'VALIDATION_ERROR', 'The given data was invalid', details));
+    return reply.status(422).send(render(request, 'VALIDATION_ERROR', 'The given data was invalid', details));
   }
   // PostgreSQL "data exception" (class 22: NUL bytes, out-of-range numbers…) is bad input that
   // slipped past a schema; answer it as such rather than as a server fault.
   if (typeof error.code === 'string' && /^22[0-9A-Z]{3}$/.test(error.code) && !error.statusCode) {
     request.log.warn({ err: error }, 'database rejected a value');
-    return reply.status(422).send(envelope(request, 'VALIDATION_ERROR', 'A value in the request is not acceptable', [{ field: 'request', message: 'contains a value the database cannot store' }]));
+    return reply.status(422).send(render(request, 'VALIDATION_ERROR', 'A value in the request is not acceptable', [{ field: 'request', message: 'contains a value the database cannot store' }]));
   }
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) {
@@ -64,7 +73,7 @@ export function errorHandler(error: FastifyError & { validation?: ValidationItem
     const field = error.code?.startsWith('FST_ERR_CTP') ? 'body' : 'request';
     return reply
       .status(finalStatus)
-      .send(envelope(request, code, publicMessage(error), code === 'VALIDATION_ERROR' ? [{ field, message: publicMessage(error) }] : undefined));
+      .send(render(request, code, publicMessage(error), code === 'VALIDATION_ERROR' ? [{ field, message: publicMessage(error) }] : undefined));
   }
   if (isDatabaseUnavailable(error)) {
     // Not a bug in the request or in us: the database is away. Clients (and Cloudonix) retry.
@@ -72,10 +81,10 @@ export function errorHandler(error: FastifyError & { validation?: ValidationItem
     return reply
       .status(503)
       .header('retry-after', '5')
-      .send(envelope(request, 'SERVICE_UNAVAILABLE', 'The service is briefly unavailable. Please try again in a few seconds.'));
+      .send(render(request, 'SERVICE_UNAVAILABLE', 'The service is briefly unavailable. Please try again in a few seconds.'));
   }
   request.log.error({ err: error }, 'unhandled error');
-  return reply.status(500).send(envelope(request, 'INTERNAL_ERROR', 'An unexpected error occurred'));
+  return reply.status(500).send(render(request, 'INTERNAL_ERROR', 'An unexpected error occurred'));
 }
 
 function publicMessage(error: FastifyError): string {

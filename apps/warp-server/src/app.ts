@@ -1,0 +1,66 @@
+import type { FastifyInstance } from 'fastify';
+import { createHttpApp, LOG_REDACT, type HealthChange } from '@opbx/platform';
+import type { AppContext } from './context.js';
+import { registerAuth } from './http/auth.js';
+import { warpErrorBody } from './http/envelope.js';
+import { healthRoutes } from './modules/health/health.routes.js';
+import { authRoutes } from './modules/auth/auth.routes.js';
+import { customerRoutes } from './modules/customers/customers.routes.js';
+import { auditRoutes } from './modules/audit/audit.routes.js';
+import { trunkRoutes } from './modules/trunks/trunks.routes.js';
+
+export const API_PREFIX = '/v1';
+
+export interface BuildAppOptions {
+  /** false disables request logging (tests). */
+  logger?: boolean;
+  /** Where JSON log lines go (default stdout); tests capture them to prove no secret is logged. */
+  logStream?: { write(line: string): void };
+}
+
+export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const { config } = ctx;
+  const app = await createHttpApp({
+    title: 'WARP API',
+    version: '1.0.0',
+    logger:
+      options.logger === false
+        ? false
+        : {
+            level: config.LOG_LEVEL,
+            redact: { paths: [...LOG_REDACT, 'req.headers["x-api-key"]'], censor: '[redacted]' },
+            ...(options.logStream ? { stream: options.logStream } : {}),
+          },
+    corsOrigins: config.WARP_CORS_ORIGINS === '*' ? '*' : config.WARP_CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
+    docsPath: `${API_PREFIX}/docs`,
+    trustProxy: config.WARP_TRUST_PROXY,
+    errorBody: warpErrorBody,
+  });
+
+  app.get('/metrics', { config: { public: true }, schema: { hide: true } }, async (_req, reply) =>
+    reply.type(app.metrics.registry.contentType).send(await app.metrics.registry.metrics()),
+  );
+
+  for (const backend of ctx.backends) {
+    const report = ({ component, impact, ok, err }: HealthChange) => {
+      if (ok) app.log.info({ component }, `Redis is back for the ${component}`);
+      else app.log.warn({ component, err }, `Redis unavailable for the ${component}: ${impact}`);
+    };
+    const off = backend.onChange(report);
+    app.addHook('onClose', async () => off());
+    if (!backend.ok) report({ component: backend.component, impact: backend.impact, ok: false });
+  }
+
+  await app.register(
+    async (api) => {
+      registerAuth(api, ctx);
+      healthRoutes(api, ctx);
+      authRoutes(api, ctx);
+      customerRoutes(api, ctx);
+      auditRoutes(api, ctx);
+      trunkRoutes(api, ctx);
+    },
+    { prefix: API_PREFIX },
+  );
+  return app;
+}

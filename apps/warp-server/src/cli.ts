@@ -1,0 +1,128 @@
+#!/usr/bin/env -S npx tsx
+import { Command } from 'commander';
+import { ConfigError, redactUrl } from '@opbx/platform';
+import { customerType, emailSchema, passwordSchema, staffRole, text } from '@warp/contract';
+import type { z } from 'zod';
+import { readConfig, type WarpConfig } from './config.js';
+
+// The server, database and services load inside each command, so `--help` answers quickly.
+const createContext = async (...args: Parameters<typeof import('./context.js').createContext>) => (await import('./context.js')).createContext(...args);
+
+function config(): WarpConfig {
+  try {
+    return readConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
+/** Validates an option with the API's own schema; a bad value exits 2 with the reason. */
+function valid<S extends z.ZodType>(schema: S, value: unknown, option: string): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  console.error(`error: ${option} ${parsed.error.issues[0]?.message ?? 'is invalid'}`);
+  process.exit(2);
+}
+
+async function withContext(run: (ctx: Awaited<ReturnType<typeof createContext>>) => Promise<void>) {
+  const ctx = await createContext(config());
+  try {
+    await run(ctx);
+  } catch (err) {
+    console.error(`error: ${(err as Error).message}`);
+    process.exitCode = 1;
+  } finally {
+    await ctx.close();
+  }
+}
+
+const program = new Command()
+  .name('warp')
+  .description('WARP carrier platform server. Reads DATABASE_URL (default sqlite:./data/warp.db), REDIS_URL and the other variables in the README.')
+  .showHelpAfterError();
+
+program
+  .command('serve')
+  .description('Run migrations and start the API server on PORT (default 8080)')
+  .option('--demo', 'create the demo staff admin and customer when missing, and print their logins')
+  .action(async (opts: { demo?: boolean }) => {
+    const { startServer } = await import('./server.js');
+    await startServer(config(), { demo: Boolean(opts.demo) });
+  });
+
+program
+  .command('migrate')
+  .description('Apply pending database migrations and exit')
+  .action(async () => {
+    const cfg = config();
+    const ctx = await createContext(cfg);
+    console.log(`Migrations applied to ${redactUrl(cfg.DATABASE_URL)}`);
+    await ctx.close();
+  });
+
+program
+  .command('create-staff')
+  .description('Create a staff user; prints {"user_id"} as one JSON line')
+  .requiredOption('--email <email>', 'login email')
+  .requiredOption('--password <password>', 'password (10+ characters with a letter and a digit)')
+  .requiredOption('--role <role>', 'super_admin, admin, support, finance or sales')
+  .option('--name <name>', 'display name', 'Staff')
+  .action(async (opts: { email: string; password: string; role: string; name: string }) => {
+    const email = valid(emailSchema, opts.email, '--email');
+    const password = valid(passwordSchema, opts.password, '--password');
+    const role = valid(staffRole, opts.role, '--role');
+    const name = valid(text(100), opts.name, '--name');
+    await withContext(async (ctx) => {
+      const { insertUser } = await import('./modules/users/users.service.js');
+      const { audit } = await import('./modules/audit/audit.service.js');
+      const { SYSTEM_ACTOR } = await import('./http/auth.js');
+      const user = await insertUser(ctx.db, { email, password, name, type: 'staff', staffRole: role });
+      await audit(ctx.db, SYSTEM_ACTOR, { action: 'user.create', customerId: null, targetType: 'user', targetId: user.id, changes: { email, role } });
+      console.log(JSON.stringify({ user_id: user.id }));
+    });
+  });
+
+program
+  .command('create-customer')
+  .description('Create a customer with its first customer admin; prints {"customer_id","ban","user_id"} as one JSON line')
+  .requiredOption('--name <name>', 'customer (company) name')
+  .requiredOption('--type <type>', 'prepaid or postpaid')
+  .requiredOption('--admin-email <email>', 'the customer admin\'s login email')
+  .requiredOption('--admin-password <password>', 'the customer admin\'s password (10+ characters with a letter and a digit)')
+  .action(async (opts: { name: string; type: string; adminEmail: string; adminPassword: string }) => {
+    const name = valid(text(200), opts.name, '--name');
+    const type = valid(customerType, opts.type, '--type');
+    const email = valid(emailSchema, opts.adminEmail, '--admin-email');
+    const password = valid(passwordSchema, opts.adminPassword, '--admin-password');
+    await withContext(async (ctx) => {
+      const { createCustomerWithAdmin } = await import('./modules/customers/customers.service.js');
+      const { SYSTEM_ACTOR } = await import('./http/auth.js');
+      const created = await createCustomerWithAdmin(ctx, SYSTEM_ACTOR, { name, type, contact: { email } }, { email, password });
+      console.log(JSON.stringify(created));
+    });
+  });
+
+program
+  .command('seed-demo')
+  .description('Create the demo staff admin and demo customer if they do not exist')
+  .action(async () => {
+    await withContext(async (ctx) => {
+      const { seedDemo } = await import('./demo/seed.js');
+      const { DEMO_CUSTOMER, DEMO_STAFF } = await import('./demo/constants.js');
+      const result = await seedDemo(ctx);
+      console.log(
+        result.created
+          ? `Demo data created. Staff admin: ${DEMO_STAFF.email} / ${DEMO_STAFF.password}; customer admin: ${DEMO_CUSTOMER.email} / ${DEMO_CUSTOMER.password}`
+          : 'Demo data already exists',
+      );
+    });
+  });
+
+program.parseAsync(process.argv).catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { envBool, envInt, envTrustProxy, loadConfig } from '@opbx/platform';
+
+/** Every environment variable the WARP server reads; README's table mirrors this. */
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().default('0.0.0.0'),
+  PORT: envInt(8080, 0, 65535),
+  DATABASE_URL: z.string().min(1).default('sqlite:./data/warp.db'),
+  REDIS_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
+  WARP_REDIS_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/).default('warp:'),
+  /** Encrypts secrets at rest (digest passwords, webhook secrets, TOTP seeds); the same on every instance. */
+  WARP_APP_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  WARP_DATA_DIR: z.string().default('./data'),
+  WARP_ACCESS_TOKEN_TTL: envInt(900, 60, 24 * 3600),
+  WARP_REFRESH_TOKEN_TTL: envInt(30 * 86_400, 300, 365 * 86_400),
+  WARP_CORS_ORIGINS: z.string().default('http://localhost:8080,http://localhost:5173,http://localhost:3000'),
+  WARP_LOGIN_LIMIT_IP: envInt(30, 1),
+  WARP_LOGIN_LIMIT_EMAIL: envInt(10, 1),
+  WARP_LOGIN_WINDOW: envInt(60, 1),
+  WARP_TRUST_PROXY: envTrustProxy(),
+  /** Realm of trunk digest credentials. */
+  WARP_SIP_REALM: z.string().min(1).max(253).default('sip.warp.local'),
+  /** Public base URL of the customer portal, for invitation links. */
+  WARP_PORTAL_URL: z.string().url().default('http://localhost:8080'),
+  /** Allow webhook targets on private, loopback and link-local addresses (tests, demo). */
+  WARP_WEBHOOKS_ALLOW_PRIVATE: envBool(false),
+  /** How often the delivery worker looks for due deliveries; 0 disables the worker. */
+  WARP_WEBHOOK_POLL_MS: envInt(1000, 0, 60_000),
+  /** First retry delay; each retry doubles it (with jitter), capped at an hour. */
+  WARP_WEBHOOK_RETRY_BASE_MS: envInt(30_000, 1, 3_600_000),
+  WARP_WEBHOOK_TIMEOUT_MS: envInt(10_000, 100, 60_000),
+  /** An endpoint whose deliveries have all failed for this long is disabled. */
+  WARP_WEBHOOK_DISABLE_AFTER: envInt(86_400, 1),
+  /** Optional OpenID Connect sign-in: issuer URL, client id/secret, and this server's callback URL. */
+  WARP_OIDC_ISSUER: z.string().url().optional(),
+  WARP_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  WARP_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  WARP_OIDC_REDIRECT_URI: z.string().url().optional(),
+  /** Allow an http:// issuer (tests and local providers only). */
+  WARP_OIDC_ALLOW_HTTP: envBool(false),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type WarpConfig = z.infer<typeof schema>;
+
+export const readConfig = (env: Record<string, string | undefined> = process.env): WarpConfig => loadConfig(schema, env);

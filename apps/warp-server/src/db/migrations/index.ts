@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import * as m001 from './001_foundation.js';
+
+/** Ordered by name; never edit a migration once released, add the next one. */
+export const migrations: Record<string, Migration> = {
+  '001_foundation': m001,
+};

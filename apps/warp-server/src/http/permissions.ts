@@ -1,0 +1,70 @@
+import type { CustomerRole, ScopeArea, StaffRole } from '@warp/contract';
+
+/**
+ * THE permission matrix: what each role may do in each area, by HTTP method. `read` allows GET,
+ * `write` every method (write implies read); an area a role does not list is refused (403).
+ * Routes name their area (`config.area`); one hook (auth.ts) applies this table. Change access
+ * here and nowhere else; test/rbac-matrix.test.ts states every cell independently.
+ */
+export type Role = StaffRole | CustomerRole;
+export type Access = 'read' | 'write';
+
+/** Areas of the customer API: they act on one customer account (the caller's, or X-Customer-ID). */
+export const CUSTOMER_AREAS = ['account', 'trunks', 'trunk_credentials', 'api_keys', 'webhooks', 'users'] as const;
+/** Areas of the admin API (/v1/admin/...): staff only. */
+export const ADMIN_AREAS = ['admin_customers', 'admin_customer_status', 'admin_trunks', 'admin_audit', 'admin_users'] as const;
+export type CustomerArea = (typeof CUSTOMER_AREAS)[number];
+export type AdminArea = (typeof ADMIN_AREAS)[number];
+export type Area = CustomerArea | AdminArea;
+
+export const PERMISSIONS: Record<Role, Partial<Record<Area, Access>>> = {
+  super_admin: {
+    account: 'write', trunks: 'write', api_keys: 'write', webhooks: 'write', users: 'write',
+    admin_customers: 'write', admin_customer_status: 'write', admin_trunks: 'read', admin_audit: 'read', admin_users: 'write',
+  },
+  admin: {
+    account: 'write', trunks: 'write', api_keys: 'write', webhooks: 'write', users: 'write',
+    admin_customers: 'write', admin_customer_status: 'write', admin_trunks: 'read', admin_audit: 'read', admin_users: 'write',
+  },
+  // The NOC: reads everything, fixes trunks.
+  support: {
+    account: 'read', trunks: 'write', api_keys: 'read', webhooks: 'read', users: 'read',
+    admin_customers: 'read', admin_trunks: 'read', admin_audit: 'read', admin_users: 'read',
+  },
+  // Credit limits, terms, suspensions for non-payment.
+  finance: {
+    account: 'read', trunks: 'read',
+    admin_customers: 'write', admin_customer_status: 'write', admin_trunks: 'read', admin_audit: 'read',
+  },
+  // Onboards customers (create, edit), cannot suspend or terminate them.
+  sales: {
+    account: 'read', trunks: 'read',
+    admin_customers: 'write', admin_trunks: 'read',
+  },
+  // Digest credentials are shown to the customer's own admin only.
+  customer_admin: { account: 'write', trunks: 'write', trunk_credentials: 'read', api_keys: 'write', webhooks: 'write', users: 'write' },
+  developer: { account: 'read', trunks: 'write', api_keys: 'write', webhooks: 'write' },
+  billing: { account: 'read', trunks: 'read' },
+  viewer: { account: 'read', trunks: 'read', api_keys: 'read', webhooks: 'read' },
+};
+
+/** The scope an API key needs for an area; areas without one are closed to keys. */
+export const KEY_SCOPE_AREA: Partial<Record<CustomerArea, ScopeArea>> = {
+  account: 'account',
+  trunks: 'trunks',
+  api_keys: 'api_keys',
+  webhooks: 'webhooks',
+};
+
+export const isRead = (method: string) => method === 'GET' || method === 'HEAD';
+
+export function roleAllows(role: Role, area: Area, method: string): boolean {
+  const access = PERMISSIONS[role][area];
+  return access === 'write' || (access === 'read' && isRead(method));
+}
+
+export function scopesAllow(scopes: readonly string[], area: CustomerArea, method: string): boolean {
+  const scopeArea = KEY_SCOPE_AREA[area];
+  if (!scopeArea) return false;
+  return scopes.includes(`${scopeArea}:write`) || (isRead(method) && scopes.includes(`${scopeArea}:read`));
+}

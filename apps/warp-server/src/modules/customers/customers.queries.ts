@@ -1,0 +1,15 @@
+import type { Kysely, Transaction } from 'kysely';
+import { isUuid } from '@opbx/platform';
+import type { CustomersTable, Database } from '../../db/schema.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export const BAN_RE = /^WARP-\d{8}$/;
+
+/** A customer by id or by BAN (what X-Customer-ID may carry). */
+export async function findCustomer(db: Db, idOrBan: string): Promise<CustomersTable | undefined> {
+  const value = idOrBan.trim();
+  if (isUuid(value)) return db.selectFrom('customers').selectAll().where('id', '=', value.toLowerCase()).executeTakeFirst();
+  if (BAN_RE.test(value.toUpperCase())) return db.selectFrom('customers').selectAll().where('ban', '=', value.toUpperCase()).executeTakeFirst();
+  return undefined;
+}

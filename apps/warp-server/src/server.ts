@@ -1,0 +1,48 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.js';
+import type { WarpConfig } from './config.js';
+import { createContext, type AppContext } from './context.js';
+import { DEMO_CUSTOMER, DEMO_STAFF } from './demo/constants.js';
+import { seedDemo } from './demo/seed.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  ctx: AppContext;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Migrate, optionally seed, listen, and stop cleanly on SIGTERM/SIGINT (in-flight requests finish). */
+export async function startServer(config: WarpConfig, options: { demo?: boolean; signals?: boolean } = {}): Promise<RunningServer> {
+  const ctx = await createContext(config);
+  const app = await buildApp(ctx);
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await app.close();
+      await ctx.close();
+    })());
+  if (options.signals !== false) {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      process.on(signal, () => {
+        app.log.info({ signal }, 'shutting down');
+        void stop().then(() => process.exit(0));
+      });
+    }
+  }
+  if (options.demo) {
+    const seeded = await seedDemo(ctx);
+    if (seeded.created) app.log.info('Demo data created');
+  }
+  await app.listen({ host: config.HOST, port: config.PORT });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  const url = `http://localhost:${port}`;
+  const banner = [`WARP API listening on ${url}/v1 (database: ${ctx.dialect})`, `API docs: ${url}/v1/docs`];
+  if (options.demo) {
+    banner.push(`Demo staff admin: ${DEMO_STAFF.email} / ${DEMO_STAFF.password}`);
+    banner.push(`Demo customer admin (${DEMO_CUSTOMER.name}): ${DEMO_CUSTOMER.email} / ${DEMO_CUSTOMER.password}`);
+  }
+  console.log(banner.join('\n'));
+  return { app, ctx, url, stop };
+}
