@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { createHttpApp, type HealthChange } from '@opbx/platform';
+import { clientIpResolver, createHttpApp, type HealthChange } from '@opbx/platform';
 import type { AppContext } from './context.js';
 import { registerAuth } from './http/auth.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
@@ -81,7 +81,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   webhookRoutes(app, ctx, voice);
   const sweepMs = options.sweepIntervalMs ?? 60_000;
   const sweep = sweepMs > 0 ? setInterval(() => void sweepStaleCalls(ctx, voice.journal).catch((err) => app.log.error({ err }, 'call sweep failed')), sweepMs).unref() : undefined;
-  const realtime = createRealtime(ctx, voice, { log: app.log });
+  const realtime = createRealtime(ctx, voice, { log: app.log, ipOf: clientIpResolver(config.OPBX_TRUST_PROXY) });
   app.decorate('realtime', realtime);
   app.addHook('onClose', async () => {
     if (sweep) clearInterval(sweep);

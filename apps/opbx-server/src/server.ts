@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { installProcessGuards } from '@opbx/platform';
 import { buildApp } from './app.js';
 import type { OpbxConfig } from './config.js';
 import { createContext, type AppContext } from './context.js';
@@ -24,6 +25,7 @@ export async function startServer(config: OpbxConfig, options: { demo?: boolean;
     })());
   // Installed before listening, so a signal during start-up already shuts down cleanly.
   if (options.signals !== false) {
+    installProcessGuards(app.log, stop);
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       // `on`, not `once`: a terminal's Ctrl-C can arrive twice (directly and relayed by tsx); stop() is idempotent.
       process.on(signal, () => {

@@ -27,8 +27,18 @@ export class MemoryEventBus implements EventBus {
   }
 
   subscribe(topic: string, handler: BusHandler): () => void {
-    this.emitter.on(topic, handler);
-    return () => this.emitter.off(topic, handler);
+    // Delivery runs in a microtask: a handler that throws there would end the process. It ends
+    // only that delivery, reported as a process warning (which the logs show).
+    const guarded: BusHandler = (message) => {
+      try {
+        const result = handler(message) as unknown;
+        if (result instanceof Promise) result.catch((err: unknown) => reportHandlerError(topic, err));
+      } catch (err) {
+        reportHandlerError(topic, err);
+      }
+    };
+    this.emitter.on(topic, guarded);
+    return () => this.emitter.off(topic, guarded);
   }
 
   async close(): Promise<void> {
@@ -110,4 +120,8 @@ export class RedisEventBus implements EventBus {
     this.pub.disconnect();
     this.sub.disconnect();
   }
+}
+
+function reportHandlerError(topic: string, err: unknown): void {
+  process.emitWarning(`a subscriber of ${topic} failed: ${err instanceof Error ? err.message : String(err)}`, { type: 'BusHandlerWarning' });
 }

@@ -8,6 +8,7 @@ import { createServer, type RequestListener } from 'node:http';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { createErrorHandler, envelope, type ErrorRenderer } from './errors.js';
 import { registerMetrics, type HttpMetrics } from './metrics.js';
+import { parseJsonBody } from './json-body.js';
 import { FastLane, requestIdOf, type LaneAnswer, type LaneRequest, type LaneRoute } from './fast-lane.js';
 import { trustFunction, type TrustProxy } from './client-ip.js';
 
@@ -131,15 +132,9 @@ export async function createHttpApp(options: HttpAppOptions) {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     const text = String(body);
     if (text.trim() === '') return done(null, undefined);
-    try {
-      done(null, JSON.parse(text));
-    } catch {
-      const err = Object.assign(new Error('The request body is not valid JSON'), {
-        statusCode: 400,
-        code: 'FST_ERR_CTP_INVALID_JSON_BODY',
-      });
-      done(err, undefined);
-    }
+    const parsed = parseJsonBody(text);
+    if (parsed.ok) return done(null, parsed.value);
+    done(Object.assign(new Error(parsed.message), { statusCode: 400, code: parsed.tooDeep ? 'FST_ERR_CTP_JSON_TOO_DEEP' : 'FST_ERR_CTP_INVALID_JSON_BODY' }), undefined);
   });
 
   // Hooks here run on every request, the voice webhook's too: plain callbacks, no promises.

@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import { randomUUID } from 'node:crypto';
 import { parse as parseQuery } from 'fast-querystring';
 import { clientIpResolver, type TrustProxy } from './client-ip.js';
+import { parseJsonBody } from './json-body.js';
 
 /**
  * The fast lane: a few machine-to-machine routes (the voice webhook Cloudonix waits on while a
@@ -45,6 +46,7 @@ export interface LaneRoute {
 
 export interface LaneLogger {
   info(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
 }
 
 export interface LaneOptions {
@@ -91,6 +93,16 @@ export class FastLane {
    * per request here: under tsx each one costs a defineProperty to keep its name.)
    */
   take(req: IncomingMessage, res: ServerResponse): boolean {
+    // Whatever a request does to the lane ends with that request, never with the process.
+    try {
+      return this.claim(req, res);
+    } catch (err) {
+      this.lastResort(err, req, res);
+      return true;
+    }
+  }
+
+  private claim(req: IncomingMessage, res: ServerResponse): boolean {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
@@ -124,7 +136,11 @@ export class FastLane {
       size += chunk.length;
       if (size > this.options.bodyLimit) {
         refused = true;
-        this.answer(req, res, request, route.refuse({ status: 413, reason: 'body too large' }, request), started, true);
+        try {
+          this.answer(req, res, request, route.refuse({ status: 413, reason: 'body too large' }, request), started, true);
+        } catch (err) {
+          this.lastResort(err, req, res);
+        }
         return;
       }
       chunks.push(chunk);
@@ -135,15 +151,43 @@ export class FastLane {
     });
     req.on('end', () => {
       if (refused) return;
-      const parsed = parseBody(req.headers['content-type'], chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
-      if ('status' in parsed) return this.answer(req, res, request, route.refuse(parsed, request), started, false);
-      request.body = parsed.body;
-      route.handle(request).then(
-        (a) => this.answer(req, res, request, a, started, false),
-        (err: unknown) => this.answer(req, res, request, route.fail(err, request), started, false),
-      );
+      try {
+        const parsed = parseBody(req.headers['content-type'], chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+        if ('status' in parsed) return this.answer(req, res, request, route.refuse(parsed, request), started, false);
+        request.body = parsed.body;
+        this.run(req, res, route, request, started);
+      } catch (err) {
+        this.lastResort(err, req, res);
+      }
     });
     return true;
+  }
+
+  private run(req: IncomingMessage, res: ServerResponse, route: LaneRoute, request: LaneRequest, started: bigint): void {
+    let pending: Promise<LaneAnswer>;
+    try {
+      pending = route.handle(request);
+    } catch (err) {
+      pending = Promise.reject(err);
+    }
+    pending
+      .then(
+        (a) => this.answer(req, res, request, a, started, false),
+        (err: unknown) => this.answer(req, res, request, route.fail(err, request), started, false),
+      )
+      .catch((err: unknown) => this.lastResort(err, req, res));
+  }
+
+  /** A failure of the lane itself (or of a route's failure answer): logged, a bare 500, the connection closed. */
+  private lastResort(err: unknown, req: IncomingMessage, res: ServerResponse): void {
+    try {
+      this.options.logger()?.error({ err, url: req.url?.slice(0, 200) }, 'fast lane request failed');
+      if (res.headersSent || res.destroyed) return void res.destroy();
+      res.writeHead(500, { 'content-type': 'text/plain', connection: 'close' });
+      res.end('Internal error');
+    } catch {
+      res.destroy();
+    }
   }
 
   private answer(req: IncomingMessage, res: ServerResponse, request: LaneRequest, a: LaneAnswer, started: bigint, closeAfter: boolean) {
@@ -168,11 +212,8 @@ function parseBody(contentType: string | undefined, raw: Buffer): { body: unknow
   const text = raw.toString('utf8');
   if (type === 'application/json' || type.endsWith('+json')) {
     if (text.trim() === '') return { body: undefined };
-    try {
-      return { body: JSON.parse(text) };
-    } catch {
-      return { status: 400, reason: 'The request body is not valid JSON' };
-    }
+    const parsed = parseJsonBody(text);
+    return parsed.ok ? { body: parsed.value } : { status: 400, reason: parsed.message };
   }
   if (type === 'application/x-www-form-urlencoded') return { body: parseQuery(text) };
   return { status: 415, reason: `Unsupported content type ${type || '(none)'}` };
