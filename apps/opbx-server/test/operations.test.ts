@@ -256,7 +256,7 @@ describe('logs', () => {
     const token: string = login.body.access_token;
     const me = new Api(app, token);
     expect((await me.get('/auth/me')).status).toBe(200);
-    expect((await org.anon.post('/auth/login', { email, password: `${userPassword}-wrong` })).status).toBe(401);
+    expect((await org.anon.post('/auth/login', { email, password: `${userPassword}-wrong` })).status).toBe(422);
     expect((await org.anon.post('/auth/login', { email, password: userPassword, extra: true })).status).toBe(422);
     expect((await org.owner.post('/users', { name: 'Bad', email: uniqueEmail('bad'), password: userPassword, role: 'emperor' })).status).toBe(422);
     const ext = await org.owner.post('/extensions', { extension_number: '950', type: 'virtual', sip_config: { username: 'sip950', password: sipPassword } });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sha256Hex } from '@opbx/platform';
 import { createTestServer, type TestServer } from './support/context.js';
 import { randomE164, uniqueEmail, type Api, type Reply } from './support/api.js';
 import { PASSWORD, created, createCredentialedOrg, insertCallLog, expectEnvelope, send, seq, type CredentialedOrg, type Role } from './support/fixtures.js';
@@ -76,7 +77,7 @@ const MATRIX: Row[] = [
   row('GET /api/v1/users/:id', 'another agent', managers(200), () => ({ url: `/users/${f.otherAgentId}` })),
   row('GET /api/v1/users/:id', 'self', anyUser(200), (c) => ({ url: `/users/${selfId(c)}` })),
   row('PATCH /api/v1/users/:id', 'another agent', managers(200), () => ({ url: `/users/${f.otherAgentId}`, body: { name: `Other Agent ${seq()}` } })),
-  row('PATCH /api/v1/users/:id', 'self, name only', managers(200), (c) => ({ url: `/users/${selfId(c)}`, body: { name: `Self ${seq()}` } })),
+  row('PATCH /api/v1/users/:id', 'self, name only', anyUser(200), (c) => ({ url: `/users/${selfId(c)}`, body: { name: `Self ${seq()}` } })),
   row('DELETE /api/v1/users/:id', 'a fresh agent', managers(204), async () => ({ url: `/users/${await created(org.owner, '/users', newUser())}` })),
 
   row('GET /api/v1/extensions', 'list', anyUser(200), () => ({ url: '/extensions' })),
@@ -298,6 +299,8 @@ describe('role rules beyond the route declarations', () => {
       } finally {
         // Back to one active owner (org.owner) and no rival, whatever happened.
         await server.ctx.db.updateTable('users').set({ role: 'owner', status: 'active' }).where('id', '=', org.ownerId).execute();
+        // A deactivation revokes the owner's tokens: give the shared owner session back.
+        await server.ctx.db.updateTable('api_tokens').set({ revoked_at: null }).where('token_hash', '=', sha256Hex(org.owner.token!)).execute();
         await server.ctx.db.deleteFrom('api_tokens').where('user_id', '=', rivalId).execute();
         await server.ctx.db.deleteFrom('users').where('id', '=', rivalId).execute();
       }

@@ -109,8 +109,12 @@ describe('OPBX admin console in Chromium', { timeout: 45_000 }, () => {
     await page.getByRole('heading', { name: 'Sign in to OPBX' }).waitFor();
     await shot('login');
 
+    // Wrong credentials are a 422, which the spec's interceptor leaves to the form: the message
+    // shows and the page is not reloaded (a 401 would clear it and send the browser to /login).
     await signIn({ email: OWNER.email, password: 'wrong-password1' });
-    await page.getByText('don’t match an active account').waitFor();
+    await page.getByText('These credentials do not match our records.').waitFor();
+    expect(await page.getByLabel('Email').inputValue()).toBe(OWNER.email);
+    expect(new URL(page.url()).pathname).toBe('/login');
 
     await signIn(OWNER);
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor();

@@ -45,10 +45,6 @@ export function setUnauthorizedHandler(handler: UnauthorizedHandler | null): voi
   onUnauthorized = handler ?? defaultUnauthorizedHandler;
 }
 
-// A 401 from the login call means wrong credentials, not an expired session: redirecting
-// would reload the login page and lose the error the form is about to show.
-const isLoginRequest = (error: AxiosError) => (error.config?.url ?? '').replace(/^\/+/, '') === 'auth/login';
-
 api.interceptors.request.use(
   (config) => {
     const token = storage.getToken();
@@ -63,7 +59,9 @@ api.interceptors.request.use(
 api.interceptors.response.use(
   (response) => response,
   (error: AxiosError<APIError>) => {
-    if (error.response?.status === 401 && !isLoginRequest(error)) {
+    // As the spec's interceptor: wrong credentials are a 422 from the server, so a 401 always
+    // means the session is gone.
+    if (error.response?.status === 401) {
       storage.clearAll();
       onUnauthorized(error);
     }

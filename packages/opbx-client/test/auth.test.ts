@@ -110,8 +110,16 @@ describe('the 401 path', () => {
     const calls = recordUnauthorized();
     const session = await signIn();
     const failure = await apiFailure(authService.login({ email: DEMO.email, password: 'wrong-password-1' }));
-    expect(failure.response.status).toBe(401);
-    expect(failure.response.data.error).toMatchObject({ code: 'UNAUTHORIZED', message: expect.any(String), request_id: expect.any(String) });
+    // 422 on the email field (as Laravel answers), not the 401 the interceptor reads as an expired session.
+    expect(failure.response.status).toBe(422);
+    expect(failure.response.data.error).toMatchObject({
+      code: 'VALIDATION_ERROR',
+      message: 'These credentials do not match our records.',
+      details: [{ field: 'email', message: 'These credentials do not match our records.' }],
+      request_id: expect.any(String),
+    });
+    const unknown = await apiFailure(authService.login({ email: 'nobody@opbx.local', password: 'wrong-password-1' }));
+    expect(unknown.response.data.error).toMatchObject({ code: failure.response.data.error.code, message: failure.response.data.error.message, details: failure.response.data.error.details });
     expect(calls).toHaveLength(0);
     expect(storage.getToken()).toBe(session.access_token);
   });

@@ -35,6 +35,8 @@ export interface ApiTokensTable {
   expires_at: string;
   revoked_at: string | null;
   created_at: string;
+  /** The login that began this token's session (null on tokens issued before it was recorded). */
+  session_started_at: string | null;
 }
 
 export interface ExtensionsTable {

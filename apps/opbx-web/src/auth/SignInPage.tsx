@@ -40,7 +40,9 @@ export function SignInPage() {
       navigate(next, { replace: true });
     } catch (err) {
       const info = apiError(err);
-      setError(info.status === 401 ? 'That email and password don’t match an active account.' : info.message);
+      // Wrong credentials: 422 with the server's sentence on `email`. A malformed address: its field detail.
+      const emailDetail = info.details.find((d) => d.field === 'email')?.message;
+      setError(!emailDetail || emailDetail === info.message ? info.message : `Email ${emailDetail}.`);
       setPending(false);
     }
   };

@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as initial from './001_initial.js';
 import * as calls from './002_calls.js';
 import * as requestsKeyHmac from './004_requests_key_hmac.js';
+import * as sessionStart from './005_session_start.js';
 
 /** Ordered by name; never edit a migration that has shipped, add a new one. */
 export const migrations: Record<string, Migration> = {
   '001_initial': initial,
   '002_calls': calls,
   '004_requests_key_hmac': requestsKeyHmac,
+  '005_session_start': sessionStart,
 };

@@ -14,7 +14,7 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext) {
     auth.login(ctx, req.body.email, req.body.password, req.ip),
   );
   r.post('/auth/logout', { schema: { tags: ['auth'] } }, async (req, reply) => {
-    await auth.logout(ctx, authOf(req).tokenId);
+    await auth.logout(ctx, authOf(req));
     return reply.status(204).send();
   });
   r.post('/auth/refresh', { schema: { tags: ['auth'] } }, (req) => auth.refresh(ctx, authOf(req)));

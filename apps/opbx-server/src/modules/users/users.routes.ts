@@ -19,7 +19,8 @@ export function userRoutes(app: FastifyInstance, ctx: AppContext) {
   r.post('/users', { config: { roles: MANAGERS }, schema: { tags, body: createUserBody } }, async (req, reply) =>
     reply.status(201).send(await service.createUser(ctx, authOf(req), req.body)),
   );
-  r.patch('/users/:id', { config: { roles: MANAGERS }, schema: { tags, params: idParams, body: updateUserBody } }, (req) =>
+  // Everyone may edit their own name, email and password; the service enforces the rest.
+  r.patch('/users/:id', { config: { roles: ALL_ROLES }, schema: { tags, params: idParams, body: updateUserBody } }, (req) =>
     service.updateUser(ctx, authOf(req), req.params.id, req.body),
   );
   r.delete('/users/:id', { config: { roles: MANAGERS }, schema: { tags, params: idParams } }, async (req, reply) => {

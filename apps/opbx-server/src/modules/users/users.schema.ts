@@ -33,6 +33,8 @@ export const updateUserBody = z.strictObject({
   password: passwordSchema.optional(),
   role: roleSchema.optional(),
   status: statusSchema.optional(),
+  /** Required when users change their own password or email. */
+  current_password: z.string().min(1, 'is required').max(256).optional(),
 });
 
 export const listUsersQuery = paginationQuery.extend({

@@ -4,6 +4,7 @@ import {
   countRows,
   forbidden,
   hashPassword,
+  invalidField,
   isUniqueViolation,
   isUuid,
   newId,
@@ -11,6 +12,7 @@ import {
   nowIso,
   type Page,
   paginate,
+  verifyPassword,
 } from '@opbx/platform';
 import type { AppContext } from '../../context.js';
 import type { Kysely, Transaction } from 'kysely';
@@ -18,6 +20,8 @@ import type { Database, UsersTable } from '../../db/schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 import type { AuthInfo } from '../../http/auth.js';
+import { assertPasswordChecksAllowed, recordPasswordFailure } from '../auth/auth.service.js';
+import { publishSessionsEnded, type SessionsEndedMessage } from '../auth/session-events.js';
 import { insertExtension } from '../extensions/extensions.service.js';
 import { presentUser, type UserView } from './users.presenter.js';
 import { countActiveOwners, findUserById, withExtensions, type UserRow, type UserWithExtension } from './users.queries.js';
@@ -105,13 +109,60 @@ export async function createUser(ctx: AppContext, auth: AuthInfo, input: CreateU
   return presentUser((await findUserById(ctx.db, auth.organizationId, id))!, ctx);
 }
 
+const wrongCurrentPassword = () => invalidField('current_password', 'is incorrect');
+
+/**
+ * Users changing their own password or email prove it is them (a stolen or unattended session
+ * must not take the account over). Returns the hash the proof was checked against, or undefined
+ * when the change needs none. Failures count against the account like failed sign-ins.
+ */
+async function verifyCurrentPassword(ctx: AppContext, auth: AuthInfo, input: UpdateUserInput): Promise<string | undefined> {
+  if (input.password === undefined && input.email === undefined) return undefined;
+  const me = await ctx.db.selectFrom('users').select(['email', 'password_hash']).where('id', '=', auth.userId).where('organization_id', '=', auth.organizationId).executeTakeFirst();
+  if (!me) throw notFound('User');
+  if (input.password === undefined && input.email === me.email) return undefined;
+  if (!input.current_password) throw invalidField('current_password', 'is required to change your own password or email');
+  await assertPasswordChecksAllowed(ctx, me.email);
+  if (!(await verifyPassword(me.password_hash, input.current_password))) {
+    await recordPasswordFailure(ctx, me.email);
+    throw wrongCurrentPassword();
+  }
+  return me.password_hash;
+}
+
+/**
+ * Revokes the target's live tokens (all, or all but `keep`) and says which ended: their ids when
+ * one is kept, else none (every session of the user).
+ */
+async function revokeTokens(trx: Transaction<Database>, userId: string, keep?: string): Promise<string[] | undefined> {
+  const now = nowIso();
+  if (!keep) {
+    await trx.updateTable('api_tokens').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
+    return undefined;
+  }
+  const others = await trx.selectFrom('api_tokens').select('id').where('user_id', '=', userId).where('revoked_at', 'is', null).where('id', '!=', keep).where('expires_at', '>', now).execute();
+  const ids = others.map((t) => t.id);
+  await trx.updateTable('api_tokens').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null).where('id', '!=', keep).execute();
+  return ids;
+}
+
 export async function updateUser(ctx: AppContext, auth: AuthInfo, id: string, input: UpdateUserInput): Promise<UserView> {
+  const self = id === auth.userId;
+  // Agents reach only themselves: refused before any lookup, as for GET.
+  if (auth.role === 'agent' && !self) throw forbidden('Agents may only change their own user');
+  const provenHash = self ? await verifyCurrentPassword(ctx, auth, input) : undefined;
   const passwordHash = input.password ? await hashPassword(input.password) : undefined;
-  const statusChanged = await ctx.db.transaction().execute(async (trx) => {
+  const outcome = await ctx.db.transaction().execute(async (trx) => {
     const actor = await lockAndReloadActor(ctx, trx, auth);
     const target = await requireUser(trx, auth.organizationId, id);
-    assertMayManage(actor, target, input.role);
-    if (input.role !== undefined && input.role !== target.role && target.id === auth.userId) throw forbidden('You cannot change your own role');
+    if (self) {
+      if (input.role !== undefined && input.role !== target.role) throw forbidden('You cannot change your own role');
+      if (actor.role === 'agent' && input.status !== undefined && input.status !== target.status) throw forbidden('Agents cannot change their own status');
+      // The password changed between the check and now: the proof no longer holds.
+      if (provenHash !== undefined && target.password_hash !== provenHash) throw wrongCurrentPassword();
+    } else {
+      assertMayManage(actor, target, input.role);
+    }
     const losesOwner =
       target.role === 'owner' && target.status === 'active' && ((input.role && input.role !== 'owner') || input.status === 'inactive');
     if (losesOwner && (await countActiveOwners(trx, auth.organizationId)) <= 1) {
@@ -129,20 +180,24 @@ export async function updateUser(ctx: AppContext, auth: AuthInfo, id: string, in
       if (isUniqueViolation(err)) throw emailTaken();
       throw err;
     }
-    // A new password ends every session of that user, except the one making a change to itself.
-    if (passwordHash) {
-      await trx
-        .updateTable('api_tokens')
-        .set({ revoked_at: nowIso() })
-        .where('user_id', '=', target.id)
-        .where('revoked_at', 'is', null)
-        .$if(target.id === auth.userId, (q) => q.where('id', '!=', auth.tokenId))
-        .execute();
+    // Deactivation ends every session for good (reactivation revives none). A new password or
+    // email ends the user's sessions, except the one making the change to itself.
+    const emailChanged = input.email !== undefined && input.email !== target.email;
+    let ended: Omit<SessionsEndedMessage, 'organization_id' | 'user_id'> | undefined;
+    if (input.status === 'inactive' && target.status !== 'inactive') {
+      await revokeTokens(trx, target.id);
+      ended = { reason: 'deactivated' };
+    } else if (passwordHash || emailChanged) {
+      const tokenIds = await revokeTokens(trx, target.id, self ? auth.tokenId : undefined);
+      const reason = passwordHash ? 'password_changed' : 'email_changed';
+      if (!tokenIds) ended = { reason };
+      else if (tokenIds.length > 0) ended = { reason, token_ids: tokenIds };
     }
-    return input.status !== undefined && input.status !== target.status;
+    return { statusChanged: input.status !== undefined && input.status !== target.status, ended };
   });
+  if (outcome.ended) await publishSessionsEnded(ctx, { organization_id: auth.organizationId, user_id: id, ...outcome.ended });
   // A user's status decides whether their extension rings and may dial out: routing must know now.
-  if (statusChanged) await ctx.configChanged(auth.organizationId);
+  if (outcome.statusChanged) await ctx.configChanged(auth.organizationId);
   return presentUser((await findUserById(ctx.db, auth.organizationId, id))!, ctx);
 }
 
@@ -159,7 +214,9 @@ export async function deleteUser(ctx: AppContext, auth: AuthInfo, id: string): P
     // The extension stays (it may be routed to) but is no longer assigned to anyone.
     hadExtension = Boolean(target.extension);
     await trx.updateTable('extensions').set({ user_id: null, updated_at: nowIso() }).where('user_id', '=', target.id).execute();
+    // Its tokens go with it (foreign key cascade).
     await trx.deleteFrom('users').where('id', '=', target.id).where('organization_id', '=', auth.organizationId).execute();
   });
+  await publishSessionsEnded(ctx, { organization_id: auth.organizationId, user_id: id, reason: 'deleted' });
   if (hadExtension) await ctx.configChanged(auth.organizationId);
 }
