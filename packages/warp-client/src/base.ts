@@ -146,7 +146,8 @@ export class BaseApiClient {
       auth: false,
     });
     this.clearTokens();
-    this.setTokens(result.data.access_token, result.data.refresh_token);
+    const { access_token, refresh_token } = result.data ?? {};
+    if (typeof access_token === 'string' && typeof refresh_token === 'string') this.setTokens(access_token, refresh_token);
     return result;
   }
 

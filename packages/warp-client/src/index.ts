@@ -15,3 +15,12 @@ export {
 } from './base.js';
 export { CustomerApiClient } from './customer.js';
 export { AdminApiClient } from './admin.js';
+export {
+  DEFAULT_WS_URL,
+  WebSocketClient,
+  type Listener,
+  type TokenSource,
+  type WebSocketConfig,
+  type WebSocketConstructor,
+  type WebSocketLike,
+} from './websocket.js';

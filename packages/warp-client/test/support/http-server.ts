@@ -14,7 +14,7 @@ export type Handler = (req: Recorded, res: ServerResponse, n: number) => void | 
 export interface TestServer {
   url: string;
   requests: Recorded[];
-  /** routes by "METHOD /path" (path without query) or by path alone */
+  /** routes by "METHOD /path" (path without query, under /v1), by path alone, or '*' for anything else */
   on(route: string, handler: Handler): void;
   close(): Promise<void>;
 }
@@ -31,7 +31,7 @@ export async function startServer(): Promise<TestServer> {
       requests.push(recorded);
       const bare = recorded.path.split('?')[0]!;
       const key = routes.has(`${recorded.method} ${bare}`) ? `${recorded.method} ${bare}` : bare;
-      const handler = routes.get(key);
+      const handler = routes.get(key) ?? routes.get('*');
       const n = (counts.get(key) ?? 0) + 1;
       counts.set(key, n);
       if (!handler) return json(res, 404, { code: 'NOT_FOUND', message: `no route ${recorded.method} ${bare}`, details: [], requestId: 'test' });
@@ -47,6 +47,7 @@ export async function startServer(): Promise<TestServer> {
     url: `http://127.0.0.1:${port}/v1`,
     requests,
     on: (route, handler) => {
+      if (route === '*') return void routes.set('*', handler);
       const [method, path] = route.includes(' ') ? route.split(' ') : [null, route];
       routes.set(method ? `${method} /v1${path}` : `/v1${path}`, handler);
     },
