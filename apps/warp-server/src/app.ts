@@ -8,8 +8,17 @@ import { authRoutes } from './modules/auth/auth.routes.js';
 import { customerRoutes } from './modules/customers/customers.routes.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import { trunkRoutes } from './modules/trunks/trunks.routes.js';
+import { apiKeyRoutes } from './modules/api-keys/api-keys.routes.js';
+import { webhookRoutes } from './modules/webhooks/webhooks.routes.js';
+import { DeliveryWorker } from './modules/webhooks/delivery.js';
 
 export const API_PREFIX = '/v1';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    deliveries: DeliveryWorker;
+  }
+}
 
 export interface BuildAppOptions {
   /** false disables request logging (tests). */
@@ -59,8 +68,16 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
       customerRoutes(api, ctx);
       auditRoutes(api, ctx);
       trunkRoutes(api, ctx);
+      apiKeyRoutes(api, ctx);
+      webhookRoutes(api, ctx);
     },
     { prefix: API_PREFIX },
   );
+
+  // Outbound webhooks leave from the database queue, after the writes that queued them committed.
+  const deliveries = new DeliveryWorker(ctx, app.log);
+  app.decorate('deliveries', deliveries);
+  if (config.WARP_WEBHOOK_POLL_MS > 0) deliveries.start(config.WARP_WEBHOOK_POLL_MS);
+  app.addHook('onClose', async () => deliveries.stop());
   return app;
 }
