@@ -10,6 +10,7 @@ import { auditRoutes } from './modules/audit/audit.routes.js';
 import { trunkRoutes } from './modules/trunks/trunks.routes.js';
 import { apiKeyRoutes } from './modules/api-keys/api-keys.routes.js';
 import { webhookRoutes } from './modules/webhooks/webhooks.routes.js';
+import { invitationRoutes } from './modules/invitations/invitations.routes.js';
 import { DeliveryWorker } from './modules/webhooks/delivery.js';
 
 export const API_PREFIX = '/v1';
@@ -70,6 +71,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
       trunkRoutes(api, ctx);
       apiKeyRoutes(api, ctx);
       webhookRoutes(api, ctx);
+      invitationRoutes(api, ctx);
     },
     { prefix: API_PREFIX },
   );

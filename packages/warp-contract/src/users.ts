@@ -58,6 +58,6 @@ export const invitationView = z.object({
   created_at: z.string(),
 });
 export type Invitation = z.infer<typeof invitationView>;
-/** The token is in the create answer only (and in the link sent to the invitee). */
-export const invitationCreated = invitationView.extend({ token: z.string() });
+/** The token is in the create answer only, with the portal link to pass to the invitee. */
+export const invitationCreated = invitationView.extend({ token: z.string(), accept_url: z.string() });
 export type InvitationCreated = z.infer<typeof invitationCreated>;
