@@ -24,3 +24,14 @@ export {
   type WebSocketConstructor,
   type WebSocketLike,
 } from './websocket.js';
+export {
+  NetSuiteApiClient,
+  NetSuiteApiError,
+  NetSuiteTokenManager,
+  memoryNetSuiteTokenStore,
+  type NetSuiteAsyncJob,
+  type NetSuiteConfig,
+  type NetSuiteOptions,
+  type NetSuiteTokenStore,
+  type StoredNetSuiteTokens,
+} from './netsuite.js';
