@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import pg from 'pg';
 import PusherModule from 'pusher-js';
 import { inboundCall, runLoad, type CallTranscript, type LoadCall, type LoadReport } from '@opbx/callsim';
 import { readConfig } from '../src/config.js';
@@ -97,7 +98,8 @@ const EXPECTED: Record<string, string> = { completed: 'completed', busy: 'busy',
 
 export async function benchSoak(minutes: number) {
   const dir = mkdtempSync(join(tmpdir(), 'opbx-soak-'));
-  const databaseUrl = process.env.DATABASE_URL?.startsWith('postgres') ? process.env.DATABASE_URL : `sqlite:${join(dir, 'soak.db')}`;
+  const database = await soakDatabase(dir);
+  const databaseUrl = database.url;
   const appKey = randomBytes(24).toString('hex');
   const metricsToken = randomBytes(24).toString('hex');
   const requestsKey = `soak-${randomBytes(16).toString('hex')}`;
@@ -218,6 +220,7 @@ export async function benchSoak(minutes: number) {
   const wsSeconds = (Date.now() - wsStart) / 1000;
 
   // ---- the soak itself ----------------------------------------------------------------------------------
+  const loadBefore = loadavg()[0]!;
   const t0 = Date.now();
   const durationMs = minutes * 60_000;
   const samples: Sample[] = [];
@@ -308,6 +311,7 @@ export async function benchSoak(minutes: number) {
   await sample();
   ownLag.disable();
   const soakSeconds = (Date.now() - t0) / 1000;
+  const loadAfter = loadavg()[0]!;
   for (const e of report.errors) errors.add(`call: ${e.message}`, e.count);
 
   // ---- every call's log complete, every client told of every end -----------------------------------------
@@ -347,6 +351,7 @@ export async function benchSoak(minutes: number) {
   for (const c of clients) c.pusher.disconnect();
   await server.stop();
   await reader.close();
+  await database.drop();
   rmSync(dir, { recursive: true, force: true });
 
   // ---- report ---------------------------------------------------------------------------------------
@@ -364,7 +369,7 @@ export async function benchSoak(minutes: number) {
     ? 'not enough samples for a trend'
     : leak
       ? `**possible leak**: RSS grows ${fmt(rssSlope, 2)} MB/min over the second half (threshold ${LEAK_MB_PER_MIN} MB/min), about ${fmt(kbPerCall, 2)} KB per call`
-      : `**no leak seen**: RSS trend ${fmt(rssSlope, 2)} MB/min over the second half (threshold ${LEAK_MB_PER_MIN} MB/min; at most ${fmt(Math.max(0, kbPerCall), 2)} KB per call)`;
+      : `**no leak seen**: RSS trend ${fmt(rssSlope, 2)} MB/min over the second half (threshold ${LEAK_MB_PER_MIN} MB/min${rssSlope > 0 ? `; at most ${fmt(kbPerCall, 2)} KB per call` : ''})`;
   const apiKinds = [...apiLatency.entries()].map(([kind, xs]) => {
     xs.sort((a, b) => a - b);
     return `| ${kind} | ${xs.length} | ${fmt(percentile(xs, 50))} | ${fmt(percentile(xs, 99))} |`;
@@ -384,6 +389,7 @@ export async function benchSoak(minutes: number) {
     `| REST requests | ${apiRequests} |`,
     `| WebSocket clients connected at the end | ${connectedAtEnd} of ${WS_CLIENTS}; each heard call.ended for ${Math.min(...heard)}–${Math.max(...heard)} of ${endedIds.length} ended calls |`,
     `| errors | **${errors.total}**${errors.total ? ` — ${[...errors.counts.entries()].map(([k, n]) => `${k}: ${n}`).join('; ')}` : ''} |`,
+    `| machine load average (1 min), start / end | ${fmt(loadBefore, 2)} / ${fmt(loadAfter, 2)} (on ${cpus().length} cores; other work on the machine competes with the server and the load generator) |`,
     `| RSS start → peak → end | ${fmt(samples[0]?.rssMb ?? NaN)} → ${fmt(Math.max(...samples.map((s) => s.rssMb)))} → ${fmt(samples.at(-1)?.rssMb ?? NaN)} MB |`,
     `| RSS slope, second half | ${fmt(rssSlope, 2)} MB/min (JS heap used: ${fmt(heapSlope, 2)} MB/min) |`,
     `| server event-loop delay | p50 ${fmt(percentile(p50s, 50))} ms (median of ${p50s.length} intervals); p99 median ${fmt(percentile(p99s, 50))} ms, worst interval ${fmt(p99s.at(-1) ?? NaN)} ms; max ${fmt(maxes.at(-1) ?? NaN)} ms |`,
@@ -415,4 +421,21 @@ async function realtimeOf(base: string): Promise<{ key: string; port: number }> 
   const { key, port } = body.websocket ?? {};
   if (!key || !port) throw new Error(`no WebSocket key and port in /client-config: ${JSON.stringify(body)}`);
   return { key, port };
+}
+
+/** A SQLite file in `dir`, or with DATABASE_URL=postgres://… a schema of its own, dropped afterwards. */
+async function soakDatabase(dir: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const base = process.env.DATABASE_URL;
+  if (!base?.startsWith('postgres')) return { url: `sqlite:${join(dir, 'soak.db')}`, drop: async () => undefined };
+  const schema = `soak_${randomBytes(6).toString('hex')}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: base });
+    await client.connect();
+    await client.query(sql);
+    await client.end();
+  };
+  await admin(`create schema ${schema}`);
+  const url = new URL(base);
+  url.searchParams.set('schema', schema);
+  return { url: url.toString(), drop: () => admin(`drop schema if exists ${schema} cascade`) };
 }
