@@ -98,6 +98,17 @@ describe('inputs that used to crash the process', () => {
     await stillServes(port);
   });
 
+  it('survives broken frame bytes right after a handshake it refuses (found by the fuzz suite)', async () => {
+    const { port } = await start();
+    // An unknown key is refused after the upgrade, with no listener left on the socket: the
+    // invalid opcode (0xD) that follows was an unhandled 'error' event.
+    for (const path of ['/app/not-the-key', `/app/${KEY}?protocol=1`, `/app/${KEY}`]) {
+      const answer = await rawRequest(port, Buffer.concat([Buffer.from(upgrade(path)), Buffer.from([0x8d, 0x80, 1, 2, 3, 4])]));
+      expect(answer, path).toMatch(/^HTTP\/1\.1 101/);
+    }
+    await stillServes(port);
+  });
+
   it('answers a raw `GET //` upgrade and other odd targets', async () => {
     const { port } = await start();
     for (const target of ['//', '//app/x', '*', 'http://[', '/app/', `/app/${KEY}?protocol=%`, `/app/${'%E0%A4%A'}`]) {

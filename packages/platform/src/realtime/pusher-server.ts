@@ -103,7 +103,12 @@ export class PusherServer {
       const target = parseTarget(req.url);
       if (!target) return refuseUpgrade(socket, 404, 'Not Found');
       const ip = this.options.ipOf?.(req) ?? req.socket.remoteAddress ?? '';
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.guard(ws, () => this.onConnection(ws, target.key, target.protocol, ip)));
+      this.wss.handleUpgrade(req, socket, head, (ws) => {
+        // Before anything else: a refused socket gets no other listener, and a broken frame
+        // (bytes after the handshake, an invalid opcode) is an 'error' event on it.
+        ws.on('error', () => ws.terminate());
+        this.guard(ws, () => this.onConnection(ws, target.key, target.protocol, ip));
+      });
     } catch (err) {
       this.options.log?.error({ err }, 'realtime upgrade failed');
       refuseUpgrade(socket, 400, 'Bad Request');
