@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { clientIpResolver, createHttpApp, type HealthChange } from '@opbx/platform';
+import { clientIpResolver, createHttpApp, forbidden, metricsAccess, unauthorized, type HealthChange } from '@opbx/platform';
 import type { AppContext } from './context.js';
 import { registerAuth } from './http/auth.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
@@ -61,9 +61,14 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     trustProxy: config.OPBX_TRUST_PROXY,
   });
 
-  app.get('/metrics', { config: { public: true }, schema: { hide: true } }, async (_req, reply) =>
-    reply.type(app.metrics.registry.contentType).send(await app.metrics.registry.metrics()),
-  );
+  // Bearer OPBX_METRICS_TOKEN, or (unset) local scrapers only: see metricsAccess.
+  const metricsAllowed = metricsAccess(config.OPBX_METRICS_TOKEN);
+  app.get('/metrics', { config: { public: true }, schema: { hide: true } }, async (req, reply) => {
+    const access = metricsAllowed(req.raw);
+    if (access === 'unauthorized') throw unauthorized('Send the metrics token as a Bearer token');
+    if (access === 'forbidden') throw forbidden('Metrics are served to this host only; set OPBX_METRICS_TOKEN to scrape them remotely');
+    return reply.type(app.metrics.registry.contentType).send(await app.metrics.registry.metrics());
+  });
 
   for (const backend of ctx.backends) {
     const report = ({ component, impact, ok, err }: HealthChange) => {
@@ -117,6 +122,6 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     },
     { prefix: API_PREFIX },
   );
-  app.decorate('hasWebApp', options.webApp === false ? false : await registerWebApp(app));
+  app.decorate('hasWebApp', options.webApp === false ? false : await registerWebApp(app, { wsPort: () => realtime.port ?? ctx.config.OPBX_WS_PORT }));
   return app;
 }

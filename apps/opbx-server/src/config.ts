@@ -37,6 +37,8 @@ const schema = z.object({
   OPBX_WS_MAX_CHANNELS: envInt(100, 1),
   OPBX_WS_SUBSCRIBE_RATE: envInt(10, 1),
   OPBX_WS_MESSAGE_RATE: envInt(20, 1),
+  /** Bearer token that /metrics requires; unset, /metrics answers local scrapers only. */
+  OPBX_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional().or(z.literal('').transform(() => undefined)),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

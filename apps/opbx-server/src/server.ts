@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { installProcessGuards } from '@opbx/platform';
+import { ConfigError, installProcessGuards } from '@opbx/platform';
 import { buildApp } from './app.js';
 import type { OpbxConfig } from './config.js';
 import { createContext, type AppContext } from './context.js';
@@ -15,6 +15,9 @@ export interface RunningServer {
 
 /** Migrate, optionally seed, listen, and stop cleanly on SIGTERM/SIGINT (in-flight requests finish). */
 export async function startServer(config: OpbxConfig, options: { demo?: boolean; signals?: boolean } = {}): Promise<RunningServer> {
+  if (options.demo && config.NODE_ENV === 'production') {
+    throw new ConfigError('serve --demo creates an owner with a published password and requests key: it does not run with NODE_ENV=production');
+  }
   const ctx = await createContext(config);
   const app = await buildApp(ctx);
   let stopping: Promise<void> | undefined;
@@ -40,17 +43,17 @@ export async function startServer(config: OpbxConfig, options: { demo?: boolean;
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = `http://localhost:${port}`;
-  if (options.demo) {
-    const seeded = await seedDemo(ctx, { baseUrl: url });
-    if (seeded.created) app.log.info('Demo organization created');
-  }
+  // The demo goes only into an empty database (or is already there from an earlier --demo run).
+  const demo = options.demo ? await seedDemo(ctx, { baseUrl: url, onlyIntoEmpty: true }) : undefined;
+  if (demo?.created) app.log.info('Demo organization created');
+  if (demo?.refused) app.log.warn('Demo organization not created: the database already has organizations (--demo seeds only an empty database)');
   const banner = [
     `OPBX API listening on ${url}/api/v1 (database: ${ctx.dialect})`,
     `Realtime (Pusher protocol): ws://localhost:${wsPort}/app/${config.OPBX_WS_KEY}`,
     `API docs: ${url}/api/docs`,
     ...(app.hasWebApp ? [`Web app: ${url}/`] : [`Web app not built: run \`npm run build:web\` (npm start does it)`]),
   ];
-  if (options.demo) {
+  if (demo && !demo.refused) {
     banner.push(`Demo login: ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}`);
     banner.push(`Place a simulated call: npm run opbx -- simulate call --base-url ${url} --from +12125550123 --to +15550100002 (demo Cloudonix requests key: ${DEMO_CLOUDONIX.requestsKey})`);
   }

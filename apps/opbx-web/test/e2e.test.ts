@@ -29,6 +29,8 @@ let context: BrowserContext;
 let page: Page;
 let base: string;
 const pageErrors: string[] = [];
+/** What the browser refused under the Content-Security-Policy, from any page. */
+const cspViolations: string[] = [];
 
 // Unique per run, so the test never depends on leftovers.
 const suffix = String(Math.floor(Math.random() * 900) + 100);
@@ -92,8 +94,19 @@ beforeAll(async () => {
   context = await browser.newContext({ viewport: { width: 1366, height: 820 }, acceptDownloads: true });
   // Generous for a loaded CI machine; each wait still fails with the locator it was after.
   context.setDefaultTimeout(10_000);
+  // Every refusal under the Content-Security-Policy fires this event in the page; Chromium also
+  // logs it as a console error ("Refused to ... violates the following Content Security Policy").
+  await context.exposeBinding('reportCspViolation', (_source, text: string) => void cspViolations.push(text));
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      void (window as unknown as { reportCspViolation(t: string): Promise<void> }).reportCspViolation(`${e.effectiveDirective} blocked ${e.blockedURI} (${e.sourceFile}:${e.lineNumber})`);
+    });
+  });
   page = await context.newPage();
   page.on('pageerror', (err) => pageErrors.push(err.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+  });
 });
 
 afterAll(async () => {
@@ -104,7 +117,9 @@ afterAll(async () => {
 
 describe('OPBX admin console in Chromium', { timeout: 45_000 }, () => {
   it('signs in and shows the dashboard, live over the WebSocket', async () => {
-    await page.goto(`${base}/`);
+    const first = await page.goto(`${base}/`);
+    // The app is served with its policy, and everything below (the WebSocket included) runs under it.
+    expect(first?.headers()['content-security-policy']).toMatch(/script-src 'self'.*connect-src 'self' ws:\/\/127\.0\.0\.1:\d+/);
     await expect.poll(() => new URL(page.url()).pathname).toBe('/login');
     await page.getByRole('heading', { name: 'Sign in to OPBX' }).waitFor();
     await shot('login');
@@ -122,6 +137,7 @@ describe('OPBX admin console in Chromium', { timeout: 45_000 }, () => {
     await page.getByTestId('stats').getByText('Active calls').waitFor();
     await page.getByText('No calls in progress').waitFor();
     await shot('dashboard');
+    expect(cspViolations).toEqual([]);
   });
 
   it('creates an extension, showing server validation and the SIP password once', async () => {
@@ -439,5 +455,9 @@ describe('OPBX admin console in Chromium', { timeout: 45_000 }, () => {
     await expect.poll(() => requests('/dashboard/live-calls', since), { timeout: 8000, interval: 250 }).toBeGreaterThanOrEqual(1);
     await shot('dashboard-offline');
     expect(pageErrors).toEqual([]);
+  });
+
+  it('no page violated the Content-Security-Policy', () => {
+    expect(cspViolations).toEqual([]);
   });
 });

@@ -15,6 +15,7 @@ export * from './http/app.js';
 export * from './http/fast-lane.js';
 export * from './http/json-body.js';
 export * from './http/client-ip.js';
+export * from './http/metrics.js';
 export * from './http/errors.js';
 export * from './http/pagination.js';
 export * from './security/signer.js';

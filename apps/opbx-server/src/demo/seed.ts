@@ -16,9 +16,16 @@ export { DEMO_CLOUDONIX, DEMO_LOGIN };
  * A small but complete PBX: three people with extensions, a sales ring group, office hours
  * that route to it, and three phone numbers. Built through the same services as the API.
  */
-export async function seedDemo(ctx: AppContext, options: { baseUrl?: string } = {}): Promise<{ created: boolean; organization_id?: string }> {
+export async function seedDemo(
+  ctx: AppContext,
+  options: { baseUrl?: string; onlyIntoEmpty?: boolean } = {},
+): Promise<{ created: boolean; organization_id?: string; refused?: 'not_empty' }> {
   const exists = await ctx.db.selectFrom('users').select('id').where('email', '=', DEMO_LOGIN.email).executeTakeFirst();
   if (exists) return { created: false };
+  // A known password and requests key have no place beside real tenants (`serve --demo`).
+  if (options.onlyIntoEmpty && (await ctx.db.selectFrom('organizations').select('id').limit(1).executeTakeFirst())) {
+    return { created: false, refused: 'not_empty' };
+  }
   const org = await createOrganization(ctx, {
     name: 'Acme Demo Co',
     timezone: 'America/New_York',

@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import type { IncomingMessage } from 'node:http';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { constantTimeEqual } from '../security/tokens.js';
 
 export interface HttpMetrics {
   registry: Registry;
@@ -43,4 +45,22 @@ export function registerMetrics(app: FastifyInstance): HttpMetrics {
     done();
   });
   return { registry, observe };
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
+
+/**
+ * Who may read the metrics (they describe traffic, routes and the process): with a token, whoever
+ * sends it as `Authorization: Bearer <token>`; without one, only a scraper on this host (a loopback
+ * peer, and not a request a local reverse proxy relayed, which carries X-Forwarded-For/Forwarded).
+ */
+export function metricsAccess(token: string | undefined): (req: IncomingMessage) => 'ok' | 'unauthorized' | 'forbidden' {
+  if (token) {
+    const expected = `Bearer ${token}`;
+    return (req) => (typeof req.headers.authorization === 'string' && constantTimeEqual(req.headers.authorization, expected) ? 'ok' : 'unauthorized');
+  }
+  return (req) => {
+    const local = LOOPBACK.test(req.socket.remoteAddress ?? '') && req.headers['x-forwarded-for'] === undefined && req.headers.forwarded === undefined;
+    return local ? 'ok' : 'forbidden';
+  };
 }
