@@ -226,3 +226,30 @@ describe('grants', () => {
     expect(bob.ws.readyState).toBe(WebSocket.OPEN);
   });
 });
+
+describe('keep-alive', () => {
+  // Before: only the client's own pings kept it alive, and pusher-js pings only when it receives
+  // nothing, so every socket on a busy channel was cut with 4201 after 4 activity timeouts.
+  it('pings a silent client, keeps one that answers however busy its channel, and cuts one that never answers', async () => {
+    const { server, port } = await start({ activityTimeout: 1 });
+    const answering = client(port);
+    const silent = client(port);
+    await Promise.all([answering.established, silent.established]);
+    answering.ws.on('message', (raw) => {
+      if (JSON.parse(raw.toString()).event === 'pusher:ping') answering.send('pusher:pong', {});
+    });
+    const channel = 'busy';
+    for (const c of [answering, silent]) c.send('pusher:subscribe', { channel });
+    await until(() => server.stats().channels === 1 && answering.frames.length >= 2 && silent.frames.length >= 2, 'both subscribed');
+    const busy = setInterval(() => server.broadcastLocal(channel, 'tick', {}), 100);
+    try {
+      await until(() => silent.closeCode() !== undefined, 'the silent client cut', 8000);
+    } finally {
+      clearInterval(busy);
+    }
+    expect(silent.closeCode()).toBe(4201);
+    expect(silent.frames.some((f) => f.event === 'pusher:ping')).toBe(true);
+    expect(answering.ws.readyState).toBe(WebSocket.OPEN);
+    expect(answering.frames.filter((f) => f.event === 'tick').length).toBeGreaterThan(20);
+  });
+});

@@ -53,6 +53,8 @@ interface Client {
 const frame = (event: string, data?: unknown, channel?: string): string =>
   JSON.stringify({ event, ...(channel !== undefined ? { channel } : {}), ...(data !== undefined ? { data } : {}) });
 
+const PING = frame('pusher:ping', {});
+
 export class PusherServer {
   private readonly wss: WebSocketServer;
   private readonly clients = new Map<string, Client>();
@@ -70,11 +72,17 @@ export class PusherServer {
     this.limits = { ...DEFAULT_PUSHER_LIMITS, ...options.limits };
     // Client frames are subscribe/ping/unsubscribe; presence channel_data is the largest and small.
     this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload ?? 16 * 1024 });
-    // Pusher-js pings after `activityTimeout` of silence, so a socket silent for 4× that is gone (4201: reconnect).
+    // pusher-js pings only when it has *received* nothing for `activityTimeout`, so a client on a
+    // busy channel never speaks: the server pings whoever has been silent that long (pusher-js
+    // answers pusher:pong), and a socket still silent two intervals later is gone (4201: reconnect).
+    const interval = this.activityTimeout * 1000;
     this.sweeper = setInterval(() => {
-      const deadline = Date.now() - this.activityTimeout * 4000;
-      for (const c of this.clients.values()) if (c.lastSeen < deadline) this.disconnect(c, 4201, 'Pong reply not received');
-    }, this.activityTimeout * 1000).unref();
+      const now = Date.now();
+      for (const c of this.clients.values()) {
+        if (c.lastSeen < now - interval * 3) this.disconnect(c, 4201, 'Pong reply not received');
+        else if (c.lastSeen < now - interval + 1000 && c.ws.readyState === c.ws.OPEN) c.ws.send(PING);
+      }
+    }, interval).unref();
   }
 
   /** Serves the WebSocket endpoint `/app/{key}` on its own port (plain HTTP requests get 404). */
