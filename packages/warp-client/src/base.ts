@@ -1,4 +1,4 @@
-import type { AuthResponse, AuthTokens, PaginationMeta, ResponseMeta } from '@warp/contract';
+import type { AuthResponse, AuthTokens, MfaConfirmResponse, MfaEnrolResponse, PaginationMeta, ResponseMeta, User } from '@warp/contract';
 import { ApiError, createApiError } from './errors.js';
 import { ACCESS_TOKEN_KEY, CUSTOMER_ID_KEY, REFRESH_TOKEN_KEY, defaultStorage, type TokenStorage } from './storage.js';
 
@@ -158,6 +158,31 @@ export class BaseApiClient {
     } finally {
       this.clearTokens();
     }
+  }
+
+  /** The signed-in user (not in the seed; WARP's `GET /auth/me`). */
+  async getMe(options?: CallOptions): Promise<ApiResponse<User>> {
+    return this.get<User>('/auth/me', undefined, options);
+  }
+
+  /** TOTP enrolment: the secret, its otpauth URL and a QR code (PNG data URL). Not in the seed. */
+  async enrollMfa(): Promise<ApiResponse<MfaEnrolResponse>> {
+    return this.post<MfaEnrolResponse>('/auth/mfa/enroll', {});
+  }
+
+  /** Turns MFA on with a current code; answers the single-use recovery codes once. */
+  async confirmMfa(code: string): Promise<ApiResponse<MfaConfirmResponse>> {
+    return this.post<MfaConfirmResponse>('/auth/mfa/confirm', { code });
+  }
+
+  async disableMfa(password: string, code: string): Promise<ApiResponse<void>> {
+    return this.post<void>('/auth/mfa/disable', { password, code });
+  }
+
+  /** Uses an API key (`warp_live_…`) as the bearer: kept in memory only, never refreshed. */
+  public setApiKey(apiKey: string): void {
+    this.clearTokens();
+    this.token = apiKey;
   }
 
   /** Rotates the tokens now (requests do this by themselves on a 401). */
