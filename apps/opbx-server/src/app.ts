@@ -12,6 +12,7 @@ import { organizationRoutes } from './modules/organization/organization.routes.j
 import { healthRoutes } from './modules/health/health.routes.js';
 import { registerWebApp } from './http/web-app.js';
 import { cloudonixRoutes } from './modules/cloudonix/cloudonix.routes.js';
+import { outboundPolicyRoutes } from './modules/outbound-policy/outbound-policy.routes.js';
 import { voicemailRoutes } from './modules/calls/voicemails.routes.js';
 import { voiceRoutes } from './modules/voice/voice.routes.js';
 import { webhookRoutes } from './modules/calls/webhooks.routes.js';
@@ -116,6 +117,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
       ringGroupRoutes(api, ctx);
       businessHoursRoutes(api, ctx);
       cloudonixRoutes(api, ctx);
+      outboundPolicyRoutes(api, ctx);
       voicemailRoutes(api, ctx);
       callLogRoutes(api, ctx);
       dashboardRoutes(api, ctx, voice);

@@ -27,6 +27,8 @@ beforeAll(async () => {
   server = await startFlowsServer();
   org = await createFlowsOrg(server, 'Outbound Flows');
   await org.settings({ default_caller_id: COMPANY });
+  // These flows dial abroad (the outbound policy's default is national only: see outbound-policy.test.ts).
+  if ((await org.owner.request('PUT', '/settings/outbound-policy', { allow_international: true })).status !== 200) throw new Error('outbound policy');
   alice = await org.userWithExtension('501');
   bob = await org.userWithExtension('502');
 });

@@ -305,6 +305,22 @@ const ROUTES: WriteRoute[] = [
     }),
   },
   {
+    route: 'PUT /api/v1/settings/outbound-policy', url: () => '/settings/outbound-policy', as: () => org.owner, okStatus: 200,
+    base: () => ({ country: 'US', allow_national: true, allow_international: false, allow_premium: false, allow_special: false, blocked_prefixes: ['+1900'], blocked_countries: ['CU'] }),
+    shape: () => {
+      const country = text(2, { bad: ['XX', 'us', 'USA', 'U'] });
+      return {
+        country,
+        allow_national: bool,
+        allow_international: bool,
+        allow_premium: bool,
+        allow_special: bool,
+        blocked_prefixes: { kind: 'array', max: 200, item: text(16, { bad: ['1900', '+0', '+', '+1 900', '+1234567890123456'] }) },
+        blocked_countries: { kind: 'array', max: 250, item: country },
+      };
+    },
+  },
+  {
     route: 'POST /broadcasting/auth', url: () => '/broadcasting/auth', as: () => org.agent, okStatus: 200, strict: false,
     base: () => ({ socket_id: '123.456', channel_name: `private-organization.${org.organizationId}.calls` }),
     shape: () => ({

@@ -115,6 +115,8 @@ const MATRIX: Row[] = [
 
   row('GET /api/v1/settings/cloudonix', 'own settings', anyUser(200), () => ({ url: '/settings/cloudonix' })),
   row('PUT /api/v1/settings/cloudonix', 'own settings', ownerOnly(200), () => ({ url: '/settings/cloudonix', body: cloudonixBody() })),
+  row('GET /api/v1/settings/outbound-policy', 'own policy', managers(200), () => ({ url: '/settings/outbound-policy' })),
+  row('PUT /api/v1/settings/outbound-policy', 'own policy', ownerOnly(200), () => ({ url: '/settings/outbound-policy', body: { allow_international: false } })),
 
   row('GET /api/v1/call-logs', 'list', anyUser(200), () => ({ url: '/call-logs' })),
   row('GET /api/v1/call-logs/export', 'CSV', anyUser(200), () => ({ url: '/call-logs/export' })),

@@ -158,6 +158,24 @@ export interface CallLogsTable {
   duration: number | null;
   recording_url: string | null;
   cloudonix_cdr: string | null;
+  /** The outbound-policy rule that refused the call (`international_not_allowed`, …), else null. */
+  blocked_reason: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Where an organization's extensions may call and forward to (absent: the default, national only). */
+export interface OutboundPoliciesTable {
+  organization_id: string;
+  /** ISO 3166-1 alpha-2: what "national" means. */
+  country: string;
+  allow_national: number;
+  allow_international: number;
+  allow_premium: number;
+  allow_special: number;
+  /** JSON arrays: E.164 prefixes (`+1900`), ISO country codes. */
+  blocked_prefixes: string;
+  blocked_countries: string;
   created_at: string;
   updated_at: string;
 }
@@ -205,6 +223,7 @@ export interface Database {
   business_hours: BusinessHoursTable;
   config_versions: ConfigVersionsTable;
   cloudonix_settings: CloudonixSettingsTable;
+  outbound_policies: OutboundPoliciesTable;
   call_logs: CallLogsTable;
   call_events: CallEventsTable;
   voicemails: VoicemailsTable;

@@ -17,6 +17,8 @@ export interface CallLogView {
   duration: number | null;
   recording_url: string | null;
   cloudonix_cdr?: Record<string, unknown>;
+  /** Only on calls the outbound policy refused: which rule (`international_not_allowed`, `premium_not_allowed`, …). */
+  blocked_reason?: string;
   created_at: string;
   updated_at: string;
 }
@@ -38,6 +40,7 @@ export function presentCallLog(row: CallLogRow, options: { withCdr?: boolean } =
     end_time: row.end_time,
     duration: row.duration,
     recording_url: row.recording_url,
+    ...(row.blocked_reason ? { blocked_reason: row.blocked_reason } : {}),
     created_at: row.created_at,
     updated_at: row.updated_at,
   };

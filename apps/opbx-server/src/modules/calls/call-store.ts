@@ -19,7 +19,7 @@ export interface CallEvent {
   payload: unknown;
   status?: CallStatus;
   facts?: Partial<Pick<CallLogsTable, 'direction' | 'direction_raw' | 'from_number' | 'to_number' | 'did_id' | 'extension_id' | 'ring_group_id'>>;
-  patch?: Partial<Pick<CallLogsTable, 'answer_time' | 'end_time' | 'duration' | 'recording_url' | 'cloudonix_cdr' | 'sip_call_id' | 'status_raw' | 'disposition_raw'>>;
+  patch?: Partial<Pick<CallLogsTable, 'answer_time' | 'end_time' | 'duration' | 'recording_url' | 'cloudonix_cdr' | 'sip_call_id' | 'status_raw' | 'disposition_raw' | 'blocked_reason'>>;
   /** Extensions this event starts ringing. */
   ringing?: string[];
 }
@@ -167,6 +167,7 @@ function blankRow(ev: CallEvent, now: string): CallLogRow {
     duration: null,
     recording_url: null,
     cloudonix_cdr: null,
+    blocked_reason: null,
     created_at: now,
     updated_at: now,
   };

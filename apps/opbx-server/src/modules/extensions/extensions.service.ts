@@ -20,6 +20,8 @@ import type { Database, ExtensionsTable } from '../../db/schema.js';
 import type { AuthInfo } from '../../http/auth.js';
 import { E164_RE, EXTENSION_NUMBER_RE } from '../../http/schemas.js';
 import { assertUnreferenced, extensionReferences } from '../shared/references.js';
+import { loadOutboundPolicy } from '../outbound-policy/outbound-policy.service.js';
+import { REFUSALS, refusalOf } from '../outbound-policy/policy.js';
 import { presentExtension, type ExtensionRow, type ExtensionView } from './extensions.presenter.js';
 import {
   AGENT_EXTENSION_FIELDS,
@@ -41,7 +43,11 @@ async function requireExtension(db: Db, organizationId: string, id: string): Pro
   return row;
 }
 
-/** Forwarding must point at an existing extension number of the organization (not itself) or an E.164 number. */
+/**
+ * Forwarding must point at an existing extension number of the organization (not itself), one of
+ * its own numbers, or an external number its outbound policy allows (toll fraud: a forward is an
+ * outbound call anyone who calls the extension can trigger). Routing checks the policy again.
+ */
 async function checkForwarding(
   db: Db,
   organizationId: string,
@@ -51,7 +57,12 @@ async function checkForwarding(
   if (!forwarding) return [];
   const dest = forwarding.destination;
   if (!dest) return forwarding.enabled ? [{ field: 'call_forwarding.destination', message: 'is required when forwarding is enabled' }] : [];
-  if (E164_RE.test(dest)) return [];
+  if (E164_RE.test(dest)) {
+    const ownDid = await db.selectFrom('dids').select('id').where('organization_id', '=', organizationId).where('phone_number', '=', dest).executeTakeFirst();
+    if (ownDid) return [];
+    const refused = refusalOf((await loadOutboundPolicy(db, organizationId)).policy, dest);
+    return refused ? [{ field: 'call_forwarding.destination', message: `${dest} ${REFUSALS[refused]}` }] : [];
+  }
   if (!EXTENSION_NUMBER_RE.test(dest)) {
     return [{ field: 'call_forwarding.destination', message: 'must be an extension number of this organization or an E.164 number (+15551234567)' }];
   }

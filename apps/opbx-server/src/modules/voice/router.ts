@@ -1,6 +1,7 @@
 import type { DidNode, ExtensionNode, RingGroupNode, RoutingSnapshot, Target } from './snapshot.js';
 import { isExtensionNumber, toE164, userPart } from './numbers.js';
 import { isOpenAt } from '../business-hours/schedule.js';
+import { refusalOf, type BlockReason } from '../outbound-policy/policy.js';
 
 /**
  * The call router: a pure function of (routing snapshot, call, now) to a plan. It never touches
@@ -33,7 +34,7 @@ export type Plan =
   | { kind: 'voicemail'; mailboxExtensionId: string | null; greeting: string }
   | { kind: 'hangup'; message: string | null; reason: HangupReason };
 
-export type HangupReason = 'answered' | 'not_in_service' | 'unavailable' | 'not_permitted' | 'no_answer' | 'loop' | 'closed' | 'invalid_number';
+export type HangupReason = 'answered' | 'not_in_service' | 'unavailable' | 'not_permitted' | 'no_answer' | 'loop' | 'closed' | 'invalid_number' | 'blocked';
 
 /** What the router learned about the call, for its call log. */
 export interface CallFacts {
@@ -41,6 +42,8 @@ export interface CallFacts {
   didId?: string;
   extensionId?: string;
   ringGroupId?: string;
+  /** The outbound-policy rule that refused an external number. */
+  blockedReason?: BlockReason;
 }
 
 export interface RouteResult {
@@ -61,6 +64,7 @@ export const MESSAGES = {
   no_answer: 'Nobody is available to take your call. Goodbye.',
   loop: 'Your call could not be completed. Goodbye.',
   invalid_number: 'The number you have dialed is not valid. Goodbye.',
+  blocked: 'Calls to this number are not allowed. Goodbye.',
   voicemail_default: 'Please leave a message after the tone. When you are finished, hang up.',
 } as const;
 
@@ -139,6 +143,12 @@ class Routing {
     // Forwarding to one of our own numbers stays inside: no billed carrier leg, and the hop cap applies.
     const ownDid = this.snap.dids.get(e164);
     if (ownDid) return ownDid.active ? this.target(ownDid.target, hop + 1) : hangup('unavailable');
+    // Checked now, not only when the forward was saved: a policy tightened since must hold.
+    const refused = refusalOf(this.snap.outboundPolicy, e164);
+    if (refused) {
+      this.facts.blockedReason = refused;
+      return hangup('blocked');
+    }
     return {
       kind: 'dial',
       targets: [{ kind: 'external', number: e164 }],
@@ -262,6 +272,8 @@ async function routeFromExtension(snap: RoutingSnapshot, call: CallInput, env: R
     const r = new Routing(snap, env, 'outbound', ownDid);
     return { plan: await r.target(ownDid.target, 0), facts: r.facts };
   }
+  const refused = refusalOf(snap.outboundPolicy, e164);
+  if (refused) return { plan: hangup('blocked'), facts: { direction: 'outbound', extensionId: caller.id, blockedReason: refused } };
   return {
     plan: {
       kind: 'dial',

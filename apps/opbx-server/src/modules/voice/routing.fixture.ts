@@ -2,6 +2,7 @@ import { compileSchedule, type Holiday, type Schedule } from '../business-hours/
 import { planToVerbs, type CallbackUrls } from './render.js';
 import { continueCall, routeCall, type Continuation, type DialOutcome, type Plan, type RouteResult, type RoutingEnv } from './router.js';
 import type { BusinessHoursNode, DidNode, ExtensionNode, RingGroupNode, RoutingSnapshot, Target } from './snapshot.js';
+import { defaultPolicy, type OutboundPolicy } from '../outbound-policy/policy.js';
 
 /**
  * Test-only helpers for the pure router: routing snapshots built in memory (no database), an
@@ -9,10 +10,14 @@ import type { BusinessHoursNode, DidNode, ExtensionNode, RingGroupNode, RoutingS
  * Not a test file itself (vitest only collects `*.test.ts`).
  */
 
+/** Routing mechanics are tested with every destination allowed; the policy's own tests pass one in. */
+export const OPEN_POLICY: OutboundPolicy = { ...defaultPolicy('US'), allowInternational: true, allowPremium: true, allowSpecial: true };
+
 export interface OrgSettings {
   defaultCallerId?: string | null;
   voicemailEnabled?: boolean;
   recordingEnabled?: boolean;
+  outboundPolicy?: OutboundPolicy;
 }
 
 export class SnapshotBuilder {
@@ -24,6 +29,7 @@ export class SnapshotBuilder {
       active: true,
       timezone: 'UTC',
       defaultCallerId: settings.defaultCallerId ?? null,
+      outboundPolicy: settings.outboundPolicy ?? OPEN_POLICY,
       voicemailEnabled: settings.voicemailEnabled ?? true,
       recordingEnabled: settings.recordingEnabled ?? false,
       dids: new Map(),

@@ -2,6 +2,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { parseSettings } from '../organization/organization.service.js';
 import { compileSchedule, type CompiledSchedule } from '../business-hours/schedule.js';
+import { loadOutboundPolicy } from '../outbound-policy/outbound-policy.service.js';
+import type { OutboundPolicy } from '../outbound-policy/policy.js';
 
 /**
  * Everything routing needs for one organization, loaded in a handful of queries and then
@@ -63,6 +65,8 @@ export interface RoutingSnapshot {
   active: boolean;
   timezone: string;
   defaultCallerId: string | null;
+  /** Where its extensions may call and forward to (toll fraud); applied at route time. */
+  outboundPolicy: OutboundPolicy;
   voicemailEnabled: boolean;
   recordingEnabled: boolean;
   dids: Map<string, DidNode>;
@@ -93,6 +97,7 @@ export async function loadSnapshot(db: Kysely<Database>, organizationId: string)
     db.selectFrom('dids').selectAll().where('organization_id', '=', organizationId).execute(),
   ]);
   const settings = parseSettings(org.settings);
+  const { policy: outboundPolicy } = await loadOutboundPolicy(db, organizationId, dids.map((d) => d.phone_number));
   const userStatus = new Map(users.map((u) => [u.id, u.status === 'active']));
 
   const snapshot: RoutingSnapshot = {
@@ -100,6 +105,7 @@ export async function loadSnapshot(db: Kysely<Database>, organizationId: string)
     active: org.status === 'active',
     timezone: org.timezone,
     defaultCallerId: settings.default_caller_id ?? null,
+    outboundPolicy,
     voicemailEnabled: settings.voicemail_enabled ?? true,
     recordingEnabled: settings.recording_enabled ?? false,
     dids: new Map(),

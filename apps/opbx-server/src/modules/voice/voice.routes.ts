@@ -108,6 +108,7 @@ export function voiceRoutes(app: FastifyInstance, ctx: AppContext, rt: VoiceRunt
         ring_group_id: result.facts.ringGroupId ?? null,
       },
       ringing: ringingOf(result.plan),
+      ...(result.facts.blockedReason ? { patch: { blocked_reason: result.facts.blockedReason } } : {}),
     };
   }
 
@@ -155,7 +156,7 @@ export function voiceRoutes(app: FastifyInstance, ctx: AppContext, rt: VoiceRunt
     const ev = event(tenant, state.c, 'dial', `dial:${digest(token)}`, params, result, statusAfter(result.plan, outcome));
     // Some deployments report a Dial's recording on its action rather than a status callback.
     const recordingUrl = str(params, 'RecordingUrl');
-    ev.patch = { status_raw: raw ?? null, ...(recordingUrl && /^https?:\/\//i.test(recordingUrl) ? { recording_url: recordingUrl } : {}) };
+    ev.patch = { ...ev.patch, status_raw: raw ?? null, ...(recordingUrl && /^https?:\/\//i.test(recordingUrl) ? { recording_url: recordingUrl } : {}) };
     rt.journal.enqueue(ev);
     return cxml(body);
   };
