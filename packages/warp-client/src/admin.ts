@@ -1,5 +1,6 @@
 import type {
   ARReport,
+  AdminCdrQuery,
   ActiveCall,
   BillingSummary,
   BulkProvision,
@@ -7,16 +8,20 @@ import type {
   Cdr,
   CdrDetail,
   Customer,
+  CustomerListQuery,
   CustomerUpdate,
   CustomerUsage,
   Dispute,
   Exclusion,
   ExclusionCreate,
   MarginAnalysis,
+  MarginQuery,
   NetSuiteAuthStatus,
   NetSuiteMappings,
+  NetSuiteSyncHistoryQuery,
   NetSuiteSyncRun,
   NetSuiteSyncStatus,
+  NetSuiteSyncType,
   Override,
   OverrideCreate,
   Partition,
@@ -27,14 +32,17 @@ import type {
   ProviderPerformance,
   ProviderUpdate,
   Rate,
+  RateQuery,
   RateImportOptions,
   RateImportReport,
   ReconcileResult,
   ReportPeriod,
   RespOrgEntity,
   RespOrgId,
+  RevenueQuery,
   RevenueReport,
   Route,
+  RouteQuery,
   ServiceConfig,
   ServiceConfigCreate,
   ServiceConfigUpdate,
@@ -48,8 +56,10 @@ import type {
   Ticket,
   TicketCreate,
   TicketMessage,
+  TicketQuery,
   TicketUpdate,
   TollFreeInventoryItem,
+  TollFreeInventoryQuery,
   TollFreeTransferResult,
   Trunk,
 } from '@warp/contract';
@@ -64,7 +74,7 @@ export class AdminApiClient extends BaseApiClient {
   }
 
   // ==================== Customer Management ====================
-  async getAllCustomers(params?: { page?: number; limit?: number; status?: string; search?: string }, options?: CallOptions) {
+  async getAllCustomers(params?: CustomerListQuery, options?: CallOptions) {
     return this.get<Customer[]>('/admin/customers', params, options) as ListResult<Customer>;
   }
 
@@ -114,7 +124,7 @@ export class AdminApiClient extends BaseApiClient {
   }
 
   // ==================== Routing & Overrides ====================
-  async getRoutes(params?: { partition_id?: string; provider_id?: string }, options?: CallOptions) {
+  async getRoutes(params?: RouteQuery, options?: CallOptions) {
     return this.get<Route[]>('/admin/routes', params, options);
   }
 
@@ -202,7 +212,7 @@ export class AdminApiClient extends BaseApiClient {
   }
 
   // ==================== Rate Management ====================
-  async getRates(params?: { provider_id?: string; destination?: string; effective_date?: string; page?: number; limit?: number }, options?: CallOptions) {
+  async getRates(params?: RateQuery, options?: CallOptions) {
     return this.get<Rate[]>('/admin/rates', params, options) as ListResult<Rate>;
   }
 
@@ -214,7 +224,7 @@ export class AdminApiClient extends BaseApiClient {
     );
   }
 
-  async calculateMargins(params: { customer_id?: string; provider_id?: string; destination?: string }, options?: CallOptions) {
+  async calculateMargins(params: MarginQuery, options?: CallOptions) {
     return this.get<MarginAnalysis>('/admin/margins/analysis', params, options);
   }
 
@@ -227,7 +237,7 @@ export class AdminApiClient extends BaseApiClient {
     return this.get<ARReport>('/admin/billing/ar', undefined, options);
   }
 
-  async getRevenue(params: { start_date: string; end_date: string }, options?: CallOptions) {
+  async getRevenue(params: RevenueQuery, options?: CallOptions) {
     return this.get<RevenueReport>('/admin/billing/revenue', params, options);
   }
 
@@ -256,7 +266,7 @@ export class AdminApiClient extends BaseApiClient {
     return this.get<NetSuiteSyncStatus>('/netsuite/sync/status', undefined, options);
   }
 
-  async triggerNetSuiteSync(type?: 'customers' | 'invoices' | 'all') {
+  async triggerNetSuiteSync(type?: NetSuiteSyncType) {
     return this.post<NetSuiteSyncRun>('/netsuite/sync/trigger', { type: type || 'all' });
   }
 
@@ -268,7 +278,7 @@ export class AdminApiClient extends BaseApiClient {
     return this.post<NetSuiteSyncRun>(`/netsuite/invoices/${seg(invoiceId)}/sync`, {});
   }
 
-  async getNetSuiteSyncHistory(params?: { limit?: number; offset?: number }, options?: CallOptions) {
+  async getNetSuiteSyncHistory(params?: NetSuiteSyncHistoryQuery, options?: CallOptions) {
     return this.get<NetSuiteSyncRun[]>('/netsuite/sync/history', params, options);
   }
 
@@ -301,7 +311,7 @@ export class AdminApiClient extends BaseApiClient {
     return this.post<TollFreeTransferResult>('/admin/resporg/transfer', { tfn, new_resp_org_id: newRespOrgId });
   }
 
-  async getTollFreeInventory(params?: { status?: string; resp_org_id?: string }, options?: CallOptions) {
+  async getTollFreeInventory(params?: TollFreeInventoryQuery, options?: CallOptions) {
     return this.get<TollFreeInventoryItem[]>('/admin/numbers/tollfree/inventory', params, options);
   }
 
@@ -319,7 +329,7 @@ export class AdminApiClient extends BaseApiClient {
   }
 
   // ==================== Support ====================
-  async getSupportTickets(params?: { status?: string; customer_id?: string; assigned_to?: string }, options?: CallOptions) {
+  async getSupportTickets(params?: TicketQuery, options?: CallOptions) {
     return this.get<Ticket[]>('/admin/support/tickets', params, options);
   }
 
@@ -340,10 +350,7 @@ export class AdminApiClient extends BaseApiClient {
   }
 
   // ==================== CDR Analysis ====================
-  async searchCDRs(
-    params: { customer_id?: string; trunk_id?: string; date_from: string; date_to: string; ani?: string; dnis?: string; page?: number; limit?: number },
-    options?: CallOptions,
-  ) {
+  async searchCDRs(params: AdminCdrQuery, options?: CallOptions) {
     return this.get<Cdr[]>('/admin/cdrs', params, options) as ListResult<Cdr>;
   }
 

@@ -5,11 +5,16 @@ import type {
   AvailableNumber,
   Balance,
   Cdr,
+  CdrExportRequest,
+  CdrQuery,
   CdrExport,
   CurrentMetrics,
   Customer,
   Invoice,
+  InvoiceQuery,
   Message,
+  MessageQuery,
+  NumberQuery,
   NumberSearchQuery,
   PaymentMethod,
   PaymentMethodCreate,
@@ -18,6 +23,7 @@ import type {
   PortOrder,
   PortRequest,
   ProvisionResult,
+  ReportPeriod,
   ReservationResult,
   RoutingConfig,
   SMSEnableOptions,
@@ -90,7 +96,7 @@ export class CustomerApiClient extends BaseApiClient {
   }
 
   // ==================== Number Management ====================
-  async getNumbers(params?: { page?: number; limit?: number; trunk_id?: string }, options?: CallOptions) {
+  async getNumbers(params?: NumberQuery, options?: CallOptions) {
     return this.get<PhoneNumber[]>('/numbers', params, options) as ListResult<PhoneNumber>;
   }
 
@@ -152,18 +158,7 @@ export class CustomerApiClient extends BaseApiClient {
     return this.post<Message>('/messages/mms', data);
   }
 
-  async getMessages(
-    params?: {
-      direction?: 'inbound' | 'outbound';
-      from?: string;
-      to?: string;
-      date_from?: string;
-      date_to?: string;
-      page?: number;
-      limit?: number;
-    },
-    options?: CallOptions,
-  ) {
+  async getMessages(params?: MessageQuery, options?: CallOptions) {
     return this.get<Message[]>('/messages', params, options) as ListResult<Message>;
   }
 
@@ -172,14 +167,11 @@ export class CustomerApiClient extends BaseApiClient {
   }
 
   // ==================== CDRs ====================
-  async getCDRs(
-    params: { date_from: string; date_to: string; trunk_id?: string; direction?: string; page?: number; limit?: number },
-    options?: CallOptions,
-  ) {
+  async getCDRs(params: CdrQuery, options?: CallOptions) {
     return this.get<Cdr[]>('/cdrs', params, options) as ListResult<Cdr>;
   }
 
-  async exportCDRs(params: { date_from: string; date_to: string; format: 'csv' | 'json' | 'pdf' }) {
+  async exportCDRs(params: CdrExportRequest) {
     const response = await this.post<CdrExport>('/cdrs/export', params);
     return response.data;
   }
@@ -189,7 +181,7 @@ export class CustomerApiClient extends BaseApiClient {
     return this.get<Balance>('/billing/balance', undefined, options);
   }
 
-  async getInvoices(params?: { page?: number; limit?: number; status?: string }, options?: CallOptions) {
+  async getInvoices(params?: InvoiceQuery, options?: CallOptions) {
     return this.get<Invoice[]>('/billing/invoices', params, options) as ListResult<Invoice>;
   }
 
@@ -227,7 +219,7 @@ export class CustomerApiClient extends BaseApiClient {
     return this.get<CurrentMetrics>('/metrics/current', undefined, options);
   }
 
-  async getUsageSummary(period: 'today' | 'week' | 'month' | 'custom', dates?: { start: string; end: string }, options?: CallOptions) {
+  async getUsageSummary(period: ReportPeriod | 'custom', dates?: { start: string; end: string }, options?: CallOptions) {
     const params = period === 'custom' ? dates : { period };
     return this.get<UsageSummary>('/usage/summary', params, options);
   }
