@@ -19,7 +19,8 @@ Runs the named benchmarks (all but soak by default) and writes a Markdown report
   calllogs  call-log list, search and CSV export over 1 million seeded call logs
   fanout    one realtime event to 1,000 subscribed WebSocket clients
   soak      calls, REST traffic and 500 WebSocket clients at once for N minutes (--minutes N or
-            SOAK_MINUTES, default 3): RSS over time and its trend, event-loop delay, errors, call logs`;
+            SOAK_MINUTES, default 3): RSS over time and its trend, event-loop delay, errors, call logs;
+            exits 1 when it counted errors or the RSS trend looks like a leak`;
 const args = process.argv.slice(2);
 if (args.includes('--help') || args.includes('-h')) {
   console.log(USAGE);
@@ -44,6 +45,8 @@ if (run.includes('soak') && !(minutes > 0 && minutes <= 24 * 60)) {
   process.exit(2);
 }
 const sections: string[] = [];
+/** What a benchmark with pass/fail findings (the soak) found: the run then exits 1, after writing its report. */
+const problems: string[] = [];
 const started = new Date();
 
 for (const name of run) {
@@ -52,7 +55,11 @@ for (const name of run) {
   let lines: string[];
   if (name === 'voice') lines = (await benchVoice(Number(process.env.BENCH_SECONDS ?? 10))).lines;
   else if (name === 'calllogs') lines = (await (await import('./call-logs.bench.js')).benchCallLogs()).lines;
-  else if (name === 'soak') lines = (await (await import('./soak.bench.js')).benchSoak(minutes)).lines;
+  else if (name === 'soak') {
+    const soak = await (await import('./soak.bench.js')).benchSoak(minutes);
+    lines = soak.lines;
+    if (soak.errors || soak.leak) problems.push(`soak: ${soak.errors} errors${soak.leak ? ', possible leak' : ''}`);
+  }
   else lines = (await (await import('./fanout.bench.js')).benchFanout()).lines;
   console.log(lines.join('\n'));
   console.log(`(${((Date.now() - t0) / 1000).toFixed(0)} s)`);
@@ -70,4 +77,5 @@ mkdirSync(dir, { recursive: true });
 const file = join(dir, `report-${started.toISOString().replace(/[:.]/g, '-')}.md`);
 writeFileSync(file, [...header, ...sections.flatMap((s) => [s, ''])].join('\n'));
 console.log(`\nReport written to ${file}`);
-process.exit(0);
+if (problems.length) console.error(`Found: ${problems.join('; ')}`);
+process.exit(problems.length ? 1 : 0);
