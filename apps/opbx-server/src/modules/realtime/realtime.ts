@@ -48,6 +48,7 @@ export function createRealtime(ctx: AppContext, voice: VoiceRuntime, options: Re
     },
   });
   const directory = new MemberDirectory(ctx);
+  const involvement = new CallInvolvement();
   // One chain keeps each organization's events in the order they were published.
   let chain: Promise<void> = Promise.resolve();
   const offCalls = ctx.bus.subscribe(CALLS_TOPIC, (raw) => {
@@ -74,14 +75,19 @@ export function createRealtime(ctx: AppContext, voice: VoiceRuntime, options: Re
     if (!message?.organization_id || !message.call) return;
     const org = message.organization_id;
     const calls = callsChannel(org);
+    const seen = involvement.note(message);
     if (pusher.hasSubscribers(calls)) {
       const members = await directory.get(org);
-      const accept = (g: Grant | undefined) => mayWatch(members, g, message.call);
+      const watcher = (g: Grant | undefined) => watcherOf(members, g);
       if (message.type === 'call.ended') {
-        pusher.broadcastLocal(calls, 'call.ended', { call_id: message.call.call_id, call: presentCallLog(message.call) }, accept);
+        pusher.broadcastLocal(calls, 'call.ended', { call_id: message.call.call_id, call: presentCallLog(message.call) }, (g) => mayWatch(watcher(g), seen.all));
       } else {
         const snap = await voice.snapshots.get(org).catch(() => undefined);
-        pusher.broadcastLocal(calls, message.type, { call: presentLiveCall(message.call, snap) }, accept);
+        const data = { call: presentLiveCall(message.call, snap) };
+        // An agent's board learns of a call when it reaches their extension: for them that update is its start.
+        const fresh = message.type === 'call.updated' ? seen.fresh : NONE;
+        pusher.broadcastLocal(calls, message.type, data, (g) => mayWatch(watcher(g), seen.all, fresh));
+        if (fresh.size) pusher.broadcastLocal(calls, 'call.started', data, (g) => isAgentOf(watcher(g), fresh));
       }
     }
     const extensions = extensionsChannel(org);
@@ -109,11 +115,48 @@ export function createRealtime(ctx: AppContext, voice: VoiceRuntime, options: Re
   };
 }
 
-/** The REST rule of call logs, applied per socket: a subscription without a known active user sees nothing. */
-function mayWatch(members: Map<string, Member>, raw: Grant | undefined, call: CallLogRow): boolean {
+/** The active member behind a subscription, or undefined (unknown, inactive or ungranted: sees nothing). */
+function watcherOf(members: Map<string, Member>, raw: Grant | undefined): Member | undefined {
   const grant = grantOf(raw);
   const member = grant && members.get(grant.user_id);
-  if (!member?.active) return false;
+  return member?.active ? member : undefined;
+}
+
+/**
+ * The REST rule of call logs, applied per socket, with what a live board needs on top: managers
+ * follow every call; an agent follows a call once it rings, is answered or is logged on their
+ * extension. `except` holds the extensions that get this event under another name.
+ */
+function mayWatch(member: Member | undefined, involved: ReadonlySet<string>, except: ReadonlySet<string> = NONE): boolean {
+  if (!member) return false;
   if (member.role !== 'agent') return true;
-  return member.extensionId !== null && call.extension_id === member.extensionId;
+  return member.extensionId !== null && involved.has(member.extensionId) && !except.has(member.extensionId);
+}
+
+const isAgentOf = (member: Member | undefined, extensions: ReadonlySet<string>) => member?.role === 'agent' && member.extensionId !== null && extensions.has(member.extensionId);
+
+const NONE: ReadonlySet<string> = new Set();
+
+/** Which extensions each live call has involved (rung, answered, logged on), and which joined with this event. */
+class CallInvolvement {
+  private readonly calls = new Map<string, Set<string>>();
+
+  note(message: CallBusMessage): { all: ReadonlySet<string>; fresh: ReadonlySet<string> } {
+    const key = `${message.organization_id} ${message.call.call_id}`;
+    const all = this.calls.get(key) ?? new Set<string>();
+    const fresh = new Set<string>();
+    const add = (extensionId: string | null) => {
+      if (extensionId && !all.has(extensionId)) {
+        all.add(extensionId);
+        fresh.add(extensionId);
+      }
+    };
+    add(message.call.extension_id);
+    for (const p of message.presence ?? []) if (p.current_call_id === message.call.call_id && p.status !== 'idle') add(p.extension_id);
+    if (message.type === 'call.ended') this.calls.delete(key);
+    else if (all.size) this.calls.set(key, all);
+    // Calls whose end never arrives are closed by the stale-call sweep; this bound is for the rest.
+    if (this.calls.size > 100_000) this.calls.delete(this.calls.keys().next().value!);
+    return { all, fresh };
+  }
 }
