@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '@opbx/platform';
 import { createContext } from '../src/context.js';
@@ -174,5 +175,21 @@ describe('reading the settings', () => {
     expect((await members.owner.get('/settings/cloudonix')).body.requests_key_hint).toBe(`…${key.slice(-4)}`);
     // Writing stays the owner's.
     expect((await members.admin.request('PUT', '/settings/cloudonix', { domain_uuid: 'roles', domain_name: 'roles.cloudonix.test', webhook_base_url: server.base, requests_key: newKey() })).status).toBe(403);
+  });
+});
+
+describe('the header the README documents', () => {
+  it('is what the server checks: Authorization: Bearer <key>, or X-Cx-Apikey; not a header named authorization-api-key', async () => {
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    const section = readme.split('## Voice (Cloudonix) endpoints')[1]!.split(/\n##+ /)[0]!;
+    expect(section).toContain('`Authorization: Bearer <key>`');
+    expect(section).toContain('`X-Cx-Apikey: <key>`');
+    const hook = (headers: Record<string, string>) =>
+      fetch(`${server.base}/api/webhooks/cloudonix/session-update`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': clientAddress(), ...headers }, body: '{}' });
+    // 422: authenticated, and then the empty body is refused for want of a session token.
+    expect((await hook({ authorization: `Bearer ${orgA.requestsKey}` })).status).toBe(422);
+    expect((await hook({ 'x-cx-apikey': orgA.requestsKey })).status).toBe(422);
+    // The domain profile setting is called authorization-api-key; Cloudonix does not send a header of that name.
+    expect((await hook({ 'authorization-api-key': orgA.requestsKey })).status).toBe(401);
   });
 });

@@ -35,10 +35,16 @@ export const defaultPolicy = (country: string): OutboundPolicy => ({
   blockedCountries: [],
 });
 
-/** The country most of `numbers` belong to (the organization's DIDs), else the fallback. */
+/** How many of an organization's numbers decide its default country (classifying one costs ~0.1 ms). */
+const COUNTRY_SAMPLE = 25;
+
+/** The country most of `numbers` belong to (the organization's DIDs, an evenly spread sample of them), else the fallback. */
 export function countryOfNumbers(numbers: Iterable<string>): string {
+  const sorted = [...numbers].sort();
+  const step = Math.max(1, Math.ceil(sorted.length / COUNTRY_SAMPLE));
   const counts = new Map<string, number>();
-  for (const n of numbers) {
+  for (let i = 0; i < sorted.length; i += step) {
+    const n = sorted[i]!;
     const country = classifyDestination(n)?.country;
     if (country) counts.set(country, (counts.get(country) ?? 0) + 1);
   }
