@@ -114,6 +114,18 @@ describe('sessions that end take their subscriptions with them', () => {
     await staying.log.waitFor((e) => e.name === 'call.ended' && e.data.call_id === call.callSid, 'the other session still hears calls');
   });
 
+  it('signing out after a refresh still closes the sockets authorized before it', async () => {
+    const user = await newUser('admin');
+    const watcher = await watch(user.token);
+    const refreshed = await fetch(`${live.base}/api/v1/auth/refresh`, { method: 'POST', headers: { authorization: `Bearer ${user.token}` } });
+    expect(refreshed.status).toBe(200);
+    const { access_token } = (await refreshed.json()) as { access_token: string };
+    const closed = closedWith(watcher.echo);
+    const res = await fetch(`${live.base}/api/v1/auth/logout`, { method: 'POST', headers: { authorization: `Bearer ${access_token}` } });
+    expect(res.status).toBeLessThan(300);
+    expect(await closed).toBe(4009);
+  });
+
   it('deactivating a user closes every socket of theirs', async () => {
     const user = await newUser('agent', '320');
     const watcher = await watch(user.token);

@@ -22,7 +22,7 @@ export function broadcastingRoutes(app: FastifyInstance, ctx: AppContext, realti
     const org = auth.organizationId;
     // The grant (who, which session) is signed into the subscription: every instance can then
     // filter events per user and drop the subscription when that session ends.
-    const grant = { user_id: auth.userId, session_id: auth.tokenId };
+    const grant = { user_id: auth.userId, session_id: await sessionOf(ctx, auth.tokenId) };
     if (channel_name === callsChannel(org) || channel_name === extensionsChannel(org)) {
       const channelData = JSON.stringify(grant);
       return { auth: signChannel(realtime.key, realtime.secret, socket_id, channel_name, channelData), channel_data: channelData };
@@ -34,4 +34,13 @@ export function broadcastingRoutes(app: FastifyInstance, ctx: AppContext, realti
     }
     throw forbidden('You may not subscribe to this channel');
   });
+}
+
+/**
+ * A session outlives its tokens (refresh rotates them), so a grant names the session by when it
+ * began, which every token of the chain carries: signing out after a refresh still finds it.
+ */
+export async function sessionOf(ctx: AppContext, tokenId: string): Promise<string> {
+  const token = await ctx.db.selectFrom('api_tokens').select(['session_started_at', 'created_at']).where('id', '=', tokenId).executeTakeFirst();
+  return token?.session_started_at ?? token?.created_at ?? tokenId;
 }

@@ -6,6 +6,7 @@
  */
 export interface SubscriptionGrant {
   user_id: string;
+  /** The session, named by when it began (see sessionOf in broadcasting.routes.ts). */
   session_id: string;
 }
 

@@ -63,11 +63,23 @@ export function createRealtime(ctx: AppContext, voice: VoiceRuntime, options: Re
     const ended = raw as SessionsEndedMessage;
     if (typeof ended?.user_id !== 'string') return;
     directory.invalidate(ended.organization_id);
-    pusher.endSubscriptions((g) => {
-      const grant = grantOf(g);
-      return grant !== undefined && grant.user_id === ended.user_id && (!ended.token_ids || ended.token_ids.includes(grant.session_id));
-    });
+    void endedSessions(ended)
+      .then((sessions) =>
+        pusher.endSubscriptions((g) => {
+          const grant = grantOf(g);
+          return grant !== undefined && grant.user_id === ended.user_id && (sessions === 'all' || sessions.has(grant.session_id));
+        }),
+      )
+      .catch((err: unknown) => options.log?.error({ err }, 'could not end the subscriptions of ended sessions'));
   });
+
+  /** The sessions (see sessionOf) the ended tokens belonged to; 'all' when every session of the user ended. */
+  async function endedSessions(ended: SessionsEndedMessage): Promise<Set<string> | 'all'> {
+    if (!ended.token_ids) return 'all';
+    if (ended.token_ids.length === 0) return new Set();
+    const tokens = await ctx.db.selectFrom('api_tokens').select(['id', 'session_started_at', 'created_at']).where('id', 'in', ended.token_ids).execute();
+    return new Set(tokens.map((t) => t.session_started_at ?? t.created_at));
+  }
 
   // Channels nobody on this process watches are skipped before any event is built: the busy hour
   // produces far more call events than there are dashboards open.
