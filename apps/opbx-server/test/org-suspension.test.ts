@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MESSAGES } from '../src/modules/voice/router.js';
 import { setOrganizationStatus } from '../src/modules/organization/organization.service.js';
+import { SESSIONS_TOPIC, type SessionsEndedMessage } from '../src/modules/auth/session-events.js';
 import { randomE164 } from './support/api.js';
 import { opbx, type CliResult } from './support/cli.js';
 import { createFlowsOrg, dialed, expectClean, spoken, startFlowsServer, type FlowsOrg, type FlowsServer } from './support/flows-harness.js';
@@ -33,8 +34,12 @@ afterAll(() => server?.close());
 const storedEvents = async (callId: string) => (await server.ctx.db.selectFrom('call_events').select('id').where('call_id', '=', callId).execute()).length;
 const storedLogs = async (callId: string) => (await server.ctx.db.selectFrom('call_logs').select('id').where('call_id', '=', callId).execute()).length;
 
+/** Session-end announcements seen on the bus. */
+const ended: SessionsEndedMessage[] = [];
+
 describe('a suspended organization', () => {
   beforeAll(async () => {
+    server.ctx.bus.subscribe(SESSIONS_TOPIC, (m) => void ended.push(m as SessionsEndedMessage));
     // Routed once first, so the snapshot is cached: suspension must drop it at once.
     expect(dialed(await org.call({ to: did.number, scenario: { targets: { '202': answer } } }))).toEqual([['202']]);
     await setOrganizationStatus(server.ctx, org.organizationId, 'inactive');
@@ -81,8 +86,12 @@ describe('a suspended organization', () => {
     expect(next.text).toMatch(/<Hangup\/>/);
   });
 
-  it("its users' tokens stop working", async () => {
+  it('its users are signed out: every token is revoked, and the end of each session is announced (realtime drops them)', async () => {
     expect((await org.owner.get('/organization')).status).toBe(401);
+    const live = await server.ctx.db.selectFrom('api_tokens').select('id').where('organization_id', '=', org.organizationId).where('revoked_at', 'is', null).execute();
+    expect(live).toEqual([]);
+    expect(ended.map((m) => m.user_id).sort()).toEqual([org.org.ownerId, org.org.adminId, org.org.agentId].sort());
+    expect(ended.every((m) => m.organization_id === org.organizationId && m.reason === 'revoked' && !m.token_ids)).toBe(true);
   });
 
   it('other organizations are untouched', async () => {
@@ -93,8 +102,11 @@ describe('a suspended organization', () => {
 });
 
 describe('resuming', () => {
-  it('restores routing, dialing and webhooks at once', async () => {
+  it('restores routing, dialing and webhooks at once; the revoked sessions stay revoked', async () => {
     await setOrganizationStatus(server.ctx, org.organizationId, 'active');
+    expect((await org.owner.get('/organization')).status).toBe(401);
+    // The suite's owner session back, to read the call log below.
+    await server.ctx.db.updateTable('api_tokens').set({ revoked_at: null }).where('organization_id', '=', org.organizationId).execute();
     const t = await org.call({ to: did.number, scenario: { targets: { '202': answer } } });
     expectClean(t);
     expect(dialed(t)).toEqual([['202']]);

@@ -3,6 +3,7 @@ import { conflict, hashPassword, isUniqueViolation, newId, notFound, nowIso } fr
 import type { AppContext } from '../../context.js';
 import type { OrganizationsTable } from '../../db/schema.js';
 import type { UpdateOrganizationInput } from './organization.schema.js';
+import { publishSessionsEnded } from '../auth/session-events.js';
 
 export interface OrganizationSettings {
   default_caller_id?: string;
@@ -112,13 +113,21 @@ export async function createOrganization(ctx: AppContext, input: NewOrganization
 /**
  * Suspends (`inactive`) or resumes (`active`) an organization, for operators (the CLI). A
  * suspended organization routes no call and dials nothing, its webhooks are acknowledged and
- * ignored, and its users' tokens stop working (the token check reads the organization's status).
- * Routing snapshots and cached requests keys are dropped at once through the configuration bus.
+ * ignored, and no one of it can sign in. Suspension also revokes every session of its users (so
+ * resuming revives none, and live WebSocket subscriptions end now). Routing snapshots and cached
+ * requests keys are dropped at once through the configuration bus.
  */
 export async function setOrganizationStatus(ctx: AppContext, organizationId: string, status: OrganizationsTable['status']) {
   const current = await requireOrganization(ctx, organizationId);
   const updated_at = nowIso();
-  await ctx.db.updateTable('organizations').set({ status, updated_at }).where('id', '=', organizationId).execute();
+  const signedIn = await ctx.db.transaction().execute(async (trx) => {
+    await trx.updateTable('organizations').set({ status, updated_at }).where('id', '=', organizationId).execute();
+    if (status === 'active') return [];
+    const live = await trx.selectFrom('api_tokens').select('user_id').distinct().where('organization_id', '=', organizationId).where('revoked_at', 'is', null).execute();
+    await trx.updateTable('api_tokens').set({ revoked_at: updated_at }).where('organization_id', '=', organizationId).where('revoked_at', 'is', null).execute();
+    return live.map((t) => t.user_id);
+  });
   await ctx.configChanged(organizationId);
+  for (const userId of signedIn) await publishSessionsEnded(ctx, { organization_id: organizationId, user_id: userId, reason: 'revoked' });
   return presentOrganization({ ...current, status, updated_at });
 }
