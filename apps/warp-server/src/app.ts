@@ -11,6 +11,7 @@ import { trunkRoutes } from './modules/trunks/trunks.routes.js';
 import { apiKeyRoutes } from './modules/api-keys/api-keys.routes.js';
 import { webhookRoutes } from './modules/webhooks/webhooks.routes.js';
 import { invitationRoutes } from './modules/invitations/invitations.routes.js';
+import { oidcRoutes } from './modules/oidc/oidc.routes.js';
 import { DeliveryWorker } from './modules/webhooks/delivery.js';
 
 export const API_PREFIX = '/v1';
@@ -72,6 +73,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
       apiKeyRoutes(api, ctx);
       webhookRoutes(api, ctx);
       invitationRoutes(api, ctx);
+      oidcRoutes(api, ctx);
     },
     { prefix: API_PREFIX },
   );

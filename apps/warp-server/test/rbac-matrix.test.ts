@@ -69,6 +69,8 @@ const PUBLIC = new Set([
   'POST /v1/auth/login',
   'POST /v1/auth/refresh',
   'POST /v1/auth/invitations/accept',
+  'GET /v1/auth/oidc/authorize',
+  'GET /v1/auth/oidc/callback',
 ]);
 
 const CALLERS = ['SA', 'A', 'SU', 'F', 'SL', 'CA', 'D', 'B', 'V', 'K'] as const;
