@@ -364,12 +364,20 @@ export async function benchSoak(minutes: number) {
   const p50s = lagOf((s) => s.lagP50);
   const p99s = lagOf((s) => s.lagP99);
   const maxes = lagOf((s) => s.lagMax);
-  const leak = rssSlope > LEAK_MB_PER_MIN;
+  // V8 returns memory after a major collection and takes it again as the load goes on, so RSS is a
+  // sawtooth: a rise that only climbs back to where it had been is no leak. A leak makes new highs.
+  const firstHalfPeak = Math.max(...samples.filter((s) => s.t < soakSeconds / 2).map((s) => s.rssMb));
+  const endRss = samples.at(-1)?.rssMb ?? NaN;
+  const rising = rssSlope > LEAK_MB_PER_MIN;
+  const leak = rising && endRss > firstHalfPeak;
+  const trend = `RSS trend ${fmt(rssSlope, 2)} MB/min over the second half (threshold ${LEAK_MB_PER_MIN} MB/min), JS heap used ${fmt(heapSlope, 2)} MB/min`;
   const verdict = !Number.isFinite(rssSlope)
     ? 'not enough samples for a trend'
     : leak
-      ? `**possible leak**: RSS grows ${fmt(rssSlope, 2)} MB/min over the second half (threshold ${LEAK_MB_PER_MIN} MB/min), about ${fmt(kbPerCall, 2)} KB per call`
-      : `**no leak seen**: RSS trend ${fmt(rssSlope, 2)} MB/min over the second half (threshold ${LEAK_MB_PER_MIN} MB/min${rssSlope > 0 ? `; at most ${fmt(kbPerCall, 2)} KB per call` : ''})`;
+      ? `**possible leak**: ${trend}, and RSS ends at ${fmt(endRss)} MB, above the first half's peak of ${fmt(firstHalfPeak)} MB (about ${fmt(kbPerCall, 2)} KB per call)`
+      : rising
+        ? `**no leak seen**: ${trend}, but RSS only climbed back after a collection returned memory: it ends at ${fmt(endRss)} MB, below the first half's peak of ${fmt(firstHalfPeak)} MB`
+        : `**no leak seen**: ${trend}${rssSlope > 0 ? ` (at most ${fmt(kbPerCall, 2)} KB per call)` : ''}`;
   const apiKinds = [...apiLatency.entries()].map(([kind, xs]) => {
     xs.sort((a, b) => a - b);
     return `| ${kind} | ${xs.length} | ${fmt(percentile(xs, 50))} | ${fmt(percentile(xs, 99))} |`;

@@ -125,7 +125,7 @@ afterAll(async () => {
 }, 30_000);
 
 describe('kill -9 in the middle of a load of calls', () => {
-  let transcripts: CallTranscript[] = [];
+  const transcripts: CallTranscript[] = [];
 
   it('loses no acknowledged session update or CDR', async () => {
     const controller = new AbortController();
