@@ -18,6 +18,7 @@ let org: FlowsOrg;
 let did: { id: string; number: string };
 let other: FlowsOrg;
 let otherDid: { id: string; number: string };
+let vmDid: { id: string; number: string };
 
 const answer = { outcome: 'answer' as const, after: 2, talk: 10 };
 
@@ -26,6 +27,7 @@ beforeAll(async () => {
   org = await createFlowsOrg(server, 'Suspended Org');
   await org.userWithExtension('201');
   did = await org.did('extension', { extension_id: await org.extension('202') });
+  vmDid = await org.did('voicemail', { extension_id: await org.extension('209', { voicemail: true }) });
   other = await createFlowsOrg(server, 'Neighbour Org');
   otherDid = await other.did('extension', { extension_id: await other.extension('202') });
 });
@@ -84,6 +86,20 @@ describe('a suspended organization', () => {
     expect(next.status).toBe(200);
     expect(next.text).not.toMatch(/<Dial|<Record/);
     expect(next.text).toMatch(/<Hangup\/>/);
+  });
+
+  it('a voicemail left on a call routed before the suspension is not stored', async () => {
+    await setOrganizationStatus(server.ctx, org.organizationId, 'active');
+    const token = newToken();
+    const routed = await send(org, '/api/voice/route', routeParams(org, token, randomE164(), vmDid.number));
+    const action = /<Record[^>]*action="([^"]+)"/.exec(routed.text)![1]!.replace(/&amp;/g, '&');
+    await setOrganizationStatus(server.ctx, org.organizationId, 'inactive');
+    const res = await send(org, action, { CallSid: token, RecordingUrl: 'https://recordings.example/vm.wav', RecordingDuration: '7' });
+    expect(res.status).toBe(200);
+    expect(await server.ctx.db.selectFrom('voicemails').select('id').where('call_id', '=', token).execute()).toEqual([]);
+    await server.app.voice.journal.flush();
+    const log = await server.ctx.db.selectFrom('call_logs').select('recording_url').where('call_id', '=', token).executeTakeFirst();
+    expect(log?.recording_url ?? null).toBeNull();
   });
 
   it('its users are signed out: every token is revoked, and the end of each session is announced (realtime drops them)', async () => {
