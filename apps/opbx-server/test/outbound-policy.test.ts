@@ -109,6 +109,15 @@ describe('an owner edits the policy', () => {
     expect((await policy({ blocked_prefixes: [], blocked_countries: [] })).status).toBe(200);
   });
 
+  it('a forward the policy refuses can still be switched off (the client sends the destination along)', async () => {
+    expect((await org.owner.patch(`/extensions/${agentExt}`, { call_forwarding: { enabled: false, destination: SATELLITE } })).status).toBe(200);
+    expect((await policy({ allow_special: false })).status).toBe(200);
+    expect((await forward(SATELLITE)).status).toBe(422);
+    const off = await org.org.agent.patch(`/extensions/${agentExt}`, { call_forwarding: { enabled: false, destination: SATELLITE } });
+    expect(off.status, JSON.stringify(off.body)).toBe(200);
+    expect(off.body.call_forwarding).toMatchObject({ enabled: false });
+  });
+
   it('a forward saved before the policy tightened does not dial', async () => {
     expect((await policy({ allow_international: true })).status).toBe(200);
     const ext = await org.extension(String(600 + Math.floor(Math.random() * 99)), { type: 'virtual', forward: { destination: '+442071838750' } });

@@ -58,6 +58,8 @@ async function checkForwarding(
   const dest = forwarding.destination;
   if (!dest) return forwarding.enabled ? [{ field: 'call_forwarding.destination', message: 'is required when forwarding is enabled' }] : [];
   if (E164_RE.test(dest)) {
+    // A forward being switched off may keep a destination the policy no longer allows: it dials nothing.
+    if (!forwarding.enabled) return [];
     const ownDid = await db.selectFrom('dids').select('id').where('organization_id', '=', organizationId).where('phone_number', '=', dest).executeTakeFirst();
     if (ownDid) return [];
     const refused = refusalOf((await loadOutboundPolicy(db, organizationId)).policy, dest);
