@@ -134,6 +134,8 @@ export class BaseApiClient {
     if (customerId) headers['X-Customer-ID'] = customerId;
     else delete headers['X-Customer-ID'];
     this.config.headers = headers;
+    // The cached account id belongs to the previous context.
+    this.storage.removeItem(CUSTOMER_ID_KEY);
   }
 
   // ==================== Authentication (both portals) ====================

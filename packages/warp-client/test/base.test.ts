@@ -252,6 +252,9 @@ describe('paths, queries, storage and binding', () => {
       'POST /v1/customers/cust%201/trunks',
     ]);
     expect(storage.getItem('warp_customer_id')).toBe('cust 1');
+    // switching accounts (X-Customer-ID) forgets the cached id, so trunks are not read from the old account
+    api.setCustomerContext('BAN-2');
+    expect(storage.getItem('warp_customer_id')).toBeNull();
   });
 
   it('ids are one path segment each: "../" cannot reach another route', async () => {
