@@ -31,6 +31,8 @@ const schema = z.object({
   OPBX_WS_KEY: z.string().regex(/^[\w.-]{1,64}$/).default('opbx-app-key'),
   /** Signs channel authorizations; derived from OPBX_APP_KEY when unset. */
   OPBX_WS_SECRET: z.string().min(16).optional(),
+  /** App id of the Pusher HTTP API (`/apps/{id}/events` on the WebSocket port) that other backends publish through. */
+  OPBX_WS_APP_ID: z.string().regex(/^[\w.-]{1,64}$/).default('opbx'),
   /** What one client may cost the WebSocket server (see the README's realtime limits). */
   OPBX_WS_MAX_CONNECTIONS: envInt(10_000, 1),
   OPBX_WS_MAX_CONNECTIONS_PER_IP: envInt(200, 1),

@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { CHANNEL_NAME_RE, verifyChannelAuth } from './pusher-auth.js';
 import { Bucket, DEFAULT_PUSHER_LIMITS, type PusherLimits } from './pusher-limits.js';
+import { PusherHttpApi } from './pusher-http-api.js';
 
 /**
  * A Pusher Channels (protocol 7) server on `ws`, enough for pusher-js and laravel-echo:
@@ -22,6 +23,16 @@ export interface PusherServerOptions {
   /** The client's address (behind trusted proxies, from their headers); the socket's peer by default. */
   ipOf?: (req: IncomingMessage) => string;
   log?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+  /** The app id of Pusher's HTTP API (`/apps/{id}/…`); without it the API is off. */
+  appId?: string;
+  /**
+   * Where the HTTP API's triggers go: by default this process's sockets. An application with
+   * several instances passes them over its bus and calls `triggerLocal` / `terminateUserLocal` on each.
+   */
+  relay?: {
+    trigger(channel: string, event: string, data: string, exceptSocketId?: string): void;
+    terminateUser(userId: string): void;
+  };
 }
 
 /**
@@ -85,10 +96,26 @@ export class PusherServer {
     }, interval).unref();
   }
 
-  /** Serves the WebSocket endpoint `/app/{key}` on its own port (plain HTTP requests get 404). */
+  /**
+   * Serves the WebSocket endpoint `/app/{key}` on its own port, with Pusher's HTTP API
+   * (`/apps/{id}/…`, when an app id is set) and the `/ready` and `/usage` probes beside it.
+   */
   async listen(port: number, host = '0.0.0.0'): Promise<number> {
-    const server = createServer((_req, res) => {
-      res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"Use a WebSocket connection to /app/{key}"}');
+    const api = this.options.appId ? this.httpApi(this.options.appId) : undefined;
+    const server = createServer((req, res) => {
+      try {
+        if (api?.claims(req.url)) return api.handle(req, res);
+        const path = (req.url ?? '').split('?')[0];
+        if (path === '/ready' || path === '/') return void res.writeHead(200, { 'content-type': 'text/plain' }).end('OK');
+        if (path === '/usage') {
+          const { rss, heapTotal, heapUsed, external } = process.memoryUsage();
+          return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ memory: { rss, heapTotal, heapUsed, external }, ...this.stats() }));
+        }
+        res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"Use a WebSocket connection to /app/{key}"}');
+      } catch (err) {
+        this.options.log?.error({ err }, 'realtime HTTP request failed');
+        res.destroy();
+      }
     });
     server.on('upgrade', (req, socket, head) => this.handleUpgrade(req, socket, head));
     await new Promise<void>((resolve, reject) => {
@@ -337,6 +364,43 @@ export class PusherServer {
       }
     }
     return n;
+  }
+
+  /** An HTTP API trigger, delivered to this process's sockets (`data` as given: Pusher relays the string). */
+  triggerLocal(channel: string, event: string, data: string, exceptSocketId?: string): number {
+    return this.send(channel, event, data, exceptSocketId);
+  }
+
+  /** Closes this process's sockets of a presence user or of a granted user (Pusher's terminate_connections). */
+  terminateUserLocal(userId: string): number {
+    let n = 0;
+    for (const c of [...this.clients.values()]) {
+      if ([...c.presence.values()].includes(userId) || [...c.grants.values()].some((g) => String(g.user_id) === userId)) {
+        this.disconnect(c, 4009, 'Connection terminated by the application');
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private httpApi(appId: string): PusherHttpApi {
+    const relay = this.options.relay ?? {
+      trigger: (channel: string, event: string, data: string, except?: string) => void this.triggerLocal(channel, event, data, except),
+      terminateUser: (userId: string) => void this.terminateUserLocal(userId),
+    };
+    return new PusherHttpApi({
+      appId,
+      appKey: this.options.appKey,
+      appSecret: this.options.appSecret,
+      trigger: (channel, event, data, except) => relay.trigger(channel, event, data, except),
+      terminateUser: (userId) => relay.terminateUser(userId),
+      channel: (name) => {
+        const subs = this.channels.get(name);
+        if (!subs) return undefined;
+        return { subscriptions: subs.size, users: name.startsWith('presence-') ? [...(this.members.get(name)?.keys() ?? [])] : undefined };
+      },
+      channels: () => this.channels.keys(),
+    });
   }
 
   /** Whether anyone on this process listens to `channel` (callers skip building unseen events). */

@@ -9,6 +9,8 @@ import { callsChannel, extensionsChannel } from './channels.js';
 import { MemberDirectory, type Member } from './directory.js';
 import { grantOf } from './grants.js';
 
+const PUSHER_API_TOPIC = 'opbx.pusher-api';
+
 export interface Realtime {
   pusher: PusherServer;
   key: string;
@@ -34,9 +36,16 @@ export function createRealtime(ctx: AppContext, voice: VoiceRuntime, options: Re
   const key = ctx.config.OPBX_WS_KEY;
   const secret = ctx.wsSecret;
   const c = ctx.config;
+  // Pusher HTTP API triggers (another backend publishing to OPBX's clients) reach every instance.
+  const relay = {
+    trigger: (channel: string, event: string, data: string, except?: string) => void ctx.bus.publish(PUSHER_API_TOPIC, { kind: 'trigger', channel, event, data, except }),
+    terminateUser: (userId: string) => void ctx.bus.publish(PUSHER_API_TOPIC, { kind: 'terminate', userId }),
+  };
   const pusher = new PusherServer({
     appKey: key,
     appSecret: secret,
+    appId: c.OPBX_WS_APP_ID,
+    relay,
     log: options.log,
     ipOf: options.ipOf,
     limits: {
@@ -53,6 +62,12 @@ export function createRealtime(ctx: AppContext, voice: VoiceRuntime, options: Re
   let chain: Promise<void> = Promise.resolve();
   const offCalls = ctx.bus.subscribe(CALLS_TOPIC, (raw) => {
     chain = chain.then(() => deliver(raw as CallBusMessage)).catch((err: unknown) => options.log?.error({ err }, 'live call event not delivered'));
+  });
+  const offApi = ctx.bus.subscribe(PUSHER_API_TOPIC, (raw) => {
+    const m = raw as { kind?: unknown; channel?: unknown; event?: unknown; data?: unknown; except?: unknown; userId?: unknown };
+    if (m?.kind === 'trigger' && typeof m.channel === 'string' && typeof m.event === 'string' && typeof m.data === 'string') {
+      pusher.triggerLocal(m.channel, m.event, m.data, typeof m.except === 'string' ? m.except : undefined);
+    } else if (m?.kind === 'terminate' && typeof m.userId === 'string') pusher.terminateUserLocal(m.userId);
   });
   const offConfig = ctx.bus.subscribe(CONFIG_TOPIC, (raw) => {
     const org = (raw as { organization_id?: unknown } | undefined)?.organization_id;
@@ -120,6 +135,7 @@ export function createRealtime(ctx: AppContext, voice: VoiceRuntime, options: Re
     port: null,
     async close() {
       offCalls();
+      offApi();
       offConfig();
       offSessions();
       await pusher.close();
