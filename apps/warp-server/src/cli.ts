@@ -50,6 +50,8 @@ program
   .description('Run migrations and start the API server on PORT (default 8080)')
   .option('--demo', 'create the demo staff admin and customer when missing, and print their logins')
   .action(async (opts: { demo?: boolean }) => {
+    // The demo's webhooks usually point at a receiver on the same machine.
+    if (opts.demo) process.env.WARP_WEBHOOKS_ALLOW_PRIVATE ??= 'true';
     const { startServer } = await import('./server.js');
     await startServer(config(), { demo: Boolean(opts.demo) });
   });
