@@ -130,11 +130,20 @@ describe('TOTP MFA', () => {
     expectError(missing, 401, 'UNAUTHORIZED');
     expect(missing.body.details).toEqual([{ field: 'mfa_code', message: expect.any(String) }]);
     expectError(await anon.post('/auth/login', { email: staff.email, password: PASSWORD, mfa_code: '12345x' }), 401);
-    const withCode = await anon.post('/auth/login', { email: staff.email, password: PASSWORD, mfa_code: authenticator.generate(secret) });
+    // confirm spent this step's code; the next step's is accepted (one step of clock drift).
+    const withCode = await anon.post('/auth/login', { email: staff.email, password: PASSWORD, mfa_code: authenticator.clone({ epoch: Date.now() + 30_000 }).generate(secret) });
     expect(withCode.status).toBe(200);
     expect(withCode.body.user.mfa_enabled).toBe(true);
     expect((await anon.post('/auth/login', { email: staff.email, password: PASSWORD, mfa_code: codes[0] })).status).toBe(200);
     expectError(await anon.post('/auth/login', { email: staff.email, password: PASSWORD, mfa_code: codes[0] }), 401);
+    // A TOTP code is good once: someone who saw it (shoulder, phishing proxy) cannot replay it.
+    const fresh = await createStaff(server, 'finance');
+    const seed = (await fresh.api.post('/auth/mfa/enroll')).body.data.secret;
+    expect((await fresh.api.post('/auth/mfa/confirm', { code: authenticator.generate(seed) })).status).toBe(200);
+    // The next 30 s step's code (accepted: clocks drift by a step), so it differs from the one confirm used.
+    const code = authenticator.clone({ epoch: Date.now() + 30_000 }).generate(seed);
+    expect((await anon.post('/auth/login', { email: fresh.email, password: PASSWORD, mfa_code: code })).status).toBe(200);
+    expectError(await anon.post('/auth/login', { email: fresh.email, password: PASSWORD, mfa_code: code }), 401);
     // The seed is stored encrypted, never as the plain secret.
     const row = await server.ctx.db.selectFrom('users').select('mfa_secret_enc').where('id', '=', staff.id).executeTakeFirstOrThrow();
     expect(row.mfa_secret_enc).not.toContain(secret);

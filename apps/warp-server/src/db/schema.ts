@@ -31,6 +31,8 @@ export interface UsersTable {
   status: 'active' | 'disabled';
   mfa_secret_enc: string | null;
   mfa_enabled: number;
+  /** The TOTP time step of the last accepted code; older or equal steps are refused (no replay). */
+  mfa_last_step: number | string | null;
   last_login_at: string | null;
   created_at: string;
   updated_at: string;

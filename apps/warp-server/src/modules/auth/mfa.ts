@@ -36,7 +36,7 @@ export async function enrol(ctx: AppContext, user: UsersTable): Promise<MfaEnrol
 export async function confirm(ctx: AppContext, actor: Actor, user: UsersTable, code: string): Promise<MfaConfirmResponse> {
   if (user.mfa_enabled) throw conflict('Two-factor authentication is already enabled');
   if (!user.mfa_secret_enc) throw conflict('Start enrolment first (POST /auth/mfa/enroll)');
-  if (!authenticator.check(code, ctx.secrets.decrypt(user.mfa_secret_enc))) {
+  if (!(await spendTotp(ctx, ctx.db, user, code))) {
     throw new AppError('VALIDATION_ERROR', 'The code is not valid', [{ field: 'code', message: 'does not match the authenticator app' }]);
   }
   const codes = Array.from({ length: RECOVERY_CODES }, recoveryCode);
@@ -52,10 +52,27 @@ export async function confirm(ctx: AppContext, actor: Actor, user: UsersTable, c
   return { enabled: true, recovery_codes: codes };
 }
 
+/**
+ * Spends a TOTP code: valid now (± one step) and of a later time step than the last code this
+ * user spent, so a code seen by someone else cannot be replayed. Atomic across instances.
+ */
+async function spendTotp(ctx: AppContext, db: Kysely<Database>, user: UsersTable, code: string): Promise<boolean> {
+  const delta = authenticator.checkDelta(code, ctx.secrets.decrypt(user.mfa_secret_enc!));
+  if (delta === null) return false;
+  const step = Math.floor(Date.now() / 1000 / authenticator.allOptions().step) + delta;
+  const spent = await db
+    .updateTable('users')
+    .set({ mfa_last_step: step })
+    .where('id', '=', user.id)
+    .where((eb) => eb.or([eb('mfa_last_step', 'is', null), eb('mfa_last_step', '<', step)]))
+    .executeTakeFirst();
+  return Number(spent.numUpdatedRows) === 1;
+}
+
 /** A TOTP code, or an unused recovery code (which is then spent). */
 export async function verifySecondFactor(ctx: AppContext, db: Kysely<Database>, user: UsersTable, code: string): Promise<boolean> {
   if (!user.mfa_secret_enc) return false;
-  if (/^\d{6}$/.test(code)) return authenticator.check(code, ctx.secrets.decrypt(user.mfa_secret_enc));
+  if (/^\d{6}$/.test(code)) return spendTotp(ctx, db, user, code);
   const spent = await db
     .updateTable('recovery_codes')
     .set({ used_at: nowIso() })
@@ -72,7 +89,7 @@ export async function disable(ctx: AppContext, actor: Actor, user: UsersTable, p
   if (!passwordOk || !(await verifySecondFactor(ctx, ctx.db, user, code))) throw new AppError('UNAUTHORIZED', 'The password or code is not valid');
   await ctx.db.transaction().execute(async (trx) => {
     await trx.deleteFrom('recovery_codes').where('user_id', '=', user.id).execute();
-    await trx.updateTable('users').set({ mfa_enabled: 0, mfa_secret_enc: null, updated_at: nowIso() }).where('id', '=', user.id).execute();
+    await trx.updateTable('users').set({ mfa_enabled: 0, mfa_secret_enc: null, mfa_last_step: null, updated_at: nowIso() }).where('id', '=', user.id).execute();
     await audit(trx, actor, { action: 'user.mfa_disabled', customerId: null, targetType: 'user', targetId: user.id });
   });
 }

@@ -26,6 +26,7 @@ export async function insertUser(db: Db, input: NewUser): Promise<UsersTable> {
     status: 'active',
     mfa_secret_enc: null,
     mfa_enabled: 0,
+    mfa_last_step: null,
     last_login_at: null,
     created_at: now,
     updated_at: now,
