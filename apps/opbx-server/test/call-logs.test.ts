@@ -353,6 +353,36 @@ describe('agents see only their own extension’s calls', () => {
   });
 });
 
+describe('an agent without an extension', () => {
+  // Before: `extension_id IS NULL` showed them every unassigned call, and their total shared the
+  // managers' cache entry (both keyed by a null extension), leaking the organization's call volume.
+  it('sees no calls in the list, its total, the detail view, the CSV export and the dashboard', async () => {
+    expect(rowsA.some((r) => r.extension_id === null)).toBe(true);
+    const email = `lone.${Date.now()}@test.example`;
+    expect((await orgA.owner.post('/users', { name: 'Lone Agent', email, password: 'passw0rd-test', role: 'agent' })).status).toBe(201);
+    const login = await orgA.anon.post('/auth/login', { email, password: 'passw0rd-test' });
+    const lone = orgA.anon.as(login.body.access_token);
+
+    // A manager's list first, so the organization's total is cached.
+    const managers = await orgA.owner.get('/call-logs?per_page=1');
+    expect(managers.body.meta.total).toBe(rowsA.length);
+    const list = await lone.get('/call-logs?per_page=1');
+    expect(list.status).toBe(200);
+    expect(list.body.data).toEqual([]);
+    expect(list.body.meta.total).toBe(0);
+    expect(await listAll(lone)).toEqual([]);
+    const unassigned = rowsA.find((r) => r.extension_id === null)!;
+    expect((await lone.get(`/call-logs/${unassigned.id}`)).status).toBe(404);
+    expect((await exportCsv(lone)).rows).toEqual([]);
+    const stats = await lone.get('/dashboard/stats');
+    expect(stats.status).toBe(200);
+    expect(stats.body).toMatchObject({ active_calls: 0, calls_today: 0, calls_this_week: 0, calls_this_month: 0 });
+    expect((await lone.get('/dashboard/recent-calls')).body.data ?? (await lone.get('/dashboard/recent-calls')).body).toEqual([]);
+    // And the manager's total is still the organization's.
+    expect((await orgA.owner.get('/call-logs?per_page=1')).body.meta.total).toBe(rowsA.length);
+  });
+});
+
 describe('tenant isolation', () => {
   it('keeps each organization’s calls to itself in list, detail and export', async () => {
     const listB = await listAll(orgB.owner);

@@ -1,7 +1,7 @@
 import type { Kysely, SelectQueryBuilder } from 'kysely';
 import { DateTime } from 'luxon';
 import { likePattern } from '@opbx/platform';
-import { sql } from 'kysely';
+import { sql, type SqlBool } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { CallLogFilters } from './call-logs.schema.js';
 
@@ -9,7 +9,7 @@ import type { CallLogFilters } from './call-logs.schema.js';
 export interface CallScope {
   organizationId: string;
   timezone: string;
-  /** Set for agents: restricts every query to this extension (null = agent without an extension: nothing). */
+  /** Set for agents: restricts every query to this extension; null (an agent without an extension) matches no call. */
   onlyExtensionId?: string | null;
 }
 
@@ -27,7 +27,9 @@ export function dateBound(value: string, timezone: string, edge: 'start' | 'end'
 
 export function filteredCallLogs(db: Kysely<Database>, scope: CallScope, f: CallLogFilters): SelectQueryBuilder<Database, 'call_logs', {}> {
   let q = db.selectFrom('call_logs').where('organization_id', '=', scope.organizationId);
-  if (scope.onlyExtensionId !== undefined) q = q.where('extension_id', scope.onlyExtensionId === null ? 'is' : '=', scope.onlyExtensionId);
+  // An agent without an extension has no calls; `extension_id is null` would be every unassigned call.
+  if (scope.onlyExtensionId === null) q = q.where(sql<SqlBool>`1 = 0`);
+  else if (scope.onlyExtensionId !== undefined) q = q.where('extension_id', '=', scope.onlyExtensionId);
   if (f.direction) q = q.where('direction', '=', f.direction);
   if (f.status) q = q.where('status', '=', f.status);
   if (f.extension_id) q = q.where('extension_id', '=', f.extension_id);

@@ -34,7 +34,8 @@ export async function listCallLogs(ctx: AppContext, auth: AuthInfo, query: ListC
   const scope = await callScope(ctx, auth);
   const filtered = filteredCallLogs(ctx.db, scope, query);
   const { page: _p, per_page: _pp, cursor: _c, ...filters } = query;
-  const key = JSON.stringify([scope.organizationId, scope.onlyExtensionId ?? null, filters]);
+  // Managers and agents never share a total (an agent without an extension counts nothing, not the organization).
+  const key = JSON.stringify([scope.organizationId, scope.onlyExtensionId === undefined ? 'organization' : { extension: scope.onlyExtensionId }, filters]);
   const page = await paginate(filtered.selectAll(), query, { column: 'created_at', idColumn: 'id', direction: 'desc' }, () =>
     callLogTotals.get(scope.organizationId, key, () => countRows(filtered)),
   );
