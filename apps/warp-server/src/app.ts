@@ -13,6 +13,7 @@ import { webhookRoutes } from './modules/webhooks/webhooks.routes.js';
 import { invitationRoutes } from './modules/invitations/invitations.routes.js';
 import { oidcRoutes } from './modules/oidc/oidc.routes.js';
 import { DeliveryWorker } from './modules/webhooks/delivery.js';
+import { purgeExpired } from './modules/auth/housekeeping.js';
 
 export const API_PREFIX = '/v1';
 
@@ -83,5 +84,8 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   app.decorate('deliveries', deliveries);
   if (config.WARP_WEBHOOK_POLL_MS > 0) deliveries.start(config.WARP_WEBHOOK_POLL_MS);
   app.addHook('onClose', async () => deliveries.stop());
+  // Hourly: forget tokens that can no longer be used.
+  const purge = setInterval(() => void purgeExpired(ctx).catch((err) => app.log.warn({ err }, 'token purge failed')), 3600_000).unref();
+  app.addHook('onClose', async () => clearInterval(purge));
   return app;
 }

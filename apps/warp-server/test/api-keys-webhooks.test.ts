@@ -199,6 +199,28 @@ describe('outbound webhooks', () => {
     }
   });
 
+  it('two instances on one queue send each delivery once (leases)', async () => {
+    const receiver = await startReceiver([200]);
+    try {
+      const hook = (await acme.users.developer.api.post('/webhooks', { url: receiver.url, events: ['trunk.created'] })).body.data;
+      for (let i = 0; i < 5; i++) await acme.users.developer.api.post('/trunks', { name: `Lease ${i}`, allowed_ips: ['192.0.2.80'] });
+      const ctx2 = await createContext(testConfig(server.url, { WARP_WEBHOOKS_ALLOW_PRIVATE: 'true', WARP_APP_KEY: server.ctx.config.WARP_APP_KEY! }));
+      const app2 = await buildApp(ctx2, { logger: false });
+      try {
+        const [a, b] = await Promise.all([server.app.deliveries.runOnce(), app2.deliveries.runOnce()]);
+        expect(a + b).toBe(5);
+      } finally {
+        await app2.close();
+        await ctx2.close();
+      }
+      expect(receiver.received).toHaveLength(5);
+      expect(new Set(receiver.received.map((r) => JSON.parse(r.body).event_id)).size).toBe(5);
+      await acme.users.developer.api.delete(`/webhooks/${hook.id}`);
+    } finally {
+      await receiver.close();
+    }
+  });
+
   it('private, loopback and link-local targets are refused unless WARP_WEBHOOKS_ALLOW_PRIVATE', async () => {
     const strict = await createTestServer();
     try {

@@ -94,6 +94,15 @@ describe('login, refresh, logout', () => {
     expectError(await anon.post('/auth/refresh', { refresh_token: s.body.refresh_token }), 401);
   });
 
+  it('expired tokens are purged; live ones stay', async () => {
+    const s = await anon.post('/auth/login', { email: customer.users.viewer.email, password: PASSWORD });
+    const { purgeExpired } = await import('../src/modules/auth/housekeeping.js');
+    await purgeExpired(server.ctx, new Date(Date.now() + 3600_000));
+    expect(await server.ctx.db.selectFrom('access_tokens').select('token_hash').where('expires_at', '<', new Date(Date.now() + 3600_000).toISOString()).execute()).toEqual([]);
+    // The refresh token (30 days) still works and mints a new pair.
+    expect((await anon.post('/auth/refresh', { refresh_token: s.body.refresh_token })).status).toBe(200);
+  });
+
   it('login is rate limited per email with Retry-After', async () => {
     const limited = await createTestServer({ WARP_LOGIN_LIMIT_EMAIL: '3' });
     try {
