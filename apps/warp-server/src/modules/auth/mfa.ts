@@ -36,7 +36,9 @@ export async function enrol(ctx: AppContext, user: UsersTable): Promise<MfaEnrol
 export async function confirm(ctx: AppContext, actor: Actor, user: UsersTable, code: string): Promise<MfaConfirmResponse> {
   if (user.mfa_enabled) throw conflict('Two-factor authentication is already enabled');
   if (!user.mfa_secret_enc) throw conflict('Start enrolment first (POST /auth/mfa/enroll)');
-  if (!(await spendTotp(ctx, ctx.db, user, code))) {
+  // Checked, not spent: confirming is not a sign-in, and the user's next step is usually to sign
+  // in with the code still on screen.
+  if (!authenticator.check(code, ctx.secrets.decrypt(user.mfa_secret_enc))) {
     throw new AppError('VALIDATION_ERROR', 'The code is not valid', [{ field: 'code', message: 'does not match the authenticator app' }]);
   }
   const codes = Array.from({ length: RECOVERY_CODES }, recoveryCode);
