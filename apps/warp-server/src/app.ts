@@ -12,6 +12,7 @@ import { apiKeyRoutes } from './modules/api-keys/api-keys.routes.js';
 import { webhookRoutes } from './modules/webhooks/webhooks.routes.js';
 import { invitationRoutes } from './modules/invitations/invitations.routes.js';
 import { oidcRoutes } from './modules/oidc/oidc.routes.js';
+import { userRoutes } from './modules/users/users.routes.js';
 import { DeliveryWorker } from './modules/webhooks/delivery.js';
 import { purgeExpired } from './modules/auth/housekeeping.js';
 
@@ -74,6 +75,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
       apiKeyRoutes(api, ctx);
       webhookRoutes(api, ctx);
       invitationRoutes(api, ctx);
+      userRoutes(api, ctx);
       oidcRoutes(api, ctx);
     },
     { prefix: API_PREFIX },

@@ -81,6 +81,9 @@ const routes: WriteRoute[] = [
   { name: 'create webhook', method: 'POST', url: () => '/webhooks', api: () => acme.users.customer_admin.api, valid: { url: 'https://example.com/h', events: ['trunk.created'], description: 'd' }, schema: contract.webhookCreate, required: ['url', 'events'] },
   { name: 'update webhook', method: 'PATCH', url: () => `/webhooks/${ids.webhook}`, api: () => acme.users.customer_admin.api, valid: { url: 'https://example.com/h2', events: ['trunk.updated'], description: 'd', status: 'disabled' }, schema: contract.webhookUpdate, required: [] },
   { name: 'invite (customer)', method: 'POST', url: () => '/invitations', api: () => acme.users.customer_admin.api, valid: { email: 'i@j.example', role: 'viewer', name: 'I' }, schema: contract.customerInvitationCreate, required: ['email', 'role'] },
+  { name: 'member role', method: 'PATCH', url: () => `/users/${acme.users.billing.id}`, api: () => acme.users.customer_admin.api, valid: { role: 'viewer' }, schema: contract.accountUserUpdate, required: ['role'] },
+  { name: 'staff user', method: 'PATCH', url: () => `/admin/users/${acme.users.billing.id}`, api: () => staff, valid: { role: 'support', status: 'active' }, schema: contract.adminUserUpdate, required: [] },
+  { name: 'password change', method: 'POST', url: () => '/auth/password', api: () => acme.users.viewer.api, valid: { current_password: PASSWORD, new_password: 'Another-passw0rd-2' }, schema: contract.passwordChangeRequest, required: ['current_password', 'new_password'] },
   { name: 'invite (staff)', method: 'POST', url: () => '/admin/invitations', api: () => staff, valid: { email: 'k@l.example', role: 'support', name: 'K' }, schema: contract.adminInvitationCreate, required: ['email', 'role'] },
 ];
 

@@ -46,6 +46,8 @@ const byId = () =>
     ['GET', `/webhooks/${ids.webhook}/deliveries/${ids.delivery}`],
     ['POST', `/webhooks/${ids.webhook}/deliveries/${ids.delivery}/redeliver`],
     ['DELETE', `/invitations/${ids.invitation}`],
+    ['PATCH', `/users/${a.users.viewer.id}`, { role: 'customer_admin' }],
+    ['DELETE', `/users/${a.users.viewer.id}`],
   ] as [string, string, unknown?][];
 
 /** Everything customer-scoped, addressed to A through the header or the path. */
@@ -80,7 +82,7 @@ describe('tenant isolation', () => {
   it("another customer's ids are 404 for an API key with every scope", async () => {
     for (const [method, url, body] of byId()) {
       const res = await bKey.request(method, url, body);
-      if (url.includes('/credentials') || url.includes('/invitations')) expectError(res, 403, 'FORBIDDEN', url);
+      if (url.includes('/credentials') || url.includes('/invitations') || url.startsWith('/users')) expectError(res, 403, 'FORBIDDEN', url);
       else expectError(res, 404, 'NOT_FOUND', `${method} ${url}`);
     }
   });
@@ -108,5 +110,7 @@ describe('tenant isolation', () => {
     const deliveries = await server.ctx.db.selectFrom('webhook_deliveries').select('id').where('webhook_id', '=', ids.webhook).execute();
     expect(deliveries).toHaveLength(1);
     expect((await a.users.viewer.api.get('/account')).body.data.contact.name).toBeUndefined();
+    const members = (await a.users.customer_admin.api.get('/users')).body.data;
+    expect(members.find((m: any) => m.id === a.users.viewer.id).role).toBe('viewer');
   });
 });

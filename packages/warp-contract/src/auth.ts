@@ -53,6 +53,13 @@ export type MfaConfirmResponse = z.infer<typeof mfaConfirmResponse>;
 
 export const mfaDisableRequest = z.strictObject({ password: z.string().min(1).max(256), code: z.string().trim().max(32) });
 
+/** Changing the password ends the user's other sessions. */
+export const passwordChangeRequest = z.strictObject({
+  current_password: z.string().min(1, 'is required').max(256),
+  new_password: passwordSchema,
+});
+export type PasswordChangeRequest = z.infer<typeof passwordChangeRequest>;
+
 export const invitationAcceptRequest = z.strictObject({
   token: z.string().min(1).max(256),
   password: passwordSchema,

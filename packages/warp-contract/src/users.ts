@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { emailSchema, text } from './common.js';
+import { emailSchema, listQuery, searchSchema, text } from './common.js';
 
 export const STAFF_ROLES = ['super_admin', 'admin', 'support', 'finance', 'sales'] as const;
 export const CUSTOMER_ROLES = ['customer_admin', 'developer', 'billing', 'viewer'] as const;
@@ -61,3 +61,33 @@ export type Invitation = z.infer<typeof invitationView>;
 /** The token is in the create answer only, with the portal link to pass to the invitee. */
 export const invitationCreated = invitationView.extend({ token: z.string(), accept_url: z.string() });
 export type InvitationCreated = z.infer<typeof invitationCreated>;
+
+/** A user as a customer account sees it: with their role on that account. */
+export const accountUserView = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: customerRole,
+  status: z.enum(['active', 'disabled']),
+  mfa_enabled: z.boolean(),
+  last_login_at: z.string().nullable(),
+  created_at: z.string(),
+});
+export type AccountUser = z.infer<typeof accountUserView>;
+
+/** A customer admin changes a member's role on the account. */
+export const accountUserUpdate = z.strictObject({ role: customerRole });
+
+/** Staff change a staff member's role, or disable / re-enable any user (disabling ends their sessions). */
+export const adminUserUpdate = z.strictObject({
+  role: staffRole.optional(),
+  status: z.enum(['active', 'disabled']).optional(),
+});
+export type AdminUserUpdate = z.infer<typeof adminUserUpdate>;
+
+export const adminUserListQuery = listQuery.extend({
+  type: z.enum(['staff', 'customer']).optional(),
+  status: z.enum(['active', 'disabled']).optional(),
+  /** Matches email or name. */
+  search: searchSchema,
+});

@@ -10,11 +10,7 @@ import * as service from './invitations.service.js';
 export function invitationRoutes(app: FastifyInstance, ctx: AppContext) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['users'];
-  // A customer account's users and invitations.
-  r.get('/users', { config: { area: 'users' }, schema: { tags, querystring: listQuery } }, async (req) => {
-    const { data, pagination } = await service.listCustomerUsers(ctx, tenantOf(req).customer.id, req.query);
-    return listOf(req, data, pagination);
-  });
+  // A customer account's invitations.
   r.get('/invitations', { config: { area: 'users' }, schema: { tags, querystring: listQuery } }, async (req) => {
     const { data, pagination } = await service.listInvitations(ctx, tenantOf(req).customer.id, req.query);
     return listOf(req, data, pagination);

@@ -121,14 +121,3 @@ export async function acceptInvitation(ctx: AppContext, body: InvitationAcceptRe
   const user = await ctx.db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirstOrThrow();
   return { ...tokens, user: await presentUser(ctx.db, user) };
 }
-
-/** The users of one customer account, with their role there. */
-export async function listCustomerUsers(ctx: AppContext, customerId: string, query: ListQuery) {
-  const q = ctx.db
-    .selectFrom('memberships as m')
-    .innerJoin('users as u', 'u.id', 'm.user_id')
-    .select(['u.id', 'u.email', 'u.name', 'm.role', 'u.status', 'u.mfa_enabled', 'u.last_login_at', 'm.created_at'])
-    .where('m.customer_id', '=', customerId);
-  const { rows, pagination } = await paginate(q, query, (x) => x.orderBy('m.created_at', 'asc').orderBy('u.id', 'asc'));
-  return { data: rows.map((r) => ({ ...r, mfa_enabled: r.mfa_enabled === 1 })), pagination };
-}
