@@ -35,7 +35,7 @@ describe('warp CLI', () => {
     const dup = await warp(['create-staff', '--email', 'noc@carrier.example', '--password', 'Noc-passw0rd-1', '--role', 'admin']);
     expect(dup.code).toBe(1);
     expect(dup.stderr).toContain('already exists');
-  });
+  }, 180_000);
 
   it('serve --demo listens on PORT, seeds the demo logins, answers, and stops on SIGTERM', async () => {
     const child = spawn(`${REPO_ROOT}node_modules/.bin/tsx`, ['apps/warp-server/src/cli.ts', 'serve', '--demo'], {
@@ -70,5 +70,5 @@ describe('warp CLI', () => {
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
-  });
+  }, 120_000);
 });
