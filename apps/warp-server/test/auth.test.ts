@@ -34,6 +34,20 @@ describe('operations', () => {
     expect(String(metrics.body)).toContain('http_requests_total');
   });
 
+  it('browsers may call it from the portal origins, sending X-Customer-ID and reading x-request-id', async () => {
+    const res = await server.app.inject({
+      method: 'OPTIONS',
+      url: '/v1/trunks',
+      headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type,x-customer-id' },
+    });
+    expect(res.statusCode).toBe(204);
+    expect(res.headers['access-control-allow-origin']).toBe('http://localhost:5173');
+    expect(String(res.headers['access-control-allow-headers'])).toContain('x-customer-id');
+    expect(String(res.headers['access-control-expose-headers'])).toContain('x-request-id');
+    const foreign = await server.app.inject({ method: 'OPTIONS', url: '/v1/trunks', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+    expect(foreign.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
   it('unknown routes, missing tokens and malformed JSON use the top-level error body', async () => {
     expectError(await anon.get('/nope'), 404, 'NOT_FOUND');
     expectError(await anon.get('/account'), 401, 'UNAUTHORIZED');
