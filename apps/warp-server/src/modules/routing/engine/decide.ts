@@ -1,0 +1,446 @@
+import { classifyDestination } from '@opbx/platform/telephony';
+import type { Jurisdiction, RejectReason } from '@warp/contract';
+import type { RateRow } from './deck.js';
+import { fromMicros, marginOf, type Micros } from './money.js';
+import { aniClassOf, destinationClassOf, matchesPattern, normalizeNumber, US_TERRITORY_NPAS, type Normalized, type Zone } from './numbers.js';
+import type { ExclusionSnap, OverrideSnap, PartitionMemberSnap, ProviderSnap, RoutingSnapshot, TrunkSnap } from './snapshot.js';
+import { inAnyWindow, inWindow } from './windows.js';
+
+/*
+ * The route engine: a pure function of (snapshot, request). The order of the steps and every
+ * precedence rule are written down in docs/warp-routing.md; keep the two in step.
+ */
+
+export type LrnResult = { status: 'found'; lrn: string } | { status: 'not_found' } | { status: 'failed'; error: string };
+
+export interface RouteRequest {
+  trunkId?: string;
+  customerId?: string;
+  ani: string;
+  dni: string;
+  /** the instant to decide at (epoch ms): rates, windows and expiries are read as of then */
+  at: number;
+  /** the LRN dip's answer for the dialled number; absent when none was made */
+  lrn?: LrnResult;
+  /** uniform [0,1) for weighted ties; injectable so tests can count draws */
+  rng?: () => number;
+  /** live channels and calls-per-second per provider, for the capacity check */
+  load?: (providerId: string) => { channels: number; cps: number } | undefined;
+  maxRoutes?: number;
+}
+
+export interface TraceStep {
+  step: string;
+  detail: string;
+  provider_id?: string;
+  dropped?: string;
+}
+
+export interface RoutedCandidate {
+  provider_id: string;
+  provider_name: string;
+  cost_rate: string;
+  sell_rate: string | null;
+  margin: string | null;
+  jurisdiction?: Jurisdiction;
+  dial_string: string;
+  /** which deck row priced it (prefix or NPA-NXX key, OCN:LATA), for the trace and CDR rating */
+  rate_key: string;
+  forced: boolean;
+}
+
+export interface RouteDecision {
+  decision: 'route' | 'reject';
+  reason_code: RejectReason | null;
+  zone: Zone | null;
+  lrn: string | null;
+  ani_state: string | null;
+  dni_state: string | null;
+  normalized: string | null;
+  destination_class: 'domestic' | 'international' | 'tollfree' | 'premium' | null;
+  sell_rate: string | null;
+  routes: RoutedCandidate[];
+  trace: TraceStep[];
+}
+
+/** Zones whose numbers are dipped for an LRN (ported numbers). */
+export const needsLrn = (n: Normalized | undefined): boolean => !!n && (n.zone === 'us' || n.zone === 'canada' || n.zone === 'premium');
+
+/** Which provider types carry which zones. */
+const CARRIES: Record<Zone, ReadonlySet<ProviderSnap['type']>> = {
+  us: new Set(['lrn', 'ocn_lata', 'prefix']),
+  canada: new Set(['lrn', 'ocn_lata', 'prefix']),
+  premium: new Set(['lrn', 'ocn_lata', 'prefix']),
+  caribbean: new Set(['prefix', 'international']),
+  international: new Set(['prefix', 'international']),
+  tollfree: new Set(['tollfree', 'prefix']),
+  n11: new Set(),
+};
+
+type DropKind = 'disabled' | 'window' | 'excluded' | 'unfit' | 'ani_class' | 'capacity' | 'no_rate' | 'ceiling';
+
+interface Candidate {
+  provider: ProviderSnap;
+  cost: Micros;
+  jurisdiction: Jurisdiction | undefined;
+  row: RateRow;
+  matched: string;
+  priority: number;
+  weight: number;
+  forcedIndex: number;
+  draw: number;
+}
+
+export function decide(snapshot: RoutingSnapshot, req: RouteRequest): RouteDecision {
+  const trace: TraceStep[] = [];
+  const note = (step: string, detail: string) => trace.push({ step, detail });
+  const out: RouteDecision = {
+    decision: 'reject',
+    reason_code: null,
+    zone: null,
+    lrn: null,
+    ani_state: null,
+    dni_state: null,
+    normalized: null,
+    destination_class: null,
+    sell_rate: null,
+    routes: [],
+    trace,
+  };
+  const reject = (code: RejectReason, detail: string): RouteDecision => {
+    note('reject', `${code}: ${detail}`);
+    out.reason_code = code;
+    return out;
+  };
+  const at = req.at;
+  const rng = req.rng ?? Math.random;
+
+  // 1. Who is calling: the trunk (and its customer), or a customer alone (simulator).
+  let trunk: TrunkSnap | undefined;
+  if (req.trunkId) {
+    trunk = snapshot.trunks.get(req.trunkId);
+    if (!trunk) return reject('TRUNK_DISABLED', `trunk ${req.trunkId} is unknown`);
+  }
+  const customer = snapshot.customers.get(trunk?.customerId ?? req.customerId ?? '');
+  if (!customer) return reject('NO_ROUTE', 'unknown customer');
+  if (trunk) {
+    if (trunk.status !== 'active' && trunk.status !== 'testing') return reject('TRUNK_DISABLED', `trunk ${trunk.name} is ${trunk.status}`);
+    if (trunk.direction === 'inbound') return reject('TRUNK_DISABLED', `trunk ${trunk.name} only receives calls`);
+  }
+  if (customer.status !== 'active') return reject('CUSTOMER_SUSPENDED', `customer ${customer.name} is ${customer.status}`);
+  note('precheck', trunk ? `trunk ${trunk.name} (${trunk.status}), customer ${customer.name} active` : `customer ${customer.name} active (no trunk)`);
+
+  // 2. The number: normalize, classify, check against the trunk.
+  const dni = normalizeNumber(req.dni, trunk?.techPrefix);
+  if (!dni) return reject('INVALID_NUMBER', `${JSON.stringify(req.dni)} is not a dialable number`);
+  out.zone = dni.zone;
+  out.normalized = `+${dni.digits}`;
+  const destinationClass = destinationClassOf(dni.zone);
+  out.destination_class = destinationClass;
+  note('normalize', `${req.dni} → +${dni.digits}: zone ${dni.zone}, class ${destinationClass}${dni.npanxx ? `, NPA-NXX ${dni.npanxx}` : ''}`);
+  if (dni.zone === 'n11') return reject('DESTINATION_NOT_ALLOWED', `N11 service code ${dni.digits} is not carried`);
+  if (trunk && !trunk.allowedDestinations.has(destinationClass)) return reject('DESTINATION_NOT_ALLOWED', `${destinationClass} destinations are not allowed on trunk ${trunk.name}`);
+  const blocked = trunk?.blockedPrefixes.find((p) => dni.digits.startsWith(p.replace(/^\+/, '')));
+  if (blocked) return reject('DESTINATION_BLOCKED', `trunk blocked prefix ${blocked}`);
+
+  // 3. Destination exclusions (global and this customer's, unexpired).
+  const live = (e: ExclusionSnap) => (e.expiresAt === null || at < e.expiresAt) && (e.customerId === null || e.customerId === customer.id);
+  let country: string | null | undefined = dni.country;
+  const countryOf = () => (country !== undefined && country !== null ? country : (country = classifyDestination(`+${dni.digits}`)?.country ?? null));
+  for (const e of snapshot.exclusions) {
+    if (e.providerId || !live(e)) continue;
+    const scope = e.customerId ? 'customer' : 'global';
+    let why: string | undefined;
+    if (e.prefix && dni.digits.startsWith(e.prefix)) why = `prefix ${e.prefix}`;
+    else if (e.npanxxPattern && dni.digits.length === 11 && dni.digits[0] === '1' && matchesPattern(e.npanxxPattern, dni.digits.slice(1))) why = `NPA-NXX pattern ${e.npanxxPattern}`;
+    else if (e.premium && dni.zone === 'premium') why = 'premium destinations';
+    else if (e.country && countryOf() === e.country) why = `country ${e.country}`;
+    if (why) return reject('DESTINATION_BLOCKED', `${scope} exclusion ${e.id}: ${why}${e.reason ? ` (${e.reason})` : ''}`);
+  }
+
+  // 4. The caller: class and state.
+  const ani = req.ani ? normalizeNumber(req.ani) : undefined;
+  const aniClass = aniClassOf(ani);
+  const aniState = ani?.npanxx && (ani.zone === 'us' || ani.zone === 'canada' || ani.zone === 'premium') ? stateOf(snapshot, ani.npanxx) : null;
+  out.ani_state = aniState;
+
+  // 5. LRN: ported numbers are priced and routed on their LRN's NPA-NXX.
+  let termDigits = dni.digits;
+  let termNpanxx = dni.npanxx;
+  if (needsLrn(dni)) {
+    const lrn = req.lrn;
+    if (lrn?.status === 'failed') {
+      if (snapshot.options.lrnFailurePolicy === 'block') return reject('LRN_LOOKUP_FAILED', `LRN dip failed (${lrn.error}); policy: block`);
+      note('lrn', `dip failed (${lrn.error}); policy: route on the dialled NPA-NXX ${dni.npanxx}`);
+    } else if (lrn?.status === 'found') {
+      out.lrn = lrn.lrn;
+      termDigits = `1${lrn.lrn}`;
+      termNpanxx = lrn.lrn.slice(0, 6);
+      note('lrn', lrn.lrn.slice(0, 6) === dni.npanxx ? `LRN ${lrn.lrn} (not ported away from ${dni.npanxx})` : `LRN ${lrn.lrn}: ported, priced on NPA-NXX ${termNpanxx}`);
+    } else note('lrn', lrn ? 'no LRN on record: the dialled NPA-NXX' : 'no dip made: the dialled NPA-NXX');
+  }
+  const termInfo = termNpanxx ? snapshot.reference.lookup(termNpanxx) : undefined;
+  const dniState = termNpanxx ? stateOf(snapshot, termNpanxx) : null;
+  out.dni_state = dniState;
+
+  // 6. Jurisdiction of the call itself (each provider may then price an indeterminate one its way).
+  const jurisdictional = dni.zone === 'us' || dni.zone === 'premium';
+  let natural: Jurisdiction | undefined;
+  if (jurisdictional) {
+    const aniInfo = aniState && ani?.npanxx ? snapshot.reference.lookup(ani.npanxx) : undefined;
+    if (!ani) natural = 'indeterminate';
+    else if (!aniState || !dniState) natural = 'indeterminate';
+    else if (aniState !== dniState) natural = 'interstate';
+    else if (aniInfo?.rateCenter && termInfo?.rateCenter && aniInfo.rateCenter === termInfo.rateCenter) natural = 'local';
+    else natural = 'intrastate';
+    const why = !ani
+      ? req.ani ? `ANI ${JSON.stringify(req.ani)} is not a number` : 'no ANI'
+      : !aniState ? (ani.zone === 'international' || ani.zone === 'caribbean' || ani.zone === 'tollfree' ? `ANI +${ani.digits} is not a geographic US/Canada number` : `ANI NPA-NXX ${ani.npanxx} has no state on record`)
+      : !dniState ? `NPA-NXX ${termNpanxx} has no state on record`
+      : `ANI ${aniState} → ${dniState}`;
+    note('jurisdiction', `${natural}: ${why}`);
+  }
+
+  // 7. Overrides by precedence: trunk, then customer, then global; within one scope the most specific match.
+  const termOcnLata = termInfo?.ocn && termInfo.lata ? { ocn: termInfo.ocn, lata: termInfo.lata } : undefined;
+  const override = (action: OverrideSnap['action']) => pickOverride(snapshot.overrides, action, trunk?.id ?? null, customer.id, dni, termNpanxx, termOcnLata, at);
+  const force = override('force_providers');
+  const sellOverride = override('sell_rate');
+  const ceilingOverride = override('rate_ceiling');
+  for (const o of [force, sellOverride, ceilingOverride]) if (o) note('override', describeOverride(o));
+
+  // 8. The sell rate: the override's, else the trunk's (or customer's) plan, longest prefix on the dialled digits.
+  let sell: Micros | null = null;
+  if (sellOverride) sell = sellOverride.rate;
+  else {
+    const plan = trunk?.ratePlan ?? customer.ratePlan;
+    const deck = plan ? snapshot.sellPlans.get(plan) : undefined;
+    const match = deck?.longestPrefix(dni.digits, at);
+    if (match) {
+      sell = sellPrice(match.row, natural);
+      note('sell_rate', `plan ${plan}, ${match.matched}: ${sell === null ? 'no rate for this jurisdiction' : fromMicros(sell)}`);
+    } else note('sell_rate', plan ? `plan ${plan} has no rate for +${dni.digits}` : 'no rate plan on the trunk or customer');
+  }
+  if (sell === null) return reject('RATE_NOT_FOUND', `no sell rate for +${dni.digits}: the call could not be billed`);
+  out.sell_rate = fromMicros(sell);
+  const ceiling = ceilingOverride ? ceilingOverride.rate : customer.allowLoss ? null : sell;
+  note('ceiling', ceiling === null ? 'none: the customer may be routed at a loss' : `${fromMicros(ceiling)} (${ceilingOverride ? 'override' : 'the sell rate: no route at a loss'})`);
+
+  // 9. Candidates: forced providers first, then the partition's members.
+  const members: (PartitionMemberSnap & { forcedIndex: number })[] = [];
+  if (force) force.providerIds.forEach((providerId, i) => members.push({ providerId, priority: 0, weight: 1, forcedIndex: i }));
+  const partitionId = trunk?.partitionId ?? customerPartition(snapshot, customer.id);
+  const partition = partitionId ? snapshot.partitions.get(partitionId) : undefined;
+  if (partition) {
+    note('partition', `${partition.name}: ${partition.members.length} provider(s)`);
+    for (const m of partition.members) if (!members.some((x) => x.providerId === m.providerId)) members.push({ ...m, forcedIndex: Infinity });
+  } else note('partition', 'none assigned');
+  if (members.length === 0) return reject('NO_ROUTE', 'no partition and no forced route');
+
+  const drops = new Map<DropKind, number>();
+  const candidates: Candidate[] = [];
+  const drop = (provider: { id: string; name?: string } | undefined, id: string, kind: DropKind, why: string) => {
+    drops.set(kind, (drops.get(kind) ?? 0) + 1);
+    trace.push({ step: 'candidate', detail: `${provider?.name ?? id}: ${why}`, provider_id: id, dropped: kind });
+  };
+  const providerExcluded = (providerId: string) => snapshot.exclusions.find((e) => e.providerId === providerId && live(e));
+  for (const m of members) {
+    const p = snapshot.providers.get(m.providerId);
+    if (!p || p.status !== 'active') {
+      drop(p, m.providerId, 'disabled', p ? 'disabled' : 'unknown provider');
+      continue;
+    }
+    if (!inAnyWindow(m.timeWindows, at)) {
+      drop(p, p.id, 'window', 'outside its partition time window');
+      continue;
+    }
+    const excluded = providerExcluded(p.id);
+    if (excluded) {
+      drop(p, p.id, 'excluded', `${excluded.customerId ? 'customer' : 'global'} exclusion ${excluded.id}${excluded.reason ? ` (${excluded.reason})` : ''}`);
+      continue;
+    }
+    if (!CARRIES[dni.zone].has(p.type)) {
+      drop(p, p.id, 'unfit', `a ${p.type} provider does not carry ${dni.zone} calls`);
+      continue;
+    }
+    if (!p.aniClasses.has('any') && !p.aniClasses.has(aniClass)) {
+      drop(p, p.id, 'ani_class', `does not accept ${aniClass === 'none' ? 'calls without a valid ANI' : `${aniClass} callers`}`);
+      continue;
+    }
+    const load = req.load?.(p.id);
+    if (load && ((p.maxChannels !== null && load.channels >= p.maxChannels) || (p.maxCps !== null && load.cps >= p.maxCps))) {
+      drop(p, p.id, 'capacity', `at capacity (${load.channels}/${p.maxChannels ?? '∞'} channels, ${load.cps}/${p.maxCps ?? '∞'} cps)`);
+      continue;
+    }
+    const priced = costOf(p, dni, termDigits, termOcnLata, natural, dniState, at);
+    if (!priced) {
+      drop(p, p.id, 'no_rate', `no rate for +${dni.digits}${termDigits !== dni.digits ? ` (LRN ${termDigits})` : ''}`);
+      continue;
+    }
+    if (ceiling !== null && priced.cost > ceiling) {
+      drop(p, p.id, 'ceiling', `cost ${fromMicros(priced.cost)} (${priced.matched}${priced.jurisdiction ? `, ${priced.jurisdiction}` : ''}) above the ceiling ${fromMicros(ceiling)}`);
+      continue;
+    }
+    trace.push({ step: 'candidate', detail: `${p.name}: cost ${fromMicros(priced.cost)} (${priced.matched}${priced.jurisdiction ? `, ${priced.jurisdiction}` : ''})`, provider_id: p.id });
+    // Exponential race: among equal cost and priority, P(first) = weight / Σ weights.
+    const draw = m.weight > 0 ? -Math.log(1 - rng()) / m.weight : Infinity;
+    candidates.push({ provider: p, ...priced, priority: m.priority, weight: m.weight, forcedIndex: m.forcedIndex, draw });
+  }
+
+  if (candidates.length === 0) {
+    const kinds = [...drops.keys()];
+    const only = (k: DropKind) => kinds.length === 1 && kinds[0] === k;
+    if (only('excluded')) return reject('ALL_PROVIDERS_EXCLUDED', 'every provider is excluded');
+    if (only('ceiling')) return reject('MARGIN_GUARD', 'every provider costs more than the ceiling');
+    if (only('capacity')) return reject('CAPACITY_EXCEEDED', 'every provider is at capacity');
+    return reject('NO_ROUTE', 'no provider can carry the call');
+  }
+
+  // 10. Order: forced (in their order), then cost, partition priority (lower first), weighted random.
+  candidates.sort((a, b) => a.forcedIndex - b.forcedIndex || a.cost - b.cost || a.priority - b.priority || a.draw - b.draw);
+  const max = req.maxRoutes ?? snapshot.options.maxRoutes;
+  out.routes = candidates.slice(0, max).map((c) => ({
+    provider_id: c.provider.id,
+    provider_name: c.provider.name,
+    cost_rate: fromMicros(c.cost),
+    sell_rate: out.sell_rate,
+    margin: marginOf(sell!, c.cost),
+    ...(c.jurisdiction ? { jurisdiction: c.jurisdiction } : {}),
+    dial_string: dialString(c.provider, dni, out.lrn, rng),
+    rate_key: c.matched,
+    forced: c.forcedIndex !== Infinity,
+  }));
+  note('order', out.routes.map((r, i) => `${i + 1}. ${r.provider_name} ${r.cost_rate}`).join(', ') + (candidates.length > max ? ` (${candidates.length - max} more not returned)` : ''));
+  out.decision = 'route';
+  return out;
+}
+
+function stateOf(snapshot: RoutingSnapshot, npanxx: string): string | null {
+  return snapshot.reference.lookup(npanxx)?.state ?? US_TERRITORY_NPAS.get(npanxx.slice(0, 3)) ?? null;
+}
+
+/** The partition a customer without a trunk (simulator) routes on: its first trunk's that has one. */
+function customerPartition(snapshot: RoutingSnapshot, customerId: string): string | null {
+  let best: TrunkSnap | undefined;
+  for (const t of snapshot.trunks.values()) if (t.customerId === customerId && t.partitionId && (!best || t.name < best.name)) best = t;
+  return best?.partitionId ?? null;
+}
+
+/** How specific a match is: NPA-NXX (6 digits after the 1) and OCN/LATA beat a shorter prefix. */
+function specificity(o: OverrideSnap): number {
+  if (o.npanxx) return 7;
+  if (o.ocn && o.lata) return 7;
+  if (o.prefix) return o.prefix.length;
+  return 1;
+}
+
+export function pickOverride(
+  overrides: readonly OverrideSnap[],
+  action: OverrideSnap['action'],
+  trunkId: string | null,
+  customerId: string,
+  dni: Normalized,
+  termNpanxx: string | null,
+  term: { ocn: string; lata: string } | undefined,
+  at: number,
+): OverrideSnap | undefined {
+  // Three scopes, most specific first; the first scope with a match decides.
+  for (const scope of ['trunk', 'customer', 'global'] as const) {
+    let best: OverrideSnap | undefined;
+    for (const o of overrides) {
+      if (o.action !== action) continue;
+      if (scope === 'trunk' ? !o.trunkId || o.trunkId !== trunkId : scope === 'customer' ? o.trunkId || o.customerId !== customerId : o.trunkId || o.customerId) continue;
+      if (o.timeWindow && !inWindow(o.timeWindow, at)) continue;
+      const hit =
+        (o.prefix !== null && dni.digits.startsWith(o.prefix)) ||
+        (o.npanxx !== null && (o.npanxx === dni.npanxx || o.npanxx === termNpanxx)) ||
+        (o.ocn !== null && !!term && term.ocn === o.ocn && (o.lata === null || o.lata === term.lata)) ||
+        (o.ocn === null && o.lata !== null && !!term && term.lata === o.lata);
+      if (!hit) continue;
+      if (!best || specificity(o) > specificity(best) || (specificity(o) === specificity(best) && o.createdAt > best.createdAt)) best = o;
+    }
+    if (best) return best;
+  }
+  return undefined;
+}
+
+function describeOverride(o: OverrideSnap): string {
+  const scope = o.trunkId ? `trunk ${o.trunkId}` : o.customerId ? `customer ${o.customerId}` : 'global';
+  const match = o.npanxx ? `NPA-NXX ${o.npanxx}` : o.prefix ? `prefix ${o.prefix}` : `OCN/LATA ${o.ocn ?? '*'}/${o.lata ?? '*'}`;
+  const what = o.action === 'force_providers' ? `force ${o.providerIds.join(', ')}` : `${o.action} ${fromMicros(o.rate ?? 0)}`;
+  return `${o.id} (${scope}, ${match}): ${what}`;
+}
+
+/** The sell side prices an indeterminate call at its indeterminate rate, else the higher of inter/intra. */
+function sellPrice(row: RateRow, j: Jurisdiction | undefined): Micros | null {
+  if (j === undefined) return row.rate ?? row.interstate ?? row.indeterminate;
+  if (j === 'indeterminate') {
+    if (row.indeterminate !== null) return row.indeterminate;
+    if (row.interstate !== null && row.intrastate !== null) return Math.max(row.interstate, row.intrastate);
+    return row.interstate ?? row.intrastate ?? row.rate;
+  }
+  return column(row, j);
+}
+
+function column(row: RateRow, j: Exclude<Jurisdiction, 'indeterminate'>): Micros | null {
+  if (j === 'local') return row.local ?? row.intrastate ?? row.rate;
+  return (j === 'interstate' ? row.interstate : row.intrastate) ?? row.rate;
+}
+
+/**
+ * A provider's cost, by its billing model, on the row valid at `at`. An indeterminate call is
+ * priced at the row's indeterminate rate; without one the provider's IJ policy decides
+ * (interstate, intrastate, or POI: intrastate when the call ends in its POI state).
+ */
+function costOf(
+  p: ProviderSnap,
+  dni: Normalized,
+  termDigits: string,
+  term: { ocn: string; lata: string } | undefined,
+  natural: Jurisdiction | undefined,
+  dniState: string | null,
+  at: number,
+): { cost: Micros; jurisdiction: Jurisdiction | undefined; row: RateRow; matched: string } | undefined {
+  let match: { row: RateRow; matched: string } | undefined;
+  if (p.type === 'lrn') match = p.deck.longestPrefix(termDigits, at);
+  else if (p.type === 'ocn_lata') {
+    const row = term ? p.deck.exact(`${term.ocn}:${term.lata}`, at) : undefined;
+    match = row ? { row, matched: `OCN/LATA ${term!.ocn}/${term!.lata}` } : p.deck.longestPrefix(termDigits, at);
+  } else match = p.deck.longestPrefix(dni.digits, at);
+  if (!match) return undefined;
+  const { row, matched } = match;
+  let jurisdiction = natural;
+  let cost: Micros | null;
+  if (natural === undefined) cost = row.rate ?? row.interstate ?? row.indeterminate;
+  else if (natural !== 'indeterminate') cost = column(row, natural);
+  else if (row.indeterminate !== null) cost = row.indeterminate;
+  else {
+    jurisdiction = p.jurisdictionPolicy === 'poi' ? (dniState !== null && dniState === p.poiState ? 'intrastate' : 'interstate') : p.jurisdictionPolicy;
+    cost = column(row, jurisdiction);
+  }
+  if (cost === null) return undefined;
+  return { cost, jurisdiction, row, matched: natural === 'indeterminate' && jurisdiction !== 'indeterminate' ? `${matched}, IJ policy ${p.jurisdictionPolicy}` : matched };
+}
+
+/** The provider's dial string from its template, on a gateway chosen by priority then weight. */
+function dialString(p: ProviderSnap, dni: Normalized, lrn: string | null, rng: () => number): string {
+  let gw = p.gateways[0];
+  if (p.gateways.length > 1) {
+    const top = Math.min(...p.gateways.map((g) => g.priority));
+    const pool = p.gateways.filter((g) => g.priority === top);
+    const total = pool.reduce((s, g) => s + g.weight, 0);
+    let x = rng() * total;
+    gw = pool.find((g) => (x -= g.weight) < 0) ?? pool[0];
+  }
+  const template = p.dialStringTemplate || 'sip:{tech_prefix}{dni}@{host}:{port};transport={transport}';
+  const values: Record<string, string> = {
+    tech_prefix: p.techPrefix ?? '',
+    dni: dni.digits,
+    e164: `+${dni.digits}`,
+    lrn: lrn ?? '',
+    host: gw?.host ?? '',
+    port: String(gw?.port ?? 5060),
+    transport: gw?.transport ?? 'udp',
+  };
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
+}

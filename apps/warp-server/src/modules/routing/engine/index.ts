@@ -1,0 +1,6 @@
+export * from './money.js';
+export * from './numbers.js';
+export * from './deck.js';
+export * from './windows.js';
+export * from './snapshot.js';
+export * from './decide.js';
