@@ -127,6 +127,18 @@ describe('outbound webhooks', () => {
       expect(receiver.received).toHaveLength(4);
       expect(JSON.parse(receiver.received[3]!.body).event_id).toBe(bodies[0].event_id);
       expect(receiver.received[3]!.signatureValid).toBe(true);
+
+      // Rotating: the new secret (shown once) signs from now on; the old one no longer verifies.
+      const rotated = await acme.users.developer.api.post(`/webhooks/${hook.id}/rotate-secret`);
+      expect(rotated.body.data.secret).toMatch(/^whsec_/);
+      expect(rotated.body.data.secret).not.toBe(hook.secret);
+      await acme.users.developer.api.post(`/webhooks/${hook.id}/deliveries/${delivery.id}/redeliver`);
+      await server.app.deliveries.runOnce();
+      expect(receiver.received[4]!.signatureValid).toBe(false);
+      receiver.setSecret(rotated.body.data.secret);
+      await acme.users.developer.api.post(`/webhooks/${hook.id}/deliveries/${delivery.id}/redeliver`);
+      await server.app.deliveries.runOnce();
+      expect(receiver.received[5]!.signatureValid).toBe(true);
       await acme.users.developer.api.delete(`/webhooks/${hook.id}`);
     } finally {
       await receiver.close();

@@ -37,6 +37,7 @@ const EXPECTED: Record<string, string> = {
   'GET /v1/webhooks/{id}': 'SA A SU CA D V K',
   'PATCH /v1/webhooks/{id}': 'SA A CA D K',
   'DELETE /v1/webhooks/{id}': 'SA A CA D K',
+  'POST /v1/webhooks/{id}/rotate-secret': 'SA A CA D K',
   'GET /v1/webhooks/{id}/deliveries': 'SA A SU CA D V K',
   'GET /v1/webhooks/{id}/deliveries/{deliveryId}': 'SA A SU CA D V K',
   'POST /v1/webhooks/{id}/deliveries/{deliveryId}/redeliver': 'SA A CA D K',

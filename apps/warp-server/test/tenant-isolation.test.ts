@@ -42,6 +42,7 @@ const byId = () =>
     ['GET', `/webhooks/${ids.webhook}`],
     ['PATCH', `/webhooks/${ids.webhook}`, { description: 'stolen' }],
     ['DELETE', `/webhooks/${ids.webhook}`],
+    ['POST', `/webhooks/${ids.webhook}/rotate-secret`],
     ['GET', `/webhooks/${ids.webhook}/deliveries`],
     ['GET', `/webhooks/${ids.webhook}/deliveries/${ids.delivery}`],
     ['POST', `/webhooks/${ids.webhook}/deliveries/${ids.delivery}/redeliver`],

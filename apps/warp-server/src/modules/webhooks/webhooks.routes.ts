@@ -30,6 +30,9 @@ export function webhookRoutes(app: FastifyInstance, ctx: AppContext) {
     await service.deleteWebhook(ctx, actorOf(req), tenantOf(req).customer, req.params.id);
     return reply.status(204).send();
   });
+  r.post('/webhooks/:id/rotate-secret', { config, schema: { tags, params: idParams } }, async (req) =>
+    ok(req, await service.rotateSecret(ctx, actorOf(req), tenantOf(req).customer, req.params.id)),
+  );
   r.get('/webhooks/:id/deliveries', { config, schema: { tags, params: idParams, querystring: deliveryListQuery } }, async (req) => {
     const { data, pagination } = await service.listDeliveries(ctx, tenantOf(req).customer, req.params.id, req.query);
     return listOf(req, data, pagination);

@@ -106,6 +106,18 @@ export async function updateWebhook(ctx: AppContext, actor: Actor, customer: Cus
   return presentWebhook(next);
 }
 
+/** A new signing secret, shown once; the old one stops signing at once (deliveries already sent keep theirs). */
+export async function rotateSecret(ctx: AppContext, actor: Actor, customer: CustomersTable, id: string): Promise<WebhookCreated> {
+  const current = await findWebhook(ctx, customer.id, id);
+  const secret = `whsec_${randomBytes(32).toString('base64url')}`;
+  const updated_at = nowIso();
+  await ctx.db.transaction().execute(async (trx) => {
+    await trx.updateTable('webhooks').set({ secret_enc: ctx.secrets.encrypt(secret), updated_at }).where('id', '=', current.id).execute();
+    await audit(trx, actor, { action: 'webhook.rotate_secret', customerId: customer.id, targetType: 'webhook', targetId: current.id, changes: { secret: { from: '[redacted]', to: '[redacted]' } } });
+  });
+  return { ...presentWebhook({ ...current, updated_at }), secret };
+}
+
 export async function deleteWebhook(ctx: AppContext, actor: Actor, customer: CustomersTable, id: string): Promise<void> {
   const current = await findWebhook(ctx, customer.id, id);
   await ctx.db.transaction().execute(async (trx) => {
