@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decide, normalizeNumber, matchesPattern, type OverrideSnap, type ExclusionSnap, type RouteRequest } from '../src/modules/routing/engine/index.js';
-import { CUSTOMER_ID, TRUNK_ID, provider, seeded, snapshot, type SnapshotInput } from './support/routing.js';
+import { CUSTOMER_ID, TRUNK_ID, provider, seeded, snapshot, type RateInput, type SnapshotInput } from './support/routing.js';
 
 /* The route engine on hand-built decks: no database, no HTTP. */
 
@@ -104,8 +104,8 @@ describe('pricing', () => {
 });
 
 describe('jurisdiction', () => {
-  const rows = [{ key: '1', interstate: '0.010', intrastate: '0.008', local: '0.005', indeterminate: '0.009' }];
-  const noIndet = [{ key: '1', interstate: '0.010', intrastate: '0.008' }];
+  const rows: RateInput[] = [{ key: '1', interstate: '0.010', intrastate: '0.008', local: '0.005', indeterminate: '0.009' }];
+  const noIndet: RateInput[] = [{ key: '1', interstate: '0.010', intrastate: '0.008' }];
   const one = (extra = {}, r = rows) => ({ providers: [provider('a', r, extra)], partition: members('a'), sell: [flat('1', '0.05')] });
 
   it('same state is intrastate, same rate centre local, different states interstate', () => {

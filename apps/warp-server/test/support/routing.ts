@@ -2,7 +2,7 @@ import { Deck, dayStart, toMicros, type CustomerSnap, type NpaNxxInfo, type Part
 
 /* Hand-built routing snapshots for the engine's unit tests. */
 
-type RateInput = Partial<Record<'interstate' | 'intrastate' | 'local' | 'indeterminate' | 'rate', string>> & {
+export type RateInput = Partial<Record<'interstate' | 'intrastate' | 'local' | 'indeterminate' | 'rate', string>> & {
   key: string;
   from?: string;
   to?: string;
@@ -77,7 +77,7 @@ export const CUSTOMER_ID = 'cust-1';
 export const TRUNK_ID = 'trunk-1';
 
 export function snapshot(input: SnapshotInput): RoutingSnapshot {
-  const partition: PartitionSnap = { id: 'part-1', name: 'Standard', ...input.partition };
+  const partition: PartitionSnap = { id: 'part-1', name: 'Standard', members: [], ...input.partition };
   const customer: CustomerSnap = { id: CUSTOMER_ID, name: 'Acme', status: 'active', ratePlan: 'retail', allowLoss: false, ...input.customer };
   const trunk: TrunkSnap = {
     id: TRUNK_ID,
