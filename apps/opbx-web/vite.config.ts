@@ -1,6 +1,6 @@
-import { defineConfig } from 'vite';
-import react from '@vitejs/plugin-react';
 import tailwindcss from '@tailwindcss/vite';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
 
 // Served by the OPBX server at `/` (SPA fallback in apps/opbx-server/src/http/web-app.ts).
 // `npm run dev` proxies the API to a server started with `npm start` (or OPBX_API_URL).

@@ -1,37 +1,13 @@
-import { CxmlParseError, parseCxml } from './cxml/parse.js';
-import type {
-  CxmlDocument,
-  DialVerb,
-  GatherVerb,
-  HttpMethod,
-  PlayVerb,
-  PromptVerb,
-  RecordVerb,
-  SayVerb,
-  Verb,
-} from './cxml/types.js';
 import { SimClock } from './clock.js';
-import { resolveDial, type DialStatus } from './dial.js';
-import { isLoopbackUrl, resolveUrl, send, type BodyEncoding } from './http.js';
+import { CxmlParseError, parseCxml } from './cxml/parse.js';
+import type { CxmlDocument, DialVerb, GatherVerb, HttpMethod, PlayVerb, PromptVerb, RecordVerb, SayVerb, Verb } from './cxml/types.js';
+import { type DialStatus, resolveDial } from './dial.js';
+import { type BodyEncoding, isLoopbackUrl, resolveUrl, send } from './http.js';
 import { newCallToken, newSessionId, newSipCallId, stableNumericId, uuidv7Sequence } from './ids.js';
 import { behaviourFor, gatherInputAt, recordingAt, type Scenario } from './scenario.js';
-import {
-  dialDisposition,
-  dialStatusParams,
-  finalSessionStatus,
-  rejectOutcome,
-  type CallStatus,
-  type DialStatusStyle,
-  type Disposition,
-} from './statuses.js';
-import type { CallTranscript, ExchangeKind, ExecutedVerb, HttpExchange, HungUpBy, DialRecord } from './transcript.js';
-import {
-  WebhookDispatcher,
-  cdrPayload,
-  sessionUpdatePayload,
-  type SessionFacts,
-  type WebhookOptions,
-} from './webhooks.js';
+import { type CallStatus, dialDisposition, dialStatusParams, type DialStatusStyle, type Disposition, finalSessionStatus, rejectOutcome } from './statuses.js';
+import type { CallTranscript, DialRecord, ExchangeKind, ExecutedVerb, HttpExchange, HungUpBy } from './transcript.js';
+import { cdrPayload, type SessionFacts, sessionUpdatePayload, WebhookDispatcher, type WebhookOptions } from './webhooks.js';
 
 /** Cloudonix's documented `Direction` values, plus the two OPBX once expected (useful for robustness tests). */
 export type CallDirection = 'inbound' | 'subscriber' | 'outbound-api' | 'outbound' | 'application';
@@ -541,10 +517,7 @@ class CallRun {
       ? `${resolution.status}: ${resolution.answeredBy.value} answered after ${round(resolution.ringSeconds)}s, talked ${round(resolution.talkSeconds)}s (ended by ${resolution.endedBy})`
       : `${resolution.status} after ${round(resolution.ringSeconds)}s`;
 
-    const recordingUrl =
-      resolution.answeredBy && verb.record && !/^(false|do-not-record)$/i.test(verb.record)
-        ? { RecordingUrl: this.recordingUrl() }
-        : {};
+    const recordingUrl = resolution.answeredBy && verb.record && !/^(false|do-not-record)$/i.test(verb.record) ? { RecordingUrl: this.recordingUrl() } : {};
     const statusParams = dialStatusParams(resolution.status, this.opts.dialStatus);
     record.sentStatus = statusParams.DialCallStatus ?? statusParams.CallStatus;
     const params = { ...statusParams, ...recordingUrl };

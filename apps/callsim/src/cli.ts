@@ -1,10 +1,12 @@
 #!/usr/bin/env -S npx tsx
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+
 import { CALL_DIRECTIONS, simulateCall, type SimulateCallOptions } from './call.js';
 import { formatLoadReport, formatTranscript } from './format.js';
-import { runLoad, type LoadCall } from './load.js';
+import { type LoadCall, runLoad } from './load.js';
 import { randomE164 } from './presets.js';
 import type { Scenario, TargetBehaviour } from './scenario.js';
 import { DIAL_STATUS_FIELDS, DIAL_STATUS_SPELLINGS, type DialStatusField, type DialStatusSpelling } from './statuses.js';
@@ -129,7 +131,11 @@ function addBehaviourOptions(command: Command): Command {
       collect(parseTargetSpec),
     )
     .option('--hangup-after <seconds>', 'the caller hangs up this many seconds after the call starts', seconds)
-    .option('--digits <digits>', 'DTMF for the next Gather, repeatable in order; "-" means no input', collect((v: string) => v))
+    .option(
+      '--digits <digits>',
+      'DTMF for the next Gather, repeatable in order; "-" means no input',
+      collect((v: string) => v),
+    )
     .option('--record-seconds <seconds>', 'how long the caller speaks at each Record (0 = silence; default 5)', seconds)
     .option('--call-timeout <seconds>', 'ringing timeout of a Dial without timeout= (domain call-timeout, default 60)', positive)
     .option('--play-seconds <seconds>', 'length of one <Play> (default 5)', seconds)
@@ -137,18 +143,12 @@ function addBehaviourOptions(command: Command): Command {
     .option('--no-session-updates', 'send no session-update webhooks')
     .option('--no-cdr', 'send no CDR')
     .option('--duplicates <n>', 'send every webhook n times', positiveInt)
-    .addOption(
-      new Option('--order <order>', 'webhook order; reverse/shuffle hold them until the call ends').choices(['in-order', 'reverse', 'shuffle']),
-    )
+    .addOption(new Option('--order <order>', 'webhook order; reverse/shuffle hold them until the call ends').choices(['in-order', 'reverse', 'shuffle']))
     .option('--concurrent-webhooks', 'send the copies of each webhook (or all held webhooks) concurrently')
     .option('--seed <n>', 'seed for --order shuffle', (v: string) => Math.floor(seconds(v)))
+    .addOption(new Option('--dial-status-field <field>', 'parameter(s) carrying the Dial outcome (default both)').choices(DIAL_STATUS_FIELDS))
     .addOption(
-      new Option('--dial-status-field <field>', 'parameter(s) carrying the Dial outcome (default both)').choices(DIAL_STATUS_FIELDS),
-    )
-    .addOption(
-      new Option('--dial-status-spelling <spelling>', 'no-answer | noanswer | no_answer | NO-ANSWER (default documented)').choices(
-        DIAL_STATUS_SPELLINGS,
-      ),
+      new Option('--dial-status-spelling <spelling>', 'no-answer | noanswer | no_answer | NO-ANSWER (default documented)').choices(DIAL_STATUS_SPELLINGS),
     )
     .addOption(new Option('--answered-as <status>', 'Dial status of a bridged call (default completed)').choices(['completed', 'answered']))
     .option('--answered-disposition <text>', 'CDR disposition of an answered call (default ANSWERED)')
@@ -286,11 +286,13 @@ Example:
   $ callsim load --key KEY --domain acme.cloudonix.net --to +15557654321 --rate 50 --concurrency 100 --duration 30`,
     )
     .action(
-      async (
-        opts: CommonOpts & { from?: string; to: string; rate: number; concurrency: number; duration: number; maxCalls?: number; drain?: number },
-      ) => {
+      async (opts: CommonOpts & { from?: string; to: string; rate: number; concurrency: number; duration: number; maxCalls?: number; drain?: number }) => {
         const { key, domain } = requireConnection(opts);
-        const split = (list: string) => list.split(',').map((s) => s.trim()).filter(Boolean);
+        const split = (list: string) =>
+          list
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean);
         const froms = opts.from ? split(opts.from) : [];
         const tos = split(opts.to);
         if (tos.length === 0) throw new UsageError('--to needs at least one number');

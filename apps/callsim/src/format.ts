@@ -2,7 +2,17 @@ import type { LoadReport } from './load.js';
 import type { CallTranscript } from './transcript.js';
 
 const COMMON_PARAMS = new Set([
-  'ApiVersion', 'AccountSid', 'Domain', 'CallSid', 'Session', 'From', 'To', 'CallerName', 'Direction', 'CallStatus', 'SessionData',
+  'ApiVersion',
+  'AccountSid',
+  'Domain',
+  'CallSid',
+  'Session',
+  'From',
+  'To',
+  'CallerName',
+  'Direction',
+  'CallStatus',
+  'SessionData',
 ]);
 
 const time = (seconds: number) => `+${seconds.toFixed(1)}s`.padStart(8);
@@ -51,9 +61,7 @@ export function formatTranscript(t: CallTranscript): string {
 
   const o = t.outcome;
   lines.push('');
-  lines.push(
-    `Outcome: ${o.disposition} (${o.status})${o.answeredBy ? `, answered by ${o.answeredBy}` : ''}, duration ${o.duration}s, billsec ${o.billsec}s`,
-  );
+  lines.push(`Outcome: ${o.disposition} (${o.status})${o.answeredBy ? `, answered by ${o.answeredBy}` : ''}, duration ${o.duration}s, billsec ${o.billsec}s`);
   lines.push(`  ended: ${o.reason} (${o.hungUpBy}); ${o.documents} CXML document${o.documents === 1 ? '' : 's'}`);
   if (t.warnings.length) lines.push('Warnings:', ...t.warnings.map((w) => `  - ${w}`));
   if (t.errors.length) lines.push('Errors:', ...t.errors.map((e) => `  - ${e}`));
@@ -65,7 +73,11 @@ export function formatLoadReport(r: LoadReport): string {
     `Load: ${r.limits.rate} calls/s, concurrency ${r.limits.concurrency}, ${r.limits.durationSeconds}s window (max ${r.limits.maxCalls} calls)`,
     `Calls: ${r.startedCalls} started, ${r.completedCalls} completed, ${r.failedCalls} with errors in ${r.elapsedSeconds.toFixed(1)}s`,
     `Throughput: ${r.callsPerSecond.toFixed(2)} completed calls/s`,
-    `Dispositions: ${Object.entries(r.dispositions).map(([d, n]) => `${d} ${n}`).join(', ') || 'none'}`,
+    `Dispositions: ${
+      Object.entries(r.dispositions)
+        .map(([d, n]) => `${d} ${n}`)
+        .join(', ') || 'none'
+    }`,
     '',
     `${'kind'.padEnd(16)}${'count'.padStart(8)}${'p50'.padStart(10)}${'p95'.padStart(10)}${'p99'.padStart(10)}${'max'.padStart(10)}  (ms)`,
   ];

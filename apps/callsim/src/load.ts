@@ -1,8 +1,9 @@
 import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
+
 import { simulateCall, type SimulateCallOptions } from './call.js';
 import { isLoopbackUrl } from './http.js';
-import { latencyStats, type LatencyStats } from './stats.js';
+import { type LatencyStats, latencyStats } from './stats.js';
 import type { CallTranscript } from './transcript.js';
 
 /** What one load call does; baseUrl, key and (by default) domain come from the load options. */

@@ -2,10 +2,7 @@ import type { DialTarget } from './cxml/types.js';
 
 /** How one dialled leg behaves. Times are seconds from the moment the Dial starts ringing it. */
 export type TargetBehaviour =
-  | { outcome: 'answer'; after?: number; talk?: number }
-  | { outcome: 'busy'; after?: number }
-  | { outcome: 'failed'; after?: number }
-  | { outcome: 'no-answer' };
+  { outcome: 'answer'; after?: number; talk?: number } | { outcome: 'busy'; after?: number } | { outcome: 'failed'; after?: number } | { outcome: 'no-answer' };
 
 export interface GatherInput {
   digits?: string;
@@ -48,7 +45,11 @@ export const DEFAULT_TALK_SECONDS = 30;
 export const DEFAULT_CONFERENCE: TargetBehaviour = { outcome: 'answer', after: 0, talk: 60 };
 
 function normalise(value: string): string {
-  return value.trim().toLowerCase().replace(/^sips?:/, '').replace(/^\+/, '');
+  return value
+    .trim()
+    .toLowerCase()
+    .replace(/^sips?:/, '')
+    .replace(/^\+/, '');
 }
 
 export function behaviourFor(scenario: Scenario, target: DialTarget, dialIndex: number): TargetBehaviour {

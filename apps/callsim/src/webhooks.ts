@@ -1,4 +1,4 @@
-import { send, type HttpResult } from './http.js';
+import { type HttpResult, send } from './http.js';
 import type { Disposition } from './statuses.js';
 
 export type WebhookKind = 'session-update' | 'cdr';

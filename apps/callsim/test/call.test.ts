@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+
 import { simulateCall, type SimulateCallOptions } from '../src/index.js';
-import { CDR_PATH, ROUTE_PATH, SESSION_UPDATE_PATH, cxml, startCxmlApp, type CxmlApp } from './support/cxml-app.js';
+import { CDR_PATH, cxml, type CxmlApp, ROUTE_PATH, SESSION_UPDATE_PATH, startCxmlApp } from './support/cxml-app.js';
 
 const KEY = 'XIrequests-key-0123456789abcdefghij';
 const DOMAIN = 'acme.cloudonix.net';
@@ -499,10 +500,7 @@ describe('Record', () => {
   });
 
   test('an empty recording skips the action; an absent status callback only when asked', async () => {
-    app.on(
-      ROUTE_PATH,
-      cxml('<Record action="/done" recordingStatusCallback="/st" recordingStatusCallbackEvent="completed absent"/><Say>No message</Say>'),
-    );
+    app.on(ROUTE_PATH, cxml('<Record action="/done" recordingStatusCallback="/st" recordingStatusCallbackEvent="completed absent"/><Say>No message</Say>'));
     const t = await call({ scenario: { recordings: [0] } });
     expect(app.to('/done')).toHaveLength(0);
     expect(app.to('/st')[0]!.body.RecordingStatus).toBe('absent');

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { createCallsimCommand, parseTargetSpec, runCallsimCli, type CallTranscript, type LoadReport } from '../src/index.js';
-import { CDR_PATH, ROUTE_PATH, SESSION_UPDATE_PATH, cxml, startCxmlApp, type CxmlApp } from './support/cxml-app.js';
+
+import { type CallTranscript, createCallsimCommand, type LoadReport, parseTargetSpec, runCallsimCli } from '../src/index.js';
+import { CDR_PATH, cxml, type CxmlApp, ROUTE_PATH, SESSION_UPDATE_PATH, startCxmlApp } from './support/cxml-app.js';
 
 let app: CxmlApp;
 beforeEach(async () => {
@@ -36,7 +37,20 @@ const connection = () => ['--base-url', app.baseUrl, '--key', 'cli-key', '--doma
 
 describe('callsim call', () => {
   test('prints a readable transcript', async () => {
-    const { out, exitCode } = await cli('call', ...connection(), '--from', '+15550001111', '--to', '+15557770000', '--digits', '1', '--target', '201=busy', '--target', '202=answer:3:20');
+    const { out, exitCode } = await cli(
+      'call',
+      ...connection(),
+      '--from',
+      '+15550001111',
+      '--to',
+      '+15557770000',
+      '--digits',
+      '1',
+      '--target',
+      '201=busy',
+      '--target',
+      '202=answer:3:20',
+    );
     expect(exitCode).toBeUndefined();
     expect(out).toMatch(/^Call [0-9a-f]{32} \(session \d+, SIP .+\)$/m);
     expect(out).toContain('inbound +15550001111 -> +15557770000 on cli.cloudonix.net');
@@ -71,8 +85,24 @@ describe('callsim call', () => {
 
   test('dial status, number format and webhook flags', async () => {
     await cli(
-      'call', ...connection(), '--from', '+15550001111', '--to', '+15557770000', '--digits', '1', '--no-answer',
-      '--dial-status-field', 'DialCallStatus', '--dial-status-spelling', 'compact', '--strip-plus', '--duplicates', '2', '--order', 'reverse',
+      'call',
+      ...connection(),
+      '--from',
+      '+15550001111',
+      '--to',
+      '+15557770000',
+      '--digits',
+      '1',
+      '--no-answer',
+      '--dial-status-field',
+      'DialCallStatus',
+      '--dial-status-spelling',
+      'compact',
+      '--strip-plus',
+      '--duplicates',
+      '2',
+      '--order',
+      'reverse',
     );
     expect(app.to('/dial-done')[0]!.body).toMatchObject({ DialCallStatus: 'noanswer', CallStatus: 'in-progress', From: '15550001111' });
     expect(app.to(CDR_PATH)).toHaveLength(2);
@@ -120,15 +150,49 @@ describe('callsim call', () => {
 
 describe('callsim load', () => {
   test('prints the report; --json gives the numbers', async () => {
-    const text = await cli('load', ...connection(), '--to', '+15557770000,+15557770001', '--digits', '1', '--rate', '20', '--duration', '0.2', '--concurrency', '10');
+    const text = await cli(
+      'load',
+      ...connection(),
+      '--to',
+      '+15557770000,+15557770001',
+      '--digits',
+      '1',
+      '--rate',
+      '20',
+      '--duration',
+      '0.2',
+      '--concurrency',
+      '10',
+    );
     expect(text.exitCode).toBeUndefined();
     expect(text.out).toMatch(/Calls: 4 started, 4 completed, 0 with errors/);
     expect(text.out).toMatch(/^session-update\s+\d+/m);
     // Calls run concurrently, so requests may arrive in any order.
-    expect(app.to(ROUTE_PATH).map((r) => r.body.To).sort()).toEqual(['+15557770000', '+15557770000', '+15557770001', '+15557770001']);
+    expect(
+      app
+        .to(ROUTE_PATH)
+        .map((r) => r.body.To)
+        .sort(),
+    ).toEqual(['+15557770000', '+15557770000', '+15557770001', '+15557770001']);
     expect(app.to(ROUTE_PATH).every((r) => /^\+1555\d{7}$/.test(r.body.From))).toBe(true);
 
-    const json = await cli('load', ...connection(), '--from', '101', '--to', '102', '--direction', 'subscriber', '--rate', '10', '--duration', '1', '--max-calls', '2', '--json');
+    const json = await cli(
+      'load',
+      ...connection(),
+      '--from',
+      '101',
+      '--to',
+      '102',
+      '--direction',
+      'subscriber',
+      '--rate',
+      '10',
+      '--duration',
+      '1',
+      '--max-calls',
+      '2',
+      '--json',
+    );
     const report = JSON.parse(json.out) as LoadReport;
     expect(report).toMatchObject({ startedCalls: 2, completedCalls: 2, limits: { maxCalls: 2 } });
   });
@@ -148,8 +212,24 @@ describe('the command tree', () => {
     const load = command.commands.find((c) => c.name() === 'load')!;
     const help = call.helpInformation();
     for (const flag of [
-      '--base-url', '--key', '--domain', '--from', '--to', '--direction', '--answer-after', '--talk', '--busy', '--no-answer',
-      '--hangup-after', '--digits', '--target', '--duplicates', '--order', '--concurrent-webhooks', '--realtime', '--json',
+      '--base-url',
+      '--key',
+      '--domain',
+      '--from',
+      '--to',
+      '--direction',
+      '--answer-after',
+      '--talk',
+      '--busy',
+      '--no-answer',
+      '--hangup-after',
+      '--digits',
+      '--target',
+      '--duplicates',
+      '--order',
+      '--concurrent-webhooks',
+      '--realtime',
+      '--json',
     ]) {
       expect(help).toContain(flag);
     }

@@ -1,13 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import {
-  behaviourFor,
-  dialStatusParams,
-  resolveDial,
-  spellDialStatus,
-  type DialLeg,
-  type DialTarget,
-  type TargetBehaviour,
-} from '../src/index.js';
+
+import { behaviourFor, type DialLeg, dialStatusParams, type DialTarget, resolveDial, spellDialStatus, type TargetBehaviour } from '../src/index.js';
 
 const number = (value: string): DialTarget => ({ kind: 'number', noun: 'Number', value, attributes: {} });
 const leg = (value: string, behaviour: TargetBehaviour): DialLeg => ({ target: number(value), behaviour });
@@ -94,15 +87,16 @@ describe('resolveDial: simultaneous ring', () => {
   });
 
   test('busy and failed legs: busy', () => {
-    expect(
-      resolveDial([leg('101', { outcome: 'failed' }), leg('102', { outcome: 'busy', after: 2 })], { timeout: 30, callerHangupIn: never }),
-    ).toMatchObject({ status: 'busy', ringSeconds: 2 });
+    expect(resolveDial([leg('101', { outcome: 'failed' }), leg('102', { outcome: 'busy', after: 2 })], { timeout: 30, callerHangupIn: never })).toMatchObject({
+      status: 'busy',
+      ringSeconds: 2,
+    });
   });
 
   test('all failed: failed', () => {
-    expect(
-      resolveDial([leg('101', { outcome: 'failed' }), leg('102', { outcome: 'failed', after: 1 })], { timeout: 30, callerHangupIn: never }),
-    ).toMatchObject({ status: 'failed', ringSeconds: 1 });
+    expect(resolveDial([leg('101', { outcome: 'failed' }), leg('102', { outcome: 'failed', after: 1 })], { timeout: 30, callerHangupIn: never })).toMatchObject(
+      { status: 'failed', ringSeconds: 1 },
+    );
   });
 
   test('one busy and one ringing: no-answer at the timeout', () => {
@@ -140,9 +134,11 @@ describe('resolveDial: the caller and the limits', () => {
   });
 
   test('timeLimit caps the conversation', () => {
-    expect(
-      resolveDial([leg('101', { outcome: 'answer', after: 2, talk: 100 })], { timeout: 30, timeLimit: 60, callerHangupIn: never }),
-    ).toMatchObject({ status: 'completed', talkSeconds: 60, endedBy: 'time-limit' });
+    expect(resolveDial([leg('101', { outcome: 'answer', after: 2, talk: 100 })], { timeout: 30, timeLimit: 60, callerHangupIn: never })).toMatchObject({
+      status: 'completed',
+      talkSeconds: 60,
+      endedBy: 'time-limit',
+    });
   });
 });
 

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { formatLoadReport, latencyStats, runLoad, type CallTranscript, type LoadOptions } from '../src/index.js';
-import { ROUTE_PATH, SESSION_UPDATE_PATH, cxml, startCxmlApp, type CxmlApp } from './support/cxml-app.js';
+
+import { type CallTranscript, formatLoadReport, latencyStats, type LoadOptions, runLoad } from '../src/index.js';
+import { cxml, type CxmlApp, ROUTE_PATH, SESSION_UPDATE_PATH, startCxmlApp } from './support/cxml-app.js';
 
 const KEY = 'load-key';
 const DOMAIN = 'load.cloudonix.net';

@@ -1,13 +1,12 @@
 import { describe, expect, test } from 'vitest';
-import { CxmlParseError, parseCxml, type DialVerb, type GatherVerb, type RecordVerb, type SayVerb } from '../src/index.js';
+
+import { CxmlParseError, type DialVerb, type GatherVerb, parseCxml, type RecordVerb, type SayVerb } from '../src/index.js';
 
 const doc = (body: string) => `<?xml version="1.0" encoding="UTF-8"?><Response>${body}</Response>`;
 
 describe('parseCxml: structure', () => {
   test('keeps verb order and ignores the declaration and comments', () => {
-    const { verbs, warnings } = parseCxml(
-      doc('<!-- hi --><Say>one</Say><Pause length="2"/><Play>https://x/a.wav</Play><Say>two</Say><Hangup/>'),
-    );
+    const { verbs, warnings } = parseCxml(doc('<!-- hi --><Say>one</Say><Pause length="2"/><Play>https://x/a.wav</Play><Say>two</Say><Hangup/>'));
     expect(verbs.map((v) => v.verb)).toEqual(['Say', 'Pause', 'Play', 'Say', 'Hangup']);
     expect((verbs[3] as SayVerb).text).toBe('two');
     expect(warnings).toEqual([]);

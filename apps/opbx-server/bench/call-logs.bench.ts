@@ -1,13 +1,15 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+
 import { sql } from 'kysely';
+
 import { readConfig } from '../src/config.js';
 import { createContext } from '../src/context.js';
 import type { AuthInfo } from '../src/http/auth.js';
-import { createOrganization } from '../src/modules/organization/organization.service.js';
 import { createExtension } from '../src/modules/extensions/extensions.service.js';
+import { createOrganization } from '../src/modules/organization/organization.service.js';
 import { fmt, percentile, rssOf, startChild } from './support.js';
 
 const ROWS = Number(process.env.BENCH_CALL_LOGS ?? 1_000_000);
@@ -89,12 +91,25 @@ export async function benchCallLogs() {
   const seeded = await seed(databaseUrl, appKey, dir);
   const server = await startChild(
     ['apps/opbx-server/src/cli.ts', 'serve'],
-    { PORT: '0', OPBX_WS_PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl, OPBX_APP_KEY: appKey, OPBX_DATA_DIR: dir, LOG_LEVEL: 'warn', NODE_ENV: 'production' },
+    {
+      PORT: '0',
+      OPBX_WS_PORT: '0',
+      HOST: '127.0.0.1',
+      DATABASE_URL: databaseUrl,
+      OPBX_APP_KEY: appKey,
+      OPBX_DATA_DIR: dir,
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'production',
+    },
     /listening on (http:\/\/\S+)\/api\/v1/,
   );
   try {
     const api = `${server.url}/api/v1`;
-    const login = await fetch(`${api}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: seeded.email, password: 'bench-pass-1' }) });
+    const login = await fetch(`${api}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: seeded.email, password: 'bench-pass-1' }),
+    });
     const token = ((await login.json()) as { access_token: string }).access_token;
     const cursor = Buffer.from(JSON.stringify({ v: seeded.deep.created_at, id: seeded.deep.id, o: Math.floor(ROWS * 0.9) })).toString('base64url');
     const weekAgo = new Date(Date.now() - 14 * 86400_000).toISOString();

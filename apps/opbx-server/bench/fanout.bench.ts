@@ -1,5 +1,6 @@
-import WebSocket from 'ws';
 import { PusherServer, signChannel } from '@opbx/platform';
+import WebSocket from 'ws';
+
 import { fmt, percentile } from './support.js';
 
 const CLIENTS = Number(process.env.BENCH_WS_CLIENTS ?? 1000);

@@ -1,8 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { cpus, totalmem } from 'node:os';
-import { benchVoice } from './voice.bench.js';
+import { join } from 'node:path';
+
 import { repoRoot } from './support.js';
+import { benchVoice } from './voice.bench.js';
 
 /**
  * `npm run bench [-- voice calllogs fanout soak]`: runs the benchmarks and writes a Markdown report
@@ -59,8 +60,7 @@ for (const name of run) {
     const soak = await (await import('./soak.bench.js')).benchSoak(minutes);
     lines = soak.lines;
     if (soak.errors || soak.leak) problems.push(`soak: ${soak.errors} errors${soak.leak ? ', possible leak' : ''}`);
-  }
-  else lines = (await (await import('./fanout.bench.js')).benchFanout()).lines;
+  } else lines = (await (await import('./fanout.bench.js')).benchFanout()).lines;
   console.log(lines.join('\n'));
   console.log(`(${((Date.now() - t0) / 1000).toFixed(0)} s)`);
   sections.push(lines.join('\n'));

@@ -1,15 +1,17 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+
+import { type CallTranscript, inboundCall, type LoadCall, type LoadReport, runLoad } from '@opbx/callsim';
 import pg from 'pg';
 import PusherModule from 'pusher-js';
-import { inboundCall, runLoad, type CallTranscript, type LoadCall, type LoadReport } from '@opbx/callsim';
+
 import { readConfig } from '../src/config.js';
-import { createContext, type AppContext } from '../src/context.js';
+import { type AppContext, createContext } from '../src/context.js';
 import { createOrganization } from '../src/modules/organization/organization.service.js';
-import { fmt, percentile, rssOf, startChild, type Child } from './support.js';
+import { type Child, fmt, percentile, rssOf, startChild } from './support.js';
 
 /**
  * The soak: calls (callsim), REST traffic with a real token and 500 pusher-js clients on the
@@ -89,7 +91,11 @@ function metric(text: string, name: string): number | undefined {
 function callFor(i: number, did: string): LoadCall {
   const kind = i % 10;
   const target =
-    kind === 9 ? { outcome: 'busy' as const, after: 2 } : kind >= 7 ? { outcome: 'no-answer' as const } : { outcome: 'answer' as const, after: 1 + (i % 4), talk: 10 + (i % 5) * 10 };
+    kind === 9
+      ? { outcome: 'busy' as const, after: 2 }
+      : kind >= 7
+        ? { outcome: 'no-answer' as const }
+        : { outcome: 'answer' as const, after: 1 + (i % 4), talk: 10 + (i % 5) * 10 };
   return { ...inboundCall(did), scenario: { targets: { [AGENT_EXTENSION]: target } }, timeScale: TIME_SCALE, rewriteOrigin: true, requestTimeoutMs: 15_000 };
 }
 
@@ -165,7 +171,11 @@ export async function benchSoak(minutes: number) {
   );
   const spare = await must(api('POST', '/extensions', { extension_number: '299', type: 'virtual' }), 201, 'spare extension');
   await must(api('POST', '/dids', { phone_number: did, routing_type: 'extension', routing_config: { extension_id: agent.extension.id } }), 201, 'DID');
-  await must(api('PUT', '/settings/cloudonix', { domain_uuid: 'soak', domain_name: domain, requests_key: requestsKey, webhook_base_url: base }), 200, 'cloudonix settings');
+  await must(
+    api('PUT', '/settings/cloudonix', { domain_uuid: 'soak', domain_name: domain, requests_key: requestsKey, webhook_base_url: base }),
+    200,
+    'cloudonix settings',
+  );
 
   // ---- 500 pusher-js clients on the organization's private calls channel ------------------------------
   const channelName = `private-organization.${org.organization_id}.calls`;
@@ -360,7 +370,11 @@ export async function benchSoak(minutes: number) {
   const heapSlope = slope(half.filter((s) => s.heapMb !== undefined).map((s) => [s.t / 60, s.heapMb!]));
   const callsPerMinute = (transcripts.length / soakSeconds) * 60;
   const kbPerCall = (rssSlope * 1024) / callsPerMinute;
-  const lagOf = (pick: (s: Sample) => number | undefined) => samples.map(pick).filter((v): v is number => v !== undefined).sort((a, b) => a - b);
+  const lagOf = (pick: (s: Sample) => number | undefined) =>
+    samples
+      .map(pick)
+      .filter((v): v is number => v !== undefined)
+      .sort((a, b) => a - b);
   const p50s = lagOf((s) => s.lagP50);
   const p99s = lagOf((s) => s.lagP99);
   const maxes = lagOf((s) => s.lagMax);

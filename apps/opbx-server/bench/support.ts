@@ -1,5 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+
 import autocannon from 'autocannon';
 import { Pool } from 'undici';
 
@@ -16,7 +17,11 @@ export function startChild(args: string[], env: Record<string, string>, readyPat
   return new Promise((resolve, reject) => {
     // BENCH_PROFILE=<dir> writes a V8 CPU profile of each child there (open it in Chrome DevTools).
     const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-    const proc = spawn(process.execPath, [...profile, '--import', 'tsx', ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [...profile, '--import', 'tsx', ...args], {
+      cwd: repoRoot,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     const timer = setTimeout(() => reject(new Error(`child did not start: ${out}`)), 60_000);
     const onData = (chunk: Buffer) => {

@@ -1,18 +1,19 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+
+import { buildApp } from '../src/app.js';
 import { readConfig } from '../src/config.js';
 import { createContext } from '../src/context.js';
-import { buildApp } from '../src/app.js';
 import type { AuthInfo } from '../src/http/auth.js';
-import { createOrganization } from '../src/modules/organization/organization.service.js';
-import { createExtension } from '../src/modules/extensions/extensions.service.js';
-import { createRingGroup } from '../src/modules/ring-groups/ring-groups.service.js';
 import { createBusinessHours } from '../src/modules/business-hours/business-hours.service.js';
-import { createDid } from '../src/modules/dids/dids.service.js';
 import { putCloudonixSettings } from '../src/modules/cloudonix/cloudonix.service.js';
-import { cpuSecondsOf, fmt, load, paced, startChild, mainThreadCpuSecondsOf, type LoadResult } from './support.js';
+import { createDid } from '../src/modules/dids/dids.service.js';
+import { createExtension } from '../src/modules/extensions/extensions.service.js';
+import { createOrganization } from '../src/modules/organization/organization.service.js';
+import { createRingGroup } from '../src/modules/ring-groups/ring-groups.service.js';
+import { cpuSecondsOf, fmt, load, type LoadResult, mainThreadCpuSecondsOf, paced, startChild } from './support.js';
 
 export const KEY = 'bench-requests-key-0123456789';
 export const DID = '+15557770001';
@@ -20,11 +21,20 @@ export const DID = '+15557770001';
 /** DID → business hours (open around the clock) → simultaneous ring group of three extensions. */
 export async function seed(databaseUrl: string, appKey: string, dataDir: string): Promise<string> {
   const ctx = await createContext(readConfig({ DATABASE_URL: databaseUrl, OPBX_APP_KEY: appKey, OPBX_DATA_DIR: dataDir, LOG_LEVEL: 'silent' }));
-  const org = await createOrganization(ctx, { name: 'Bench Co', ownerEmail: `bench-${randomBytes(4).toString('hex')}@bench.example`, ownerPassword: 'bench-pass-1' });
+  const org = await createOrganization(ctx, {
+    name: 'Bench Co',
+    ownerEmail: `bench-${randomBytes(4).toString('hex')}@bench.example`,
+    ownerPassword: 'bench-pass-1',
+  });
   const auth: AuthInfo = { userId: org.user_id, organizationId: org.organization_id, role: 'owner', tokenId: '', tokenHash: '' };
   const exts = [];
   for (const n of ['201', '202', '203']) exts.push(await createExtension(ctx, auth, { extension_number: n, type: 'virtual' }));
-  const group = await createRingGroup(ctx, auth, { name: 'Bench group', strategy: 'simultaneous', timeout: 20, members: exts.map((e, i) => ({ extension_id: e.id, priority: i + 1 })) });
+  const group = await createRingGroup(ctx, auth, {
+    name: 'Bench group',
+    strategy: 'simultaneous',
+    timeout: 20,
+    members: exts.map((e, i) => ({ extension_id: e.id, priority: i + 1 })),
+  });
   const hours = await createBusinessHours(ctx, auth, {
     name: 'Always',
     timezone: 'America/New_York',
@@ -34,7 +44,12 @@ export async function seed(databaseUrl: string, appKey: string, dataDir: string)
     closed_hours_routing: { type: 'hangup' },
   });
   await createDid(ctx, auth, { phone_number: DID, routing_type: 'business_hours', routing_config: { business_hours_id: hours.id } });
-  await putCloudonixSettings(ctx, org.organization_id, { domain_uuid: 'bench', domain_name: 'bench.example', requests_key: KEY, webhook_base_url: 'http://127.0.0.1' });
+  await putCloudonixSettings(ctx, org.organization_id, {
+    domain_uuid: 'bench',
+    domain_name: 'bench.example',
+    requests_key: KEY,
+    webhook_base_url: 'http://127.0.0.1',
+  });
   await ctx.close();
   return org.organization_id;
 }
@@ -68,18 +83,39 @@ export async function benchVoice(seconds = 10): Promise<VoiceBench> {
   const databaseUrl = process.env.DATABASE_URL?.startsWith('postgres') ? process.env.DATABASE_URL : `sqlite:${join(dir, 'bench.db')}`;
   const appKey = randomBytes(24).toString('hex');
   const organizationId = await seed(databaseUrl, appKey, dir);
-  const reader = await createContext(readConfig({ DATABASE_URL: databaseUrl, OPBX_APP_KEY: appKey, OPBX_DATA_DIR: dir, LOG_LEVEL: 'silent' }), { migrate: false });
+  const reader = await createContext(readConfig({ DATABASE_URL: databaseUrl, OPBX_APP_KEY: appKey, OPBX_DATA_DIR: dir, LOG_LEVEL: 'silent' }), {
+    migrate: false,
+  });
   const journaledCalls = async () =>
-    Number((await reader.db.selectFrom('call_logs').select((eb) => eb.fn.countAll<number>().as('n')).where('organization_id', '=', organizationId).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await reader.db
+          .selectFrom('call_logs')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('organization_id', '=', organizationId)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   let n = 0;
-  const body = () => JSON.stringify({ CallSid: `bench-${process.pid}-${++n}`, From: '+12125550100', To: DID.slice(1), Direction: 'inbound', Domain: 'bench.example' });
+  const body = () =>
+    JSON.stringify({ CallSid: `bench-${process.pid}-${++n}`, From: '+12125550100', To: DID.slice(1), Direction: 'inbound', Domain: 'bench.example' });
   const connections = 32;
 
   const hello = await startChild(['apps/opbx-server/bench/hello-server.ts'], { PORT: '0' }, /LISTENING (\S+)/);
   const floor = await startChild(['apps/opbx-server/bench/lane-floor-server.ts'], { PORT: '0' }, /LISTENING (\S+)/);
   const server = await startChild(
     ['apps/opbx-server/src/cli.ts', 'serve'],
-    { PORT: '0', OPBX_WS_PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl, OPBX_APP_KEY: appKey, OPBX_DATA_DIR: dir, LOG_LEVEL: 'warn', OPBX_VOICE_RATE_LIMIT: '1000000', NODE_ENV: 'production' },
+    {
+      PORT: '0',
+      OPBX_WS_PORT: '0',
+      HOST: '127.0.0.1',
+      DATABASE_URL: databaseUrl,
+      OPBX_APP_KEY: appKey,
+      OPBX_DATA_DIR: dir,
+      LOG_LEVEL: 'warn',
+      OPBX_VOICE_RATE_LIMIT: '1000000',
+      NODE_ENV: 'production',
+    },
     /listening on (http:\/\/\S+)\/api\/v1/,
   );
   let answered = 0;
@@ -118,11 +154,13 @@ export async function benchVoice(seconds = 10): Promise<VoiceBench> {
 
   // Warm both (JIT, routing snapshot), then alternate: this VM's speed drifts by tens of percent
   // from one minute to the next, so each round measures both targets back to back.
-  for (const t of [targets.baseline, targets.floor, targets.voice]) countAnswered(t, await load({ url: t.url, body, connections, seconds: 2, headers: t.headers }));
+  for (const t of [targets.baseline, targets.floor, targets.voice])
+    countAnswered(t, await load({ url: t.url, body, connections, seconds: 2, headers: t.headers }));
   await targets.voice.settle();
   type Round = { baseline: MaxRun; floor: MaxRun; voice: MaxRun };
   const rounds: Round[] = [];
-  for (let i = 0; i < ROUNDS; i++) rounds.push({ baseline: await maxRun(targets.baseline), floor: await maxRun(targets.floor), voice: await maxRun(targets.voice) });
+  for (let i = 0; i < ROUNDS; i++)
+    rounds.push({ baseline: await maxRun(targets.baseline), floor: await maxRun(targets.floor), voice: await maxRun(targets.voice) });
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const ratios = rounds.map((r) => r.voice.result.rps / r.baseline.result.rps);
   const ratio = median(ratios);
@@ -187,11 +225,22 @@ export async function benchVoice(seconds = 10): Promise<VoiceBench> {
  * process as a full app (journal thread included), `concurrency` calls at a time.
  */
 async function voiceWorkInProcess(databaseUrl: string, appKey: string, dataDir: string, body: () => string) {
-  const ctx = await createContext(readConfig({ DATABASE_URL: databaseUrl, OPBX_APP_KEY: appKey, OPBX_DATA_DIR: dataDir, LOG_LEVEL: 'warn', OPBX_VOICE_RATE_LIMIT: '1000000' }), { migrate: false });
+  const ctx = await createContext(
+    readConfig({ DATABASE_URL: databaseUrl, OPBX_APP_KEY: appKey, OPBX_DATA_DIR: dataDir, LOG_LEVEL: 'warn', OPBX_VOICE_RATE_LIMIT: '1000000' }),
+    { migrate: false },
+  );
   const app = await buildApp(ctx, { logger: false, sweepIntervalMs: 0, webApp: false });
   const route = app.fastLane.find('/api/voice/route')!;
   const concurrency = 32;
-  const request = () => ({ id: 'req_bench', method: 'POST' as const, path: '/api/voice/route', query: {}, body: JSON.parse(body()), headers: { authorization: `Bearer ${KEY}` }, ip: '127.0.0.1' });
+  const request = () => ({
+    id: 'req_bench',
+    method: 'POST' as const,
+    path: '/api/voice/route',
+    query: {},
+    body: JSON.parse(body()),
+    headers: { authorization: `Bearer ${KEY}` },
+    ip: '127.0.0.1',
+  });
   const run = async (calls: number) => {
     const cpu0 = process.cpuUsage();
     const main0 = mainThreadCpuSecondsOf(process.pid);

@@ -1,27 +1,28 @@
+import { clientIpResolver, createHttpApp, forbidden, type HealthChange, metricsAccess, unauthorized } from '@opbx/platform';
 import type { FastifyInstance } from 'fastify';
-import { clientIpResolver, createHttpApp, forbidden, metricsAccess, unauthorized, type HealthChange } from '@opbx/platform';
+
 import type { AppContext } from './context.js';
 import { registerAuth } from './http/auth.js';
-import { authRoutes } from './modules/auth/auth.routes.js';
-import { userRoutes } from './modules/users/users.routes.js';
-import { extensionRoutes } from './modules/extensions/extensions.routes.js';
-import { didRoutes } from './modules/dids/dids.routes.js';
-import { ringGroupRoutes } from './modules/ring-groups/ring-groups.routes.js';
-import { businessHoursRoutes } from './modules/business-hours/business-hours.routes.js';
-import { organizationRoutes } from './modules/organization/organization.routes.js';
-import { healthRoutes } from './modules/health/health.routes.js';
 import { registerWebApp } from './http/web-app.js';
-import { cloudonixRoutes } from './modules/cloudonix/cloudonix.routes.js';
-import { outboundPolicyRoutes } from './modules/outbound-policy/outbound-policy.routes.js';
-import { voicemailRoutes } from './modules/calls/voicemails.routes.js';
-import { voiceRoutes } from './modules/voice/voice.routes.js';
-import { webhookRoutes } from './modules/calls/webhooks.routes.js';
-import { createVoiceRuntime, type VoiceRuntime } from './modules/voice/runtime.js';
-import { sweepStaleCalls } from './modules/calls/sweep.js';
-import { createRealtime, type Realtime } from './modules/realtime/realtime.js';
-import { broadcastingRoutes } from './modules/realtime/broadcasting.routes.js';
+import { authRoutes } from './modules/auth/auth.routes.js';
+import { businessHoursRoutes } from './modules/business-hours/business-hours.routes.js';
 import { callLogRoutes } from './modules/call-logs/call-logs.routes.js';
+import { sweepStaleCalls } from './modules/calls/sweep.js';
+import { voicemailRoutes } from './modules/calls/voicemails.routes.js';
+import { webhookRoutes } from './modules/calls/webhooks.routes.js';
+import { cloudonixRoutes } from './modules/cloudonix/cloudonix.routes.js';
 import { dashboardRoutes } from './modules/dashboard/dashboard.routes.js';
+import { didRoutes } from './modules/dids/dids.routes.js';
+import { extensionRoutes } from './modules/extensions/extensions.routes.js';
+import { healthRoutes } from './modules/health/health.routes.js';
+import { organizationRoutes } from './modules/organization/organization.routes.js';
+import { outboundPolicyRoutes } from './modules/outbound-policy/outbound-policy.routes.js';
+import { broadcastingRoutes } from './modules/realtime/broadcasting.routes.js';
+import { createRealtime, type Realtime } from './modules/realtime/realtime.js';
+import { ringGroupRoutes } from './modules/ring-groups/ring-groups.routes.js';
+import { userRoutes } from './modules/users/users.routes.js';
+import { createVoiceRuntime, type VoiceRuntime } from './modules/voice/runtime.js';
+import { voiceRoutes } from './modules/voice/voice.routes.js';
 
 export const API_PREFIX = '/api/v1';
 
@@ -57,7 +58,12 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
             redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-cx-apikey"]'], censor: '[redacted]' },
             ...(options.logStream ? { stream: options.logStream } : {}),
           },
-    corsOrigins: config.OPBX_CORS_ORIGINS === '*' ? '*' : config.OPBX_CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
+    corsOrigins:
+      config.OPBX_CORS_ORIGINS === '*'
+        ? '*'
+        : config.OPBX_CORS_ORIGINS.split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
     docsPath: '/api/docs',
     trustProxy: config.OPBX_TRUST_PROXY,
   });
@@ -86,7 +92,10 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   voiceRoutes(app, ctx, voice);
   webhookRoutes(app, ctx, voice);
   const sweepMs = options.sweepIntervalMs ?? 60_000;
-  const sweep = sweepMs > 0 ? setInterval(() => void sweepStaleCalls(ctx, voice.journal).catch((err) => app.log.error({ err }, 'call sweep failed')), sweepMs).unref() : undefined;
+  const sweep =
+    sweepMs > 0
+      ? setInterval(() => void sweepStaleCalls(ctx, voice.journal).catch((err) => app.log.error({ err }, 'call sweep failed')), sweepMs).unref()
+      : undefined;
   const realtime = createRealtime(ctx, voice, { log: app.log, ipOf: clientIpResolver(config.OPBX_TRUST_PROXY) });
   app.decorate('realtime', realtime);
   app.addHook('onClose', async () => {

@@ -1,9 +1,10 @@
 #!/usr/bin/env -S npx tsx
+import { createCallsimCommand } from '@opbx/callsim';
+import { ConfigError, redactUrl } from '@opbx/platform';
 import { Command, InvalidArgumentError } from 'commander';
 import { IANAZone } from 'luxon';
-import { ConfigError, redactUrl } from '@opbx/platform';
-import { readConfig, type OpbxConfig } from './config.js';
-import { createCallsimCommand } from '@opbx/callsim';
+
+import { type OpbxConfig, readConfig } from './config.js';
 import { DEMO_CLOUDONIX, DEMO_LOGIN } from './demo/constants.js';
 import { putCloudonixBody } from './modules/cloudonix/cloudonix.schema.js';
 
@@ -89,7 +90,7 @@ program
 
 program
   .command('set-cloudonix')
-  .description('Set an organization\'s Cloudonix domain, requests key and public webhook base URL')
+  .description("Set an organization's Cloudonix domain, requests key and public webhook base URL")
   .requiredOption('--org <id>', 'organization id')
   .requiredOption('--domain-uuid <uuid>', 'Cloudonix domain UUID')
   .requiredOption('--domain-name <name>', 'Cloudonix domain name, e.g. acme.cloudonix.net')
@@ -122,12 +123,14 @@ program
     }
   });
 
-const org = program
-  .command('org')
-  .description('Operator actions on an organization: suspend or resume it');
+const org = program.command('org').description('Operator actions on an organization: suspend or resume it');
 
 for (const [name, status, what] of [
-  ['suspend', 'inactive', 'Suspend an organization: its numbers answer "not in service", its phones cannot dial, its webhooks change nothing and its users are signed out; prints {"organization_id","status"}'],
+  [
+    'suspend',
+    'inactive',
+    'Suspend an organization: its numbers answer "not in service", its phones cannot dial, its webhooks change nothing and its users are signed out; prints {"organization_id","status"}',
+  ],
   ['resume', 'active', 'Resume a suspended organization: routing, dialing, webhooks and sign-in work again; prints {"organization_id","status"}'],
 ] as const) {
   org

@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { envInt, envTrustProxy, loadConfig } from '@opbx/platform';
+import { z } from 'zod';
 
 /** Every environment variable the OPBX server reads; README's table mirrors this. */
 const schema = z.object({
@@ -7,9 +7,16 @@ const schema = z.object({
   HOST: z.string().default('0.0.0.0'),
   PORT: envInt(8000, 0, 65535),
   DATABASE_URL: z.string().min(1).default('sqlite:./data/opbx.db'),
-  REDIS_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
+  REDIS_URL: z
+    .string()
+    .url()
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   /** Namespace for every Redis key and channel, so several deployments (or test runs) can share one Redis. */
-  OPBX_REDIS_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/).default('opbx:'),
+  OPBX_REDIS_PREFIX: z
+    .string()
+    .regex(/^[\w:.-]{1,64}$/)
+    .default('opbx:'),
   OPBX_APP_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   OPBX_DATA_DIR: z.string().default('./data'),
   OPBX_TOKEN_TTL: envInt(86_400, 60, 60 * 60 * 24 * 90),
@@ -28,11 +35,17 @@ const schema = z.object({
   OPBX_CALL_STALE_SECONDS: envInt(4 * 3600, 60),
   /** Pusher-protocol WebSocket server for live events (pusher-js / laravel-echo). */
   OPBX_WS_PORT: envInt(6001, 0, 65535),
-  OPBX_WS_KEY: z.string().regex(/^[\w.-]{1,64}$/).default('opbx-app-key'),
+  OPBX_WS_KEY: z
+    .string()
+    .regex(/^[\w.-]{1,64}$/)
+    .default('opbx-app-key'),
   /** Signs channel authorizations; derived from OPBX_APP_KEY when unset. */
   OPBX_WS_SECRET: z.string().min(16).optional(),
   /** App id of the Pusher HTTP API (`/apps/{id}/events` on the WebSocket port) that other backends publish through. */
-  OPBX_WS_APP_ID: z.string().regex(/^[\w.-]{1,64}$/).default('opbx'),
+  OPBX_WS_APP_ID: z
+    .string()
+    .regex(/^[\w.-]{1,64}$/)
+    .default('opbx'),
   /** What one client may cost the WebSocket server (see the README's realtime limits). */
   OPBX_WS_MAX_CONNECTIONS: envInt(10_000, 1),
   OPBX_WS_MAX_CONNECTIONS_PER_IP: envInt(200, 1),
@@ -40,7 +53,11 @@ const schema = z.object({
   OPBX_WS_SUBSCRIBE_RATE: envInt(10, 1),
   OPBX_WS_MESSAGE_RATE: envInt(20, 1),
   /** Bearer token that /metrics requires; unset, /metrics answers local scrapers only. */
-  OPBX_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional().or(z.literal('').transform(() => undefined)),
+  OPBX_METRICS_TOKEN: z
+    .string()
+    .min(16, 'must be at least 16 characters')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

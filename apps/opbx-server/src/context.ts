@@ -1,26 +1,28 @@
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { createHmac, randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 import {
+  type BackendHealth,
+  type DatabaseHandle,
+  type Dialect,
+  type EventBus,
   MemoryEventBus,
   MemoryRateLimiter,
+  migrateToLatest,
+  openDatabase,
+  type RateLimiter,
   RedisEventBus,
   RedisRateLimiter,
   SecretBox,
   Signer,
-  migrateToLatest,
-  openDatabase,
-  type DatabaseHandle,
-  type Dialect,
-  type EventBus,
-  type BackendHealth,
-  type RateLimiter,
 } from '@opbx/platform';
 import { Redis } from 'ioredis';
+import type { Kysely } from 'kysely';
+
 import type { OpbxConfig } from './config.js';
-import type { Database } from './db/schema.js';
 import { migrations } from './db/migrations/index.js';
+import type { Database } from './db/schema.js';
 import { upgradeRequestsKeyHashes } from './modules/cloudonix/key-hashes.js';
 
 /** Everything a service needs, passed explicitly: no globals, so CLI, webhooks and tests share code. */

@@ -1,8 +1,9 @@
-import type { FastifyInstance } from 'fastify';
 import { ConfigError, installProcessGuards } from '@opbx/platform';
+import type { FastifyInstance } from 'fastify';
+
 import { buildApp } from './app.js';
 import type { OpbxConfig } from './config.js';
-import { createContext, type AppContext } from './context.js';
+import { type AppContext, createContext } from './context.js';
 import { DEMO_CLOUDONIX, DEMO_LOGIN, seedDemo } from './demo/seed.js';
 
 export interface RunningServer {
@@ -55,7 +56,9 @@ export async function startServer(config: OpbxConfig, options: { demo?: boolean;
   ];
   if (demo && !demo.refused) {
     banner.push(`Demo login: ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}`);
-    banner.push(`Place a simulated call: npm run opbx -- simulate call --base-url ${url} --from +12125550123 --to +15550100002 (demo Cloudonix requests key: ${DEMO_CLOUDONIX.requestsKey})`);
+    banner.push(
+      `Place a simulated call: npm run opbx -- simulate call --base-url ${url} --from +12125550123 --to +15550100002 (demo Cloudonix requests key: ${DEMO_CLOUDONIX.requestsKey})`,
+    );
   }
   console.log(banner.join('\n'));
   return { app, ctx, url, wsPort, stop };

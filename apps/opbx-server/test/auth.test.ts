@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '@opbx/platform';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { Api, createTestOrg, type TestOrg, uniqueEmail } from './support/api.js';
 import { createTestServer, type TestServer } from './support/context.js';
-import { Api, createTestOrg, uniqueEmail, type TestOrg } from './support/api.js';
 
 let server: TestServer;
 let org: TestOrg;
@@ -41,7 +42,13 @@ describe('auth', () => {
       expect(a.status).toBe(422);
       expect(a.body.error.request_id).toBeTruthy();
     }
-    const shapes = answers.map((a) => ({ status: a.status, code: a.body.error.code, message: a.body.error.message, details: a.body.error.details, keys: Object.keys(a.body.error).sort() }));
+    const shapes = answers.map((a) => ({
+      status: a.status,
+      code: a.body.error.code,
+      message: a.body.error.message,
+      details: a.body.error.details,
+      keys: Object.keys(a.body.error).sort(),
+    }));
     expect(shapes[0]).toEqual({
       status: 422,
       code: 'VALIDATION_ERROR',
@@ -102,7 +109,12 @@ describe('auth', () => {
   });
 
   it('expired tokens are refused', async () => {
-    await server.ctx.db.updateTable('api_tokens').set({ expires_at: '2000-01-01T00:00:00.000Z' }).where('token_hash', '!=', '').where('user_id', '=', org.adminId).execute();
+    await server.ctx.db
+      .updateTable('api_tokens')
+      .set({ expires_at: '2000-01-01T00:00:00.000Z' })
+      .where('token_hash', '!=', '')
+      .where('user_id', '=', org.adminId)
+      .execute();
     expect((await org.admin.get('/auth/me')).status).toBe(401);
   });
 
@@ -145,7 +157,13 @@ describe('login rate limit', () => {
 
   /** A sign-in from a given client address (inject's socket peer). */
   const from = (app: TestServer['app'], ip: string, email: string, password: string) =>
-    app.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: ip, headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ email, password }) });
+    app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      remoteAddress: ip,
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ email, password }),
+    });
 
   it('the per-email limit counts failures only: the owner signing in again and again is never locked out', async () => {
     const limited = await createTestServer({ OPBX_LOGIN_LIMIT_EMAIL: '3', OPBX_LOGIN_LIMIT_IP: '1000' });
@@ -194,11 +212,19 @@ describe('absolute session lifetime', () => {
     const email = uniqueEmail('lifetime');
     await org.owner.post('/users', { name: 'Lifetime', email, password: 'secret-pass-1', role: 'agent' });
     const login = await org.anon.post('/auth/login', { email, password: 'secret-pass-1' });
-    const first = await server.ctx.db.selectFrom('api_tokens').select(['id', 'session_started_at']).where('token_hash', '=', sha256Hex(login.body.access_token)).executeTakeFirstOrThrow();
+    const first = await server.ctx.db
+      .selectFrom('api_tokens')
+      .select(['id', 'session_started_at'])
+      .where('token_hash', '=', sha256Hex(login.body.access_token))
+      .executeTakeFirstOrThrow();
     expect(first.session_started_at).toBeTruthy();
     const refreshed = await org.anon.as(login.body.access_token).post('/auth/refresh');
     expect(refreshed.status).toBe(200);
-    const second = await server.ctx.db.selectFrom('api_tokens').select(['id', 'session_started_at']).where('token_hash', '=', sha256Hex(refreshed.body.access_token)).executeTakeFirstOrThrow();
+    const second = await server.ctx.db
+      .selectFrom('api_tokens')
+      .select(['id', 'session_started_at'])
+      .where('token_hash', '=', sha256Hex(refreshed.body.access_token))
+      .executeTakeFirstOrThrow();
     expect(second.session_started_at).toBe(first.session_started_at);
 
     // The session began 30 days and a minute ago (the default limit is 30 days).
@@ -218,7 +244,11 @@ describe('absolute session lifetime', () => {
       const me = await o.agent.get('/auth/me');
       const login = await o.anon.post('/auth/login', { email: me.body.email, password: 'passw0rd-test' });
       expect(login.body.expires_in).toBeLessThanOrEqual(600);
-      const row = await short.ctx.db.selectFrom('api_tokens').select(['expires_at', 'session_started_at']).where('token_hash', '=', sha256Hex(login.body.access_token)).executeTakeFirstOrThrow();
+      const row = await short.ctx.db
+        .selectFrom('api_tokens')
+        .select(['expires_at', 'session_started_at'])
+        .where('token_hash', '=', sha256Hex(login.body.access_token))
+        .executeTakeFirstOrThrow();
       expect(Date.parse(row.expires_at) - Date.parse(row.session_started_at!)).toBeLessThanOrEqual(600_000);
       const refreshed = await o.anon.as(login.body.access_token).post('/auth/refresh');
       expect(refreshed.body.expires_in).toBeLessThanOrEqual(600);

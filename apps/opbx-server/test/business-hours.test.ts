@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { type Api, createTestOrg, randomE164, type TestOrg } from './support/api.js';
 import { createTestServer, type TestServer } from './support/context.js';
-import { createTestOrg, randomE164, type Api, type TestOrg } from './support/api.js';
 
 let server: TestServer;
 let org: TestOrg;
@@ -138,7 +139,14 @@ describe('business hours CRUD', () => {
     expect(await configVersion(org.organizationId)).toBeGreaterThan(versionBefore);
 
     const row = await server.ctx.db.selectFrom('business_hours').selectAll().where('id', '=', hours.id).executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ open_type: 'extension', open_extension_id: t.ext, open_ring_group_id: null, closed_type: 'hangup', closed_extension_id: null, closed_ring_group_id: null });
+    expect(row).toMatchObject({
+      open_type: 'extension',
+      open_extension_id: t.ext,
+      open_ring_group_id: null,
+      closed_type: 'hangup',
+      closed_extension_id: null,
+      closed_ring_group_id: null,
+    });
 
     const fetched = await org.owner.get(`/business-hours/${hours.id}`);
     expect(fetched.status).toBe(200);
@@ -222,7 +230,11 @@ describe('business hours CRUD', () => {
 });
 
 describe('validation: 422 with the field named, nothing written', () => {
-  const manySchedules = Array.from({ length: 71 }, (_, i) => ({ day_of_week: i % 7, open_time: `${String(Math.floor(i / 7)).padStart(2, '0')}:00`, close_time: `${String(Math.floor(i / 7)).padStart(2, '0')}:30` }));
+  const manySchedules = Array.from({ length: 71 }, (_, i) => ({
+    day_of_week: i % 7,
+    open_time: `${String(Math.floor(i / 7)).padStart(2, '0')}:00`,
+    close_time: `${String(Math.floor(i / 7)).padStart(2, '0')}:30`,
+  }));
   const manyHolidays = Array.from({ length: 367 }, (_, i) => ({ date: new Date(Date.UTC(2026, 0, 1 + i)).toISOString().slice(0, 10), name: `Day ${i}` }));
   const schedule = (overrides: Record<string, unknown>) => [{ day_of_week: 1, open_time: '09:00', close_time: '17:00', ...overrides }];
 
@@ -297,15 +309,31 @@ describe('validation: 422 with the field named, nothing written', () => {
     ['open extension id not an id', () => ({ open_hours_routing: { type: 'extension', extension_id: '42' } }), 'open_hours_routing.extension_id'],
     ['open extension of another org', () => ({ open_hours_routing: { type: 'extension', extension_id: t.otherExt } }), 'open_hours_routing.extension_id'],
     ['open ring group without id', () => ({ open_hours_routing: { type: 'ring_group', extension_id: t.ext } }), 'open_hours_routing.ring_group_id'],
-    ['open ring group that does not exist', () => ({ open_hours_routing: { type: 'ring_group', ring_group_id: '01900000-0000-7000-8000-000000000000' } }), 'open_hours_routing.ring_group_id'],
-    ['open ring group of another org', () => ({ open_hours_routing: { type: 'ring_group', ring_group_id: t.otherRingGroup } }), 'open_hours_routing.ring_group_id'],
+    [
+      'open ring group that does not exist',
+      () => ({ open_hours_routing: { type: 'ring_group', ring_group_id: '01900000-0000-7000-8000-000000000000' } }),
+      'open_hours_routing.ring_group_id',
+    ],
+    [
+      'open ring group of another org',
+      () => ({ open_hours_routing: { type: 'ring_group', ring_group_id: t.otherRingGroup } }),
+      'open_hours_routing.ring_group_id',
+    ],
     ['missing closed routing', () => ({ closed_hours_routing: undefined }), 'closed_hours_routing'],
     ['unknown closed type', () => ({ closed_hours_routing: { type: 'ivr' } }), 'closed_hours_routing.type'],
     ['voicemail without a mailbox', () => ({ closed_hours_routing: { type: 'voicemail' } }), 'closed_hours_routing.extension_id'],
-    ['voicemail mailbox of another org', () => ({ closed_hours_routing: { type: 'voicemail', extension_id: t.otherExt } }), 'closed_hours_routing.extension_id'],
+    [
+      'voicemail mailbox of another org',
+      () => ({ closed_hours_routing: { type: 'voicemail', extension_id: t.otherExt } }),
+      'closed_hours_routing.extension_id',
+    ],
     ['closed extension of another org', () => ({ closed_hours_routing: { type: 'extension', extension_id: t.otherExt } }), 'closed_hours_routing.extension_id'],
     ['closed ring group without id', () => ({ closed_hours_routing: { type: 'ring_group' } }), 'closed_hours_routing.ring_group_id'],
-    ['closed ring group of another org', () => ({ closed_hours_routing: { type: 'ring_group', ring_group_id: t.otherRingGroup } }), 'closed_hours_routing.ring_group_id'],
+    [
+      'closed ring group of another org',
+      () => ({ closed_hours_routing: { type: 'ring_group', ring_group_id: t.otherRingGroup } }),
+      'closed_hours_routing.ring_group_id',
+    ],
   ];
 
   it.each(cases)('%s', async (_label, overrides, field) => {
@@ -379,7 +407,15 @@ describe('validation: 422 with the field named, nothing written', () => {
       [{ closed_hours_routing: { type: 'voicemail' } }, 'closed_hours_routing.extension_id'],
       [{ closed_hours_routing: { type: 'extension', extension_id: t.otherExt } }, 'closed_hours_routing.extension_id'],
       [{ schedules: [...weekdays, { day_of_week: 2, open_time: '16:00', close_time: '18:00' }] }, 'schedules.5'],
-      [{ holidays: [{ date: '2026-01-01', name: 'a' }, { date: '2026-01-01', name: 'b' }] }, 'holidays.1.date'],
+      [
+        {
+          holidays: [
+            { date: '2026-01-01', name: 'a' },
+            { date: '2026-01-01', name: 'b' },
+          ],
+        },
+        'holidays.1.date',
+      ],
       [{ timezone: 'Not/AZone' }, 'timezone'],
       [{ name: '' }, 'name'],
       [{ name: null }, 'name'],
@@ -458,7 +494,14 @@ describe('conflicts', () => {
     }
 
     // Once the business hours point elsewhere (or are gone), the targets can go.
-    expect((await org.owner.patch(`/business-hours/${hours.id}`, { open_hours_routing: { type: 'extension', extension_id: t.ext }, closed_hours_routing: { type: 'hangup' } })).status).toBe(200);
+    expect(
+      (
+        await org.owner.patch(`/business-hours/${hours.id}`, {
+          open_hours_routing: { type: 'extension', extension_id: t.ext },
+          closed_hours_routing: { type: 'hangup' },
+        })
+      ).status,
+    ).toBe(200);
     expect((await org.owner.delete(`/business-hours/${other2.id}`)).status).toBe(204);
     expect((await org.owner.delete(`/ring-groups/${group}`)).status).toBe(204);
     expect((await org.owner.delete(`/extensions/${mailbox}`)).status).toBe(204);

@@ -1,15 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { randomE164 } from './support/api.js';
 import {
   createFlowsOrg,
   dialed,
   expectClean,
   expectFinal,
+  type FlowsOrg,
+  type FlowsServer,
   spoken,
   startFlowsServer,
   verbNames,
-  type FlowsOrg,
-  type FlowsServer,
 } from './support/flows-harness.js';
 import { attributes, send } from './support/flows-wire.js';
 

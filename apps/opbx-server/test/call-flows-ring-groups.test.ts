@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import {
   createFlowsOrg,
   dialed,
   expectClean,
   expectFinal,
+  type FlowsOrg,
+  type FlowsServer,
   spoken,
   startFlowsServer,
   verbNames,
-  type FlowsOrg,
-  type FlowsServer,
 } from './support/flows-harness.js';
 
 /**
@@ -49,7 +50,10 @@ describe('simultaneous', () => {
   it('rings every member in one Dial for the group timeout; the first to answer takes the call', async () => {
     const m = await extensions(3);
     const { group, did } = await groupDid('simultaneous', m);
-    const t = await org.call({ to: did.number, scenario: { targets: { [m[0]!.number]: NO_ANSWER, [m[1]!.number]: answer(6, 45), [m[2]!.number]: answer(9) } } });
+    const t = await org.call({
+      to: did.number,
+      scenario: { targets: { [m[0]!.number]: NO_ANSWER, [m[1]!.number]: answer(6, 45), [m[2]!.number]: answer(9) } },
+    });
     expectClean(t);
     expect(dialed(t)).toEqual([m.map((x) => x.number)]);
     expect(t.dials[0]!.timeout).toBe(20);
@@ -146,7 +150,11 @@ describe('sequential', () => {
       { field: 'both', spelling: 'compact', answeredAs: 'answered' },
     ] as const;
     for (const style of styles) {
-      const t = await org.call({ to: did.number, dialStatus: style, scenario: { targets: { [m[0]!.number]: NO_ANSWER, [m[1]!.number]: answer(), [m[2]!.number]: answer() } } });
+      const t = await org.call({
+        to: did.number,
+        dialStatus: style,
+        scenario: { targets: { [m[0]!.number]: NO_ANSWER, [m[1]!.number]: answer(), [m[2]!.number]: answer() } },
+      });
       expectClean(t);
       expect(dialed(t), JSON.stringify(style)).toEqual([[m[0]!.number], [m[1]!.number]]);
       expectFinal(await org.log(t.callSid), t, 'completed');

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { randomE164 } from './support/api.js';
 import {
   cdrOf,
@@ -7,13 +8,13 @@ import {
   dialed,
   expectClean,
   expectFinal,
+  type FlowsOrg,
+  type FlowsServer,
   localNow,
   openNowSchedule,
   spoken,
   startFlowsServer,
   verbNames,
-  type FlowsOrg,
-  type FlowsServer,
 } from './support/flows-harness.js';
 
 /**
@@ -45,7 +46,15 @@ describe('DID → extension', () => {
     expect(t.outcome.billsec).toBe(37);
     const log = await org.log(t.callSid);
     expectFinal(log, t, 'completed');
-    expect(log).toMatchObject({ direction: 'inbound', from_number: from, to_number: did.number, did_id: did.id, extension_id: ext, ring_group_id: null, duration: 37 });
+    expect(log).toMatchObject({
+      direction: 'inbound',
+      from_number: from,
+      to_number: did.number,
+      did_id: did.id,
+      extension_id: ext,
+      ring_group_id: null,
+      duration: 37,
+    });
   });
 
   it('accepts numbers without the plus sign, as Cloudonix samples send them', async () => {

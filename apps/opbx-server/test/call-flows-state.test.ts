@@ -1,8 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { sweepStaleCalls } from '../src/modules/calls/sweep.js';
 import { randomE164 } from './support/api.js';
-import { cdrOf, createFlowsOrg, expectClean, expectFinal, recordBus, startFlowsServer, type FlowsOrg, type FlowsServer } from './support/flows-harness.js';
+import { cdrOf, createFlowsOrg, expectClean, expectFinal, type FlowsOrg, type FlowsServer, recordBus, startFlowsServer } from './support/flows-harness.js';
 
 /**
  * How every call ends: the final status and duration for each outcome, the raw CDR kept, and
@@ -89,7 +91,11 @@ describe('final status and duration', () => {
 
 describe('stale-call sweep', () => {
   const voice = (path: string, body: Record<string, unknown>) =>
-    fetch(`${server.base}${path}`, { method: 'POST', headers: { authorization: `Bearer ${org.requestsKey}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    fetch(`${server.base}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${org.requestsKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
   const newSid = () => randomBytes(16).toString('hex');
 
   async function startCall(callSid: string) {

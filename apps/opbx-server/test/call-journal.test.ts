@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestServer, type TestServer } from './support/context.js';
-import { createTestOrg, type TestOrg } from './support/api.js';
-import { CALLS_TOPIC, ingestCallEvents, type CallBusMessage, type CallEvent } from '../src/modules/calls/calls.ingest.js';
-import { CallJournal } from '../src/modules/calls/journal.js';
-import { InThreadStore, ThreadStore, journalStore } from '../src/modules/calls/journal-stores.js';
+
 import { queued, type QueuedEvent } from '../src/modules/calls/call-store.js';
+import { type CallBusMessage, type CallEvent, CALLS_TOPIC, ingestCallEvents } from '../src/modules/calls/calls.ingest.js';
+import { CallJournal } from '../src/modules/calls/journal.js';
+import { InThreadStore, journalStore, ThreadStore } from '../src/modules/calls/journal-stores.js';
+import { createTestOrg, type TestOrg } from './support/api.js';
+import { createTestServer, type TestServer } from './support/context.js';
 
 let server: TestServer;
 let org: TestOrg;
@@ -32,7 +33,9 @@ describe('batched route events (the journal under load)', () => {
   it('stores new calls, skips duplicates and folds calls that already exist, exactly as one by one', async () => {
     const ext = org.agentExtensionId;
     // A call that exists before the batch (its row was created by an earlier session update).
-    await ingestCallEvents(server.ctx, [{ organizationId: org.organizationId, callId: 'pre-1', kind: 'session', providerKey: 'su:pre-1:1', payload: {}, status: 'answered' }]);
+    await ingestCallEvents(server.ctx, [
+      { organizationId: org.organizationId, callId: 'pre-1', kind: 'session', providerKey: 'su:pre-1:1', payload: {}, status: 'answered' },
+    ]);
     const batch = [
       route(org.organizationId, 'b-1', [ext]),
       route(org.organizationId, 'b-2'),
@@ -56,7 +59,11 @@ describe('batched route events (the journal under load)', () => {
 
     const again = await ingestCallEvents(server.ctx, batch);
     expect(again.every((r) => r.duplicate)).toBe(true);
-    const rows = await server.ctx.db.selectFrom('call_logs').select(['organization_id', 'call_id', 'status']).where('call_id', 'in', ['b-1', 'b-2', 'b-3']).execute();
+    const rows = await server.ctx.db
+      .selectFrom('call_logs')
+      .select(['organization_id', 'call_id', 'status'])
+      .where('call_id', 'in', ['b-1', 'b-2', 'b-3'])
+      .execute();
     expect(rows).toHaveLength(4);
     expect(rows.every((r) => r.status === 'ringing')).toBe(true);
     const presence = await server.ctx.db.selectFrom('extension_presence').selectAll().where('extension_id', '=', ext).executeTakeFirstOrThrow();
@@ -116,7 +123,11 @@ describe('the call journal (one writer, batches, a thread of its own on file dat
   it('replaces a journal thread that died, and loses nothing queued after it', async () => {
     const store = new ThreadStore(server.ctx.config.DATABASE_URL);
     const stored: number[] = [];
-    const journal = new CallJournal(store, async (batch) => void stored.push(batch.messages.length), () => undefined);
+    const journal = new CallJournal(
+      store,
+      async (batch) => void stored.push(batch.messages.length),
+      () => undefined,
+    );
     await journal.record(route(org.organizationId, 'thread-1'));
     // What a crash looks like from the main thread: the worker exits.
     await (store as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
@@ -141,7 +152,11 @@ describe('the call journal (one writer, batches, a thread of its own on file dat
     }
     const errors: unknown[] = [];
     const published: string[] = [];
-    const journal = new CallJournal(new CrashingOnce(server.ctx.config.DATABASE_URL), async (b) => void published.push(...b.messages.map((m) => m.call.call_id)), (e) => errors.push(e));
+    const journal = new CallJournal(
+      new CrashingOnce(server.ctx.config.DATABASE_URL),
+      async (b) => void published.push(...b.messages.map((m) => m.call.call_id)),
+      (e) => errors.push(e),
+    );
     const ids = ['crash-1', 'crash-2', 'crash-3'];
     for (const id of ids.slice(0, 2)) journal.enqueue(route(org.organizationId, id));
     await journal.record(route(org.organizationId, ids[2]!));
@@ -162,7 +177,11 @@ describe('the call journal (one writer, batches, a thread of its own on file dat
 
   it('stores on the calling thread when it must (in-memory SQLite), with the same results', async () => {
     const stored: string[] = [];
-    const journal = new CallJournal(new InThreadStore(server.ctx), async (batch) => void stored.push(...batch.messages.map((m) => m.call.call_id)), () => undefined);
+    const journal = new CallJournal(
+      new InThreadStore(server.ctx),
+      async (batch) => void stored.push(...batch.messages.map((m) => m.call.call_id)),
+      () => undefined,
+    );
     for (const id of ['local-1', 'local-2']) journal.enqueue(route(org.organizationId, id));
     await journal.close();
     expect(stored.sort()).toEqual(['local-1', 'local-2']);

@@ -1,11 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DateTime } from 'luxon';
 import type { Insertable } from 'kysely';
+import { DateTime } from 'luxon';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import type { CallLogsTable } from '../src/db/schema.js';
-import { createTestServer, type TestServer } from './support/context.js';
 import type { Api } from './support/api.js';
-import { createTelephonyOrg, insertCallLogs, webhookCall, type SeedCall, type TelephonyOrg } from './support/telephony.js';
+import { createTestServer, type TestServer } from './support/context.js';
 import { csvObjects } from './support/csv.js';
+import { createTelephonyOrg, insertCallLogs, type SeedCall, type TelephonyOrg, webhookCall } from './support/telephony.js';
 
 type Row = Insertable<CallLogsTable>;
 type Query = Record<string, string>;
@@ -112,7 +113,12 @@ beforeAll(async () => {
       duration: i % 7 === 0 ? 10 + i : null,
     });
   }
-  const edge = (iso: string, extra: Partial<SeedCall> = {}): SeedCall => ({ organization_id: orgA.organizationId, created_at: iso, from_number: '+15554440000', ...extra });
+  const edge = (iso: string, extra: Partial<SeedCall> = {}): SeedCall => ({
+    organization_id: orgA.organizationId,
+    created_at: iso,
+    from_number: '+15554440000',
+    ...extra,
+  });
   seeds.push(
     edge('2025-03-10T03:59:59.999Z'), // 23:59:59.999 on 9 March in New York
     edge('2025-03-10T04:00:00.000Z', { direction: 'outbound' }), // 00:00 on 10 March in New York
@@ -122,7 +128,11 @@ beforeAll(async () => {
   rowsA = await insertCallLogs(server.ctx, seeds);
   rowsB = await insertCallLogs(
     server.ctx,
-    [0, 1, 2, 3].map((i) => ({ organization_id: orgB.organizationId, created_at: new Date(Date.UTC(2025, 2, 9, 10 + i)).toISOString(), from_number: `+1555777000${i}` })),
+    [0, 1, 2, 3].map((i) => ({
+      organization_id: orgB.organizationId,
+      created_at: new Date(Date.UTC(2025, 2, 9, 10 + i)).toISOString(),
+      from_number: `+1555777000${i}`,
+    })),
   );
 });
 afterAll(() => server?.close());
@@ -237,7 +247,15 @@ describe('pagination', () => {
     const expected = ids([...rowsA].sort(newestFirst));
     const byPage: string[] = [];
     const first = await orgA.owner.get('/call-logs?per_page=7');
-    expect(first.body.meta).toMatchObject({ current_page: 1, per_page: 7, total: expected.length, last_page: Math.ceil(expected.length / 7), from: 1, to: 7, has_more: true });
+    expect(first.body.meta).toMatchObject({
+      current_page: 1,
+      per_page: 7,
+      total: expected.length,
+      last_page: Math.ceil(expected.length / 7),
+      from: 1,
+      to: 7,
+      has_more: true,
+    });
     for (let page = 1; page <= first.body.meta.last_page; page++) {
       const res = await orgA.owner.get(`/call-logs?per_page=7&page=${page}`);
       expect(res.body.meta.current_page).toBe(page);
@@ -403,7 +421,8 @@ describe('GET /call-logs/export (CSV)', () => {
     const { res, header, rows } = await exportCsv(orgA.owner);
     expect(String(res.headers['content-type'])).toMatch(/^text\/csv/);
     expect(String(res.headers['content-disposition'])).toMatch(/^attachment;\s*filename="?[^"]+\.csv"?$/);
-    for (const col of ['id', 'call_id', 'direction', 'from_number', 'to_number', 'status', 'created_at', 'answer_time', 'end_time', 'duration']) expect(header).toContain(col);
+    for (const col of ['id', 'call_id', 'direction', 'from_number', 'to_number', 'status', 'created_at', 'answer_time', 'end_time', 'duration'])
+      expect(header).toContain(col);
     expect((res.body as string).endsWith('\r\n')).toBe(true);
     expect(rows.map((r) => r.id)).toEqual(ids(await listAll(orgA.owner)));
     for (const r of rows) {
@@ -432,7 +451,10 @@ describe('GET /call-logs/export (CSV)', () => {
     ];
     for (const q of filters) {
       const csv = await exportCsv(orgA.owner, q);
-      expect(csv.rows.map((r) => r.id), JSON.stringify(q)).toEqual(ids(await listAll(orgA.owner, q)));
+      expect(
+        csv.rows.map((r) => r.id),
+        JSON.stringify(q),
+      ).toEqual(ids(await listAll(orgA.owner, q)));
     }
     expect((await orgA.owner.get(`/call-logs/export${qs({ direction: 'sideways' })}`)).status).toBe(422);
   });

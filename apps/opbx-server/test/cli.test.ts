@@ -2,15 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { buildApp } from '../src/app.js';
-import { createContext, type AppContext } from '../src/context.js';
+import { type AppContext, createContext } from '../src/context.js';
 import { DEMO_LOGIN } from '../src/demo/seed.js';
 import { createOrganization } from '../src/modules/organization/organization.service.js';
-import { freshDatabaseUrl, testConfig } from './support/context.js';
 import { Api, uniqueEmail } from './support/api.js';
-import { inBatches, opbx, opbxViaNpx, run, type CliResult } from './support/cli.js';
+import { type CliResult, inBatches, opbx, opbxViaNpx, run } from './support/cli.js';
+import { freshDatabaseUrl, testConfig } from './support/context.js';
 import { diffSnapshots, snapshotDatabase, tableNames } from './support/snapshot.js';
 
 /**
@@ -76,8 +78,10 @@ describe('help', () => {
       expect(h.stderr, command).toBe('');
     });
     const help = Object.fromEntries(commands.map((c, i) => [c, helps[i]!.stdout]));
-    for (const option of ['--name <name>', '--owner-email <email>', '--owner-password <password>', '--timezone <zone>']) expect(help['create-org']).toContain(option);
-    for (const option of ['--org <id>', '--domain-uuid <uuid>', '--domain-name <name>', '--requests-key <key>', '--base-url <url>']) expect(help['set-cloudonix']).toContain(option);
+    for (const option of ['--name <name>', '--owner-email <email>', '--owner-password <password>', '--timezone <zone>'])
+      expect(help['create-org']).toContain(option);
+    for (const option of ['--org <id>', '--domain-uuid <uuid>', '--domain-name <name>', '--requests-key <key>', '--base-url <url>'])
+      expect(help['set-cloudonix']).toContain(option);
     expect(help.serve).toContain('--demo');
   });
 });
@@ -96,7 +100,21 @@ describe('migrate', () => {
     const check = await createContext(testConfig(fresh), { migrate: false });
     try {
       const tables = await tableNames(check);
-      expect(tables).toEqual(expect.arrayContaining(['organizations', 'users', 'api_tokens', 'extensions', 'dids', 'ring_groups', 'ring_group_members', 'business_hours', 'cloudonix_settings', 'call_logs', 'voicemails']));
+      expect(tables).toEqual(
+        expect.arrayContaining([
+          'organizations',
+          'users',
+          'api_tokens',
+          'extensions',
+          'dids',
+          'ring_groups',
+          'ring_group_members',
+          'business_hours',
+          'cloudonix_settings',
+          'call_logs',
+          'voicemails',
+        ]),
+      );
       expect(await check.db.selectFrom('organizations').select('id').execute()).toEqual([]);
     } finally {
       await check.close();
@@ -107,7 +125,22 @@ describe('migrate', () => {
 describe('create-org', () => {
   it('prints exactly one JSON line with the ids, and the owner can log in', { timeout: 300_000 }, async () => {
     const email = uniqueEmail('cli-owner');
-    const res = await opbxViaNpx(['create-org', '--name', 'Acme CLI', '--owner-email', email, '--owner-password', 'cli-passw0rd', '--owner-name', 'Casey Owner', '--timezone', 'Europe/Paris'], env);
+    const res = await opbxViaNpx(
+      [
+        'create-org',
+        '--name',
+        'Acme CLI',
+        '--owner-email',
+        email,
+        '--owner-password',
+        'cli-passw0rd',
+        '--owner-name',
+        'Casey Owner',
+        '--timezone',
+        'Europe/Paris',
+      ],
+      env,
+    );
     expect(res.code, show(res)).toBe(0);
     const lines = res.stdout.split('\n').filter((l) => l.trim() !== '');
     expect(lines, show(res)).toHaveLength(1);
@@ -136,10 +169,34 @@ describe('create-org', () => {
       ['a bad time zone', ['create-org', ...good, '--timezone', 'Mars/Olympus'], /time zone/i],
       ['an email already in use', ['create-org', ...good.slice(0, 2), '--owner-email', taken, '--owner-password', 'good-passw0rd'], /already in use/],
       ['an unknown command', ['frobnicate'], /unknown command 'frobnicate'/],
-      ['set-cloudonix for no organization', ['set-cloudonix', '--org', '00000000-0000-7000-8000-000000000000', '--domain-uuid', 'd', '--domain-name', 'a.cloudonix.net', '--base-url', 'https://pbx.example.com'], /not found/],
-      ['set-cloudonix with a bad URL', ['set-cloudonix', '--org', 'x', '--domain-uuid', 'd', '--domain-name', 'a.cloudonix.net', '--base-url', 'ftp://pbx'], /webhook_base_url/],
+      [
+        'set-cloudonix for no organization',
+        [
+          'set-cloudonix',
+          '--org',
+          '00000000-0000-7000-8000-000000000000',
+          '--domain-uuid',
+          'd',
+          '--domain-name',
+          'a.cloudonix.net',
+          '--base-url',
+          'https://pbx.example.com',
+        ],
+        /not found/,
+      ],
+      [
+        'set-cloudonix with a bad URL',
+        ['set-cloudonix', '--org', 'x', '--domain-uuid', 'd', '--domain-name', 'a.cloudonix.net', '--base-url', 'ftp://pbx'],
+        /webhook_base_url/,
+      ],
     ];
-    const results = await inBatches(cases.map(([, args]) => () => opbx(args, env)));
+    const results = await inBatches(
+      cases.map(
+        ([, args]) =>
+          () =>
+            opbx(args, env),
+      ),
+    );
     cases.forEach(([label, , message], i) => {
       const r = results[i]!;
       expect(r.code, `${label}\n${show(r)}`).not.toBe(0);
@@ -194,7 +251,22 @@ describe('set-cloudonix', () => {
     const email = uniqueEmail('cx-owner');
     const createdOrg = await createOrganization(ctx, { name: 'Cx Org', ownerEmail: email, ownerPassword: 'cx-passw0rd' });
     const key = 'cli-requests-key-0123456789abcdef';
-    const res = await opbx(['set-cloudonix', '--org', createdOrg.organization_id, '--domain-uuid', 'cx-domain-uuid', '--domain-name', 'cx.cloudonix.net', '--requests-key', key, '--base-url', 'https://pbx.cx.example/'], env);
+    const res = await opbx(
+      [
+        'set-cloudonix',
+        '--org',
+        createdOrg.organization_id,
+        '--domain-uuid',
+        'cx-domain-uuid',
+        '--domain-name',
+        'cx.cloudonix.net',
+        '--requests-key',
+        key,
+        '--base-url',
+        'https://pbx.cx.example/',
+      ],
+      env,
+    );
     expect(res.code, show(res)).toBe(0);
     expect(res.stdout).not.toContain(key);
 
@@ -212,7 +284,12 @@ describe('set-cloudonix', () => {
     expect(JSON.stringify(view.body)).not.toContain(key);
     // The stored key is what Cloudonix must present on its webhooks.
     const cdr = (bearer: string) =>
-      app.inject({ method: 'POST', url: '/api/webhooks/cloudonix/cdr', headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' }, payload: '{}' });
+      app.inject({
+        method: 'POST',
+        url: '/api/webhooks/cloudonix/cdr',
+        headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
+        payload: '{}',
+      });
     expect((await cdr(key)).statusCode).not.toBe(401);
     expect((await cdr(`${key}-wrong`)).statusCode).toBe(401);
   });
@@ -220,7 +297,17 @@ describe('set-cloudonix', () => {
   it('generates a key on first setup, prints it once, and keeps it on later runs without --requests-key', { timeout: 300_000 }, async () => {
     const email = uniqueEmail('cx-gen');
     const createdOrg = await createOrganization(ctx, { name: 'Cx Gen', ownerEmail: email, ownerPassword: 'cx-passw0rd' });
-    const args = ['set-cloudonix', '--org', createdOrg.organization_id, '--domain-uuid', 'gen-uuid', '--domain-name', 'gen.cloudonix.net', '--base-url', 'https://pbx.gen.example'];
+    const args = [
+      'set-cloudonix',
+      '--org',
+      createdOrg.organization_id,
+      '--domain-uuid',
+      'gen-uuid',
+      '--domain-name',
+      'gen.cloudonix.net',
+      '--base-url',
+      'https://pbx.gen.example',
+    ];
     const first = await opbx(args, env);
     expect(first.code, show(first)).toBe(0);
     const generated: string = JSON.parse(first.stdout.trim().split('\n').at(-1)!).requests_key;

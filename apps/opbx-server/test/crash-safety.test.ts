@@ -1,14 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
+
+import { type CallTranscript, inboundCall, runLoad, type Scenario, simulateCall, type WebhookDelivery } from '@opbx/callsim';
 import BetterSqlite from 'better-sqlite3';
 import pg from 'pg';
-import { inboundCall, runLoad, simulateCall, type CallTranscript, type Scenario, type WebhookDelivery } from '@opbx/callsim';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { until } from '../../../packages/platform/test/support/until.js';
-import { createContext, type AppContext } from '../src/context.js';
 import { buildApp } from '../src/app.js';
+import { type AppContext, createContext } from '../src/context.js';
 import { freshDatabaseUrl, testConfig } from './support/context.js';
+import { type ServerProcess, spawnServer } from './support/processes.js';
 import { createTelephonyOrg, type TelephonyOrg } from './support/telephony.js';
-import { spawnServer, type ServerProcess } from './support/processes.js';
 
 /**
  * `kill -9` of `opbx serve` in the middle of a load of calls (callsim playing Cloudonix): every
@@ -22,7 +24,14 @@ const REDIS_PREFIX = `test:${randomBytes(4).toString('hex')}:`;
 const SCENARIO: Scenario = { targets: { '300': { outcome: 'answer', after: 2, talk: 9 } } };
 const PATHS = { 'session-update': '/api/webhooks/cloudonix/session-update', cdr: '/api/webhooks/cloudonix/cdr' } as const;
 /** The CDR disposition → the call log's final status (the CDR is authoritative). */
-const FINAL: Record<string, string> = { ANSWERED: 'completed', BUSY: 'busy', NOANSWER: 'no_answer', CANCEL: 'no_answer', FAILED: 'failed', CONGESTION: 'failed' };
+const FINAL: Record<string, string> = {
+  ANSWERED: 'completed',
+  BUSY: 'busy',
+  NOANSWER: 'no_answer',
+  CANCEL: 'no_answer',
+  FAILED: 'failed',
+  CONGESTION: 'failed',
+};
 
 let db: { url: string; drop(): Promise<void> };
 let ctx: AppContext;
@@ -102,7 +111,9 @@ async function expectComplete(transcripts: CallTranscript[]) {
   const wrong = transcripts.flatMap((t) => {
     const log = logs.get(t.callSid);
     const expected = FINAL[String(cdrOf(t)?.payload.disposition)];
-    return log && log.end_time && log.status === expected ? [] : [{ call: t.callSid, expected, log: log ? { status: log.status, end_time: log.end_time } : 'missing' }];
+    return log && log.end_time && log.status === expected
+      ? []
+      : [{ call: t.callSid, expected, log: log ? { status: log.status, end_time: log.end_time } : 'missing' }];
   });
   expect(wrong, server?.output()).toEqual([]);
 }
@@ -182,7 +193,14 @@ describe('kill -9 in the middle of a load of calls', () => {
 
   it('completes calls whose route-time records were still queued when the server died', async () => {
     // Warm the new process (requests key, routing snapshot): routing then needs no database.
-    const warm = await simulateCall({ baseUrl: server!.base, requestsKey: org.requestsKey, domain: org.domain, ...inboundCall(org.did.number), scenario: SCENARIO, rewriteOrigin: true });
+    const warm = await simulateCall({
+      baseUrl: server!.base,
+      requestsKey: org.requestsKey,
+      domain: org.domain,
+      ...inboundCall(org.did.number),
+      scenario: SCENARIO,
+      rewriteOrigin: true,
+    });
     expect(warm.errors).toEqual([]);
 
     // Hold the database's write lock so the journal cannot commit anything; the voice paths still
@@ -206,7 +224,10 @@ describe('kill -9 in the middle of a load of calls', () => {
       );
       for (const t of calls) {
         // Routed and the dial outcome answered, all from memory; only the webhooks failed.
-        expect(t.exchanges.every((e) => e.ok), JSON.stringify(t.exchanges.filter((e) => !e.ok))).toBe(true);
+        expect(
+          t.exchanges.every((e) => e.ok),
+          JSON.stringify(t.exchanges.filter((e) => !e.ok)),
+        ).toBe(true);
         expect(t.outcome.answered).toBe(true);
       }
       await kill9(server!);

@@ -1,8 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
 import { createTestOrg, randomE164, type TestOrg } from './support/api.js';
-import { EventRecorder, createEcho, startLiveTestServer, subscription, type EchoClient, type LiveTestServer } from './support/live.js';
-import { createTelephonyOrg, insertCallLogs, simulateInbound, type SeedCall } from './support/telephony.js';
+import { createEcho, type EchoClient, EventRecorder, type LiveTestServer, startLiveTestServer, subscription } from './support/live.js';
+import { createTelephonyOrg, insertCallLogs, type SeedCall, simulateInbound } from './support/telephony.js';
 
 let live: LiveTestServer;
 const echoes: EchoClient[] = [];
@@ -58,7 +59,11 @@ describe('GET /dashboard/stats', () => {
     await org.owner.post('/extensions', { extension_number: '401', type: 'virtual' });
     await org.owner.post('/extensions', { extension_number: '402', type: 'virtual' });
     for (let i = 0; i < 2; i++) {
-      const did = await org.owner.post('/dids', { phone_number: randomE164(), routing_type: 'extension', routing_config: { extension_id: org.agentExtensionId } });
+      const did = await org.owner.post('/dids', {
+        phone_number: randomE164(),
+        routing_type: 'extension',
+        routing_config: { extension_id: org.agentExtensionId },
+      });
       expect(did.status).toBe(201);
     }
     const now = Date.now();

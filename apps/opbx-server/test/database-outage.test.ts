@@ -1,13 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
+
 import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { TcpProxy } from '../../../packages/platform/test/support/tcp-proxy.js';
 import { until } from '../../../packages/platform/test/support/until.js';
-import { createTestServer, type TestServer } from './support/context.js';
-import { Api } from './support/api.js';
-import { createTelephonyOrg, newCallSid, type TelephonyOrg } from './support/telephony.js';
 import { CallJournal } from '../src/modules/calls/journal.js';
 import { journalStore } from '../src/modules/calls/journal-stores.js';
+import { Api } from './support/api.js';
+import { createTestServer, type TestServer } from './support/context.js';
+import { createTelephonyOrg, newCallSid, type TelephonyOrg } from './support/telephony.js';
 
 /**
  * PostgreSQL going away for a few seconds (a restart, a failover): calls of an organization whose
@@ -47,7 +49,14 @@ afterAll(async () => {
 const route = (callSid: string, from: string) =>
   org.cloudonix.post('/api/voice/route', { CallSid: callSid, Session: callSid, From: from, To: org.did.number, Direction: 'inbound', Domain: org.domain });
 const connected = (callSid: string) =>
-  org.cloudonix.post('/api/webhooks/cloudonix/session-update', { id: 1, token: callSid, status: 'connected', eventId: `ev-${callSid}`, callStartTime: Date.now() - 5000, callAnswerTime: Date.now() });
+  org.cloudonix.post('/api/webhooks/cloudonix/session-update', {
+    id: 1,
+    token: callSid,
+    status: 'connected',
+    eventId: `ev-${callSid}`,
+    callStartTime: Date.now() - 5000,
+    callAnswerTime: Date.now(),
+  });
 
 describe('with the database cut off', () => {
   const during = newCallSid();
@@ -86,7 +95,9 @@ describe('with the database cut off', () => {
     const logs = await org.owner.get('/call-logs?search=2125550171');
     expect(logs.status).toBe(200);
     // The route event held through the outage: the call log knows its numbers and its DID.
-    expect(logs.body.data).toEqual([expect.objectContaining({ call_id: during, status: 'answered', from_number: '+12125550171', to_number: org.did.number, did_id: org.did.id })]);
+    expect(logs.body.data).toEqual([
+      expect.objectContaining({ call_id: during, status: 'answered', from_number: '+12125550171', to_number: org.did.number, did_id: org.did.id }),
+    ]);
   });
 
   it('a partition (connections taken, never answered) gives 503 within the connect timeout, not a hung request', async () => {
@@ -102,11 +113,22 @@ describe('with the database cut off', () => {
 
   it('shutting down during an outage gives up everything held at once, in one log line', async () => {
     const errors: Error[] = [];
-    const journal = new CallJournal(journalStore(server.ctx), async () => undefined, (err) => errors.push(err as Error));
+    const journal = new CallJournal(
+      journalStore(server.ctx),
+      async () => undefined,
+      (err) => errors.push(err as Error),
+    );
     await link.cut();
     // More than two batches' worth: each further attempt could cost a connect timeout.
     for (let i = 0; i < 450; i++) {
-      journal.enqueue({ organizationId: org.organizationId, callId: `held-${i}`, kind: 'route', providerKey: `route:held-${i}`, payload: {}, status: 'ringing' });
+      journal.enqueue({
+        organizationId: org.organizationId,
+        callId: `held-${i}`,
+        kind: 'route',
+        providerKey: `route:held-${i}`,
+        payload: {},
+        status: 'ringing',
+      });
     }
     await until(() => journal.holding, 'the events held', 15_000);
     await journal.close();

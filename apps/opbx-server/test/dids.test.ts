@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId, nowIso } from '@opbx/platform';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { type Api, createTestOrg, type TestOrg } from './support/api.js';
 import { createTestServer, type TestServer } from './support/context.js';
-import { createTestOrg, type Api, type TestOrg } from './support/api.js';
 
 let server: TestServer;
 let a: TestOrg;
@@ -25,7 +26,19 @@ async function insertRingGroup(organizationId: string, name: string, status: 'ac
   const now = nowIso();
   await server.ctx.db
     .insertInto('ring_groups')
-    .values({ id, organization_id: organizationId, name, strategy: 'simultaneous', timeout: 30, fallback_type: null, fallback_extension_id: null, status, rotation: 0, created_at: now, updated_at: now })
+    .values({
+      id,
+      organization_id: organizationId,
+      name,
+      strategy: 'simultaneous',
+      timeout: 30,
+      fallback_type: null,
+      fallback_extension_id: null,
+      status,
+      rotation: 0,
+      created_at: now,
+      updated_at: now,
+    })
     .execute();
   return id;
 }
@@ -295,7 +308,6 @@ describe('DIDs: routing', () => {
       expect(fields(unknown.body)).toEqual([`routing_config.${field}`]);
       expect(await didCount()).toBe(before);
     });
-
   });
 
   // Business hours have no status, so only the other three can be inactive.
@@ -373,7 +385,10 @@ describe('DIDs: routing', () => {
     expect(toHours.status).toBe(422);
     expect(fields(toHours.body)).toEqual(['routing_config.business_hours_id']);
 
-    const toVoicemail = await a.owner.patch(`/dids/${did.id}`, { routing_type: 'voicemail', routing_config: { extension_id: t.ext2, fallback_extension_id: null } });
+    const toVoicemail = await a.owner.patch(`/dids/${did.id}`, {
+      routing_type: 'voicemail',
+      routing_config: { extension_id: t.ext2, fallback_extension_id: null },
+    });
     expect(toVoicemail.status).toBe(200);
     expect(toVoicemail.body.routing_config).toEqual({ extension_id: t.ext2, voicemail_greeting: 'Hi' });
 

@@ -1,16 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+
 import { readConfig } from '../src/config.js';
 import { createContext } from '../src/context.js';
 import { createOrganization } from '../src/modules/organization/organization.service.js';
-import { freshDatabaseUrl } from './support/context.js';
 import { randomE164, uniqueEmail } from './support/api.js';
+import { freshDatabaseUrl } from './support/context.js';
+import { type FuzzFrame, type FuzzHttpRequest, type FuzzUpgrade, httpRequest, sample, upgradeRequest, wsFrame } from './support/fuzz-inputs.js';
 import { httpLogin } from './support/live.js';
-import { spawnServer, type ServerProcess } from './support/processes.js';
+import { type ServerProcess, spawnServer } from './support/processes.js';
 import { simulateInbound } from './support/telephony.js';
-import { httpRequest, sample, upgradeRequest, wsFrame, type FuzzFrame, type FuzzHttpRequest, type FuzzUpgrade } from './support/fuzz-inputs.js';
 
 /**
  * Fuzzing the real server process (`opbx serve`, as deployed) with thousands of generated hostile
@@ -75,8 +77,15 @@ beforeAll(async () => {
   server = await spawnServer(env);
   org.token = (await httpLogin(server.base, ownerEmail, PASSWORD)).token;
   const agent = await api('POST', '/users', { name: 'Agent', email: uniqueEmail('fuzz-agent'), password: PASSWORD, role: 'agent', extension_number: '300' });
-  org.did.id = (await api('POST', '/dids', { phone_number: org.did.number, routing_type: 'extension', routing_config: { extension_id: agent.extension.id } })).id;
-  await api('PUT', '/settings/cloudonix', { domain_uuid: 'fuzz-domain', domain_name: org.domain, requests_key: org.requestsKey, webhook_base_url: server.base });
+  org.did.id = (
+    await api('POST', '/dids', { phone_number: org.did.number, routing_type: 'extension', routing_config: { extension_id: agent.extension.id } })
+  ).id;
+  await api('PUT', '/settings/cloudonix', {
+    domain_uuid: 'fuzz-domain',
+    domain_name: org.domain,
+    requests_key: org.requestsKey,
+    webhook_base_url: server.base,
+  });
 }, 120_000);
 
 afterAll(async () => {

@@ -1,15 +1,17 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+
 import { createHttpApp, type HttpApp } from '@opbx/platform';
-import { registerWebApp } from '../src/http/web-app.js';
-import { startServer } from '../src/server.js';
+import { afterAll, describe, expect, it } from 'vitest';
+
 import { createContext } from '../src/context.js';
-import { createOrganization } from '../src/modules/organization/organization.service.js';
 import { DEMO_LOGIN } from '../src/demo/seed.js';
-import { createTestServer, freshDatabaseUrl, testConfig, type TestServer } from './support/context.js';
+import { registerWebApp } from '../src/http/web-app.js';
+import { createOrganization } from '../src/modules/organization/organization.service.js';
+import { startServer } from '../src/server.js';
 import { uniqueEmail } from './support/api.js';
+import { createTestServer, freshDatabaseUrl, testConfig, type TestServer } from './support/context.js';
 
 /** HTTP hardening: the console's Content-Security-Policy, who may read /metrics, and `serve --demo`. */
 const closers: Array<() => Promise<unknown>> = [];
@@ -39,7 +41,12 @@ describe('Content-Security-Policy of the web app', () => {
       const res = await app.inject({ method: 'GET', url, headers: { host: 'pbx.example.com:8000', accept: 'text/html' } });
       expect(res.statusCode, url).toBe(200);
       const csp = String(res.headers['content-security-policy']);
-      const directives = Object.fromEntries(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+      const directives = Object.fromEntries(
+        csp
+          .split(';')
+          .map((d) => d.trim().split(/\s+/))
+          .map(([name, ...values]) => [name, values]),
+      );
       // The page hands its nonce to the app (for the one inline style element Radix injects).
       const nonce = /<meta name="csp-nonce" content="([^"]+)"/.exec(res.body)?.[1];
       expect(nonce, url).toMatch(/^[A-Za-z0-9+/]{22}==$/);
@@ -100,7 +107,8 @@ describe('/metrics', () => {
   it('without a token: a scraper on this host only, not through a proxy and not from elsewhere', async () => {
     withoutToken = await createTestServer();
     closers.push(() => withoutToken.close());
-    const get = (remoteAddress: string, headers: Record<string, string> = {}) => withoutToken.app.inject({ method: 'GET', url: '/metrics', remoteAddress, headers });
+    const get = (remoteAddress: string, headers: Record<string, string> = {}) =>
+      withoutToken.app.inject({ method: 'GET', url: '/metrics', remoteAddress, headers });
     expect((await get('127.0.0.1')).statusCode).toBe(200);
     expect((await get('::1')).statusCode).toBe(200);
     const remote = await get('203.0.113.9');

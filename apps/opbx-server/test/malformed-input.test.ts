@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { type Api, randomE164, type Reply, uniqueEmail } from './support/api.js';
 import { createTestServer, type TestServer } from './support/context.js';
-import { randomE164, uniqueEmail, type Api, type Reply } from './support/api.js';
-import { PASSWORD, created, createCredentialedOrg, expectEnvelope, type CredentialedOrg } from './support/fixtures.js';
-import { mutations, type Field, type Mutation } from './support/mutations.js';
-import { diffSnapshots, snapshotDatabase, type Snapshot } from './support/snapshot.js';
+import { createCredentialedOrg, created, type CredentialedOrg, expectEnvelope, PASSWORD } from './support/fixtures.js';
+import { type Field, type Mutation, mutations } from './support/mutations.js';
+import { diffSnapshots, type Snapshot, snapshotDatabase } from './support/snapshot.js';
 
 /**
  * Every write route gets its valid body mutated one field at a time plus a fixed set of hostile
@@ -88,15 +90,30 @@ const HOLIDAYS: Field = {
     },
   ],
 };
-const openRouting = (required: boolean): Field => ({ ...obj({ type: req(oneOf('extension', 'ring_group')), extension_id: id(true), ring_group_id: nullable(id(false)) }), required });
-const closedRouting = (required: boolean): Field => ({ ...obj({ type: req(oneOf('voicemail', 'extension', 'ring_group', 'hangup')), ring_group_id: id(true), extension_id: nullable(id(false)) }), required });
+const openRouting = (required: boolean): Field => ({
+  ...obj({ type: req(oneOf('extension', 'ring_group')), extension_id: id(true), ring_group_id: nullable(id(false)) }),
+  required,
+});
+const closedRouting = (required: boolean): Field => ({
+  ...obj({ type: req(oneOf('voicemail', 'extension', 'ring_group', 'hangup')), ring_group_id: id(true), extension_id: nullable(id(false)) }),
+  required,
+});
 const MEMBERS = (required: boolean): Field => ({
   kind: 'array',
   min: 1,
   max: 50,
   required,
   item: obj({ extension_id: req(id(true)), priority: req(int(1, 100)) }),
-  extra: [{ label: 'the same extension twice', value: [{ extension_id: 'EXT', priority: 1 }, { extension_id: 'EXT', priority: 2 }], field: 'members.1.extension_id' }],
+  extra: [
+    {
+      label: 'the same extension twice',
+      value: [
+        { extension_id: 'EXT', priority: 1 },
+        { extension_id: 'EXT', priority: 2 },
+      ],
+      field: 'members.1.extension_id',
+    },
+  ],
 });
 const FALLBACK = nullable(
   obj(
@@ -357,8 +374,19 @@ interface RawCase {
 
 function hostile(base: Record<string, unknown>): RawCase[] {
   const json = JSON.stringify(base);
-  const j = (label: string, value: unknown, strictOnly = false): RawCase => ({ label, payload: JSON.stringify(value), contentType: 'application/json', status: 422, strictOnly });
-  const r = (label: string, payload: string | Buffer | undefined, contentType: string | undefined, status = 422): RawCase => ({ label, payload, contentType, status });
+  const j = (label: string, value: unknown, strictOnly = false): RawCase => ({
+    label,
+    payload: JSON.stringify(value),
+    contentType: 'application/json',
+    status: 422,
+    strictOnly,
+  });
+  const r = (label: string, payload: string | Buffer | undefined, contentType: string | undefined, status = 422): RawCase => ({
+    label,
+    payload,
+    contentType,
+    status,
+  });
   return [
     j('an unknown top-level field', { ...base, evil: true }, true),
     j('organization_id smuggled in', { ...base, organization_id: other.organizationId }, true),
@@ -434,7 +462,12 @@ beforeAll(async () => {
   t.otherExt = await created(other.owner, '/extensions', { extension_number: '500', type: 'virtual' });
   t.otherDidNumber = randomE164();
   await created(other.owner, '/dids', { phone_number: t.otherDidNumber, routing_type: 'extension', routing_config: { extension_id: t.otherExt } });
-  const settings = await org.owner.request('PUT', '/settings/cloudonix', { domain_uuid: 'd', domain_name: 'acme.cloudonix.net', webhook_base_url: 'https://pbx.acme.example', requests_key: WEBHOOK_KEY });
+  const settings = await org.owner.request('PUT', '/settings/cloudonix', {
+    domain_uuid: 'd',
+    domain_name: 'acme.cloudonix.net',
+    webhook_base_url: 'https://pbx.acme.example',
+    requests_key: WEBHOOK_KEY,
+  });
   if (settings.status !== 200) throw new Error(JSON.stringify(settings.body));
 });
 afterAll(() => server?.close());
@@ -475,7 +508,10 @@ describe('malformed bodies on every write route', () => {
       for (let start = 0; start < cases.length; start += SNAPSHOT_EVERY) {
         const batch = cases.slice(start, start + SNAPSHOT_EVERY);
         for (const c of batch) {
-          const res = 'body' in c ? await raw(route.as(), method, route.url(), JSON.stringify(c.body), 'application/json') : await raw(route.as(), method, route.url(), c.payload, c.contentType);
+          const res =
+            'body' in c
+              ? await raw(route.as(), method, route.url(), JSON.stringify(c.body), 'application/json')
+              : await raw(route.as(), method, route.url(), c.payload, c.contentType);
           const problems = check(res, c.status, c.field);
           if (problems.length) failures.push(`${c.label} → ${res.status} ${JSON.stringify(res.body)?.slice(0, 300)}\n      ${problems.join('\n      ')}`);
         }
@@ -504,7 +540,8 @@ function check(res: Reply, status: number, field?: string): string[] {
   if (res.status === 422) {
     if (e.code !== 'VALIDATION_ERROR') problems.push(`code ${e.code} for a 422`);
     const details: { field: unknown; message: unknown }[] = Array.isArray(e.details) ? e.details : [];
-    if (!details.length || details.some((d) => typeof d.field !== 'string' || typeof d.message !== 'string')) problems.push('details[{field,message}] missing or malformed');
+    if (!details.length || details.some((d) => typeof d.field !== 'string' || typeof d.message !== 'string'))
+      problems.push('details[{field,message}] missing or malformed');
     else if (field && !details.some((d) => d.field === field || String(d.field).startsWith(`${field}.`))) {
       problems.push(`no detail for ${field} (got ${details.map((d) => d.field).join(', ')})`);
     }
@@ -625,7 +662,10 @@ describe('hostile webhook bodies', () => {
     ['an event id with a NUL', json({ token: 'call-nul-2', eventId: 'ev\u0000t', status: 'ringing' })],
     ['a caller id with a NUL', json({ token: 'call-nul-3', callerId: '+1555\u00000100001', direction: 'in\u0000bound' })],
     ['a CDR call id with a NUL', json({ session: { token: 'call-nul-4', callEndTime: 1 }, call_id: 'sip\u0000id', disposition: 'ANSWER', billsec: 3 })],
-    ['a CDR disposition with a NUL', json({ session: { token: 'call-nul-5' }, disposition: 'ANS\u0000WER', from: '+1555\u00000100001', to: 'x\u0000', billsec: 1 })],
+    [
+      'a CDR disposition with a NUL',
+      json({ session: { token: 'call-nul-5' }, disposition: 'ANS\u0000WER', from: '+1555\u00000100001', to: 'x\u0000', billsec: 1 }),
+    ],
     ['huge timestamps', json({ session: { token: 'call-big-1', callAnswerTime: 1e308, callEndTime: -1e308 }, timestamp: 'soon', callAnswerTime: 1e308 })],
     ['a huge billsec', json({ session: { token: 'call-big-2' }, billsec: 1e308, disposition: 'ANSWER' })],
     ['a billsec beyond 32 bits', json({ session: { token: 'call-big-3' }, billsec: 2 ** 31, disposition: 'ANSWER' })],

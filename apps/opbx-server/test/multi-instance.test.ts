@@ -1,12 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { readConfig } from '../src/config.js';
-import { createContext, type AppContext } from '../src/context.js';
+import { type AppContext, createContext } from '../src/context.js';
 import { createOrganization } from '../src/modules/organization/organization.service.js';
-import { freshDatabaseUrl } from './support/context.js';
 import { randomE164, uniqueEmail } from './support/api.js';
-import { EventRecorder, createEcho, httpLogin, sleep, subscription, type EchoClient } from './support/live.js';
-import { spawnServer, type ServerProcess } from './support/processes.js';
+import { freshDatabaseUrl } from './support/context.js';
+import { createEcho, type EchoClient, EventRecorder, httpLogin, sleep, subscription } from './support/live.js';
+import { type ServerProcess, spawnServer } from './support/processes.js';
 import { simulateInbound } from './support/telephony.js';
 
 /**
@@ -58,7 +60,13 @@ async function must(res: Promise<{ status: number; body: any }>, status: number)
 /** A voice request for the DID, as Cloudonix sends it, to one instance; returns the CXML text. */
 async function route(base: string, key = org.requestsKey) {
   const sid = randomBytes(16).toString('hex');
-  return http(base, 'POST', '/api/voice/route', { CallSid: sid, From: randomE164(), To: org.did.number, Direction: 'inbound', Domain: org.domain, AccountSid: org.domain }, key);
+  return http(
+    base,
+    'POST',
+    '/api/voice/route',
+    { CallSid: sid, From: randomE164(), To: org.did.number, Direction: 'inbound', Domain: org.domain, AccountSid: org.domain },
+    key,
+  );
 }
 
 /** Polls `check` for up to `ms`; returns the last value. Cross-instance effects travel through Redis. */
@@ -101,13 +109,24 @@ beforeAll(async () => {
   org.id = created.organization_id;
   // ...and everything else through instance A's API.
   org.ownerToken = (await httpLogin(a.base, ownerEmail, PASSWORD)).token;
-  const agent = await must(http(a.base, 'POST', '/api/v1/users', { name: 'Agent', email: uniqueEmail('multi-agent'), password: PASSWORD, role: 'agent', extension_number: '300' }), 201);
+  const agent = await must(
+    http(a.base, 'POST', '/api/v1/users', { name: 'Agent', email: uniqueEmail('multi-agent'), password: PASSWORD, role: 'agent', extension_number: '300' }),
+    201,
+  );
   org.agentExtensionId = agent.extension.id;
   org.did.id = (
-    await must(http(a.base, 'POST', '/api/v1/dids', { phone_number: org.did.number, routing_type: 'extension', routing_config: { extension_id: org.agentExtensionId } }), 201)
+    await must(
+      http(a.base, 'POST', '/api/v1/dids', { phone_number: org.did.number, routing_type: 'extension', routing_config: { extension_id: org.agentExtensionId } }),
+      201,
+    )
   ).id;
   await must(
-    http(a.base, 'PUT', '/api/v1/settings/cloudonix', { domain_uuid: 'multi-domain', domain_name: org.domain, requests_key: org.requestsKey, webhook_base_url: a.base }),
+    http(a.base, 'PUT', '/api/v1/settings/cloudonix', {
+      domain_uuid: 'multi-domain',
+      domain_name: org.domain,
+      requests_key: org.requestsKey,
+      webhook_base_url: a.base,
+    }),
     200,
   );
 }, 90_000);
@@ -137,7 +156,11 @@ describe('two instances on one PostgreSQL and one Redis', () => {
   it('delivers events of a call handled by instance A to a laravel-echo client on instance B', async () => {
     const onB = await listenOn(b!);
     const onA = await listenOn(a!);
-    const t = await simulateInbound(a!.base, { requestsKey: org.requestsKey, domain: org.domain, did: org.did }, { scenario: { targets: { '300': { outcome: 'answer', after: 3, talk: 12 } } } });
+    const t = await simulateInbound(
+      a!.base,
+      { requestsKey: org.requestsKey, domain: org.domain, did: org.did },
+      { scenario: { targets: { '300': { outcome: 'answer', after: 3, talk: 12 } } } },
+    );
     expect(t.errors, a!.output()).toEqual([]);
     expect(t.outcome.status).toBe('completed');
 
@@ -145,7 +168,13 @@ describe('two instances on one PostgreSQL and one Redis', () => {
     const ended = await onB.waitFor((e) => e.name === 'call.ended', 'call.ended on B');
     expect(started.data.call.call_id).toBe(t.callSid);
     expect(ended.data.call_id).toBe(t.callSid);
-    expect(ended.data.call).toMatchObject({ organization_id: org.id, call_id: t.callSid, status: 'completed', did_id: org.did.id, extension_id: org.agentExtensionId });
+    expect(ended.data.call).toMatchObject({
+      organization_id: org.id,
+      call_id: t.callSid,
+      status: 'completed',
+      did_id: org.did.id,
+      extension_id: org.agentExtensionId,
+    });
     await onB.waitFor((e) => e.name === 'extension.status' && e.data.status === 'idle', 'extension idle on B');
     await onA.waitFor((e) => e.name === 'call.ended', 'call.ended on A');
     await sleep(300);
@@ -181,7 +210,12 @@ describe('two instances on one PostgreSQL and one Redis', () => {
     expect((await route(b!.base)).status).toBe(200);
     const newKey = `rk-${randomBytes(16).toString('hex')}`;
     await must(
-      http(a!.base, 'PUT', '/api/v1/settings/cloudonix', { domain_uuid: 'multi-domain', domain_name: org.domain, requests_key: newKey, webhook_base_url: a!.base }),
+      http(a!.base, 'PUT', '/api/v1/settings/cloudonix', {
+        domain_uuid: 'multi-domain',
+        domain_name: org.domain,
+        requests_key: newKey,
+        webhook_base_url: a!.base,
+      }),
       200,
     );
     const old = await eventually(

@@ -1,18 +1,20 @@
-import { randomUUID } from 'node:crypto';
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { buildApp } from '../src/app.js';
-import { createContext, type AppContext } from '../src/context.js';
-import { freshDatabaseUrl, testConfig } from './support/context.js';
+import { type AppContext, createContext } from '../src/context.js';
 import { Api, uniqueEmail } from './support/api.js';
-import { PASSWORD, created, createCredentialedOrg, expectEnvelope, type CredentialedOrg } from './support/fixtures.js';
+import { freshDatabaseUrl, testConfig } from './support/context.js';
+import { createCredentialedOrg, created, type CredentialedOrg, expectEnvelope, PASSWORD } from './support/fixtures.js';
 import { apiRoutes } from './support/routes.js';
 
 /**
@@ -76,7 +78,11 @@ describe('API docs', () => {
       const [method, path] = route.split(' ') as [string, string];
       const op = spec.paths[path.replace(/:(\w+)/g, '{$1}')]?.[method.toLowerCase()];
       if (!op) missing.push(route);
-      else if (path.includes(':id')) expect(op.parameters?.some((p: { name: string; in: string }) => p.name === 'id' && p.in === 'path'), route).toBe(true);
+      else if (path.includes(':id'))
+        expect(
+          op.parameters?.some((p: { name: string; in: string }) => p.name === 'id' && p.in === 'path'),
+          route,
+        ).toBe(true);
     }
     expect(missing, 'routes absent from the OpenAPI document').toEqual([]);
 
@@ -129,8 +135,7 @@ describe('metrics', () => {
     expect(text).toContain('# TYPE http_request_duration_seconds histogram');
     const series = (name: string) => text.split('\n').filter((l) => l.startsWith(name));
     const counters = series('http_requests_total{');
-    const has = (labels: Record<string, string>) =>
-      counters.some((l) => Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)));
+    const has = (labels: Record<string, string>) => counters.some((l) => Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)));
     expect(has({ method: 'GET', route: '/api/v1/users/:id', status: '200' }), counters.join('\n')).toBe(true);
     expect(has({ method: 'GET', route: '/api/v1/users/:id', status: '404' })).toBe(true);
     expect(has({ method: 'GET', route: '/api/v1/extensions', status: '200' })).toBe(true);
@@ -156,7 +161,9 @@ describe('CORS', () => {
       const res = await preflight(ALLOWED_ORIGIN, method);
       expect(res.statusCode, method).toBeLessThan(300);
       expect(res.headers['access-control-allow-origin'], method).toBe(ALLOWED_ORIGIN);
-      const methods = String(res.headers['access-control-allow-methods'] ?? '').split(',').map((m) => m.trim().toUpperCase());
+      const methods = String(res.headers['access-control-allow-methods'] ?? '')
+        .split(',')
+        .map((m) => m.trim().toUpperCase());
       expect(methods, `preflight for ${method} allows ${methods.join(',')}`).toContain(method);
       expect(String(res.headers['access-control-allow-headers']).toLowerCase()).toMatch(/authorization/);
     }
@@ -265,15 +272,35 @@ describe('logs', () => {
     expect(badExt.status).toBe(422);
     const reset = await org.owner.post(`/extensions/${ext.body.id}/reset-sip-password`);
     expect(reset.status).toBe(200);
-    const settings = await org.owner.request('PUT', '/settings/cloudonix', { domain_uuid: 'log-domain', domain_name: 'log.cloudonix.net', requests_key: requestsKey, webhook_base_url: 'https://pbx.log.example' });
+    const settings = await org.owner.request('PUT', '/settings/cloudonix', {
+      domain_uuid: 'log-domain',
+      domain_name: 'log.cloudonix.net',
+      requests_key: requestsKey,
+      webhook_base_url: 'https://pbx.log.example',
+    });
     expect(settings.status).toBe(200);
-    const badSettings = await org.owner.request('PUT', '/settings/cloudonix', { domain_uuid: 'log-domain', domain_name: 'bad domain', requests_key: requestsKey, webhook_base_url: 'https://pbx.log.example' });
+    const badSettings = await org.owner.request('PUT', '/settings/cloudonix', {
+      domain_uuid: 'log-domain',
+      domain_name: 'bad domain',
+      requests_key: requestsKey,
+      webhook_base_url: 'https://pbx.log.example',
+    });
     expect(badSettings.status).toBe(422);
     const refreshed = await me.post('/auth/refresh');
     expect(refreshed.status).toBe(200);
     // Cloudonix presents the key as a bearer token on its webhooks.
-    await app.inject({ method: 'POST', url: '/api/webhooks/cloudonix/cdr', headers: { authorization: `Bearer ${requestsKey}`, 'content-type': 'application/json' }, payload: '{}' });
-    await app.inject({ method: 'POST', url: '/api/voice/route', headers: { authorization: `Bearer ${requestsKey}` }, payload: { CallSid: 'log-call', From: '+15550100111', To: '+15550100222' } });
+    await app.inject({
+      method: 'POST',
+      url: '/api/webhooks/cloudonix/cdr',
+      headers: { authorization: `Bearer ${requestsKey}`, 'content-type': 'application/json' },
+      payload: '{}',
+    });
+    await app.inject({
+      method: 'POST',
+      url: '/api/voice/route',
+      headers: { authorization: `Bearer ${requestsKey}` },
+      payload: { CallSid: 'log-call', From: '+15550100111', To: '+15550100222' },
+    });
 
     const secrets = {
       'login password': userPassword,
@@ -331,7 +358,9 @@ describe('graceful shutdown', () => {
 
   it.each(CASES)('exits 0 promptly on $name, even with an idle keep-alive client', { timeout: 120_000 }, async ({ signal, group }) => {
     const dir = mkdtempSync(join(tmpdir(), 'opbx-serve-'));
-    const db = process.env.DATABASE_URL?.startsWith('postgres') ? await freshDatabaseUrl() : { url: `sqlite:${join(dir, 'opbx.db')}`, drop: async () => undefined };
+    const db = process.env.DATABASE_URL?.startsWith('postgres')
+      ? await freshDatabaseUrl()
+      : { url: `sqlite:${join(dir, 'opbx.db')}`, drop: async () => undefined };
     const port = await freePort();
     // The server process itself (node with the tsx loader). The tsx CLI wrapper has signal handling of
     // its own (it may answer a group Ctrl-C with 130 whatever the server does), which is not ours to test.
@@ -359,7 +388,10 @@ describe('graceful shutdown', () => {
       const started = Date.now();
       let healthy = false;
       while (!healthy && Date.now() - started < 40_000 && child.exitCode === null) {
-        healthy = await fetch(`http://127.0.0.1:${port}/api/v1/health`).then((r) => r.ok, () => false);
+        healthy = await fetch(`http://127.0.0.1:${port}/api/v1/health`).then(
+          (r) => r.ok,
+          () => false,
+        );
         if (!healthy) await new Promise((r) => setTimeout(r, 200));
       }
       expect(healthy, `server never became healthy:\n${output}`).toBe(true);
@@ -383,7 +415,12 @@ describe('graceful shutdown', () => {
       expect(result, `no exit within 15 s of ${signal}:\n${output}`).not.toBe('timeout');
       expect(result, output).toEqual({ code: 0, signal: null });
       expect(Date.now() - signalledAt).toBeLessThan(10_000);
-      expect(await fetch(`http://127.0.0.1:${port}/api/v1/health`).then(() => 'up', () => 'down')).toBe('down');
+      expect(
+        await fetch(`http://127.0.0.1:${port}/api/v1/health`).then(
+          () => 'up',
+          () => 'down',
+        ),
+      ).toBe('down');
       expect(output).toMatch(/shutting down/);
     } finally {
       if (child.exitCode === null && child.signalCode === null) {

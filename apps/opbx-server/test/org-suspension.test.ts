@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MESSAGES } from '../src/modules/voice/router.js';
-import { setOrganizationStatus } from '../src/modules/organization/organization.service.js';
+
 import { SESSIONS_TOPIC, type SessionsEndedMessage } from '../src/modules/auth/session-events.js';
+import { setOrganizationStatus } from '../src/modules/organization/organization.service.js';
+import { MESSAGES } from '../src/modules/voice/router.js';
 import { randomE164 } from './support/api.js';
-import { opbx, type CliResult } from './support/cli.js';
-import { createFlowsOrg, dialed, expectClean, spoken, startFlowsServer, type FlowsOrg, type FlowsServer } from './support/flows-harness.js';
+import { type CliResult, opbx } from './support/cli.js';
+import { createFlowsOrg, dialed, expectClean, type FlowsOrg, type FlowsServer, spoken, startFlowsServer } from './support/flows-harness.js';
 import { cdr, newToken, routeParams, send, sessionFacts, sessionUpdate } from './support/flows-wire.js';
 
 /**
@@ -104,7 +105,12 @@ describe('a suspended organization', () => {
 
   it('its users are signed out: every token is revoked, and the end of each session is announced (realtime drops them)', async () => {
     expect((await org.owner.get('/organization')).status).toBe(401);
-    const live = await server.ctx.db.selectFrom('api_tokens').select('id').where('organization_id', '=', org.organizationId).where('revoked_at', 'is', null).execute();
+    const live = await server.ctx.db
+      .selectFrom('api_tokens')
+      .select('id')
+      .where('organization_id', '=', org.organizationId)
+      .where('revoked_at', 'is', null)
+      .execute();
     expect(live).toEqual([]);
     expect(ended.map((m) => m.user_id).sort()).toEqual([org.org.ownerId, org.org.adminId, org.org.agentId].sort());
     expect(ended.every((m) => m.organization_id === org.organizationId && m.reason === 'revoked' && !m.token_ids)).toBe(true);
@@ -136,7 +142,8 @@ describe('npm run opbx -- org suspend|resume', () => {
   const show = (r: CliResult) => `exit ${r.code}\n${r.stdout}\n${r.stderr}`;
   // The CLI against the same database file as the server (on PostgreSQL, the same schema).
   const env = () => ({ DATABASE_URL: server.ctx.config.DATABASE_URL, OPBX_APP_KEY: server.ctx.config.OPBX_APP_KEY!, LOG_LEVEL: 'warn' });
-  const status = async () => (await server.ctx.db.selectFrom('organizations').select('status').where('id', '=', org.organizationId).executeTakeFirstOrThrow()).status;
+  const status = async () =>
+    (await server.ctx.db.selectFrom('organizations').select('status').where('id', '=', org.organizationId).executeTakeFirstOrThrow()).status;
 
   it('suspends and resumes, printing one JSON line each time', { timeout: 300_000 }, async () => {
     const suspended = await opbx(['org', 'suspend', '--org', org.organizationId], env());

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { countryOfNumbers, defaultPolicy, refusalOf } from '../src/modules/outbound-policy/policy.js';
 import { MESSAGES } from '../src/modules/voice/router.js';
-import { refusalOf, defaultPolicy, countryOfNumbers } from '../src/modules/outbound-policy/policy.js';
-import { createFlowsOrg, dialed, expectClean, spoken, startFlowsServer, type FlowsOrg, type FlowsServer } from './support/flows-harness.js';
+import { createFlowsOrg, dialed, expectClean, type FlowsOrg, type FlowsServer, spoken, startFlowsServer } from './support/flows-harness.js';
 
 /**
  * Issue 10, item 7 (toll fraud): per organization, the destinations its extensions may dial and

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { readConfig } from '../src/config.js';
 import { createTestServer, freshDatabaseUrl, testConfig, type TestServer } from './support/context.js';
-import { startLiveTestServer, type LiveTestServer } from './support/live.js';
+import { type LiveTestServer, startLiveTestServer } from './support/live.js';
 
 /**
  * Behind a load balancer the client's address is the one the balancer appended to

@@ -1,6 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import Pusher from 'pusher';
-import { EventRecorder, createEcho, pusherOf, startLiveTestServer, subscription, type EchoClient, type LiveTestServer } from './support/live.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+import { createEcho, type EchoClient, EventRecorder, type LiveTestServer, pusherOf, startLiveTestServer, subscription } from './support/live.js';
 import { createTelephonyOrg, type TelephonyOrg } from './support/telephony.js';
 
 /**
@@ -88,7 +89,9 @@ describe('Pusher HTTP API', () => {
 
   it('terminates a user’s connections', async () => {
     const { echo } = await listener(org.agent.token!);
-    const closed = new Promise<void>((resolve) => pusherOf(echo).connection.bind('state_change', (s: { current: string }) => s.current !== 'connected' && resolve()));
+    const closed = new Promise<void>((resolve) =>
+      pusherOf(echo).connection.bind('state_change', (s: { current: string }) => s.current !== 'connected' && resolve()),
+    );
     expect((await publisher.terminateUserConnections(org.agentId)).status).toBe(200);
     await closed;
   });
@@ -96,13 +99,24 @@ describe('Pusher HTTP API', () => {
   it('refuses a wrong secret, a wrong app id, a tampered body and bad payloads', async () => {
     const forger = new Pusher({ appId: 'opbx', key: live.wsKey, secret: 'not-the-secret-at-all', host: '127.0.0.1', port: String(live.wsPort), useTLS: false });
     expect(await failure(forger.trigger(callsChannel(), 'x', {}))).toBe(401);
-    const otherApp = new Pusher({ appId: 'another', key: live.wsKey, secret: live.server.ctx.wsSecret, host: '127.0.0.1', port: String(live.wsPort), useTLS: false });
+    const otherApp = new Pusher({
+      appId: 'another',
+      key: live.wsKey,
+      secret: live.server.ctx.wsSecret,
+      host: '127.0.0.1',
+      port: String(live.wsPort),
+      useTLS: false,
+    });
     expect(await failure(otherApp.trigger(callsChannel(), 'x', {}))).toBe(404);
     // Signed but invalid (the library's generic post skips its own checks, so the server's are tested).
     expect(await failure(publisher.post({ path: '/events', body: signedBody({ name: 'x', data: '{}', channel: 'bad channel name!' }) }))).toBe(400);
     expect(await failure(publisher.post({ path: '/events', body: signedBody({ name: 'x', data: { not: 'a string' }, channel: 'a' }) }))).toBe(400);
     expect(await failure(publisher.post({ path: '/events', body: signedBody({ name: 'x', data: 'y'.repeat(11 * 1024), channel: 'a' }) }))).toBe(413);
-    expect(await failure(publisher.post({ path: '/batch_events', body: signedBody({ batch: Array.from({ length: 11 }, () => ({ name: 'x', data: '{}', channel: 'a' })) }) }))).toBe(400);
+    expect(
+      await failure(
+        publisher.post({ path: '/batch_events', body: signedBody({ batch: Array.from({ length: 11 }, () => ({ name: 'x', data: '{}', channel: 'a' })) }) }),
+      ),
+    ).toBe(400);
     // A body changed after signing.
     const url = `http://127.0.0.1:${live.wsPort}/apps/opbx/events?auth_key=${live.wsKey}&auth_timestamp=${Math.floor(Date.now() / 1000)}&auth_version=1.0&body_md5=0&auth_signature=00`;
     const tampered = await fetch(url, { method: 'POST', body: '{"name":"x","data":"{}","channel":"a"}', headers: { 'content-type': 'application/json' } });

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '@opbx/platform';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { type Api, randomE164, type Reply, uniqueEmail } from './support/api.js';
 import { createTestServer, type TestServer } from './support/context.js';
-import { randomE164, uniqueEmail, type Api, type Reply } from './support/api.js';
-import { PASSWORD, created, createCredentialedOrg, insertCallLog, expectEnvelope, send, seq, type CredentialedOrg, type Role } from './support/fixtures.js';
+import { createCredentialedOrg, created, type CredentialedOrg, expectEnvelope, insertCallLog, PASSWORD, type Role, send, seq } from './support/fixtures.js';
 import { apiRoutes, listRoutes } from './support/routes.js';
 import { diffSnapshots, snapshotDatabase } from './support/snapshot.js';
 
@@ -141,7 +142,13 @@ const EXTRA_ROUTES = ['POST /broadcasting/auth'];
 beforeAll(async () => {
   server = await createTestServer();
   org = await createCredentialedOrg(server.app, server.ctx, 'Matrix Org');
-  const other = await org.owner.post('/users', { name: 'Other Agent', email: uniqueEmail('other'), password: PASSWORD, role: 'agent', extension_number: '301' });
+  const other = await org.owner.post('/users', {
+    name: 'Other Agent',
+    email: uniqueEmail('other'),
+    password: PASSWORD,
+    role: 'agent',
+    extension_number: '301',
+  });
   if (other.status !== 201) throw new Error(JSON.stringify(other.body));
   f.otherAgentId = other.body.id;
   f.otherAgentExtId = other.body.extension.id;
@@ -214,7 +221,9 @@ describe('RBAC matrix', () => {
         const res = await send(org.anon.as(token), method, cell.url, cell.body);
         expectEnvelope(res, 401, 'UNAUTHORIZED', `${r.route} with token ${token.slice(0, 12)}`);
       }
-      const basic = await send(org.anon, method, cell.url, cell.body, { authorization: `Basic ${Buffer.from(`${org.emails.owner}:${PASSWORD}`).toString('base64')}` });
+      const basic = await send(org.anon, method, cell.url, cell.body, {
+        authorization: `Basic ${Buffer.from(`${org.emails.owner}:${PASSWORD}`).toString('base64')}`,
+      });
       expectEnvelope(basic, 401, 'UNAUTHORIZED', `${r.route} with Basic credentials`);
     }
   });
@@ -283,7 +292,13 @@ describe('role rules beyond the route declarations', () => {
     expect((await org.owner.delete(`/users/${second}`)).status).toBe(204);
     expect((await org.owner.delete(`/users/${dormant}`)).status).toBe(204);
     expectEnvelope(await org.owner.patch(`/users/${org.ownerId}`, { status: 'inactive' }), 409, 'CONFLICT');
-    const owners = await server.ctx.db.selectFrom('users').select('id').where('organization_id', '=', org.organizationId).where('role', '=', 'owner').where('status', '=', 'active').execute();
+    const owners = await server.ctx.db
+      .selectFrom('users')
+      .select('id')
+      .where('organization_id', '=', org.organizationId)
+      .where('role', '=', 'owner')
+      .where('status', '=', 'active')
+      .execute();
     expect(owners.map((o) => o.id)).toEqual([org.ownerId]);
   });
 
@@ -293,10 +308,17 @@ describe('role rules beyond the route declarations', () => {
       const rivalId = (await org.owner.post('/users', { name: `Rival ${round}`, email, password: PASSWORD, role: 'owner' })).body.id as string;
       const login = await org.anon.post('/auth/login', { email, password: PASSWORD });
       const rival = org.anon.as(login.body.access_token);
-      const demote = (api: Api, id: string, i: number) => (i % 2 ? api.patch(`/users/${id}`, { role: 'admin' }) : api.patch(`/users/${id}`, { status: 'inactive' }));
+      const demote = (api: Api, id: string, i: number) =>
+        i % 2 ? api.patch(`/users/${id}`, { role: 'admin' }) : api.patch(`/users/${id}`, { status: 'inactive' });
       try {
         const [a, b] = await Promise.all([demote(org.owner, rivalId, round), demote(rival, org.ownerId, round)]);
-        const owners = await server.ctx.db.selectFrom('users').select('id').where('organization_id', '=', org.organizationId).where('role', '=', 'owner').where('status', '=', 'active').execute();
+        const owners = await server.ctx.db
+          .selectFrom('users')
+          .select('id')
+          .where('organization_id', '=', org.organizationId)
+          .where('role', '=', 'owner')
+          .where('status', '=', 'active')
+          .execute();
         expect(owners.length, `round ${round}: answers ${a.status}/${b.status}, active owners left: ${owners.length}`).toBeGreaterThanOrEqual(1);
       } finally {
         // Back to one active owner (org.owner) and no rival, whatever happened.

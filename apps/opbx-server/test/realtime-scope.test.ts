@@ -1,6 +1,17 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
 import { randomE164, uniqueEmail } from './support/api.js';
-import { EventRecorder, createEcho, httpLogin, pusherOf, sleep, startLiveTestServer, subscription, type EchoClient, type LiveTestServer } from './support/live.js';
+import {
+  createEcho,
+  type EchoClient,
+  EventRecorder,
+  httpLogin,
+  type LiveTestServer,
+  pusherOf,
+  sleep,
+  startLiveTestServer,
+  subscription,
+} from './support/live.js';
 import { createTelephonyOrg, simulateInbound, type TelephonyOrg } from './support/telephony.js';
 
 /**
@@ -46,7 +57,13 @@ async function watch(token: string) {
 /** A user of the organization, signed in over HTTP (a session of their own). */
 async function newUser(role: 'agent' | 'admin', extensionNumber?: string) {
   const email = uniqueEmail(`scope-${role}`);
-  const res = await org.owner.post('/users', { name: `Scoped ${role}`, email, password: PASSWORD, role, ...(extensionNumber ? { extension_number: extensionNumber } : {}) });
+  const res = await org.owner.post('/users', {
+    name: `Scoped ${role}`,
+    email,
+    password: PASSWORD,
+    role,
+    ...(extensionNumber ? { extension_number: extensionNumber } : {}),
+  });
   if (res.status !== 201) throw new Error(JSON.stringify(res.body));
   return { id: res.body.id as string, email, token: (await httpLogin(live.base, email, PASSWORD)).token };
 }

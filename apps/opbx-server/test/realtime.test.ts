@@ -1,18 +1,19 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { signChannel } from '@opbx/platform';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
 import { callsChannel, extensionsChannel, presenceChannel } from '../src/modules/realtime/channels.js';
 import {
-  EventRecorder,
   createEcho,
+  type EchoClient,
+  EventRecorder,
+  type LiveTestServer,
   openRawSocket,
   pusherOf,
+  type RawSocket,
   sleep,
   startLiveTestServer,
   subscription,
   subscriptionError,
-  type EchoClient,
-  type LiveTestServer,
-  type RawSocket,
 } from './support/live.js';
 import { createTelephonyOrg, simulateInbound, type TelephonyOrg } from './support/telephony.js';
 
@@ -62,7 +63,20 @@ async function listen(echo: EchoClient, organizationId: string) {
   return log;
 }
 
-const LIVE_CALL_KEYS = ['call_id', 'from_number', 'to_number', 'did_number', 'did_id', 'extension_number', 'extension_id', 'ring_group_name', 'ring_group_id', 'status', 'duration', 'started_at'];
+const LIVE_CALL_KEYS = [
+  'call_id',
+  'from_number',
+  'to_number',
+  'did_number',
+  'did_id',
+  'extension_number',
+  'extension_id',
+  'ring_group_name',
+  'ring_group_id',
+  'status',
+  'duration',
+  'started_at',
+];
 const CALL_LOG_KEYS = [
   'id',
   'organization_id',
@@ -109,7 +123,10 @@ describe('laravel-echo with the spec configuration', () => {
     expect(pusherOf(echo).connection.state).toBe('connected');
 
     const from = '+15557654321';
-    const t = await simulateInbound(live.base, orgA, { from, scenario: { targets: { [orgA.agentExtensionNumber]: { outcome: 'answer', after: 4, talk: 20 } } } });
+    const t = await simulateInbound(live.base, orgA, {
+      from,
+      scenario: { targets: { [orgA.agentExtensionNumber]: { outcome: 'answer', after: 4, talk: 20 } } },
+    });
     expect(t.errors).toEqual([]);
     expect(t.outcome).toMatchObject({ status: 'completed', answeredBy: orgA.agentExtensionNumber, billsec: 20 });
     // callsim returns after every webhook (the CDR last) was acknowledged, i.e. stored and published.
@@ -233,13 +250,18 @@ describe('channel authorization', () => {
         expect(res.status).toBe(200);
         // The grant names the user and the session, so events can follow them (scope, sign-out).
         expect(JSON.parse(res.body.channel_data)).toEqual({ user_id: orgA.agentId, session_id: expect.any(String) });
-        expect(res.body).toEqual({ auth: signChannel(live.wsKey, live.server.ctx.wsSecret, socketId, channel, res.body.channel_data), channel_data: res.body.channel_data });
+        expect(res.body).toEqual({
+          auth: signChannel(live.wsKey, live.server.ctx.wsSecret, socketId, channel, res.body.channel_data),
+          channel_data: res.body.channel_data,
+        });
       }
     }
     const presence = await authRequest(orgA.owner.token, { socket_id: socketId, channel_name: presenceChannel(orgA.organizationId) });
     expect(presence.status).toBe(200);
     expect(JSON.parse(presence.body.channel_data)).toMatchObject({ user_id: orgA.ownerId, user_info: { name: 'Owner', role: 'owner' } });
-    expect(presence.body.auth).toBe(signChannel(live.wsKey, live.server.ctx.wsSecret, socketId, presenceChannel(orgA.organizationId), presence.body.channel_data));
+    expect(presence.body.auth).toBe(
+      signChannel(live.wsKey, live.server.ctx.wsSecret, socketId, presenceChannel(orgA.organizationId), presence.body.channel_data),
+    );
   });
 
   it('refuses another organization’s channels with 403, and Echo reports the subscription error', async () => {
@@ -315,7 +337,11 @@ describe('protocol errors', () => {
     const presence = presenceChannel(orgA.organizationId);
     const signed = await authRequest(orgA.agent.token, { socket_id: socketId, channel_name: presence });
     s.frames.length = 0;
-    s.send('pusher:subscribe', { channel: presence, auth: signed.body.auth, channel_data: JSON.stringify({ user_id: orgA.ownerId, user_info: { name: 'Owner', role: 'owner' } }) });
+    s.send('pusher:subscribe', {
+      channel: presence,
+      auth: signed.body.auth,
+      channel_data: JSON.stringify({ user_id: orgA.ownerId, user_info: { name: 'Owner', role: 'owner' } }),
+    });
     expect((await s.next((f) => f.event === 'pusher:subscription_error')).data).toMatchObject({ type: 'AuthError' });
 
     // The real signature works on this socket, and nothing was joined before it.

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TcpProxy, redisTarget } from '../../../packages/platform/test/support/tcp-proxy.js';
+
+import { redisTarget, TcpProxy } from '../../../packages/platform/test/support/tcp-proxy.js';
 import { until } from '../../../packages/platform/test/support/until.js';
-import { createTestServer, type TestServer } from './support/context.js';
 import { Api } from './support/api.js';
-import { createTelephonyOrg, webhookCall, type TelephonyOrg } from './support/telephony.js';
+import { createTestServer, type TestServer } from './support/context.js';
+import { createTelephonyOrg, type TelephonyOrg, webhookCall } from './support/telephony.js';
 
 /**
  * Redis is shared state for a scaled deployment (bus, rate limits), not a reason to drop calls:

@@ -1,13 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { sha256Hex } from '@opbx/platform';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { createContext } from '../src/context.js';
-import { WebhookKeyCache, putCloudonixSettings } from '../src/modules/cloudonix/cloudonix.service.js';
+import { putCloudonixSettings, WebhookKeyCache } from '../src/modules/cloudonix/cloudonix.service.js';
 import { createOrganization } from '../src/modules/organization/organization.service.js';
 import { createTestOrg, randomE164, uniqueEmail } from './support/api.js';
 import { freshDatabaseUrl, testConfig } from './support/context.js';
-import { createFlowsOrg, startFlowsServer, type FlowsOrg, type FlowsServer } from './support/flows-harness.js';
+import { createFlowsOrg, type FlowsOrg, type FlowsServer, startFlowsServer } from './support/flows-harness.js';
 import { newToken, routeParams } from './support/flows-wire.js';
 
 /**
@@ -139,10 +141,20 @@ describe('storage', () => {
     let organizationId: string;
     const first = await createContext(config);
     try {
-      organizationId = (await createOrganization(first, { name: 'Legacy', timezone: 'UTC', ownerEmail: uniqueEmail('legacy'), ownerPassword: 'legacy-passw0rd' })).organization_id;
-      await putCloudonixSettings(first, organizationId, { domain_uuid: 'legacy', domain_name: 'legacy.cloudonix.test', webhook_base_url: 'https://pbx.legacy.example', requests_key: key });
+      organizationId = (
+        await createOrganization(first, { name: 'Legacy', timezone: 'UTC', ownerEmail: uniqueEmail('legacy'), ownerPassword: 'legacy-passw0rd' })
+      ).organization_id;
+      await putCloudonixSettings(first, organizationId, {
+        domain_uuid: 'legacy',
+        domain_name: 'legacy.cloudonix.test',
+        webhook_base_url: 'https://pbx.legacy.example',
+        requests_key: key,
+      });
       // What migration 002's code wrote.
-      await first.db.updateTable('cloudonix_settings').set({ requests_key_hash: sha256Hex(key), requests_key_hash_alg: 'sha256' }).execute();
+      await first.db
+        .updateTable('cloudonix_settings')
+        .set({ requests_key_hash: sha256Hex(key), requests_key_hash_alg: 'sha256' })
+        .execute();
     } finally {
       await first.close();
     }
@@ -163,7 +175,16 @@ describe('reading the settings', () => {
   it('admins and agents read them (the README role table) without any of the key; the owner sees its last characters', async () => {
     const members = await createTestOrg(server.app, server.ctx, 'Keys Roles');
     const key = newKey();
-    expect((await members.owner.request('PUT', '/settings/cloudonix', { domain_uuid: 'roles', domain_name: 'roles.cloudonix.test', webhook_base_url: server.base, requests_key: key })).status).toBe(200);
+    expect(
+      (
+        await members.owner.request('PUT', '/settings/cloudonix', {
+          domain_uuid: 'roles',
+          domain_name: 'roles.cloudonix.test',
+          webhook_base_url: server.base,
+          requests_key: key,
+        })
+      ).status,
+    ).toBe(200);
     for (const api of [members.admin, members.agent]) {
       const res = await api.get('/settings/cloudonix');
       expect(res.status, JSON.stringify(res.body)).toBe(200);
@@ -174,7 +195,16 @@ describe('reading the settings', () => {
     }
     expect((await members.owner.get('/settings/cloudonix')).body.requests_key_hint).toBe(`…${key.slice(-4)}`);
     // Writing stays the owner's.
-    expect((await members.admin.request('PUT', '/settings/cloudonix', { domain_uuid: 'roles', domain_name: 'roles.cloudonix.test', webhook_base_url: server.base, requests_key: newKey() })).status).toBe(403);
+    expect(
+      (
+        await members.admin.request('PUT', '/settings/cloudonix', {
+          domain_uuid: 'roles',
+          domain_name: 'roles.cloudonix.test',
+          webhook_base_url: server.base,
+          requests_key: newKey(),
+        })
+      ).status,
+    ).toBe(403);
   });
 });
 
@@ -185,7 +215,11 @@ describe('the header the README documents', () => {
     expect(section).toContain('`Authorization: Bearer <key>`');
     expect(section).toContain('`X-Cx-Apikey: <key>`');
     const hook = (headers: Record<string, string>) =>
-      fetch(`${server.base}/api/webhooks/cloudonix/session-update`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': clientAddress(), ...headers }, body: '{}' });
+      fetch(`${server.base}/api/webhooks/cloudonix/session-update`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': clientAddress(), ...headers },
+        body: '{}',
+      });
     // 422: authenticated, and then the empty body is refused for want of a session token.
     expect((await hook({ authorization: `Bearer ${orgA.requestsKey}` })).status).toBe(422);
     expect((await hook({ 'x-cx-apikey': orgA.requestsKey })).status).toBe(422);

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId, nowIso } from '@opbx/platform';
-import { createTestServer, type TestServer } from './support/context.js';
-import { createTestOrg, randomE164, type Api, type TestOrg } from './support/api.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { createRingGroup, listRingGroups } from '../src/modules/ring-groups/ring-groups.service.js';
+import { type Api, createTestOrg, randomE164, type TestOrg } from './support/api.js';
+import { createTestServer, type TestServer } from './support/context.js';
 
 let server: TestServer;
 let org: TestOrg;
@@ -33,8 +34,16 @@ const uniqueName = (label = 'Group') => `${label} ${++groupCounter}`;
 async function counts(organizationId: string) {
   const db = server.ctx.db;
   const [groups, members] = await Promise.all([
-    db.selectFrom('ring_groups').select((eb) => eb.fn.countAll<number>().as('n')).where('organization_id', '=', organizationId).executeTakeFirstOrThrow(),
-    db.selectFrom('ring_group_members').select((eb) => eb.fn.countAll<number>().as('n')).where('organization_id', '=', organizationId).executeTakeFirstOrThrow(),
+    db
+      .selectFrom('ring_groups')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('organization_id', '=', organizationId)
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('ring_group_members')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('organization_id', '=', organizationId)
+      .executeTakeFirstOrThrow(),
   ]);
   return { groups: Number(groups.n), members: Number(members.n) };
 }
@@ -155,7 +164,12 @@ describe('ring groups: CRUD', () => {
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ timeout: 30, status: 'active' });
     expect(res.body).not.toHaveProperty('fallback_action');
-    const withNull = await org.owner.post('/ring-groups', { name: uniqueName(), strategy: 'simultaneous', members: [{ extension_id: active[0], priority: 1 }], fallback_action: null });
+    const withNull = await org.owner.post('/ring-groups', {
+      name: uniqueName(),
+      strategy: 'simultaneous',
+      members: [{ extension_id: active[0], priority: 1 }],
+      fallback_action: null,
+    });
     expect(withNull.status).toBe(201);
     expect(withNull.body).not.toHaveProperty('fallback_action');
   });
@@ -205,12 +219,9 @@ describe('ring groups: CRUD', () => {
 
   it('replaces members atomically under concurrent updates', async () => {
     const group = await createGroup();
-    const lists = [
-      [active[0], active[1]],
-      [active[2]],
-      [active[3], active[0], active[2]],
-      [active[1], active[3]],
-    ].map((ids) => ids.map((extension_id, i) => ({ extension_id, priority: i + 1 })));
+    const lists = [[active[0], active[1]], [active[2]], [active[3], active[0], active[2]], [active[1], active[3]]].map((ids) =>
+      ids.map((extension_id, i) => ({ extension_id, priority: i + 1 })),
+    );
     const results = await Promise.all(lists.map((members) => org.owner.patch(`/ring-groups/${group.id}`, { members })));
     expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200]);
     const final = (await org.owner.get(`/ring-groups/${group.id}`)).body.members;
@@ -264,7 +275,9 @@ describe('ring groups: validation', () => {
     for (let i = 0; i < 50; i++) ids.push(await extension(org.owner));
     const group = await createGroup(org.owner, { members: ids.map((extension_id, i) => ({ extension_id, priority: (i % 3) + 1 })) });
     expect(group.members).toHaveLength(50);
-    expect(group.members.map((m: { priority: number }) => m.priority)).toEqual([...group.members.map((m: { priority: number }) => m.priority)].sort((a, b) => a - b));
+    expect(group.members.map((m: { priority: number }) => m.priority)).toEqual(
+      [...group.members.map((m: { priority: number }) => m.priority)].sort((a, b) => a - b),
+    );
   });
 
   it('rejects duplicate, missing, inactive and foreign members', async () => {
@@ -280,7 +293,17 @@ describe('ring groups: validation', () => {
       'members.2.extension_id',
       /more than once/,
     );
-    await rejects({ ...valid(), members: [{ extension_id: active[0], priority: 1 }, { extension_id: inactive, priority: 1 }] }, 'members.1.extension_id', /inactive/);
+    await rejects(
+      {
+        ...valid(),
+        members: [
+          { extension_id: active[0], priority: 1 },
+          { extension_id: inactive, priority: 1 },
+        ],
+      },
+      'members.1.extension_id',
+      /inactive/,
+    );
     await rejects({ ...valid(), members: [{ extension_id: newId(), priority: 1 }] }, 'members.0.extension_id', /does not exist/);
     await rejects({ ...valid(), members: [{ extension_id: otherOrgExtension, priority: 1 }] }, 'members.0.extension_id', /does not exist/);
     await rejects({ ...valid(), members: [{ extension_id: 'not-a-uuid', priority: 1 }] }, 'members.0.extension_id');
@@ -289,7 +312,14 @@ describe('ring groups: validation', () => {
 
   it('reports every member problem at once', async () => {
     const res = await rejects(
-      { ...valid(), members: [{ extension_id: inactive, priority: 1 }, { extension_id: otherOrgExtension, priority: 2 }, { extension_id: active[0], priority: 3 }] },
+      {
+        ...valid(),
+        members: [
+          { extension_id: inactive, priority: 1 },
+          { extension_id: otherOrgExtension, priority: 2 },
+          { extension_id: active[0], priority: 3 },
+        ],
+      },
       'members.0.extension_id',
     );
     expect(res.body.error.details).toEqual([
@@ -326,12 +356,36 @@ describe('ring groups: validation', () => {
   });
 
   it('rejects invalid updates without changing anything', async () => {
-    const group = await createGroup(org.owner, { members: [{ extension_id: active[0], priority: 1 }, { extension_id: active[1], priority: 2 }], fallback_action: { type: 'voicemail' } });
+    const group = await createGroup(org.owner, {
+      members: [
+        { extension_id: active[0], priority: 1 },
+        { extension_id: active[1], priority: 2 },
+      ],
+      fallback_action: { type: 'voicemail' },
+    });
     const cases: [Record<string, unknown>, string][] = [
       [{ name: 'Renamed', timeout: 301 }, 'timeout'],
       [{ name: 'Renamed', members: [] }, 'members'],
-      [{ name: 'Renamed', members: [{ extension_id: active[2], priority: 1 }, { extension_id: inactive, priority: 2 }] }, 'members.1.extension_id'],
-      [{ name: 'Renamed', members: [{ extension_id: active[2], priority: 1 }, { extension_id: active[2], priority: 2 }] }, 'members.1.extension_id'],
+      [
+        {
+          name: 'Renamed',
+          members: [
+            { extension_id: active[2], priority: 1 },
+            { extension_id: inactive, priority: 2 },
+          ],
+        },
+        'members.1.extension_id',
+      ],
+      [
+        {
+          name: 'Renamed',
+          members: [
+            { extension_id: active[2], priority: 1 },
+            { extension_id: active[2], priority: 2 },
+          ],
+        },
+        'members.1.extension_id',
+      ],
       [{ name: 'Renamed', members: [{ extension_id: otherOrgExtension, priority: 1 }] }, 'members.0.extension_id'],
       [{ name: 'Renamed', members: [{ extension_id: active[2], priority: 0 }] }, 'members.0.priority'],
       [{ name: 'Renamed', fallback_action: { type: 'extension' } }, 'fallback_action.extension_id'],
@@ -367,7 +421,9 @@ describe('ring groups: names', () => {
 
     // Keeping its own name is not a conflict; another organization may use the same name.
     expect((await org.owner.patch(`/ring-groups/${first.id}`, { name })).status).toBe(200);
-    expect((await other.owner.post('/ring-groups', { name, strategy: 'simultaneous', members: [{ extension_id: otherOrgExtension, priority: 1 }] })).status).toBe(201);
+    expect(
+      (await other.owner.post('/ring-groups', { name, strategy: 'simultaneous', members: [{ extension_id: otherOrgExtension, priority: 1 }] })).status,
+    ).toBe(201);
   });
 });
 
@@ -492,7 +548,11 @@ describe('ring groups: list', () => {
       },
       transformResult: async (args) => args.result,
     });
-    const page = await listRingGroups({ ...server.ctx, db: spy }, { userId: '', organizationId: listOrg.organizationId, role: 'owner', tokenId: '', tokenHash: '' }, {});
+    const page = await listRingGroups(
+      { ...server.ctx, db: spy },
+      { userId: '', organizationId: listOrg.organizationId, role: 'owner', tokenId: '', tokenHash: '' },
+      {},
+    );
     expect(page.data).toHaveLength(7);
     // rows + count + members, whatever the page size
     expect(queries.filter((k) => k === 'SelectQueryNode')).toHaveLength(3);
@@ -618,7 +678,11 @@ describe('ring groups: delete safety', () => {
     const member = await extension(org.owner);
     const target = await extension(org.owner);
     const name = uniqueName('Guarded');
-    const group = await createGroup(org.owner, { name, members: [{ extension_id: member, priority: 1 }], fallback_action: { type: 'extension', extension_id: target } });
+    const group = await createGroup(org.owner, {
+      name,
+      members: [{ extension_id: member, priority: 1 }],
+      fallback_action: { type: 'extension', extension_id: target },
+    });
 
     const delMember = await org.owner.delete(`/extensions/${member}`);
     expect(delMember.status).toBe(409);
@@ -635,7 +699,12 @@ describe('ring groups: delete safety', () => {
   });
 
   it('deleting a group removes its members with it', async () => {
-    const group = await createGroup(org.owner, { members: [{ extension_id: active[0], priority: 1 }, { extension_id: active[1], priority: 2 }] });
+    const group = await createGroup(org.owner, {
+      members: [
+        { extension_id: active[0], priority: 1 },
+        { extension_id: active[1], priority: 2 },
+      ],
+    });
     expect((await org.owner.delete(`/ring-groups/${group.id}`)).status).toBe(204);
     expect(await server.ctx.db.selectFrom('ring_group_members').selectAll().where('ring_group_id', '=', group.id).execute()).toEqual([]);
     expect((await org.owner.delete(`/ring-groups/${group.id}`)).status).toBe(404);

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestServer, type TestServer } from './support/context.js';
-import { createTestOrg, type TestOrg } from './support/api.js';
-import { SNAPSHOT_TTL_MS, SnapshotCache, VERSION_CHECK_MS } from '../src/modules/voice/runtime.js';
-import { WebhookKeyCache } from '../src/modules/cloudonix/cloudonix.service.js';
-import { newToken } from './support/flows-wire.js';
+
 import { until } from '../../../packages/platform/test/support/until.js';
+import { WebhookKeyCache } from '../src/modules/cloudonix/cloudonix.service.js';
+import { SNAPSHOT_TTL_MS, SnapshotCache, VERSION_CHECK_MS } from '../src/modules/voice/runtime.js';
+import { createTestOrg, type TestOrg } from './support/api.js';
+import { createTestServer, type TestServer } from './support/context.js';
+import { newToken } from './support/flows-wire.js';
 
 /**
  * The routing snapshot cache on a controlled clock: a configuration write is seen by the very
@@ -44,7 +45,12 @@ describe('routing snapshot cache', () => {
   it('finds a change nobody announced within the version check interval, and says so', async () => {
     let clock = 5_000_000;
     const missed: string[] = [];
-    const cache = new SnapshotCache(server.ctx, () => clock, undefined, (orgId) => missed.push(orgId));
+    const cache = new SnapshotCache(
+      server.ctx,
+      () => clock,
+      undefined,
+      (orgId) => missed.push(orgId),
+    );
     await renumberSilently('741');
     expect(await numberIn(cache)).toBe('741');
 
@@ -61,7 +67,12 @@ describe('routing snapshot cache', () => {
   it('keeps the snapshot when the version has not moved (one row read, no reload)', async () => {
     let clock = 6_000_000;
     const missed: string[] = [];
-    const cache = new SnapshotCache(server.ctx, () => clock, undefined, (orgId) => missed.push(orgId));
+    const cache = new SnapshotCache(
+      server.ctx,
+      () => clock,
+      undefined,
+      (orgId) => missed.push(orgId),
+    );
     await renumberSilently('751');
     expect(await numberIn(cache)).toBe('751');
     await renumberSilently('752'); // a hand edit: no version bump
@@ -119,9 +130,20 @@ describe('routing snapshot cache', () => {
     let failing = false;
     // The cache reads through ctx.db; a proxy makes its queries fail on demand.
     const flaky = new Proxy(ctx, {
-      get: (target, prop) => (prop === 'db' && failing ? new Proxy(target.db, { get: () => () => { throw new Error('database down'); } }) : Reflect.get(target, prop)),
+      get: (target, prop) =>
+        prop === 'db' && failing
+          ? new Proxy(target.db, {
+              get: () => () => {
+                throw new Error('database down');
+              },
+            })
+          : Reflect.get(target, prop),
     });
-    const cache = new SnapshotCache(flaky, () => clock, (err) => errors.push(err));
+    const cache = new SnapshotCache(
+      flaky,
+      () => clock,
+      (err) => errors.push(err),
+    );
     await renumberSilently('731');
     expect(await numberIn(cache)).toBe('731');
     failing = true;

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SESSIONS_TOPIC, type SessionsEndedMessage } from '../src/modules/auth/session-events.js';
-import { createTestServer, type TestServer } from './support/context.js';
-import { createTestOrg, uniqueEmail, type Api, type TestOrg } from './support/api.js';
+
 import { until } from '../../../packages/platform/test/support/until.js';
+import { SESSIONS_TOPIC, type SessionsEndedMessage } from '../src/modules/auth/session-events.js';
+import { type Api, createTestOrg, type TestOrg, uniqueEmail } from './support/api.js';
+import { createTestServer, type TestServer } from './support/context.js';
 
 /**
  * Sessions end when they should: users edit their own profile (agents too) and prove it is them
@@ -62,7 +63,10 @@ describe('users edit their own profile', () => {
     for (const body of [{ password: 'brand-new-pass-2' }, { email: newEmail }]) {
       const missing = await api.patch(`/users/${me.id}`, body);
       expect(missing.status).toBe(422);
-      expect(missing.body.error).toMatchObject({ code: 'VALIDATION_ERROR', details: [{ field: 'current_password', message: expect.stringContaining('required') }] });
+      expect(missing.body.error).toMatchObject({
+        code: 'VALIDATION_ERROR',
+        details: [{ field: 'current_password', message: expect.stringContaining('required') }],
+      });
       const wrong = await api.patch(`/users/${me.id}`, { ...body, current_password: 'not-my-pass-9' });
       expect(wrong.status).toBe(422);
       expect(wrong.body.error.details).toEqual([{ field: 'current_password', message: 'is incorrect' }]);
@@ -86,7 +90,8 @@ describe('users edit their own profile', () => {
     try {
       const o = await createTestOrg(limited.app, limited.ctx);
       const statuses: number[] = [];
-      for (let i = 0; i < 4; i++) statuses.push((await o.agent.patch(`/users/${o.agentId}`, { password: 'brand-new-pass-2', current_password: `guess-${i}x` })).status);
+      for (let i = 0; i < 4; i++)
+        statuses.push((await o.agent.patch(`/users/${o.agentId}`, { password: 'brand-new-pass-2', current_password: `guess-${i}x` })).status);
       expect(statuses).toEqual([422, 422, 422, 429]);
     } finally {
       await limited.close();
@@ -104,7 +109,12 @@ describe('sessions end when they should', () => {
     expect(await status(other1)).toBe(401);
     expect(await status(other2)).toBe(401);
     await until(() => endedFor(me.id).length === 1, 'sessions-ended message');
-    expect(endedFor(me.id)[0]).toEqual({ organization_id: org.organizationId, user_id: me.id, reason: 'password_changed', token_ids: expect.arrayContaining(me.tokenIds.slice(1)) });
+    expect(endedFor(me.id)[0]).toEqual({
+      organization_id: org.organizationId,
+      user_id: me.id,
+      reason: 'password_changed',
+      token_ids: expect.arrayContaining(me.tokenIds.slice(1)),
+    });
     expect(endedFor(me.id)[0]!.token_ids).toHaveLength(2);
   });
 

@@ -1,9 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { newId, nowIso } from '@opbx/platform';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { type Api, randomE164, uniqueEmail } from './support/api.js';
 import { createTestServer, type TestServer } from './support/context.js';
-import { randomE164, uniqueEmail, type Api } from './support/api.js';
-import { PASSWORD, ROLES, created, createCredentialedOrg, expectEnvelope, insertCallLog, send, seq, type CredentialedOrg, type Role } from './support/fixtures.js';
+import {
+  createCredentialedOrg,
+  created,
+  type CredentialedOrg,
+  expectEnvelope,
+  insertCallLog,
+  PASSWORD,
+  type Role,
+  ROLES,
+  send,
+  seq,
+} from './support/fixtures.js';
 import { apiRoutes, fill } from './support/routes.js';
 import { diffSnapshots, snapshotDatabase } from './support/snapshot.js';
 
@@ -58,11 +71,26 @@ async function populate(org: CredentialedOrg, rows: Rows, label: string) {
     routing_type: 'business_hours',
     routing_config: { business_hours_id: rows.hours, fallback_extension_id: rows.ext2 },
   });
-  rows.user = await created(api, '/users', { name: `${label} Person`, email: uniqueEmail(label.toLowerCase()), password: PASSWORD, role: 'agent', extension_number: '502' });
+  rows.user = await created(api, '/users', {
+    name: `${label} Person`,
+    email: uniqueEmail(label.toLowerCase()),
+    password: PASSWORD,
+    role: 'agent',
+    extension_number: '502',
+  });
   rows.call = await insertCallLog(server.ctx, org.organizationId, org.agentExtensionId);
   await server.ctx.db
     .insertInto('voicemails')
-    .values({ id: newId(), organization_id: org.organizationId, extension_id: org.agentExtensionId, call_id: `vm-${rows.call}`, from_number: '+15550107777', recording_url: `https://rec.example/${label}.wav`, duration: 12, created_at: nowIso() })
+    .values({
+      id: newId(),
+      organization_id: org.organizationId,
+      extension_id: org.agentExtensionId,
+      call_id: `vm-${rows.call}`,
+      from_number: '+15550107777',
+      recording_url: `https://rec.example/${label}.wav`,
+      duration: 12,
+      created_at: nowIso(),
+    })
     .execute();
   const settings = await api.request('PUT', '/settings/cloudonix', {
     domain_uuid: `${label}-domain`,
@@ -131,7 +159,10 @@ describe('ids of another organization', () => {
   it('every :id route is mapped to a row of organization B', () => {
     const routes = idRoutes();
     expect(routes.length).toBeGreaterThanOrEqual(15);
-    expect(routes.filter((r) => !idFor(r)), 'an :id route has no cross-tenant case').toEqual([]);
+    expect(
+      routes.filter((r) => !idFor(r)),
+      'an :id route has no cross-tenant case',
+    ).toEqual([]);
   });
 
   for (const role of ROLES) {
@@ -146,7 +177,10 @@ describe('ids of another organization', () => {
         const missing = await send(api, method, fill(route, randomUUID()), body);
         const expected = role === 'agent' && AGENT_FORBIDDEN.has(route) ? 403 : 404;
         expectEnvelope(res, expected, expected === 404 ? 'NOT_FOUND' : 'FORBIDDEN', `${route} as A's ${role}`);
-        expect({ status: missing.status, code: missing.body?.error?.code, message: missing.body?.error?.message }, `${route}: B's id must be indistinguishable from a missing one`).toEqual({
+        expect(
+          { status: missing.status, code: missing.body?.error?.code, message: missing.body?.error?.message },
+          `${route}: B's id must be indistinguishable from a missing one`,
+        ).toEqual({
           status: res.status,
           code: res.body.error.code,
           message: res.body.error.message,
@@ -268,7 +302,12 @@ describe('references across organizations', () => {
     open_hours_routing: open,
     closed_hours_routing: closed,
   });
-  const group = (members: unknown, fallback?: unknown) => ({ name: `Cross ${seq()}`, strategy: 'simultaneous', members, ...(fallback ? { fallback_action: fallback } : {}) });
+  const group = (members: unknown, fallback?: unknown) => ({
+    name: `Cross ${seq()}`,
+    strategy: 'simultaneous',
+    members,
+    ...(fallback ? { fallback_action: fallback } : {}),
+  });
 
   // prettier-ignore
   const CASES: Case[] = [
@@ -312,7 +351,10 @@ describe('references across organizations', () => {
       for (const c of CASES) {
         const res = await a[role].request(c.method, c.url(), c.body());
         expectEnvelope(res, 422, 'VALIDATION_ERROR', `${c.label} as ${role}`);
-        expect(res.body.error.details.map((d: { field: string }) => d.field), c.label).toContain(c.field);
+        expect(
+          res.body.error.details.map((d: { field: string }) => d.field),
+          c.label,
+        ).toContain(c.field);
       }
       expect(diffSnapshots(before, await snapshotDatabase(server.ctx))).toEqual([]);
     });
@@ -342,7 +384,9 @@ describe('references across organizations', () => {
   it('numbers and names are unique per organization only', async () => {
     expect((await a.owner.post('/extensions', { extension_number: '777', type: 'virtual' })).status).toBe(201);
     expect((await a.owner.post('/ring-groups', { ...group([{ extension_id: A.ext, priority: 1 }]), name: 'Bravo Sales' })).status).toBe(201);
-    expect((await a.owner.post('/business-hours', { ...hours({ type: 'extension', extension_id: A.ext }, { type: 'hangup' }), name: 'Bravo Office' })).status).toBe(201);
+    expect(
+      (await a.owner.post('/business-hours', { ...hours({ type: 'extension', extension_id: A.ext }, { type: 'hangup' }), name: 'Bravo Office' })).status,
+    ).toBe(201);
   });
 
   it("B's login cannot be used against A, nor A's token against B's organization", async () => {

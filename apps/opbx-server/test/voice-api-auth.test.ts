@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { randomE164 } from './support/api.js';
-import { createFlowsOrg, dialed, expectClean, expectFinal, spoken, startFlowsServer, type FlowsOrg, type FlowsServer } from './support/flows-harness.js';
+import { createFlowsOrg, dialed, expectClean, expectFinal, type FlowsOrg, type FlowsServer, spoken, startFlowsServer } from './support/flows-harness.js';
 import { attributes, newToken, routeParams, send, type WireReply } from './support/flows-wire.js';
 
 /**
@@ -88,7 +89,11 @@ describe('authentication', () => {
 
   it('malformed, oversized or oddly typed bodies: a CXML goodbye (400, 413, 415), never JSON, nothing stored', async () => {
     const post = async (body: string, contentType: string) => {
-      const res = await fetch(`${server.base}/api/voice/route`, { method: 'POST', body, headers: { authorization: `Bearer ${orgA.requestsKey}`, 'content-type': contentType } });
+      const res = await fetch(`${server.base}/api/voice/route`, {
+        method: 'POST',
+        body,
+        headers: { authorization: `Bearer ${orgA.requestsKey}`, 'content-type': contentType },
+      });
       return { status: res.status, type: res.headers.get('content-type') ?? '', text: await res.text(), requestId: res.headers.get('x-request-id') };
     };
     const sid = newToken();
@@ -170,7 +175,11 @@ describe('signed callback state', () => {
   it('a state of one kind is refused at another endpoint (a Dial state on the voicemail path)', async () => {
     const { token, from, url } = await dialAction(orgA, didA);
     const asVoicemail = url.replace('/api/voice/callback', '/api/voice/voicemail');
-    const res = await send(orgA, asVoicemail, { ...routeParams(orgA, token, from, didA.number), RecordingUrl: 'https://rec.example.test/x.wav', RecordingDuration: '4' });
+    const res = await send(orgA, asVoicemail, {
+      ...routeParams(orgA, token, from, didA.number),
+      RecordingUrl: 'https://rec.example.test/x.wav',
+      RecordingDuration: '4',
+    });
     expectGoodbye(res, 400);
     const asRecording = url.replace('/api/voice/callback', '/api/voice/recording');
     expectGoodbye(await send(orgA, asRecording, { CallSid: token, RecordingUrl: 'https://rec.example.test/x.wav' }), 400);
@@ -190,7 +199,7 @@ describe('signed callback state', () => {
     expect(ok.status).toBe(200);
   });
 
-  it("a voicemail state cannot be re-pointed at another mailbox", async () => {
+  it('a voicemail state cannot be re-pointed at another mailbox', async () => {
     const route = await send(orgA, '/api/voice/route', routeParams(orgA, newToken(), randomE164(), vmDidA.number));
     const action = attributes(route.text, 'Record')[0]!.action!;
     const s = stateOf(action);
@@ -198,7 +207,13 @@ describe('signed callback state', () => {
     expect(state).toMatchObject({ t: 'vm', m: mailboxA });
     const other = await orgA.extension('903', { voicemail: true });
     const forged = withState(action, encode({ ...state, m: other }, s.slice(s.lastIndexOf('.') + 1)));
-    const res = await send(orgA, forged, { CallSid: state.c, From: '+15550001111', To: vmDidA.number, RecordingUrl: 'https://rec.example.test/vm.wav', RecordingDuration: '9' });
+    const res = await send(orgA, forged, {
+      CallSid: state.c,
+      From: '+15550001111',
+      To: vmDidA.number,
+      RecordingUrl: 'https://rec.example.test/vm.wav',
+      RecordingDuration: '9',
+    });
     expectGoodbye(res, 400);
     expect((await orgA.owner.get(`/extensions/${other}/voicemails`)).body.data).toEqual([]);
   });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { randomE164 } from './support/api.js';
-import { createFlowsOrg, expectClean, expectFinal, startFlowsServer, type FlowsOrg, type FlowsServer } from './support/flows-harness.js';
+import { createFlowsOrg, expectClean, expectFinal, type FlowsOrg, type FlowsServer, startFlowsServer } from './support/flows-harness.js';
 import { cdr, newToken, routeParams, send, sessionFacts, sessionUpdate, type WireReply } from './support/flows-wire.js';
 
 /**
@@ -80,7 +81,10 @@ describe('body encodings', () => {
 describe('authentication', () => {
   it.each(['session-update', 'cdr'])('%s without a valid requests key: 401 JSON envelope, nothing stored', async (kind) => {
     const facts = await routed(orgA, didA);
-    const body = kind === 'cdr' ? cdr(facts, 'ANSWERED', facts.startMs + 1000, facts.startMs + 9000) : sessionUpdate(facts, 'connected', { answerMs: facts.startMs + 1000 });
+    const body =
+      kind === 'cdr'
+        ? cdr(facts, 'ANSWERED', facts.startMs + 1000, facts.startMs + 9000)
+        : sessionUpdate(facts, 'connected', { answerMs: facts.startMs + 1000 });
     const path = `/api/webhooks/cloudonix/${kind}`;
     expectEnvelope(await send(orgA, path, body, { key: null }), 401, 'UNAUTHORIZED');
     expectEnvelope(await send(orgA, path, body, { key: 'rk-not-a-key-of-anyone-0123456789' }), 401, 'UNAUTHORIZED');
@@ -98,7 +102,9 @@ describe('authentication', () => {
 
   it("Cloudonix's X-Cx-Apikey header is accepted in place of the Bearer token", async () => {
     const facts = await routed(orgA, didA);
-    const res = await send(orgA, '/api/webhooks/cloudonix/session-update', sessionUpdate(facts, 'connected', { answerMs: facts.startMs + 2000 }), { header: 'x-cx-apikey' });
+    const res = await send(orgA, '/api/webhooks/cloudonix/session-update', sessionUpdate(facts, 'connected', { answerMs: facts.startMs + 2000 }), {
+      header: 'x-cx-apikey',
+    });
     expect(res.status).toBe(204);
     expect((await orgA.log(facts.token)).status).toBe('answered');
   });
@@ -129,7 +135,9 @@ describe('tenancy', () => {
     const eventsBefore = (await orgB.events(factsB.token)).length;
 
     const asA = { key: orgA.requestsKey };
-    expect((await send(orgB, '/api/webhooks/cloudonix/session-update', sessionUpdate(factsB, 'connected', { answerMs: factsB.startMs + 1000 }), asA)).status).toBe(204);
+    expect(
+      (await send(orgB, '/api/webhooks/cloudonix/session-update', sessionUpdate(factsB, 'connected', { answerMs: factsB.startMs + 1000 }), asA)).status,
+    ).toBe(204);
     expect((await send(orgB, '/api/webhooks/cloudonix/cdr', cdr(factsB, 'BUSY', undefined, factsB.startMs + 5000), asA)).status).toBe(204);
 
     const after = await orgB.log(factsB.token);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { randomE164 } from './support/api.js';
-import { createFlowsOrg, expectClean, expectFinal, recordBus, type FlowsOrg, type FlowsServer, startFlowsServer } from './support/flows-harness.js';
+import { createFlowsOrg, expectClean, expectFinal, type FlowsOrg, type FlowsServer, recordBus, startFlowsServer } from './support/flows-harness.js';
 import { attributes, cdr, newToken, routeParams, send, sessionFacts, sessionUpdate } from './support/flows-wire.js';
 
 /**
@@ -110,7 +111,12 @@ describe('100 concurrent copies', () => {
     expect(attributes(replies[0]!.text, 'Dial')).toHaveLength(1);
     await server.app.voice.journal.flush();
     expect(await countEvents(token, `route:${token}`)).toBe(1);
-    const rows = await server.ctx.db.selectFrom('call_logs').select('id').where('organization_id', '=', org.organizationId).where('call_id', '=', token).execute();
+    const rows = await server.ctx.db
+      .selectFrom('call_logs')
+      .select('id')
+      .where('organization_id', '=', org.organizationId)
+      .where('call_id', '=', token)
+      .execute();
     expect(rows).toHaveLength(1);
     expect((await org.log(token)).status).toBe('ringing');
   });
@@ -184,7 +190,14 @@ describe('whole calls with at-least-once webhooks', () => {
     expect((await send(org, '/api/webhooks/cloudonix/cdr', record)).status).toBe(204);
     expect((await org.log(token)).status).toBe('completed');
 
-    const t = await org.call({ callSid: token, from, to: did.number, startTime: facts.startMs, scenario: { targets: { '701': { outcome: 'answer', after: 3, talk: 42 } } }, webhooks: { cdr: false } });
+    const t = await org.call({
+      callSid: token,
+      from,
+      to: did.number,
+      startTime: facts.startMs,
+      scenario: { targets: { '701': { outcome: 'answer', after: 3, talk: 42 } } },
+      webhooks: { cdr: false },
+    });
     expectClean(t);
     const log = await org.log(token);
     expect(log).toMatchObject({ status: 'completed', duration: 42, did_id: did.id, extension_id: extension, from_number: from, to_number: did.number });

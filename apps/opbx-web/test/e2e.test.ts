@@ -4,19 +4,30 @@
  * and callsim playing Cloudonix for a live call. Every page's screenshot lands in
  * test-artifacts/screenshots/<page>.png.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
 import { inboundCall, simulateCall } from '@opbx/callsim';
-import { startServer, type RunningServer } from '../../opbx-server/src/server.js';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { readConfig } from '../../opbx-server/src/config.js';
+import { type RunningServer, startServer } from '../../opbx-server/src/server.js';
 import { freshDatabaseUrl } from '../../opbx-server/test/support/context.js';
 
 const DIST = fileURLToPath(new URL('../dist/index.html', import.meta.url));
 const SHOTS = fileURLToPath(new URL('../../../test-artifacts/screenshots/', import.meta.url));
-const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const OWNER = { email: 'demo@opbx.local', password: 'demo1234' };
 const AGENT = { email: 'sam@opbx.local', password: 'demo1234' };
 const REQUESTS_KEY = 'demo-requests-key-change-me';
@@ -99,7 +110,9 @@ beforeAll(async () => {
   await context.exposeBinding('reportCspViolation', (_source, text: string) => void cspViolations.push(text));
   await context.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (e) => {
-      void (window as unknown as { reportCspViolation(t: string): Promise<void> }).reportCspViolation(`${e.effectiveDirective} blocked ${e.blockedURI} (${e.sourceFile}:${e.lineNumber})`);
+      void (window as unknown as { reportCspViolation(t: string): Promise<void> }).reportCspViolation(
+        `${e.effectiveDirective} blocked ${e.blockedURI} (${e.sourceFile}:${e.lineNumber})`,
+      );
     });
   });
   page = await context.newPage();
@@ -308,7 +321,10 @@ describe('OPBX admin console in Chromium', { timeout: 45_000 }, () => {
 
   it('shows the remaining pages', async () => {
     await nav('Business hours').click();
-    await page.getByRole('row', { name: /Office hours/ }).getByTestId('open-status').waitFor();
+    await page
+      .getByRole('row', { name: /Office hours/ })
+      .getByTestId('open-status')
+      .waitFor();
     await shot('business-hours');
     await page.getByRole('link', { name: 'Office hours' }).click();
     await page.getByTestId('weekly-schedule').waitFor();
@@ -364,7 +380,10 @@ describe('OPBX admin console in Chromium', { timeout: 45_000 }, () => {
     await page.getByRole('button', { name: `Open extension ${opened}` }).click();
     await page.getByRole('heading', { name: new RegExp(`Extension ${opened}`) }).waitFor();
     await page.getByRole('button', { name: 'Delete', exact: true }).click();
-    await page.getByRole('alertdialog', { name: `Delete extension ${opened}?` }).getByRole('button', { name: 'Delete' }).click();
+    await page
+      .getByRole('alertdialog', { name: `Delete extension ${opened}?` })
+      .getByRole('button', { name: 'Delete' })
+      .click();
     await page.getByText(`Extension ${opened} deleted.`).waitFor();
     await expect.poll(() => new URL(page.url()).pathname).toBe('/extensions');
 

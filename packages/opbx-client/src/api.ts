@@ -1,4 +1,5 @@
 import axios, { type AxiosError, type AxiosInstance } from 'axios';
+
 import { hasWindow, viteEnv } from './env.js';
 import { storage } from './storage.js';
 import type { APIError } from './types.js';

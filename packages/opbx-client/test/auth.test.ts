@@ -1,8 +1,10 @@
 import { createServer } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+
 import type { AxiosError } from 'axios';
-import { authService, configureApi, setUnauthorizedHandler, storage, usersService, type APIError } from '../src/index.js';
-import { DEMO, apiFailure, signIn, startLiveServer, type LiveServer } from './support/live-server.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+
+import { type APIError, authService, configureApi, setUnauthorizedHandler, storage, usersService } from '../src/index.js';
+import { apiFailure, DEMO, type LiveServer, signIn, startLiveServer } from './support/live-server.js';
 
 let server: LiveServer;
 
@@ -119,7 +121,11 @@ describe('the 401 path', () => {
       request_id: expect.any(String),
     });
     const unknown = await apiFailure(authService.login({ email: 'nobody@opbx.local', password: 'wrong-password-1' }));
-    expect(unknown.response.data.error).toMatchObject({ code: failure.response.data.error.code, message: failure.response.data.error.message, details: failure.response.data.error.details });
+    expect(unknown.response.data.error).toMatchObject({
+      code: failure.response.data.error.code,
+      message: failure.response.data.error.message,
+      details: failure.response.data.error.details,
+    });
     expect(calls).toHaveLength(0);
     expect(storage.getToken()).toBe(session.access_token);
   });

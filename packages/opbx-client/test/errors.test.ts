@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { extensionsService, usersService, type CreateExtensionRequest } from '../src/index.js';
-import { DEMO, apiFailure, signIn, startLiveServer, type LiveServer } from './support/live-server.js';
+
+import { type CreateExtensionRequest, extensionsService, usersService } from '../src/index.js';
+import { apiFailure, DEMO, type LiveServer, signIn, startLiveServer } from './support/live-server.js';
 
 let server: LiveServer;
 
@@ -11,8 +12,7 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 /** What a form does with the spec's envelope: one message per field. */
-const fieldErrors = (details: Array<{ field: string; message: string }> | undefined) =>
-  Object.fromEntries((details ?? []).map((d) => [d.field, d.message]));
+const fieldErrors = (details: Array<{ field: string; message: string }> | undefined) => Object.fromEntries((details ?? []).map((d) => [d.field, d.message]));
 
 describe('the error envelope, read from an AxiosError', () => {
   it('422 VALIDATION_ERROR names every bad field', async () => {

@@ -1,20 +1,21 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { simulateCall } from '@opbx/callsim';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+import { DEMO_CLOUDONIX } from '../../../apps/opbx-server/src/demo/seed.js';
+import { csvObjects } from '../../../apps/opbx-server/test/support/csv.js';
+import { EventRecorder, type LiveTestServer, sleep, startLiveTestServer } from '../../../apps/opbx-server/test/support/live.js';
 import {
+  type CallEndedEvent,
   callLogsService,
+  type CallStartedEvent,
+  type CallUpdatedEvent,
   configureApi,
   configureWebsocket,
   dashboardService,
-  websocketService,
-  type CallEndedEvent,
-  type CallStartedEvent,
-  type CallUpdatedEvent,
   type ExtensionStatusEvent,
   type LoginResponse,
+  websocketService,
 } from '../src/index.js';
-import { DEMO_CLOUDONIX } from '../../../apps/opbx-server/src/demo/seed.js';
-import { EventRecorder, sleep, startLiveTestServer, type LiveTestServer } from '../../../apps/opbx-server/test/support/live.js';
-import { csvObjects } from '../../../apps/opbx-server/test/support/csv.js';
 import { randomE164, signIn } from './support/live-server.js';
 
 /**
@@ -42,7 +43,7 @@ afterAll(() => live?.close());
 async function subscribeAll(log: EventRecorder) {
   const realtime = live.server.app.realtime.pusher;
   // A previous test's socket may still be closing; count only this connection's channels.
-  for (const deadline = Date.now() + 5000; realtime.stats().connections > 0 && Date.now() < deadline; ) await sleep(20);
+  for (const deadline = Date.now() + 5000; realtime.stats().connections > 0 && Date.now() < deadline;) await sleep(20);
   websocketService.connect(session.access_token, session.user.organization_id);
   websocketService.subscribeToCallEvents({
     onCallStarted: (e: CallStartedEvent) => log.push('call.started', e),
@@ -102,7 +103,15 @@ describe('a live call seen through the client services', () => {
     expect(list.data).toHaveLength(1);
     expect(list.meta).toMatchObject({ total: 1, current_page: 1, has_more: false });
     const logged = list.data[0]!;
-    expect(logged).toMatchObject({ id: ended.data.call.id, call_id: t.callSid, direction: 'inbound', status: 'completed', duration: 15, from_number: from, to_number: DID });
+    expect(logged).toMatchObject({
+      id: ended.data.call.id,
+      call_id: t.callSid,
+      direction: 'inbound',
+      status: 'completed',
+      duration: 15,
+      from_number: from,
+      to_number: DID,
+    });
     const detail = await callLogsService.getById(logged.id);
     expect(detail).toMatchObject({ ...logged, updated_at: expect.any(String) });
     expect(detail.cloudonix_cdr).toMatchObject({ billsec: 15, session: { token: t.callSid } });

@@ -1,14 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  businessHoursService,
-  didsService,
-  extensionsService,
-  ringGroupsService,
-  usersService,
-  type Extension,
-  type LoginResponse,
-} from '../src/index.js';
-import { apiFailure, nextExtensionNumber, randomE164, signIn, startLiveServer, unique, type LiveServer } from './support/live-server.js';
+
+import { businessHoursService, didsService, type Extension, extensionsService, type LoginResponse, ringGroupsService, usersService } from '../src/index.js';
+import { apiFailure, type LiveServer, nextExtensionNumber, randomE164, signIn, startLiveServer, unique } from './support/live-server.js';
 
 let server: LiveServer;
 let session: LoginResponse;

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+
 import { storage, type User } from '../src/index.js';
 
 /** A Web Storage stand-in; installed before the helper's first use, which is when it picks a backend. */

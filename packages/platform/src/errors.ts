@@ -42,11 +42,9 @@ export class AppError extends Error {
 }
 
 export const unauthorized = (message = 'Authentication required') => new AppError('UNAUTHORIZED', message);
-export const forbidden = (message = 'You do not have permission to perform this action') =>
-  new AppError('FORBIDDEN', message);
+export const forbidden = (message = 'You do not have permission to perform this action') => new AppError('FORBIDDEN', message);
 export const notFound = (what = 'Resource') => new AppError('NOT_FOUND', `${what} not found`);
 export const conflict = (message: string, details?: ErrorDetail[]) => new AppError('CONFLICT', message, details);
-export const invalid = (details: ErrorDetail[], message = 'The given data was invalid') =>
-  new AppError('VALIDATION_ERROR', message, details);
+export const invalid = (details: ErrorDetail[], message = 'The given data was invalid') => new AppError('VALIDATION_ERROR', message, details);
 /** Single-field validation failure, the common case in services. */
 export const invalidField = (field: string, message: string) => invalid([{ field, message }]);

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+
 import { createHttpApp, type HttpApp } from '../src/http/app.js';
 import { envTrustProxy, type TrustProxy } from '../src/http/client-ip.js';
 

@@ -1,7 +1,9 @@
-import { afterAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
+
 import { Redis } from 'ioredis';
-import { MemoryEventBus, RedisEventBus, type EventBus } from '../src/bus/event-bus.js';
+import { afterAll, describe, expect, it } from 'vitest';
+
+import { type EventBus, MemoryEventBus, RedisEventBus } from '../src/bus/event-bus.js';
 import { until } from './support/until.js';
 
 /**

@@ -1,8 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, request as httpRequest } from 'node:http';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { createHttpApp, type HttpApp } from '../src/http/app.js';
-import { FastLane, type LaneRequest, type LaneRefusal } from '../src/http/fast-lane.js';
 import type { TrustProxy } from '../src/http/client-ip.js';
+import { FastLane, type LaneRefusal, type LaneRequest } from '../src/http/fast-lane.js';
 
 /**
  * The fast lane over real HTTP: what a lane route's handler gets (body, query, headers, ip), what
@@ -59,7 +61,9 @@ describe('what a lane route gets', () => {
   });
 
   it('a form-encoded body', async () => {
-    const res = await post('/lane/echo', new URLSearchParams({ CallSid: 'c2', From: '+15550100', To: 'sip:100@x' }).toString(), { 'content-type': 'application/x-www-form-urlencoded' });
+    const res = await post('/lane/echo', new URLSearchParams({ CallSid: 'c2', From: '+15550100', To: 'sip:100@x' }).toString(), {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
     expect((await res.json()).body).toEqual({ CallSid: 'c2', From: '+15550100', To: 'sip:100@x' });
   });
 
@@ -127,10 +131,14 @@ describe('what the lane refuses before the handler', () => {
     expect(declared.headers.get('connection')).toBe('close');
     // Chunked: no content-length, the lane counts as it reads.
     const streamed = await new Promise<number>((resolve, reject) => {
-      const req = httpRequest(`${plain.base}/lane/echo`, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
-        res.resume();
-        resolve(res.statusCode!);
-      });
+      const req = httpRequest(
+        `${plain.base}/lane/echo`,
+        { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode!);
+        },
+      );
       req.on('error', () => undefined);
       req.write(`{"big":"${big}`);
       req.write(big);

@@ -1,10 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { createHttpApp, type HttpApp } from '../src/http/app.js';
-import { parseJsonBody, MAX_JSON_DEPTH } from '../src/http/json-body.js';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+
 import { MemoryEventBus } from '../src/bus/event-bus.js';
+import { createHttpApp, type HttpApp } from '../src/http/app.js';
+import { MAX_JSON_DEPTH, parseJsonBody } from '../src/http/json-body.js';
 
 /**
  * Bodies and route failures that must end with the one request: a body nested deep enough to

@@ -1,8 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
 import { connect } from 'node:net';
+
+import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { PusherServer, type PusherServerOptions } from '../src/realtime/pusher-server.js';
+
 import { signChannel } from '../src/realtime/pusher-auth.js';
+import { PusherServer, type PusherServerOptions } from '../src/realtime/pusher-server.js';
 import { until } from './support/until.js';
 
 /**
@@ -122,7 +124,16 @@ describe('inputs that used to crash the process', () => {
     const { port } = await start();
     const c = client(port);
     await c.established;
-    for (const text of ['null', '1', '"x"', '[]', 'true', '{"event":"pusher:subscribe","data":null}', '{"event":"pusher:unsubscribe","data":5}', '{"event":"pusher:subscribe","data":"null"}']) {
+    for (const text of [
+      'null',
+      '1',
+      '"x"',
+      '[]',
+      'true',
+      '{"event":"pusher:subscribe","data":null}',
+      '{"event":"pusher:unsubscribe","data":5}',
+      '{"event":"pusher:subscribe","data":"null"}',
+    ]) {
       c.ws.send(text);
     }
     await until(() => c.frames.filter((f) => f.event === 'pusher:error' || f.event === 'pusher:subscription_error').length >= 5, 'errors for bad frames');

@@ -1,8 +1,10 @@
-import { afterAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
+
 import { Redis } from 'ioredis';
-import { RedisEventBus, RedisRateLimiter, type HealthChange } from '../src/index.js';
-import { TcpProxy, redisTarget } from './support/tcp-proxy.js';
+import { afterAll, describe, expect, it } from 'vitest';
+
+import { type HealthChange, RedisEventBus, RedisRateLimiter } from '../src/index.js';
+import { redisTarget, TcpProxy } from './support/tcp-proxy.js';
 import { until } from './support/until.js';
 
 /**
@@ -74,7 +76,10 @@ describe('event bus', () => {
     const prefix = `test:${randomBytes(4).toString('hex')}:bus:`;
     const a = new RedisEventBus(link.url, prefix);
     const b = new RedisEventBus(`redis://${target.host}:${target.port}`, prefix);
-    cleanup.push(() => a.close(), () => b.close());
+    cleanup.push(
+      () => a.close(),
+      () => b.close(),
+    );
     const seenA: unknown[] = [];
     const seenB: unknown[] = [];
     a.subscribe('cfg', (m) => seenA.push(m));

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { isDatabaseUnavailable } from '../src/index.js';
 
 /** Which database errors mean "try again in a moment" (503), and which are the request's or ours. */

@@ -1,7 +1,7 @@
 import type {
-  ARReport,
-  AdminCdrQuery,
   ActiveCall,
+  AdminCdrQuery,
+  ARReport,
   BillingSummary,
   BulkProvision,
   BulkResult,
@@ -32,9 +32,9 @@ import type {
   ProviderPerformance,
   ProviderUpdate,
   Rate,
-  RateQuery,
   RateImportOptions,
   RateImportReport,
+  RateQuery,
   ReconcileResult,
   ReportPeriod,
   RespOrgEntity,
@@ -63,7 +63,8 @@ import type {
   TollFreeTransferResult,
   Trunk,
 } from '@warp/contract';
-import { BaseApiClient, seg, type ApiConfig, type ApiListResponse, type CallOptions } from './base.js';
+
+import { type ApiConfig, type ApiListResponse, BaseApiClient, type CallOptions, seg } from './base.js';
 
 type ListResult<T> = Promise<ApiListResponse<T>>;
 
@@ -172,10 +173,7 @@ export class AdminApiClient extends BaseApiClient {
 
   /** Multipart CSV upload of a provider's cost deck; `dry_run` stops at the report. */
   async importProviderRates(providerId: string, file: Blob, options?: Pick<RateImportOptions, 'dry_run'>) {
-    return this.upload<RateImportReport>(
-      `/admin/providers/${seg(providerId)}/rates/import${options?.dry_run ? '?dry_run=true' : ''}`,
-      deckForm(file),
-    );
+    return this.upload<RateImportReport>(`/admin/providers/${seg(providerId)}/rates/import${options?.dry_run ? '?dry_run=true' : ''}`, deckForm(file));
   }
 
   // ==================== Service Configuration Management ====================
@@ -218,10 +216,7 @@ export class AdminApiClient extends BaseApiClient {
 
   /** Multipart CSV upload of a sell deck; the plan is named in the `rate_plan` form field. */
   async importRates(file: Blob, options?: RateImportOptions) {
-    return this.upload<RateImportReport>(
-      `/admin/rates/import${options?.dry_run ? '?dry_run=true' : ''}`,
-      deckForm(file, options?.rate_plan),
-    );
+    return this.upload<RateImportReport>(`/admin/rates/import${options?.dry_run ? '?dry_run=true' : ''}`, deckForm(file, options?.rate_plan));
   }
 
   async calculateMargins(params: MarginQuery, options?: CallOptions) {
@@ -357,7 +352,6 @@ export class AdminApiClient extends BaseApiClient {
   async getCDRDetails(cdrId: string, options?: CallOptions) {
     return this.get<CdrDetail>(`/admin/cdrs/${seg(cdrId)}`, undefined, options);
   }
-
 }
 
 function deckForm(file: Blob, ratePlan?: string): FormData {

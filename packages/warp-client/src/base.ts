@@ -1,6 +1,7 @@
 import type { AuthResponse, AuthTokens, MfaConfirmResponse, MfaEnrolResponse, PaginationMeta, ResponseMeta, User } from '@warp/contract';
+
 import { ApiError, createApiError } from './errors.js';
-import { ACCESS_TOKEN_KEY, CUSTOMER_ID_KEY, REFRESH_TOKEN_KEY, defaultStorage, type TokenStorage } from './storage.js';
+import { ACCESS_TOKEN_KEY, CUSTOMER_ID_KEY, defaultStorage, REFRESH_TOKEN_KEY, type TokenStorage } from './storage.js';
 
 export const DEFAULT_BASE_URL = 'http://localhost:8080/v1';
 export const CLIENT_VERSION = '1.0.0';
@@ -237,12 +238,7 @@ export class BaseApiClient {
   }
 
   /** One HTTP exchange under the timeout and the caller's signal; the body is read (and parsed) inside both. */
-  private async send(
-    url: string,
-    method: string,
-    options: RequestOptions,
-    token: string | null,
-  ): Promise<{ response: Response; body: unknown }> {
+  private async send(url: string, method: string, options: RequestOptions, token: string | null): Promise<{ response: Response; body: unknown }> {
     const headers: Record<string, string> = {
       Accept: 'application/json',
       'X-Client-Version': CLIENT_VERSION,
@@ -305,9 +301,14 @@ export class BaseApiClient {
     const refreshToken = this.refreshToken;
     if (!refreshToken) throw this.sessionExpired(new ApiError(401, 'UNAUTHORIZED', 'No refresh token'));
     // Network errors and 5xx keep the tokens: the session may still be good once the server answers.
-    const { response, body } = await this.send(`${this.config.baseUrl}/auth/refresh`, 'POST', {
-      body: JSON.stringify({ refresh_token: refreshToken }),
-    }, null);
+    const { response, body } = await this.send(
+      `${this.config.baseUrl}/auth/refresh`,
+      'POST',
+      {
+        body: JSON.stringify({ refresh_token: refreshToken }),
+      },
+      null,
+    );
     if (!response.ok) {
       const error = createApiError(response.status, body, response.statusText);
       if (response.status >= 500) throw error;

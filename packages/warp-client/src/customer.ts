@@ -5,9 +5,9 @@ import type {
   AvailableNumber,
   Balance,
   Cdr,
+  CdrExport,
   CdrExportRequest,
   CdrQuery,
-  CdrExport,
   CurrentMetrics,
   Customer,
   Invoice,
@@ -16,9 +16,9 @@ import type {
   MessageQuery,
   NumberQuery,
   NumberSearchQuery,
+  Payment,
   PaymentMethod,
   PaymentMethodCreate,
-  Payment,
   PhoneNumber,
   PortOrder,
   PortRequest,
@@ -26,15 +26,15 @@ import type {
   ReportPeriod,
   ReservationResult,
   RoutingConfig,
-  SMSEnableOptions,
   SendMms,
   SendSms,
+  SMSEnableOptions,
   TollFreeNumber,
   TollFreeSearchQuery,
   TollFreeStatus,
   Trunk,
-  TrunkCreateRequest,
   TrunkCreated,
+  TrunkCreateRequest,
   TrunkCredentials,
   TrunkTestResult,
   TrunkUpdateRequest,
@@ -44,7 +44,8 @@ import type {
   WebhookCreated,
   WebhookUpdate,
 } from '@warp/contract';
-import { BaseApiClient, seg, type ApiConfig, type ApiListResponse, type ApiResponse, type CallOptions } from './base.js';
+
+import { type ApiConfig, type ApiListResponse, type ApiResponse, BaseApiClient, type CallOptions, seg } from './base.js';
 import { CUSTOMER_ID_KEY } from './storage.js';
 
 type ListResult<T> = Promise<ApiListResponse<T>>;

@@ -262,7 +262,10 @@ export class NetSuiteApiClient {
 
   // ==================== Request Handling ====================
 
-  private async request<T>(endpoint: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<{ data: T; location: string | null }> {
+  private async request<T>(
+    endpoint: string,
+    init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<{ data: T; location: string | null }> {
     const method = init.method ?? 'GET';
     const idempotent = method === 'GET' || method === 'PUT' || method === 'DELETE';
     const maxRetries = idempotent ? (this.config.retryAttempts ?? 3) : 0;

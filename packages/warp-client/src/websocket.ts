@@ -10,12 +10,12 @@
 export interface WebSocketLike {
   readonly readyState: number;
   // `any` events: the DOM's and the `ws` package's event classes differ, and both must fit.
-  /* eslint-disable @typescript-eslint/no-explicit-any */
+
   onopen: ((event: any) => void) | null;
   onmessage: ((event: any) => void) | null;
   onclose: ((event: any) => void) | null;
   onerror: ((event: any) => void) | null;
-  /* eslint-enable @typescript-eslint/no-explicit-any */
+
   send(data: string): void;
   close(code?: number, reason?: string): void;
 }
@@ -44,7 +44,7 @@ export interface WebSocketConfig {
 
 /** A token, or a function that gives the current one (so a reconnect uses a refreshed token). */
 export type TokenSource = string | (() => string | null | Promise<string | null>);
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+
 export type Listener = (payload?: any) => void;
 
 export class WebSocketClient {

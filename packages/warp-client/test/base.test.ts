@@ -1,5 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
+
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
 import { AdminApiClient, ApiError, CustomerApiClient, memoryStorage, parseRetryAfter, type RetryInfo } from '../src/index.js';
 import { fail, json, ok, startServer, type TestServer } from './support/http-server.js';
 
@@ -36,7 +38,10 @@ describe('retries (the seed declared retryAttempts/retryDelay and never used the
     const result = await api.getBalance();
     expect(result.data).toEqual({ balance: '12.50' });
     expect(server.requests).toHaveLength(3);
-    expect(retries.map((r) => [r.attempt, r.status])).toEqual([[1, 503], [2, 502]]);
+    expect(retries.map((r) => [r.attempt, r.status])).toEqual([
+      [1, 503],
+      [2, 502],
+    ]);
     // exponential with equal jitter: attempt n waits between retryDelay·2^(n-1)/2 and retryDelay·2^(n-1)
     expect(retries[0]!.delayMs).toBeGreaterThanOrEqual(10);
     expect(retries[0]!.delayMs).toBeLessThanOrEqual(20);
@@ -53,7 +58,9 @@ describe('retries (the seed declared retryAttempts/retryDelay and never used the
   });
 
   it('429 waits at least Retry-After; a Retry-After beyond maxRetryDelay is not waited for', async () => {
-    server.on('GET /metrics/current', (_req, res, n) => (n === 1 ? fail(res, 429, 'RATE_LIMIT_EXCEEDED', { 'retry-after': '1' }) : ok(res, { active_calls: 3 })));
+    server.on('GET /metrics/current', (_req, res, n) =>
+      n === 1 ? fail(res, 429, 'RATE_LIMIT_EXCEEDED', { 'retry-after': '1' }) : ok(res, { active_calls: 3 }),
+    );
     const retries: RetryInfo[] = [];
     expect((await client({ onRetry: (r) => retries.push(r) }).getCurrentMetrics()).data).toEqual({ active_calls: 3 });
     expect(retries).toEqual([expect.objectContaining({ status: 429, delayMs: 1000 })]);
@@ -276,7 +283,11 @@ describe('paths, queries, storage and binding', () => {
     expect((await client({ storage }).getAccount()).data).toEqual({ auth: 'Bearer a1' });
 
     const items = new Map<string, string>();
-    const fakeLocalStorage = { getItem: (k: string) => items.get(k) ?? null, setItem: (k: string, v: string) => void items.set(k, v), removeItem: (k: string) => void items.delete(k) };
+    const fakeLocalStorage = {
+      getItem: (k: string) => items.get(k) ?? null,
+      setItem: (k: string, v: string) => void items.set(k, v),
+      removeItem: (k: string) => void items.delete(k),
+    };
     (globalThis as { localStorage?: unknown }).localStorage = fakeLocalStorage;
     try {
       new CustomerApiClient({ baseUrl: server.url }).setTokens('b1', 'r2');

@@ -1,10 +1,12 @@
 import type { AddressInfo } from 'node:net';
+
 import { authenticator } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AdminApiClient, ApiError, CustomerApiClient, memoryStorage } from '../src/index.js';
+
 // The WARP server's own test helpers (fresh SQLite file or PostgreSQL schema, same migrations as production).
 import { createTestServer, type TestServer } from '../../../apps/warp-server/test/support/context.js';
-import { PASSWORD, createStaff, createTestCustomer, type TestCustomer } from '../../../apps/warp-server/test/support/fixtures.js';
+import { createStaff, createTestCustomer, PASSWORD, type TestCustomer } from '../../../apps/warp-server/test/support/fixtures.js';
+import { AdminApiClient, ApiError, CustomerApiClient, memoryStorage } from '../src/index.js';
 
 /* The seed's clients against the real WARP server, listening on a random port: no mocked fetch. */
 
@@ -45,7 +47,11 @@ describe('CustomerApiClient against the live WARP server', () => {
     expect(updated.data.contact).toMatchObject({ name: 'NOC desk' });
 
     const created = await api.createTrunk({ name: 'edge-1', auth_type: 'digest', allowed_destinations: ['domestic', 'international'] });
-    expect(created.data).toMatchObject({ name: 'edge-1', customer_id: customer.id, credentials: { username: expect.any(String), password: expect.any(String) } });
+    expect(created.data).toMatchObject({
+      name: 'edge-1',
+      customer_id: customer.id,
+      credentials: { username: expect.any(String), password: expect.any(String) },
+    });
     const trunkId = created.data.id;
 
     const list = await api.getTrunks({ page: 1, limit: 10 });

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { NetSuiteApiClient, NetSuiteApiError, memoryNetSuiteTokenStore, type NetSuiteTokenStore } from '../src/index.js';
-import { CLIENT_ID, CLIENT_SECRET, startFakeNetSuite, type FakeNetSuite } from './support/netsuite-fake.js';
+
+import { memoryNetSuiteTokenStore, NetSuiteApiClient, NetSuiteApiError, type NetSuiteTokenStore } from '../src/index.js';
+import { CLIENT_ID, CLIENT_SECRET, type FakeNetSuite, startFakeNetSuite } from './support/netsuite-fake.js';
 
 let ns: FakeNetSuite;
 beforeEach(async () => {

@@ -2,6 +2,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { createElement } from 'react';
 import { renderToString } from 'react-dom/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { CustomerApiClient, memoryStorage } from '../src/index.js';
 import { createCustomerHooks, customerMutations, customerQueries, warpKeys } from '../src/react/index.js';
 import { ok, startServer, type TestServer } from './support/http-server.js';

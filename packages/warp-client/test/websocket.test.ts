@@ -1,6 +1,8 @@
 import type { AddressInfo } from 'node:net';
+
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
+
 import { WebSocketClient } from '../src/index.js';
 
 /* A real `ws` server on a random port that drops connections, goes silent or disappears on purpose. */

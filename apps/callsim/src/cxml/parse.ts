@@ -1,4 +1,5 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+
 import type {
   CxmlDocument,
   DialTarget,
@@ -10,8 +11,8 @@ import type {
   PauseVerb,
   PlayVerb,
   PromptVerb,
-  RecordVerb,
   RecordingStatusEvent,
+  RecordVerb,
   SayVerb,
   Verb,
 } from './types.js';
@@ -22,8 +23,28 @@ export class CxmlParseError extends Error {
 
 // Cloudonix's own PHP SDK prints upper-case verbs, so element names are matched case-insensitively.
 const CANONICAL_NAMES = [
-  'Response', 'Dial', 'Number', 'Sip', 'Conference', 'Client', 'Service', 'Queue', 'Gather', 'Say', 'Play',
-  'Pause', 'Record', 'Redirect', 'Hangup', 'Reject', 'Converse', 'Coach', 'Stream', 'Start', 'Connect', 'Answer',
+  'Response',
+  'Dial',
+  'Number',
+  'Sip',
+  'Conference',
+  'Client',
+  'Service',
+  'Queue',
+  'Gather',
+  'Say',
+  'Play',
+  'Pause',
+  'Record',
+  'Redirect',
+  'Hangup',
+  'Reject',
+  'Converse',
+  'Coach',
+  'Stream',
+  'Start',
+  'Connect',
+  'Answer',
 ];
 const CANONICAL = new Map(CANONICAL_NAMES.map((name) => [name.toLowerCase(), name]));
 
@@ -172,7 +193,9 @@ function parseDial(el: Element, a: Attrs, warnings: string[]): DialVerb {
 
 function parseSay(el: Element, a: Attrs): SayVerb {
   const ssml = textOf(el.children);
-  const text = decodeEntities(ssml.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim();
+  const text = decodeEntities(ssml.replace(/<[^>]*>/g, ' '))
+    .replace(/\s+/g, ' ')
+    .trim();
   return {
     verb: 'Say',
     attributes: a.raw,
@@ -227,7 +250,10 @@ function parsePrompts(parent: string, el: Element, warnings: string[]): PromptVe
 
 function parseGather(el: Element, a: Attrs, warnings: string[]): GatherVerb {
   const input: GatherInputKind[] = [];
-  for (const word of (a.str('input') ?? 'dtmf').toLowerCase().split(/[\s,]+/).filter(Boolean)) {
+  for (const word of (a.str('input') ?? 'dtmf')
+    .toLowerCase()
+    .split(/[\s,]+/)
+    .filter(Boolean)) {
     if (word === 'dtmf' || word === 'speech') input.push(word);
     else warnings.push(`Gather: unknown input "${word}"`);
   }

@@ -115,17 +115,7 @@ export interface UnknownVerb extends VerbBase {
 
 export type PromptVerb = SayVerb | PlayVerb | PauseVerb;
 
-export type Verb =
-  | DialVerb
-  | GatherVerb
-  | SayVerb
-  | PlayVerb
-  | PauseVerb
-  | RecordVerb
-  | RedirectVerb
-  | HangupVerb
-  | RejectVerb
-  | UnknownVerb;
+export type Verb = DialVerb | GatherVerb | SayVerb | PlayVerb | PauseVerb | RecordVerb | RedirectVerb | HangupVerb | RejectVerb | UnknownVerb;
 
 export type VerbName = Verb['verb'];
 

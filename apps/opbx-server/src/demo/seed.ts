@@ -1,13 +1,12 @@
 import type { AppContext } from '../context.js';
 import type { AuthInfo } from '../http/auth.js';
-import { createOrganization } from '../modules/organization/organization.service.js';
-import { createUser } from '../modules/users/users.service.js';
-import { createExtension } from '../modules/extensions/extensions.service.js';
-import { createRingGroup } from '../modules/ring-groups/ring-groups.service.js';
 import { createBusinessHours } from '../modules/business-hours/business-hours.service.js';
-import { createDid } from '../modules/dids/dids.service.js';
 import { putCloudonixSettings } from '../modules/cloudonix/cloudonix.service.js';
-
+import { createDid } from '../modules/dids/dids.service.js';
+import { createExtension } from '../modules/extensions/extensions.service.js';
+import { createOrganization } from '../modules/organization/organization.service.js';
+import { createRingGroup } from '../modules/ring-groups/ring-groups.service.js';
+import { createUser } from '../modules/users/users.service.js';
 import { DEMO_CLOUDONIX, DEMO_LOGIN } from './constants.js';
 
 export { DEMO_CLOUDONIX, DEMO_LOGIN };

@@ -1,5 +1,6 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { forbidden, sha256Hex, unauthorized } from '@opbx/platform';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+
 import type { AppContext } from '../context.js';
 import type { UsersTable } from '../db/schema.js';
 
@@ -43,7 +44,16 @@ export async function resolveToken(ctx: AppContext, token: string): Promise<Auth
     .selectFrom('api_tokens as t')
     .innerJoin('users as u', 'u.id', 't.user_id')
     .innerJoin('organizations as o', 'o.id', 't.organization_id')
-    .select(['t.id as token_id', 't.expires_at', 't.revoked_at', 'u.id as user_id', 'u.role', 'u.status as user_status', 'o.id as org_id', 'o.status as org_status'])
+    .select([
+      't.id as token_id',
+      't.expires_at',
+      't.revoked_at',
+      'u.id as user_id',
+      'u.role',
+      'u.status as user_status',
+      'o.id as org_id',
+      'o.status as org_status',
+    ])
     .where('t.token_hash', '=', tokenHash)
     .executeTakeFirst();
   if (!row || row.revoked_at || row.expires_at <= new Date().toISOString()) return undefined;

@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { IANAZone } from 'luxon';
+import { z } from 'zod';
 
 /** Shared schema pieces. Request bodies are strict: unknown fields are a 422, never ignored. */
 export const statusSchema = z.enum(['active', 'inactive']);
@@ -9,9 +9,7 @@ export const idParams = z.object({ id: z.string().max(64) });
 export const E164_RE = /^\+[1-9]\d{7,14}$/;
 export const EXTENSION_NUMBER_RE = /^\d{2,8}$/;
 
-export const extensionNumberSchema = z
-  .string()
-  .regex(EXTENSION_NUMBER_RE, 'must be a string of 2 to 8 digits');
+export const extensionNumberSchema = z.string().regex(EXTENSION_NUMBER_RE, 'must be a string of 2 to 8 digits');
 
 export const nameSchema = (max = 100) =>
   z

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+
 import type { AppContext } from '../../src/context.js';
 import { createOrganization } from '../../src/modules/organization/organization.service.js';
 
@@ -23,7 +24,11 @@ export class Api {
     const res = await this.app.inject({
       method: method as 'GET',
       url: url.startsWith('/api') || url.startsWith('/metrics') ? url : `/api/v1${url}`,
-      headers: { ...(this.token ? { authorization: `Bearer ${this.token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      headers: {
+        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
       payload: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     let parsed: any = res.body;

@@ -39,7 +39,8 @@ export const opbxViaNpx = (args: string[], env: Record<string, string> = {}) => 
  * The same command through the tsx binary that npx resolves to, minus npm's own start-up (about a
  * second of CPU per run, which adds up over a suite of two dozen runs on a two-core machine).
  */
-export const opbx = (args: string[], env: Record<string, string> = {}) => run(`${REPO_ROOT}node_modules/.bin/tsx`, ['apps/opbx-server/src/cli.ts', ...args], env);
+export const opbx = (args: string[], env: Record<string, string> = {}) =>
+  run(`${REPO_ROOT}node_modules/.bin/tsx`, ['apps/opbx-server/src/cli.ts', ...args], env);
 
 /**
  * Runs `tasks` with at most `limit` in flight: each CLI run is two or three node processes, and

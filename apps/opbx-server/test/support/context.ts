@@ -2,11 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+
 import type { FastifyInstance } from 'fastify';
-import { readConfig, type OpbxConfig } from '../../src/config.js';
-import { createContext, type AppContext } from '../../src/context.js';
+import pg from 'pg';
+
 import { buildApp } from '../../src/app.js';
+import { type OpbxConfig, readConfig } from '../../src/config.js';
+import { type AppContext, createContext } from '../../src/context.js';
 
 /**
  * A fresh database for one test file: a SQLite file in a temporary directory (a file, as in

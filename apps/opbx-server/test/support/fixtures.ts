@@ -1,9 +1,10 @@
+import { newId, nowIso } from '@opbx/platform';
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
-import { newId, nowIso } from '@opbx/platform';
+
 import type { AppContext } from '../../src/context.js';
 import { createOrganization } from '../../src/modules/organization/organization.service.js';
-import { Api, uniqueEmail, type Reply, type TestOrg } from './api.js';
+import { Api, type Reply, type TestOrg, uniqueEmail } from './api.js';
 
 export type Role = 'owner' | 'admin' | 'agent';
 export const ROLES: readonly Role[] = ['owner', 'admin', 'agent'];
@@ -56,7 +57,11 @@ export async function send(api: Api, method: string, url: string, body?: unknown
   const res = await api.app.inject({
     method: method as 'GET',
     url,
-    headers: { ...(api.token ? { authorization: `Bearer ${api.token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    headers: {
+      ...(api.token ? { authorization: `Bearer ${api.token}` } : {}),
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...headers,
+    },
     payload: body === undefined ? undefined : JSON.stringify(body),
   });
   let parsed: any = res.body;

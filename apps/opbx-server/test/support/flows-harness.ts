@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
+
+import { type CallTranscript, simulateCall, type SimulateCallOptions } from '@opbx/callsim';
 import { expect } from 'vitest';
-import { simulateCall, type CallTranscript, type SimulateCallOptions } from '@opbx/callsim';
-import { CALLS_TOPIC, type CallBusMessage } from '../../src/modules/calls/calls.ingest.js';
+
+import { type CallBusMessage, CALLS_TOPIC } from '../../src/modules/calls/calls.ingest.js';
+import { type Api, createTestOrg, randomE164, type TestOrg, uniqueEmail } from './api.js';
 import { createTestServer, type TestServer } from './context.js';
-import { createTestOrg, randomE164, uniqueEmail, type Api, type TestOrg } from './api.js';
 
 /**
  * End-to-end call flows: the real server listening on a random port, an organization configured
@@ -72,7 +74,13 @@ export class FlowsOrg {
   /** A user (agent) with a user extension; returns both ids. */
   async userWithExtension(number: string): Promise<{ userId: string; extensionId: string }> {
     const body = must(
-      await this.owner.post('/users', { name: `User ${number}`, email: uniqueEmail(`u${number}`), password: 'passw0rd-flows', role: 'agent', extension_number: number }),
+      await this.owner.post('/users', {
+        name: `User ${number}`,
+        email: uniqueEmail(`u${number}`),
+        password: 'passw0rd-flows',
+        role: 'agent',
+        extension_number: number,
+      }),
       201,
       `create user ${number}`,
     );

@@ -1,5 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+
 import { cdrPayload, sessionUpdatePayload } from '@opbx/callsim';
+
 import type { FlowsOrg } from './flows-harness.js';
 
 /**
@@ -115,7 +117,13 @@ export function attributes(cxml: string, name: string): Array<Record<string, str
   const out: Array<Record<string, string>> = [];
   for (const m of cxml.matchAll(new RegExp(`<${name}\\b([^>]*)>`, 'g'))) {
     const attrs: Record<string, string> = {};
-    for (const a of m[1]!.matchAll(/(\w+)="([^"]*)"/g)) attrs[a[1]!] = a[2]!.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+    for (const a of m[1]!.matchAll(/(\w+)="([^"]*)"/g))
+      attrs[a[1]!] = a[2]!
+        .replace(/&quot;/g, '"')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&apos;/g, "'")
+        .replace(/&amp;/g, '&');
     out.push(attrs);
   }
   return out;

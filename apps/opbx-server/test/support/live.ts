@@ -1,7 +1,8 @@
 import Echo from 'laravel-echo';
 import Pusher from 'pusher-js';
 import { WebSocket } from 'ws';
-import { startServer, type RunningServer } from '../../src/server.js';
+
+import { type RunningServer, startServer } from '../../src/server.js';
 import { freshDatabaseUrl, testConfig } from './context.js';
 
 /** Where a realtime client connects: the API origin (for /broadcasting/auth) and the WebSocket port. */
@@ -157,7 +158,11 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Logs in over real HTTP; returns the bearer token and the user. */
 export async function httpLogin(base: string, email: string, password: string): Promise<{ token: string; user: any }> {
-  const res = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  const res = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
   const body = (await res.json()) as any;
   if (res.status !== 200) throw new Error(`login failed (${res.status}): ${JSON.stringify(body)}`);
   return { token: body.access_token, user: body.user };

@@ -74,7 +74,13 @@ function* badValues(field: Field, sample: unknown, ctx: Ctx, dotted: string): Ge
   if (!field.nullOk) yield ['null', null];
   switch (field.kind) {
     case 'text': {
-      yield* [['a number', 12345], ['a boolean', true], ['an empty array', []], ['an object', {}], ['an array of strings', ['ab']]] as [string, unknown][];
+      yield* [
+        ['a number', 12345],
+        ['a boolean', true],
+        ['an empty array', []],
+        ['an object', {}],
+        ['an array of strings', ['ab']],
+      ] as [string, unknown][];
       if ((field.min ?? 0) > 0) {
         yield ['an empty string', ''];
         if (field.trim) yield ['only spaces', '   '];
@@ -92,7 +98,15 @@ function* badValues(field: Field, sample: unknown, ctx: Ctx, dotted: string): Ge
     }
     case 'enum': {
       const first = field.values[0]!;
-      yield* [['a number', 1], ['a boolean', true], ['an array', [first]], ['an object', { value: first }], ['an unknown value', 'not_a_value'], ['an empty string', ''], ['10 kB', KB10]] as [string, unknown][];
+      yield* [
+        ['a number', 1],
+        ['a boolean', true],
+        ['an array', [first]],
+        ['an object', { value: first }],
+        ['an unknown value', 'not_a_value'],
+        ['an empty string', ''],
+        ['10 kB', KB10],
+      ] as [string, unknown][];
       if (first.toUpperCase() !== first) yield ['upper case', first.toUpperCase()];
       yield ['with a trailing space', `${first} `];
       for (const v of field.bad ?? []) yield [`bad value ${JSON.stringify(v)}`, v];
@@ -113,7 +127,14 @@ function* badValues(field: Field, sample: unknown, ctx: Ctx, dotted: string): Ge
       ] as [string, unknown][];
       break;
     case 'bool':
-      yield* [['the string "true"', 'true'], ['1', 1], ['0', 0], ['"yes"', 'yes'], ['an array', [true]], ['an object', {}]] as [string, unknown][];
+      yield* [
+        ['the string "true"', 'true'],
+        ['1', 1],
+        ['0', 0],
+        ['"yes"', 'yes'],
+        ['an array', [true]],
+        ['an object', {}],
+      ] as [string, unknown][];
       break;
     case 'id':
       yield* [
@@ -131,13 +152,25 @@ function* badValues(field: Field, sample: unknown, ctx: Ctx, dotted: string): Ge
       }
       break;
     case 'object':
-      yield* [['a string', 'text'], ['a number', 1], ['an array', [sample ?? {}]], ['a boolean', true]] as [string, unknown][];
+      yield* [
+        ['a string', 'text'],
+        ['a number', 1],
+        ['an array', [sample ?? {}]],
+        ['a boolean', true],
+      ] as [string, unknown][];
       yield ['with an unknown key', { ...((sample as object) ?? {}), evil: 1 }, 422, `${dotted}.evil`];
       yield ['with an organization_id key', { ...((sample as object) ?? {}), organization_id: ctx.foreignId }, 422, `${dotted}.organization_id`];
       break;
     case 'array': {
       const item = Array.isArray(sample) ? sample[0] : undefined;
-      yield* [['an object', {}], ['a string', 'text'], ['a number', 1], ['an array with null', [null]], ['an array with a number', [1]], ['an array with a string', ['x']]] as [string, unknown][];
+      yield* [
+        ['an object', {}],
+        ['a string', 'text'],
+        ['a number', 1],
+        ['an array with null', [null]],
+        ['an array with a number', [1]],
+        ['an array with a string', ['x']],
+      ] as [string, unknown][];
       if ((field.min ?? 0) > 0) yield ['an empty array', []];
       yield [`${field.max + 1} items`, Array.from({ length: field.max + 1 }, () => item ?? {})];
       break;

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+
 import type { AppContext } from '../../src/context.js';
 import type { Database } from '../../src/db/schema.js';
 
@@ -19,7 +20,14 @@ export async function snapshotDatabase(ctx: AppContext): Promise<Snapshot> {
   let names = knownTables.get(ctx);
   if (!names) knownTables.set(ctx, (names = await tableNames(ctx)));
   // Tables are read concurrently (PostgreSQL spreads them over the pool); suites take thousands of these.
-  const tables = await Promise.all(names.map((table) => ctx.db.selectFrom(table as keyof Database).selectAll().execute()));
+  const tables = await Promise.all(
+    names.map((table) =>
+      ctx.db
+        .selectFrom(table as keyof Database)
+        .selectAll()
+        .execute(),
+    ),
+  );
   const out: Snapshot = {};
   names.forEach((table, i) => {
     out[table] = tables[i]!.map((row) => JSON.stringify(Object.entries(row).sort(([a], [b]) => a.localeCompare(b)))).sort();

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
+
+import { type CallTranscript, simulateCall, type SimulateCallOptions } from '@opbx/callsim';
+import { newId } from '@opbx/platform';
 import type { FastifyInstance } from 'fastify';
 import type { Insertable } from 'kysely';
-import { newId } from '@opbx/platform';
-import { simulateCall, type CallTranscript, type SimulateCallOptions } from '@opbx/callsim';
+
 import type { AppContext } from '../../src/context.js';
 import type { CallLogsTable } from '../../src/db/schema.js';
 import { Api, createTestOrg, randomE164, type TestOrg } from './api.js';
@@ -127,37 +129,43 @@ export type SeedCall = Partial<Insertable<CallLogsTable>> & { organization_id: s
 
 /** Inserts call-log rows directly (volume where realism is not the point), in batches; returns the rows. */
 export async function insertCallLogs(ctx: AppContext, calls: SeedCall[]): Promise<Insertable<CallLogsTable>[]> {
-  const rows = calls.map(
-    (c): Insertable<CallLogsTable> => ({
-      id: newId(),
-      call_id: newCallSid(),
-      direction: 'inbound',
-      direction_raw: null,
-      from_number: randomE164(),
-      to_number: randomE164(),
-      did_id: null,
-      extension_id: null,
-      ring_group_id: null,
-      status: 'completed',
-      status_source: 'cdr',
-      status_raw: null,
-      disposition_raw: null,
-      sip_call_id: null,
-      answer_time: null,
-      end_time: null,
-      duration: null,
-      recording_url: null,
-      cloudonix_cdr: null,
-      updated_at: c.created_at,
-      ...c,
-    }),
-  );
-  for (let i = 0; i < rows.length; i += 500) await ctx.db.insertInto('call_logs').values(rows.slice(i, i + 500)).execute();
+  const rows = calls.map((c): Insertable<CallLogsTable> => ({
+    id: newId(),
+    call_id: newCallSid(),
+    direction: 'inbound',
+    direction_raw: null,
+    from_number: randomE164(),
+    to_number: randomE164(),
+    did_id: null,
+    extension_id: null,
+    ring_group_id: null,
+    status: 'completed',
+    status_source: 'cdr',
+    status_raw: null,
+    disposition_raw: null,
+    sip_call_id: null,
+    answer_time: null,
+    end_time: null,
+    duration: null,
+    recording_url: null,
+    cloudonix_cdr: null,
+    updated_at: c.created_at,
+    ...c,
+  }));
+  for (let i = 0; i < rows.length; i += 500)
+    await ctx.db
+      .insertInto('call_logs')
+      .values(rows.slice(i, i + 500))
+      .execute();
   return rows;
 }
 
 /** An inbound call from the public network to the organization's DID, played by callsim against a live server. */
-export function simulateInbound(base: string, org: Pick<TelephonyOrg, 'requestsKey' | 'domain' | 'did'>, options: Partial<SimulateCallOptions> = {}): Promise<CallTranscript> {
+export function simulateInbound(
+  base: string,
+  org: Pick<TelephonyOrg, 'requestsKey' | 'domain' | 'did'>,
+  options: Partial<SimulateCallOptions> = {},
+): Promise<CallTranscript> {
   return simulateCall({
     baseUrl: base,
     requestsKey: org.requestsKey,

@@ -1,14 +1,15 @@
-import { lazy, Suspense, type ReactNode } from 'react';
-import { BrowserRouter, Link, Route, Routes } from 'react-router';
 import { QueryClientProvider } from '@tanstack/react-query';
-import { createQueryClient } from './queryClient';
-import { paths } from './paths';
+import { lazy, type ReactNode, Suspense } from 'react';
+import { BrowserRouter, Link, Route, Routes } from 'react-router';
+
+import { RequireAuth, RequireRole } from '../auth/RequireAuth';
 import { SessionProvider } from '../auth/session';
 import { SignInPage } from '../auth/SignInPage';
-import { RequireAuth, RequireRole } from '../auth/RequireAuth';
 import { AppShell } from '../layout/AppShell';
-import { ToastProvider } from '../ui/Toast';
 import { EmptyState, LoadingBlock } from '../ui/States';
+import { ToastProvider } from '../ui/Toast';
+import { paths } from './paths';
+import { createQueryClient } from './queryClient';
 
 // Each page is its own chunk; the dashboard's chart library loads only with the dashboard.
 const DashboardPage = lazy(() => import('../pages/dashboard/DashboardPage'));
@@ -60,7 +61,14 @@ export function App() {
                 }
               >
                 <Route index element={page(<DashboardPage />)} />
-                <Route path="users" element={page(<RequireRole roles={['owner', 'admin']}><UsersPage /></RequireRole>)} />
+                <Route
+                  path="users"
+                  element={page(
+                    <RequireRole roles={['owner', 'admin']}>
+                      <UsersPage />
+                    </RequireRole>,
+                  )}
+                />
                 <Route path="extensions" element={page(<ExtensionsPage />)} />
                 <Route path="extensions/:id" element={page(<ExtensionPage />)} />
                 <Route path="phone-numbers" element={page(<PhoneNumbersPage />)} />

@@ -1,9 +1,10 @@
+import type { UserRole } from '@opbx/client';
 import type { ReactNode } from 'react';
 import { Navigate, useLocation } from 'react-router';
-import type { UserRole } from '@opbx/client';
-import { useSession } from './session';
+
 import { paths } from '../app/paths';
 import { EmptyState } from '../ui/States';
+import { useSession } from './session';
 
 export function RequireAuth({ children }: { children: ReactNode }) {
   const { user, exitTo } = useSession();

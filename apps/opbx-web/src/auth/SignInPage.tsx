@@ -1,12 +1,13 @@
-import { useState, type FormEvent } from 'react';
+import { type FormEvent, useState } from 'react';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
-import { useSession } from './session';
+
 import { paths, safeReturnPath } from '../app/paths';
 import { apiError } from '../lib/api-error';
 import { usePageTitle } from '../lib/title';
 import { Button } from '../ui/Button';
 import { TextField } from '../ui/Field';
 import { Alert } from '../ui/States';
+import { useSession } from './session';
 
 const REASONS: Record<string, { tone: 'warning' | 'info'; text: string }> = {
   expired: { tone: 'warning', text: 'Your session expired. Sign in again to continue where you left off.' },
@@ -37,7 +38,7 @@ export function SignInPage() {
     setPending(true);
     try {
       await signIn(email.trim(), password);
-      navigate(next, { replace: true });
+      void navigate(next, { replace: true });
     } catch (err) {
       const info = apiError(err);
       // Wrong credentials: 422 with the server's sentence on `email`. A malformed address: its field detail.
@@ -66,8 +67,25 @@ export function SignInPage() {
               <p>{error}</p>
             </Alert>
           )}
-          <TextField label="Email" type="email" name="email" autoComplete="username" autoFocus value={email} onChange={(e) => setEmail(e.target.value)} required />
-          <TextField label="Password" type="password" name="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+          <TextField
+            label="Email"
+            type="email"
+            name="email"
+            autoComplete="username"
+            autoFocus
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            required
+          />
+          <TextField
+            label="Password"
+            type="password"
+            name="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            required
+          />
           <Button type="submit" variant="primary" className="w-full" loading={pending}>
             Sign in
           </Button>

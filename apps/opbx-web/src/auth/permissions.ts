@@ -1,4 +1,5 @@
 import type { Extension, User } from '@opbx/client';
+
 import { useUser } from './session';
 
 /** What the signed-in user may do; mirrors the server's role table (the server still enforces it). */

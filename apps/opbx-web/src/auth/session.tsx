@@ -1,9 +1,10 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { useNavigate } from 'react-router';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { authService, setUnauthorizedHandler, storage, type User } from '@opbx/client';
-import { keys } from '../data/keys';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
+import { useNavigate } from 'react-router';
+
 import { paths } from '../app/paths';
+import { keys } from '../data/keys';
 
 /** When the token stops working, so an idle tab signs out on time instead of at its next click. */
 const EXPIRES_KEY = 'opbx_token_expires_at';
@@ -54,7 +55,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       setExitTo(to);
       setUser(null);
       localStorage.removeItem(EXPIRES_KEY);
-      navigate(to, { replace: true });
+      void navigate(to, { replace: true });
       // After the protected pages unmount, so nothing refetches with the old cache.
       setTimeout(() => queryClient.clear(), 0);
     },

@@ -1,8 +1,9 @@
+import { businessHoursService, didsService, type Extension, extensionsService, ringGroupsService, type User,usersService } from '@opbx/client';
 import { useQuery } from '@tanstack/react-query';
-import { businessHoursService, didsService, extensionsService, ringGroupsService, usersService, type Extension, type User } from '@opbx/client';
-import { keys } from './keys';
-import { extraService, fetchAll } from './extra';
+
 import { usePermissions } from '../auth/permissions';
+import { extraService, fetchAll } from './extra';
+import { keys } from './keys';
 
 /** Whole collections for pickers and for turning ids into names. */
 

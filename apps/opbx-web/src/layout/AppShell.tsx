@@ -1,12 +1,13 @@
-import { useEffect, useRef, type ComponentType } from 'react';
+import { type ComponentType, useEffect, useRef } from 'react';
 import { NavLink, Outlet, useLocation } from 'react-router';
-import { useSession, useUser } from '../auth/session';
-import { usePermissions } from '../auth/permissions';
-import { useOrganization } from '../data/lookups';
+
 import { paths } from '../app/paths';
+import { usePermissions } from '../auth/permissions';
+import { useSession, useUser } from '../auth/session';
+import { useOrganization } from '../data/lookups';
 import { cx } from '../lib/cx';
-import { ClockIcon, HashIcon, HomeIcon, LayersIcon, ListIcon, LogOutIcon, PhoneIcon, SettingsIcon, UsersIcon, VoicemailIcon } from '../ui/icons';
 import { RealtimeProvider } from '../realtime/RealtimeProvider';
+import { ClockIcon, HashIcon, HomeIcon, LayersIcon, ListIcon, LogOutIcon, PhoneIcon, SettingsIcon, UsersIcon, VoicemailIcon } from '../ui/icons';
 
 interface NavItem {
   to: string;
@@ -57,7 +58,10 @@ function Sidebar() {
     { to: paths.ringGroups, label: 'Ring groups', icon: LayersIcon },
     { to: paths.businessHours, label: 'Business hours', icon: ClockIcon },
   ];
-  const admin: NavItem[] = [...(perms.manage ? [{ to: paths.users, label: 'Users', icon: UsersIcon }] : []), { to: paths.settings, label: 'Settings', icon: SettingsIcon }];
+  const admin: NavItem[] = [
+    ...(perms.manage ? [{ to: paths.users, label: 'Users', icon: UsersIcon }] : []),
+    { to: paths.settings, label: 'Settings', icon: SettingsIcon },
+  ];
   return (
     // The aside stretches with the page (its background and border run to the bottom); the
     // inner column sticks, so the navigation stays in view while long pages scroll.

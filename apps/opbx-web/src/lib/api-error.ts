@@ -1,5 +1,5 @@
-import { isAxiosError } from 'axios';
 import type { APIError } from '@opbx/client';
+import { isAxiosError } from 'axios';
 
 export interface ErrorDetail {
   field: string;
@@ -33,7 +33,7 @@ export function apiError(err: unknown): ApiErrorInfo {
       return {
         status,
         code: body.code ?? 'ERROR',
-        message: status === 403 ? (body.message || FALLBACKS[403]!) : body.message || FALLBACKS[status] || 'Something went wrong.',
+        message: status === 403 ? body.message || FALLBACKS[403]! : body.message || FALLBACKS[status] || 'Something went wrong.',
         details: Array.isArray(body.details) ? body.details : [],
         ...(body.request_id ? { requestId: body.request_id } : {}),
       };

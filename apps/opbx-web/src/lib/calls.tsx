@@ -1,4 +1,5 @@
 import type { CallDirection, CallStatus } from '@opbx/client';
+
 import { Badge } from '../ui/Card';
 import { PhoneIncomingIcon, PhoneOutgoingIcon } from '../ui/icons';
 

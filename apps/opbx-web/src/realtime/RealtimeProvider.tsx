@@ -1,18 +1,19 @@
-import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
-import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import {
-  configureWebsocket,
-  createEchoInstance,
-  storage,
   type CallEndedEvent,
   type CallStartedEvent,
   type CallUpdatedEvent,
+  configureWebsocket,
+  createEchoInstance,
   type ExtensionStatusEvent,
   type LiveCall,
+  storage,
 } from '@opbx/client';
-import { keys } from '../data/keys';
-import { extraService, type ClientConfig } from '../data/extra';
+import { type QueryClient, useQuery, useQueryClient } from '@tanstack/react-query';
+import { createContext, type ReactNode, useContext, useEffect, useRef, useState } from 'react';
+
 import { useUser } from '../auth/session';
+import { type ClientConfig, extraService } from '../data/extra';
+import { keys } from '../data/keys';
 
 /**
  * `live`: connected and subscribed, so live data arrives as events and nothing polls.

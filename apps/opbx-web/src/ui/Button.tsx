@@ -1,4 +1,5 @@
 import type { ButtonHTMLAttributes, ReactNode, Ref } from 'react';
+
 import { cx } from '../lib/cx';
 import { Spinner } from './States';
 

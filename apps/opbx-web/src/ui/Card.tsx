@@ -1,7 +1,18 @@
 import type { ReactNode } from 'react';
+
 import { cx } from '../lib/cx';
 
-export function Card({ children, className, as: Tag = 'section', ...rest }: { children: ReactNode; className?: string; as?: 'section' | 'div'; 'aria-labelledby'?: string }) {
+export function Card({
+  children,
+  className,
+  as: Tag = 'section',
+  ...rest
+}: {
+  children: ReactNode;
+  className?: string;
+  as?: 'section' | 'div';
+  'aria-labelledby'?: string;
+}) {
   return (
     <Tag className={cx('rounded-lg border border-zinc-200 bg-white shadow-xs', className)} {...rest}>
       {children}
@@ -52,7 +63,9 @@ const TONES: Record<Tone, string> = {
 
 export function Badge({ tone = 'gray', children, dot, className }: { tone?: Tone; children: ReactNode; dot?: boolean; className?: string }) {
   return (
-    <span className={cx('inline-flex items-center gap-1 rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset', TONES[tone], className)}>
+    <span
+      className={cx('inline-flex items-center gap-1 rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset', TONES[tone], className)}
+    >
       {dot && <span aria-hidden className="size-1.5 rounded-full bg-current" />}
       {children}
     </span>

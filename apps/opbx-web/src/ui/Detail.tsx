@@ -1,10 +1,11 @@
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
+
 import { apiError } from '../lib/api-error';
 import { Button } from './Button';
 import { Card, PageHeader } from './Card';
-import { EmptyState, ErrorState } from './States';
 import { ArrowLeftIcon } from './icons';
+import { EmptyState, ErrorState } from './States';
 
 /** The way back from a record's page to its list. */
 export function BackLink({ to, children }: { to: string; children: ReactNode }) {

@@ -1,11 +1,12 @@
-import * as Dialog from '@radix-ui/react-dialog';
 import * as AlertDialog from '@radix-ui/react-alert-dialog';
-import { useRef, useState, type ReactNode } from 'react';
+import * as Dialog from '@radix-ui/react-dialog';
+import { type ReactNode, useRef, useState } from 'react';
+
 import { apiError, type ApiErrorInfo } from '../lib/api-error';
 import { cx } from '../lib/cx';
 import { Button } from './Button';
-import { useToast } from './Toast';
 import { XIcon } from './icons';
+import { useToast } from './Toast';
 
 const overlay = 'fixed inset-0 z-40 bg-zinc-950/30 backdrop-blur-[1px] animate-fade-in';
 
@@ -141,7 +142,14 @@ export function ConfirmDialog({
               {inUse ? 'Remove these references first, then try again.' : description}
             </AlertDialog.Description>
             {error && (
-              <div role="alert" data-testid="confirm-error" className={cx('mt-3 rounded-md border px-3 py-2.5 text-sm', inUse ? 'border-amber-200 bg-amber-50 text-amber-900' : 'border-red-200 bg-red-50 text-red-800')}>
+              <div
+                role="alert"
+                data-testid="confirm-error"
+                className={cx(
+                  'mt-3 rounded-md border px-3 py-2.5 text-sm',
+                  inUse ? 'border-amber-200 bg-amber-50 text-amber-900' : 'border-red-200 bg-red-50 text-red-800',
+                )}
+              >
                 {inUse ? (
                   <>
                     <p className="font-medium">In use by:</p>

@@ -1,4 +1,5 @@
-import { useId, type InputHTMLAttributes, type ReactNode, type Ref, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
+import { type InputHTMLAttributes, type ReactNode, type Ref, type SelectHTMLAttributes, type TextareaHTMLAttributes, useId } from 'react';
+
 import { cx } from '../lib/cx';
 
 interface ControlProps {
@@ -55,7 +56,16 @@ export const selectClass = cx(controlBase, 'h-9 w-full pl-3 pr-8');
 
 type Common = Omit<FieldProps, 'children'>;
 
-export function TextField({ label, error, hint, srOnlyLabel, className, optional, ref, ...input }: Common & InputHTMLAttributes<HTMLInputElement> & { ref?: Ref<HTMLInputElement> }) {
+export function TextField({
+  label,
+  error,
+  hint,
+  srOnlyLabel,
+  className,
+  optional,
+  ref,
+  ...input
+}: Common & InputHTMLAttributes<HTMLInputElement> & { ref?: Ref<HTMLInputElement> }) {
   return (
     <Field label={label} error={error} hint={hint} srOnlyLabel={srOnlyLabel} className={className} optional={optional}>
       {(control) => <input ref={ref} className={inputClass} {...input} {...control} />}
@@ -167,7 +177,14 @@ export function RadioCards<T extends string>({
             )}
           >
             {/* The real radio covers the whole card, invisibly: clicks, keyboard and assistive tech all reach it. */}
-            <input type="radio" name={name} value={o.value} checked={value === o.value} onChange={() => onChange(o.value)} className="absolute inset-0 size-full cursor-pointer appearance-none opacity-0" />
+            <input
+              type="radio"
+              name={name}
+              value={o.value}
+              checked={value === o.value}
+              onChange={() => onChange(o.value)}
+              className="absolute inset-0 size-full cursor-pointer appearance-none opacity-0"
+            />
             <span className="font-medium text-zinc-900">{o.label}</span>
             {o.description && <span className="mt-0.5 text-xs text-zinc-500">{o.description}</span>}
           </label>

@@ -1,9 +1,10 @@
 import type { ReactNode } from 'react';
+
 import { IconButton } from './Button';
-import { Pagination, type PageMeta } from './Pagination';
-import { EmptyState } from './States';
-import { DataTable, type Column } from './Table';
 import { ChevronRightIcon, PencilIcon, TrashIcon } from './icons';
+import { type PageMeta, Pagination } from './Pagination';
+import { EmptyState } from './States';
+import { type Column, DataTable } from './Table';
 
 /** What a list page has loaded: a react-query result fits, and so does a page cut locally. */
 export interface ListSource<T> {

@@ -1,11 +1,19 @@
 import type { ReactNode } from 'react';
-import { cx } from '../lib/cx';
+
 import type { ApiErrorInfo } from '../lib/api-error';
 import { apiError } from '../lib/api-error';
+import { cx } from '../lib/cx';
 
 export function Spinner({ className, label }: { className?: string; label?: string }) {
   return (
-    <svg className={cx('animate-spin text-current', className ?? 'size-4')} viewBox="0 0 24 24" fill="none" role={label ? 'img' : undefined} aria-label={label} aria-hidden={label ? undefined : true}>
+    <svg
+      className={cx('animate-spin text-current', className ?? 'size-4')}
+      viewBox="0 0 24 24"
+      fill="none"
+      role={label ? 'img' : undefined}
+      aria-label={label}
+      aria-hidden={label ? undefined : true}
+    >
       <circle cx="12" cy="12" r="9" stroke="currentColor" strokeOpacity="0.25" strokeWidth="3" />
       <path d="M21 12a9 9 0 0 0-9-9" stroke="currentColor" strokeWidth="3" strokeLinecap="round" />
     </svg>

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+
 import { cx } from '../lib/cx';
 import { EmptyState, ErrorState, Skeleton } from './States';
 
@@ -71,7 +72,15 @@ export function DataTable<T>({ label, columns, rows, rowKey, isLoading, error, o
               {rows?.map((row) => (
                 <tr key={rowKey(row)} className={cx('hover:bg-zinc-50/70', rowClassName?.(row))}>
                   {columns.map((c) => (
-                    <td key={c.key} className={cx('px-4 py-2.5 align-middle text-zinc-700', c.align === 'right' && 'text-right', c.hideBelow && HIDE[c.hideBelow], c.className)}>
+                    <td
+                      key={c.key}
+                      className={cx(
+                        'px-4 py-2.5 align-middle text-zinc-700',
+                        c.align === 'right' && 'text-right',
+                        c.hideBelow && HIDE[c.hideBelow],
+                        c.className,
+                      )}
+                    >
                       {c.cell(row)}
                     </td>
                   ))}

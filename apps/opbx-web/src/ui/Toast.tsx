@@ -1,6 +1,7 @@
-import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from 'react';
+import { createContext, type ReactNode, useCallback, useContext, useMemo, useRef, useState } from 'react';
+
 import { cx } from '../lib/cx';
-import { CheckIcon, AlertIcon, XIcon } from './icons';
+import { AlertIcon, CheckIcon, XIcon } from './icons';
 
 type Tone = 'success' | 'error' | 'info';
 interface Toast {

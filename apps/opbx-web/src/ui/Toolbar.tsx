@@ -1,7 +1,8 @@
 import type { ReactNode } from 'react';
 import { useEffect, useId, useState } from 'react';
-import { inputClass, selectClass } from './Field';
+
 import { cx } from '../lib/cx';
+import { inputClass, selectClass } from './Field';
 import { SearchIcon } from './icons';
 
 /** The row of search and filters above a list. */
@@ -15,7 +16,19 @@ export function Toolbar({ children, actions }: { children: ReactNode; actions?: 
 }
 
 /** Search box that reports after typing pauses; Escape clears it. */
-export function SearchInput({ value, onChange, label, placeholder, className }: { value: string; onChange: (v: string) => void; label: string; placeholder?: string; className?: string }) {
+export function SearchInput({
+  value,
+  onChange,
+  label,
+  placeholder,
+  className,
+}: {
+  value: string;
+  onChange: (v: string) => void;
+  label: string;
+  placeholder?: string;
+  className?: string;
+}) {
   const id = useId();
   const [text, setText] = useState(value);
   // Follow outside changes (Clear filters, back button) without eating a space being typed.
@@ -52,7 +65,19 @@ export function SearchInput({ value, onChange, label, placeholder, className }: 
 }
 
 /** A compact labelled select for list filters. */
-export function FilterSelect({ label, value, onChange, children, className }: { label: string; value: string; onChange: (v: string) => void; children: ReactNode; className?: string }) {
+export function FilterSelect({
+  label,
+  value,
+  onChange,
+  children,
+  className,
+}: {
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+  children: ReactNode;
+  className?: string;
+}) {
   const id = useId();
   return (
     <div className={className}>
@@ -78,7 +103,17 @@ export function StatusFilter({ value, onChange }: { value: string; onChange: (v:
 }
 
 /** Segmented control (radio group) for small mutually exclusive choices. */
-export function Segmented<T extends string>({ label, value, onChange, options }: { label: string; value: T; onChange: (v: T) => void; options: ReadonlyArray<{ value: T; label: string }> }) {
+export function Segmented<T extends string>({
+  label,
+  value,
+  onChange,
+  options,
+}: {
+  label: string;
+  value: T;
+  onChange: (v: T) => void;
+  options: ReadonlyArray<{ value: T; label: string }>;
+}) {
   return (
     <div role="radiogroup" aria-label={label} className="inline-flex rounded-md bg-zinc-100 p-0.5">
       {options.map((o) => {
@@ -99,7 +134,10 @@ export function Segmented<T extends string>({ label, value, onChange, options }:
               onChange(next.value);
               (e.currentTarget.parentElement?.querySelectorAll('button')[options.indexOf(next)] as HTMLButtonElement | undefined)?.focus();
             }}
-            className={cx('rounded px-2.5 py-1 text-xs font-medium transition-colors', selected ? 'bg-white text-zinc-900 shadow-sm' : 'text-zinc-600 hover:text-zinc-900')}
+            className={cx(
+              'rounded px-2.5 py-1 text-xs font-medium transition-colors',
+              selected ? 'bg-white text-zinc-900 shadow-sm' : 'text-zinc-600 hover:text-zinc-900',
+            )}
           >
             {o.label}
           </button>

@@ -1,7 +1,7 @@
 import api from '../api.js';
-import type { DIDNumber, CreateDIDRequest, UpdateDIDRequest, DIDsFilterParams, PaginatedResponse } from '../types.js';
+import type { CreateDIDRequest, DIDNumber, DIDsFilterParams, PaginatedResponse, UpdateDIDRequest } from '../types.js';
 
-export type { CreateDIDRequest, UpdateDIDRequest, DIDsFilterParams } from '../types.js';
+export type { CreateDIDRequest, DIDsFilterParams, UpdateDIDRequest } from '../types.js';
 
 export const didsService = {
   /**

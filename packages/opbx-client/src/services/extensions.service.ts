@@ -1,7 +1,7 @@
 import api from '../api.js';
-import type { Extension, CreateExtensionRequest, UpdateExtensionRequest, ExtensionsFilterParams, PaginatedResponse } from '../types.js';
+import type { CreateExtensionRequest, Extension, ExtensionsFilterParams, PaginatedResponse, UpdateExtensionRequest } from '../types.js';
 
-export type { CreateExtensionRequest, UpdateExtensionRequest, ExtensionsFilterParams } from '../types.js';
+export type { CreateExtensionRequest, ExtensionsFilterParams, UpdateExtensionRequest } from '../types.js';
 
 export const extensionsService = {
   /**

@@ -1,7 +1,7 @@
 import api from '../api.js';
-import type { RingGroup, CreateRingGroupRequest, UpdateRingGroupRequest, RingGroupsFilterParams, PaginatedResponse } from '../types.js';
+import type { CreateRingGroupRequest, PaginatedResponse, RingGroup, RingGroupsFilterParams, UpdateRingGroupRequest } from '../types.js';
 
-export type { CreateRingGroupRequest, UpdateRingGroupRequest, RingGroupsFilterParams } from '../types.js';
+export type { CreateRingGroupRequest, RingGroupsFilterParams, UpdateRingGroupRequest } from '../types.js';
 
 export const ringGroupsService = {
   /**

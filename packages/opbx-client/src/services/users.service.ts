@@ -1,5 +1,5 @@
 import api from '../api.js';
-import type { User, CreateUserRequest, UpdateUserRequest, UsersFilterParams, PaginatedResponse } from '../types.js';
+import type { CreateUserRequest, PaginatedResponse, UpdateUserRequest, User, UsersFilterParams } from '../types.js';
 
 export type { CreateUserRequest, UpdateUserRequest, UsersFilterParams } from '../types.js';
 

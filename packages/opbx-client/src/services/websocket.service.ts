@@ -1,5 +1,6 @@
 import Echo from 'laravel-echo';
 import Pusher from 'pusher-js';
+
 import api from '../api.js';
 import { hasWindow, viteEnv } from '../env.js';
 import type { CallEndedEvent, CallStartedEvent, CallUpdatedEvent, ExtensionStatusEvent } from '../types.js';

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { isAxiosError, type AxiosError } from 'axios';
-import { startServer } from '../../../../apps/opbx-server/src/server.js';
+
+import { type AxiosError, isAxiosError } from 'axios';
+
 import { readConfig } from '../../../../apps/opbx-server/src/config.js';
+import { startServer } from '../../../../apps/opbx-server/src/server.js';
 import { freshDatabaseUrl } from '../../../../apps/opbx-server/test/support/context.js';
-import { authService, configureApi, storage, type APIError } from '../../src/index.js';
+import { type APIError, authService, configureApi, storage } from '../../src/index.js';
 
 export const DEMO = { email: 'demo@opbx.local', password: 'demo1234' } as const;
 

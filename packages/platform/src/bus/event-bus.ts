@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+
 import { Redis } from 'ioredis';
+
 import { BackendHealth } from '../backend-health.js';
 
 export type BusHandler = (message: unknown) => void;
@@ -53,10 +55,16 @@ export class RedisEventBus implements EventBus {
   private readonly topics = new Map<string, number>();
   /** Tags what this instance publishes, so it skips its own messages when Redis echoes them back. */
   private readonly origin = randomUUID();
-  readonly health = new BackendHealth('event bus', 'configuration changes reach other instances only through their periodic checks, live call events not at all');
+  readonly health = new BackendHealth(
+    'event bus',
+    'configuration changes reach other instances only through their periodic checks, live call events not at all',
+  );
   private closed = false;
 
-  constructor(url: string, private readonly prefix = 'bus:') {
+  constructor(
+    url: string,
+    private readonly prefix = 'bus:',
+  ) {
     this.pub = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 3 });
     this.sub = new Redis(url, { lazyConnect: false });
     this.sub.on('message', (channel: string, raw: string) => {

@@ -1,7 +1,20 @@
-import SQLite from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type Driver, type RawBuilder, type SelectQueryBuilder, type SqliteDialectConfig } from 'kysely';
+
+import SQLite from 'better-sqlite3';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  Kysely,
+  PostgresDialect,
+  type RawBuilder,
+  type SelectQueryBuilder,
+  sql,
+  SqliteDialect,
+  type SqliteDialectConfig,
+  SqliteDriver,
+} from 'kysely';
 import pg from 'pg';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -123,8 +136,7 @@ export function redactUrl(url: string): string {
 const UNIQUE_CODES = new Set(['23505', 'SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY']);
 const FK_CODES = new Set(['23503', 'SQLITE_CONSTRAINT_FOREIGNKEY']);
 
-export const isUniqueViolation = (err: unknown): boolean =>
-  UNIQUE_CODES.has((err as { code?: string } | null)?.code ?? '');
+export const isUniqueViolation = (err: unknown): boolean => UNIQUE_CODES.has((err as { code?: string } | null)?.code ?? '');
 export const isForeignKeyViolation = (err: unknown): boolean => {
   const e = err as { code?: string; message?: string } | null;
   if (FK_CODES.has(e?.code ?? '')) return true;

@@ -1,4 +1,4 @@
-import { Migrator, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
+import { type Kysely, type Migration, type MigrationResultSet, Migrator } from 'kysely';
 
 /**
  * Runs the ordered, code-defined migrations. Kysely's migrator takes a lock, so several

@@ -1,16 +1,18 @@
-import Fastify, { type FastifyContextConfig, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import { createServer, type RequestListener } from 'node:http';
+
 import cors from '@fastify/cors';
-import helmet from 'helmet';
 import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { createServer, type RequestListener } from 'node:http';
+import Fastify, { type FastifyContextConfig, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import { createErrorHandler, envelope, type ErrorRenderer } from './errors.js';
-import { registerMetrics, type HttpMetrics } from './metrics.js';
-import { parseJsonBody } from './json-body.js';
-import { FastLane, requestIdOf, type LaneAnswer, type LaneRequest, type LaneRoute } from './fast-lane.js';
+import helmet from 'helmet';
+
 import { trustFunction, type TrustProxy } from './client-ip.js';
+import { createErrorHandler, envelope, type ErrorRenderer } from './errors.js';
+import { FastLane, type LaneAnswer, type LaneRequest, type LaneRoute, requestIdOf } from './fast-lane.js';
+import { parseJsonBody } from './json-body.js';
+import { type HttpMetrics, registerMetrics } from './metrics.js';
 
 /** Returns true when it answered the request. */
 export type NotFoundFallback = (request: FastifyRequest, reply: FastifyReply) => boolean | Promise<boolean>;
@@ -54,14 +56,7 @@ export interface HttpAppOptions {
 export type HttpApp = FastifyInstance & { withTypeProvider(): FastifyInstance } & { metrics: HttpMetrics };
 
 /** Paths and headers whose values must never reach a log line. */
-export const LOG_REDACT = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'headers.authorization',
-  '*.password',
-  '*.access_token',
-  '*.token',
-];
+export const LOG_REDACT = ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization', '*.password', '*.access_token', '*.token'];
 
 export async function createHttpApp(options: HttpAppOptions) {
   const bodyLimit = options.bodyLimit ?? 1024 * 1024;
@@ -107,9 +102,21 @@ export async function createHttpApp(options: HttpAppOptions) {
         config: { ...config, ...MACHINE_ROUTE },
         schema: { hide: true },
         handler: async (request, reply) => {
-          const req: LaneRequest = { id: request.id, method: request.method as 'GET' | 'POST', path, query: (request.query ?? {}) as Record<string, unknown>, body: request.body, headers: request.headers, ip: request.ip };
+          const req: LaneRequest = {
+            id: request.id,
+            method: request.method as 'GET' | 'POST',
+            path,
+            query: (request.query ?? {}) as Record<string, unknown>,
+            body: request.body,
+            headers: request.headers,
+            ip: request.ip,
+          };
           const answer: LaneAnswer = await route.handle(req).catch((err: unknown) => route.fail(err, req));
-          return reply.status(answer.status).headers(answer.headers ?? {}).type(answer.contentType).send(answer.body);
+          return reply
+            .status(answer.status)
+            .headers(answer.headers ?? {})
+            .type(answer.contentType)
+            .send(answer.body);
         },
       });
     },
@@ -134,7 +141,10 @@ export async function createHttpApp(options: HttpAppOptions) {
     if (text.trim() === '') return done(null, undefined);
     const parsed = parseJsonBody(text);
     if (parsed.ok) return done(null, parsed.value);
-    done(Object.assign(new Error(parsed.message), { statusCode: 400, code: parsed.tooDeep ? 'FST_ERR_CTP_JSON_TOO_DEEP' : 'FST_ERR_CTP_INVALID_JSON_BODY' }), undefined);
+    done(
+      Object.assign(new Error(parsed.message), { statusCode: 400, code: parsed.tooDeep ? 'FST_ERR_CTP_JSON_TOO_DEEP' : 'FST_ERR_CTP_INVALID_JSON_BODY' }),
+      undefined,
+    );
   });
 
   // Hooks here run on every request, the voice webhook's too: plain callbacks, no promises.

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+
 import proxyAddr from 'proxy-addr';
 import { z } from 'zod';
 
@@ -53,7 +54,10 @@ export const envTrustProxy = () =>
         if (hops > 10) ctx.addIssue({ code: 'custom', message: 'at most 10 hops' });
         return hops;
       }
-      const list = v.split(',').map((s) => s.trim()).filter(Boolean);
+      const list = v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       try {
         proxyAddr.compile(list);
       } catch (err) {

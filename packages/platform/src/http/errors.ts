@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, type ErrorCode, type ErrorDetail } from '../errors.js';
+
 import { isDatabaseUnavailable } from '../db/unavailable.js';
+import { AppError, type ErrorCode, type ErrorDetail } from '../errors.js';
 
 export interface ErrorEnvelope {
   error: { code: string; message: string; details?: ErrorDetail[]; request_id: string };
@@ -45,8 +46,10 @@ const STATUS_CODES: Record<number, ErrorCode> = {
 };
 
 /** The one error handler: which status and code each failure gets; `render` only shapes the body. */
-export const createErrorHandler = (render: ErrorRenderer = envelope) => (error: FastifyError & { validation?: ValidationItem[] }, request: FastifyRequest, reply: FastifyReply) =>
-  handleError(render, error, request, reply);
+export const createErrorHandler =
+  (render: ErrorRenderer = envelope) =>
+  (error: FastifyError & { validation?: ValidationItem[] }, request: FastifyRequest, reply: FastifyReply) =>
+    handleError(render, error, request, reply);
 
 export const errorHandler = createErrorHandler();
 
@@ -63,7 +66,13 @@ function handleError(render: ErrorRenderer, error: FastifyError & { validation?:
   // slipped past a schema; answer it as such rather than as a server fault.
   if (typeof error.code === 'string' && /^22[0-9A-Z]{3}$/.test(error.code) && !error.statusCode) {
     request.log.warn({ err: error }, 'database rejected a value');
-    return reply.status(422).send(render(request, 'VALIDATION_ERROR', 'A value in the request is not acceptable', [{ field: 'request', message: 'contains a value the database cannot store' }]));
+    return reply
+      .status(422)
+      .send(
+        render(request, 'VALIDATION_ERROR', 'A value in the request is not acceptable', [
+          { field: 'request', message: 'contains a value the database cannot store' },
+        ]),
+      );
   }
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) {

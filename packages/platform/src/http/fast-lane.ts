@@ -1,6 +1,8 @@
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+
 import { parse as parseQuery } from 'fast-querystring';
+
 import { clientIpResolver, type TrustProxy } from './client-ip.js';
 import { parseJsonBody } from './json-body.js';
 
@@ -192,7 +194,12 @@ export class FastLane {
 
   private answer(req: IncomingMessage, res: ServerResponse, request: LaneRequest, a: LaneAnswer, started: bigint, closeAfter: boolean) {
     if (res.headersSent || res.destroyed) return;
-    const headers: Record<string, string | number> = { 'content-type': a.contentType, 'content-length': Buffer.byteLength(a.body), 'x-request-id': request.id, ...a.headers };
+    const headers: Record<string, string | number> = {
+      'content-type': a.contentType,
+      'content-length': Buffer.byteLength(a.body),
+      'x-request-id': request.id,
+      ...a.headers,
+    };
     if (closeAfter) headers.connection = 'close';
     res.writeHead(a.status, headers);
     res.end(a.body);
@@ -201,7 +208,15 @@ export class FastLane {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     this.options.observe(request.method, request.path, a.status, seconds);
     // Below the info level pino's info() is a no-op.
-    this.options.logger()?.info({ reqId: request.id, request: { method: request.method, url: request.path, remoteAddress: request.ip }, res: { statusCode: a.status }, responseTime: seconds * 1000 }, 'request completed');
+    this.options.logger()?.info(
+      {
+        reqId: request.id,
+        request: { method: request.method, url: request.path, remoteAddress: request.ip },
+        res: { statusCode: a.status },
+        responseTime: seconds * 1000,
+      },
+      'request completed',
+    );
   }
 }
 

@@ -1,6 +1,8 @@
-import type { FastifyInstance } from 'fastify';
 import type { IncomingMessage } from 'node:http';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+import type { FastifyInstance } from 'fastify';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+
 import { constantTimeEqual } from '../security/tokens.js';
 
 export interface HttpMetrics {

@@ -1,5 +1,6 @@
+import { type SelectQueryBuilder, sql } from 'kysely';
 import { z } from 'zod';
-import { sql, type SelectQueryBuilder } from 'kysely';
+
 import { invalidField } from '../errors.js';
 
 export const DEFAULT_PER_PAGE = 20;
@@ -89,8 +90,7 @@ export async function paginate<Row extends Record<string, unknown>>(
   const data = hasMore ? rows.slice(0, perPage) : rows;
   const last = data.at(-1);
   const sortKey = sort.column.split('.').pop()!;
-  const nextCursor =
-    hasMore && last ? encodeCursor({ v: last[sortKey] as string | number, id: String(last.id), o: offset + data.length, t: total }) : null;
+  const nextCursor = hasMore && last ? encodeCursor({ v: last[sortKey] as string | number, id: String(last.id), o: offset + data.length, t: total }) : null;
   return {
     data,
     meta: {

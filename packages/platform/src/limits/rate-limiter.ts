@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+
 import { BackendHealth } from '../backend-health.js';
 
 export interface RateLimitResult {
@@ -94,7 +95,11 @@ export class RedisRateLimiter implements RateLimiter {
   async peek(key: string, limit: number): Promise<RateLimitResult> {
     if (this.redis.status !== 'ready') return this.local.peek(key, limit);
     try {
-      const [[, raw], [, ttl]] = (await this.redis.multi().get(this.prefix + key).pttl(this.prefix + key).exec()) as [[null, string | null], [null, number]];
+      const [[, raw], [, ttl]] = (await this.redis
+        .multi()
+        .get(this.prefix + key)
+        .pttl(this.prefix + key)
+        .exec()) as [[null, string | null], [null, number]];
       this.health.up();
       const count = Number(raw ?? 0);
       return { allowed: count < limit, remaining: Math.max(0, limit - count), retryAfter: ttl > 0 ? Math.max(1, Math.ceil(ttl / 1000)) : 0 };

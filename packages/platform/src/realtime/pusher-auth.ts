@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+
 import { constantTimeEqual } from '../security/tokens.js';
 
 /** Pusher channel-auth signatures (HMAC-SHA256 over `socket_id:channel[:channel_data]`, lowercase hex). */

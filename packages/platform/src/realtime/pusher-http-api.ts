@@ -1,5 +1,6 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createHash, createHmac } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
 import { constantTimeEqual } from '../security/tokens.js';
 import { CHANNEL_NAME_RE } from './pusher-auth.js';
 
@@ -91,7 +92,8 @@ export class PusherHttpApi {
     const signature = query.get('auth_signature');
     if (query.get('auth_key') !== this.options.appKey || !signature) return bad(401, 'Missing or unknown auth_key');
     const timestamp = Number(query.get('auth_timestamp'));
-    if (!Number.isFinite(timestamp) || Math.abs(Date.now() / 1000 - timestamp) > CLOCK_SKEW_S) return bad(401, 'Timestamp expired: the clocks differ by more than 600 s');
+    if (!Number.isFinite(timestamp) || Math.abs(Date.now() / 1000 - timestamp) > CLOCK_SKEW_S)
+      return bad(401, 'Timestamp expired: the clocks differ by more than 600 s');
     if (body.length > 0 && query.get('body_md5') !== createHash('md5').update(body, 'utf8').digest('hex')) return bad(401, 'body_md5 does not match the body');
     const signed = [...query]
       .filter(([k]) => k !== 'auth_signature')
@@ -129,7 +131,8 @@ export class PusherHttpApi {
 
   private checkEvent(e: Record<string, unknown>, many: boolean): CheckedEvent | { status: number; error: string } {
     const channels = many && Array.isArray(e.channels) ? e.channels : [e.channel];
-    if (typeof e.name !== 'string' || e.name.length === 0 || e.name.length > MAX_EVENT_NAME) return { status: 400, error: `name must be a string of 1 to ${MAX_EVENT_NAME} characters` } as const;
+    if (typeof e.name !== 'string' || e.name.length === 0 || e.name.length > MAX_EVENT_NAME)
+      return { status: 400, error: `name must be a string of 1 to ${MAX_EVENT_NAME} characters` } as const;
     if (typeof e.data !== 'string') return { status: 400, error: 'data must be a string (JSON-encode objects)' } as const;
     if (Buffer.byteLength(e.data) > MAX_DATA) return { status: 413, error: `data is over ${MAX_DATA} bytes` } as const;
     if (channels.length === 0 || channels.length > MAX_CHANNELS) return { status: 400, error: `1 to ${MAX_CHANNELS} channels` } as const;

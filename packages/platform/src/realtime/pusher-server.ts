@@ -1,10 +1,12 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { randomInt } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+
+import { type RawData, type WebSocket, WebSocketServer } from 'ws';
+
 import { CHANNEL_NAME_RE, verifyChannelAuth } from './pusher-auth.js';
-import { Bucket, DEFAULT_PUSHER_LIMITS, type PusherLimits } from './pusher-limits.js';
 import { PusherHttpApi } from './pusher-http-api.js';
+import { Bucket, DEFAULT_PUSHER_LIMITS, type PusherLimits } from './pusher-limits.js';
 
 /**
  * A Pusher Channels (protocol 7) server on `ws`, enough for pusher-js and laravel-echo:
@@ -109,7 +111,9 @@ export class PusherServer {
         if (path === '/ready' || path === '/') return void res.writeHead(200, { 'content-type': 'text/plain' }).end('OK');
         if (path === '/usage') {
           const { rss, heapTotal, heapUsed, external } = process.memoryUsage();
-          return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ memory: { rss, heapTotal, heapUsed, external }, ...this.stats() }));
+          return void res
+            .writeHead(200, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ memory: { rss, heapTotal, heapUsed, external }, ...this.stats() }));
         }
         res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"Use a WebSocket connection to /app/{key}"}');
       } catch (err) {

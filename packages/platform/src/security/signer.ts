@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+
 import { constantTimeEqual } from './tokens.js';
 
 /**

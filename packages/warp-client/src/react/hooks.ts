@@ -1,4 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+
 import type { AdminApiClient } from '../admin.js';
 import type { CustomerApiClient } from '../customer.js';
 import { adminQueries, customerMutations, customerQueries, type Notifier } from './queries.js';

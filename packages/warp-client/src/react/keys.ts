@@ -14,7 +14,11 @@ export const warpKeys = {
   account: ['account'] as const,
   trunks: { ...area('trunks'), credentials: (id: string) => ['trunks', 'detail', id, 'credentials'] as const },
   numbers: { ...area('numbers'), search: (params: Params) => ['numbers', 'search', params ?? {}] as const },
-  tollfree: { all: ['tollfree'] as const, search: (params: Params) => ['tollfree', 'search', params ?? {}] as const, status: (tfn: string) => ['tollfree', 'status', tfn] as const },
+  tollfree: {
+    all: ['tollfree'] as const,
+    search: (params: Params) => ['tollfree', 'search', params ?? {}] as const,
+    status: (tfn: string) => ['tollfree', 'status', tfn] as const,
+  },
   messages: area('messages'),
   cdrs: area('cdrs'),
   billing: {
@@ -24,7 +28,11 @@ export const warpKeys = {
     invoice: (id: string) => ['billing', 'invoices', 'detail', id] as const,
     paymentMethods: ['billing', 'payment-methods'] as const,
   },
-  metrics: { all: ['metrics'] as const, current: ['metrics', 'current'] as const, usage: (period: string, dates?: Params) => ['metrics', 'usage', period, dates ?? {}] as const },
+  metrics: {
+    all: ['metrics'] as const,
+    current: ['metrics', 'current'] as const,
+    usage: (period: string, dates?: Params) => ['metrics', 'usage', period, dates ?? {}] as const,
+  },
   apiKeys: area('api-keys'),
   webhooks: area('webhooks'),
   admin: {

@@ -1,5 +1,6 @@
-import { queryOptions, type QueryClient } from '@tanstack/react-query';
+import { type QueryClient, queryOptions } from '@tanstack/react-query';
 import type { TrunkCreateRequest, TrunkUpdateRequest } from '@warp/contract';
+
 import type { AdminApiClient } from '../admin.js';
 import type { CustomerApiClient } from '../customer.js';
 import { warpKeys } from './keys.js';
@@ -32,14 +33,11 @@ export function customerQueries(api: CustomerApiClient) {
       queryOptions({ queryKey: warpKeys.cdrs.list(params), queryFn: ({ signal }) => api.getCDRs(params, { signal }) }),
     messages: (params?: CustomerParams<'getMessages'>[0]) =>
       queryOptions({ queryKey: warpKeys.messages.list(params), queryFn: ({ signal }) => api.getMessages(params, { signal }) }),
-    balance: () =>
-      queryOptions({ queryKey: warpKeys.billing.balance, queryFn: ({ signal }) => api.getBalance({ signal }), refetchInterval: 60_000 }),
+    balance: () => queryOptions({ queryKey: warpKeys.billing.balance, queryFn: ({ signal }) => api.getBalance({ signal }), refetchInterval: 60_000 }),
     invoices: (params?: CustomerParams<'getInvoices'>[0]) =>
       queryOptions({ queryKey: warpKeys.billing.invoices(params), queryFn: ({ signal }) => api.getInvoices(params, { signal }) }),
-    paymentMethods: () =>
-      queryOptions({ queryKey: warpKeys.billing.paymentMethods, queryFn: ({ signal }) => api.getPaymentMethods({ signal }) }),
-    metrics: () =>
-      queryOptions({ queryKey: warpKeys.metrics.current, queryFn: ({ signal }) => api.getCurrentMetrics({ signal }), refetchInterval: 5_000 }),
+    paymentMethods: () => queryOptions({ queryKey: warpKeys.billing.paymentMethods, queryFn: ({ signal }) => api.getPaymentMethods({ signal }) }),
+    metrics: () => queryOptions({ queryKey: warpKeys.metrics.current, queryFn: ({ signal }) => api.getCurrentMetrics({ signal }), refetchInterval: 5_000 }),
     usage: (period: CustomerParams<'getUsageSummary'>[0], dates?: CustomerParams<'getUsageSummary'>[1]) =>
       queryOptions({ queryKey: warpKeys.metrics.usage(period, dates), queryFn: ({ signal }) => api.getUsageSummary(period, dates, { signal }) }),
     apiKeys: () => queryOptions({ queryKey: warpKeys.apiKeys.all, queryFn: ({ signal }) => api.getApiKeys({ signal }) }),
@@ -52,7 +50,11 @@ export function adminQueries(api: AdminApiClient) {
     customers: (params?: AdminParams<'getAllCustomers'>[0]) =>
       queryOptions({ queryKey: warpKeys.admin.customers.list(params), queryFn: ({ signal }) => api.getAllCustomers(params, { signal }) }),
     customer: (customerId: string) =>
-      queryOptions({ queryKey: warpKeys.admin.customers.detail(customerId), queryFn: ({ signal }) => api.getCustomer(customerId, { signal }), enabled: !!customerId }),
+      queryOptions({
+        queryKey: warpKeys.admin.customers.detail(customerId),
+        queryFn: ({ signal }) => api.getCustomer(customerId, { signal }),
+        enabled: !!customerId,
+      }),
     trunks: (params?: AdminParams<'getAllTrunks'>[0]) =>
       queryOptions({ queryKey: warpKeys.admin.trunks.list(params), queryFn: ({ signal }) => api.getAllTrunks(params, { signal }) }),
     partitions: () => queryOptions({ queryKey: warpKeys.admin.partitions.all, queryFn: ({ signal }) => api.getPartitions({ signal }) }),
@@ -63,8 +65,7 @@ export function adminQueries(api: AdminApiClient) {
       queryOptions({ queryKey: warpKeys.admin.rates(params), queryFn: ({ signal }) => api.getRates(params, { signal }) }),
     systemMetrics: () =>
       queryOptions({ queryKey: warpKeys.admin.systemMetrics, queryFn: ({ signal }) => api.getSystemMetrics({ signal }), refetchInterval: 5_000 }),
-    activeCalls: () =>
-      queryOptions({ queryKey: warpKeys.admin.activeCalls, queryFn: ({ signal }) => api.getActiveCalls({ signal }), refetchInterval: 5_000 }),
+    activeCalls: () => queryOptions({ queryKey: warpKeys.admin.activeCalls, queryFn: ({ signal }) => api.getActiveCalls({ signal }), refetchInterval: 5_000 }),
     alerts: () => queryOptions({ queryKey: warpKeys.admin.alerts, queryFn: ({ signal }) => api.getSystemAlerts({ signal }) }),
     tickets: (params?: AdminParams<'getSupportTickets'>[0]) =>
       queryOptions({ queryKey: warpKeys.admin.tickets.list(params), queryFn: ({ signal }) => api.getSupportTickets(params, { signal }) }),

@@ -48,7 +48,12 @@ export async function startFakeNetSuite(): Promise<FakeNetSuite> {
     res.end(body === undefined ? '' : JSON.stringify(body));
   };
   const error = (res: ServerResponse, status: number, code: string, detail: string, path?: string) =>
-    send(res, status, { type: 'https://www.w3.org/Protocols/rfc2616/rfc2616-sec10.html', title: 'Error', status, 'o:errorDetails': [{ detail, 'o:errorCode': code, ...(path ? { 'o:errorPath': path } : {}) }] });
+    send(res, status, {
+      type: 'https://www.w3.org/Protocols/rfc2616/rfc2616-sec10.html',
+      title: 'Error',
+      status,
+      'o:errorDetails': [{ detail, 'o:errorCode': code, ...(path ? { 'o:errorPath': path } : {}) }],
+    });
   const issue = (withRefresh: boolean) => {
     const token = randomBytes(12).toString('hex');
     access.add(token);
@@ -72,7 +77,8 @@ export async function startFakeNetSuite(): Promise<FakeNetSuite> {
       const failure = failures.shift();
       if (failure) return error(res, failure, failure === 429 ? 'CONCURRENCY_LIMIT_EXCEEDED' : 'UNEXPECTED_ERROR', 'Try again later');
       const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-      if (!bearer || !access.has(bearer) || refuseAll) return error(res, 401, 'INVALID_LOGIN', 'Invalid login attempt. For more details, see the Login Audit Trail.');
+      if (!bearer || !access.has(bearer) || refuseAll)
+        return error(res, 401, 'INVALID_LOGIN', 'Invalid login attempt. For more details, see the Login Audit Trail.');
       const match = /^\/services\/rest\/record\/v1\/([A-Za-z]+)(?:\/([^/]+))?$/.exec(url.pathname);
       if (!match) return error(res, 404, 'NONEXISTENT_ID', `No such resource ${url.pathname}`);
       const type = match[1]!.toLowerCase();
@@ -151,14 +157,17 @@ export async function startFakeNetSuite(): Promise<FakeNetSuite> {
     const oauthError = (status: number, code: string) => send(res, status, { error: code });
     if (form.grant_type === 'client_credentials') {
       if (basic) return oauthError(400, 'invalid_request');
-      if (form.client_assertion_type !== 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer' || !form.client_assertion) return oauthError(400, 'invalid_client');
+      if (form.client_assertion_type !== 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer' || !form.client_assertion)
+        return oauthError(400, 'invalid_client');
       return send(res, 200, issue(false));
     }
     if (basic !== `${CLIENT_ID}:${CLIENT_SECRET}`) return oauthError(401, 'invalid_client');
     if (form.grant_type === 'authorization_code') {
       const challenge = codes.get(form.code ?? '');
       codes.delete(form.code ?? '');
-      const computed = createHash('sha256').update(form.code_verifier ?? '').digest('base64url');
+      const computed = createHash('sha256')
+        .update(form.code_verifier ?? '')
+        .digest('base64url');
       if (!challenge || challenge !== computed) return oauthError(400, 'invalid_grant');
       return send(res, 200, issue(true));
     }

@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
 
-
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('organizations')
@@ -62,11 +61,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   // At most one user extension per user (NULLs do not collide in either dialect).
   await db.schema.createIndex('extensions_user').on('extensions').column('user_id').unique().execute();
-  await db.schema
-    .createIndex('extensions_org_forwarding')
-    .on('extensions')
-    .columns(['organization_id', 'forwarding_destination'])
-    .execute();
+  await db.schema.createIndex('extensions_org_forwarding').on('extensions').columns(['organization_id', 'forwarding_destination']).execute();
 
   await db.schema
     .createTable('ring_groups')

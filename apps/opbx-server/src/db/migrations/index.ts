@@ -1,4 +1,5 @@
 import type { Migration } from 'kysely';
+
 import * as initial from './001_initial.js';
 import * as calls from './002_calls.js';
 import * as requestsKeyHmac from './004_requests_key_hmac.js';

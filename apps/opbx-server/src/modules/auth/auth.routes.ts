@@ -1,10 +1,11 @@
+import { dummyPasswordHash, notFound } from '@opbx/platform';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { dummyPasswordHash, notFound } from '@opbx/platform';
+
 import type { AppContext } from '../../context.js';
 import { authOf } from '../../http/auth.js';
-import { findUserById } from '../users/users.queries.js';
 import { presentUser } from '../users/users.presenter.js';
+import { findUserById } from '../users/users.queries.js';
 import { loginBody } from './auth.schema.js';
 import * as auth from './auth.service.js';
 

@@ -1,9 +1,10 @@
-import type { Kysely, Transaction } from 'kysely';
 import { AppError, dummyPasswordHash, generateToken, invalid, newId, sha256Hex, unauthorized, verifyPassword } from '@opbx/platform';
+import type { Kysely, Transaction } from 'kysely';
+
 import type { AppContext } from '../../context.js';
 import type { Database } from '../../db/schema.js';
-import { findUserById } from '../users/users.queries.js';
 import { presentUser, type UserView } from '../users/users.presenter.js';
+import { findUserById } from '../users/users.queries.js';
 import { publishSessionsEnded } from './session-events.js';
 
 export interface TokenGrant {
@@ -16,7 +17,13 @@ export interface TokenGrant {
  * A token of the session begun at `sessionStartedAt`. It never outlives the session: at
  * OPBX_SESSION_MAX_AGE the session ends however often it was refreshed.
  */
-async function issueToken(db: Kysely<Database> | Transaction<Database>, ctx: AppContext, userId: string, organizationId: string, sessionStartedAt: string): Promise<TokenGrant> {
+async function issueToken(
+  db: Kysely<Database> | Transaction<Database>,
+  ctx: AppContext,
+  userId: string,
+  organizationId: string,
+  sessionStartedAt: string,
+): Promise<TokenGrant> {
   const token = generateToken('opbx');
   const now = Date.now();
   const sessionEnds = Date.parse(sessionStartedAt) + ctx.config.OPBX_SESSION_MAX_AGE * 1000;
@@ -109,7 +116,12 @@ export async function refresh(ctx: AppContext, auth: { tokenId: string; userId: 
   return ctx.db.transaction().execute(async (trx) => {
     const now = new Date().toISOString();
     const current = await trx.selectFrom('api_tokens').select(['session_started_at', 'created_at']).where('id', '=', auth.tokenId).executeTakeFirst();
-    const revoked = await trx.updateTable('api_tokens').set({ revoked_at: now }).where('id', '=', auth.tokenId).where('revoked_at', 'is', null).executeTakeFirst();
+    const revoked = await trx
+      .updateTable('api_tokens')
+      .set({ revoked_at: now })
+      .where('id', '=', auth.tokenId)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
     // A concurrent refresh with the same token already rotated it.
     if (!current || Number(revoked.numUpdatedRows) === 0) throw unauthorized('The token is invalid or has expired');
     const started = current.session_started_at ?? current.created_at;

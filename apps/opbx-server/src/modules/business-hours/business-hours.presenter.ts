@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely';
+
 import type { BusinessHoursTable } from '../../db/schema.js';
-import { compileSchedule, isOpenAt, type Holiday, type Schedule } from './schedule.js';
+import { compileSchedule, type Holiday, isOpenAt, type Schedule } from './schedule.js';
 
 export type BusinessHoursRow = Selectable<BusinessHoursTable>;
 

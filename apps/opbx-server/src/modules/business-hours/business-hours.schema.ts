@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { idSchema, nameSchema, searchSchema, timezoneSchema } from '../../http/schemas.js';
 import { parseDate, parseTime } from './schedule.js';
 
@@ -10,7 +11,11 @@ const closeTime = z.string('must be a time HH:MM').refine((s) => !Number.isNaN(p
 
 export const scheduleInput = z
   .strictObject({
-    day_of_week: z.number('must be a number from 0 (Sunday) to 6 (Saturday)').int('must be an integer').min(0, 'must be 0 (Sunday) to 6 (Saturday)').max(6, 'must be 0 (Sunday) to 6 (Saturday)'),
+    day_of_week: z
+      .number('must be a number from 0 (Sunday) to 6 (Saturday)')
+      .int('must be an integer')
+      .min(0, 'must be 0 (Sunday) to 6 (Saturday)')
+      .max(6, 'must be 0 (Sunday) to 6 (Saturday)'),
     open_time: openTime,
     close_time: closeTime,
   })

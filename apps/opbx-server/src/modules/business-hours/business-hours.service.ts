@@ -1,10 +1,11 @@
+import { conflict, containsInsensitive, type ErrorDetail, invalid, isUniqueViolation, isUuid, newId, notFound, nowIso } from '@opbx/platform';
 import type { Kysely, Transaction } from 'kysely';
-import { conflict, containsInsensitive, invalid, isUniqueViolation, isUuid, newId, notFound, nowIso, type ErrorDetail } from '@opbx/platform';
+
 import type { AppContext } from '../../context.js';
 import type { BusinessHoursTable, Database } from '../../db/schema.js';
 import type { AuthInfo } from '../../http/auth.js';
 import { assertUnreferenced, businessHoursReferences } from '../shared/references.js';
-import { presentBusinessHours, storedCalendar, type BusinessHoursRow, type BusinessHoursView } from './business-hours.presenter.js';
+import { type BusinessHoursRow, type BusinessHoursView, presentBusinessHours, storedCalendar } from './business-hours.presenter.js';
 import type {
   ClosedRoutingInput,
   CreateBusinessHoursInput,

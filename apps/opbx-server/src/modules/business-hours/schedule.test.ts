@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compileSchedule, findScheduleConflicts, isOpenAt, localClock, parseDate, parseTime, type Holiday, type Schedule } from './schedule.js';
+
+import { compileSchedule, findScheduleConflicts, type Holiday, isOpenAt, localClock, parseDate, parseTime, type Schedule } from './schedule.js';
 
 const SUN = 0;
 const MON = 1;
@@ -37,14 +38,18 @@ describe('America/New_York', () => {
 
   it('spring forward (2026-03-08, 02:00 EST → 03:00 EDT): evaluates the wall clock after the switch', () => {
     expect(
-      verdicts(tz, [range(SUN, '01:00', '04:00')], [
-        '2026-03-08T05:59:00Z', // 00:59 EST
-        '2026-03-08T06:00:00Z', // 01:00 EST
-        '2026-03-08T06:59:59Z', // 01:59:59 EST, the last instant before the switch
-        '2026-03-08T07:00:00Z', // 03:00 EDT, the first instant after
-        '2026-03-08T07:59:00Z', // 03:59 EDT
-        '2026-03-08T08:00:00Z', // 04:00 EDT (a fixed EST offset would still say 03:00)
-      ]),
+      verdicts(
+        tz,
+        [range(SUN, '01:00', '04:00')],
+        [
+          '2026-03-08T05:59:00Z', // 00:59 EST
+          '2026-03-08T06:00:00Z', // 01:00 EST
+          '2026-03-08T06:59:59Z', // 01:59:59 EST, the last instant before the switch
+          '2026-03-08T07:00:00Z', // 03:00 EDT, the first instant after
+          '2026-03-08T07:59:00Z', // 03:59 EDT
+          '2026-03-08T08:00:00Z', // 04:00 EDT (a fixed EST offset would still say 03:00)
+        ],
+      ),
     ).toEqual({
       '2026-03-08T05:59:00Z': false,
       '2026-03-08T06:00:00Z': true,
@@ -57,16 +62,20 @@ describe('America/New_York', () => {
 
   it('office hours on the days around spring forward use each day’s own offset', () => {
     expect(
-      verdicts(tz, [range(SAT, '09:00', '17:00'), range(SUN, '09:00', '17:00')], [
-        '2026-03-07T13:59:00Z', // Sat 08:59 EST
-        '2026-03-07T14:00:00Z', // Sat 09:00 EST
-        '2026-03-07T21:59:00Z', // Sat 16:59 EST
-        '2026-03-07T22:00:00Z', // Sat 17:00 EST
-        '2026-03-08T12:59:00Z', // Sun 08:59 EDT
-        '2026-03-08T13:00:00Z', // Sun 09:00 EDT
-        '2026-03-08T20:59:00Z', // Sun 16:59 EDT
-        '2026-03-08T21:00:00Z', // Sun 17:00 EDT
-      ]),
+      verdicts(
+        tz,
+        [range(SAT, '09:00', '17:00'), range(SUN, '09:00', '17:00')],
+        [
+          '2026-03-07T13:59:00Z', // Sat 08:59 EST
+          '2026-03-07T14:00:00Z', // Sat 09:00 EST
+          '2026-03-07T21:59:00Z', // Sat 16:59 EST
+          '2026-03-07T22:00:00Z', // Sat 17:00 EST
+          '2026-03-08T12:59:00Z', // Sun 08:59 EDT
+          '2026-03-08T13:00:00Z', // Sun 09:00 EDT
+          '2026-03-08T20:59:00Z', // Sun 16:59 EDT
+          '2026-03-08T21:00:00Z', // Sun 17:00 EDT
+        ],
+      ),
     ).toEqual({
       '2026-03-07T13:59:00Z': false,
       '2026-03-07T14:00:00Z': true,
@@ -80,9 +89,11 @@ describe('America/New_York', () => {
   });
 
   it('a range wholly inside the skipped hour never opens; one starting inside it opens at the switch', () => {
-    expect(
-      verdicts(tz, [range(SUN, '02:00', '02:30')], ['2026-03-08T06:59:00Z', '2026-03-08T07:00:00Z', '2026-03-08T07:15:00Z']),
-    ).toEqual({ '2026-03-08T06:59:00Z': false, '2026-03-08T07:00:00Z': false, '2026-03-08T07:15:00Z': false });
+    expect(verdicts(tz, [range(SUN, '02:00', '02:30')], ['2026-03-08T06:59:00Z', '2026-03-08T07:00:00Z', '2026-03-08T07:15:00Z'])).toEqual({
+      '2026-03-08T06:59:00Z': false,
+      '2026-03-08T07:00:00Z': false,
+      '2026-03-08T07:15:00Z': false,
+    });
     expect(verdicts(tz, [range(SUN, '02:30', '05:00')], ['2026-03-08T06:59:00Z', '2026-03-08T07:00:00Z'])).toEqual({
       '2026-03-08T06:59:00Z': false,
       '2026-03-08T07:00:00Z': true,
@@ -91,14 +102,18 @@ describe('America/New_York', () => {
 
   it('an overnight range spanning the spring-forward night closes at the wall-clock time', () => {
     expect(
-      verdicts(tz, [range(SAT, '22:00', '06:00')], [
-        '2026-03-08T02:59:00Z', // Sat 21:59 EST
-        '2026-03-08T03:00:00Z', // Sat 22:00 EST
-        '2026-03-08T06:59:00Z', // Sun 01:59 EST
-        '2026-03-08T07:00:00Z', // Sun 03:00 EDT
-        '2026-03-08T09:59:00Z', // Sun 05:59 EDT
-        '2026-03-08T10:00:00Z', // Sun 06:00 EDT (EST would say 05:00)
-      ]),
+      verdicts(
+        tz,
+        [range(SAT, '22:00', '06:00')],
+        [
+          '2026-03-08T02:59:00Z', // Sat 21:59 EST
+          '2026-03-08T03:00:00Z', // Sat 22:00 EST
+          '2026-03-08T06:59:00Z', // Sun 01:59 EST
+          '2026-03-08T07:00:00Z', // Sun 03:00 EDT
+          '2026-03-08T09:59:00Z', // Sun 05:59 EDT
+          '2026-03-08T10:00:00Z', // Sun 06:00 EDT (EST would say 05:00)
+        ],
+      ),
     ).toEqual({
       '2026-03-08T02:59:00Z': false,
       '2026-03-08T03:00:00Z': true,
@@ -111,18 +126,22 @@ describe('America/New_York', () => {
 
   it('fall back (2026-11-01, 02:00 EDT → 01:00 EST): the repeated hour is open in both passes', () => {
     expect(
-      verdicts(tz, [range(SUN, '01:00', '01:30'), range(SUN, '09:00', '17:00')], [
-        '2026-11-01T05:15:00Z', // 01:15 EDT, first pass
-        '2026-11-01T05:45:00Z', // 01:45 EDT
-        '2026-11-01T05:59:00Z', // 01:59 EDT, just before the switch
-        '2026-11-01T06:00:00Z', // 01:00 EST, just after
-        '2026-11-01T06:15:00Z', // 01:15 EST, second pass
-        '2026-11-01T06:30:00Z', // 01:30 EST
-        '2026-11-01T13:00:00Z', // 08:00 EST (EDT would say 09:00)
-        '2026-11-01T14:00:00Z', // 09:00 EST
-        '2026-11-01T21:59:00Z', // 16:59 EST
-        '2026-11-01T22:00:00Z', // 17:00 EST
-      ]),
+      verdicts(
+        tz,
+        [range(SUN, '01:00', '01:30'), range(SUN, '09:00', '17:00')],
+        [
+          '2026-11-01T05:15:00Z', // 01:15 EDT, first pass
+          '2026-11-01T05:45:00Z', // 01:45 EDT
+          '2026-11-01T05:59:00Z', // 01:59 EDT, just before the switch
+          '2026-11-01T06:00:00Z', // 01:00 EST, just after
+          '2026-11-01T06:15:00Z', // 01:15 EST, second pass
+          '2026-11-01T06:30:00Z', // 01:30 EST
+          '2026-11-01T13:00:00Z', // 08:00 EST (EDT would say 09:00)
+          '2026-11-01T14:00:00Z', // 09:00 EST
+          '2026-11-01T21:59:00Z', // 16:59 EST
+          '2026-11-01T22:00:00Z', // 17:00 EST
+        ],
+      ),
     ).toEqual({
       '2026-11-01T05:15:00Z': true,
       '2026-11-01T05:45:00Z': false,
@@ -139,15 +158,19 @@ describe('America/New_York', () => {
 
   it('an overnight range spanning the fall-back night', () => {
     expect(
-      verdicts(tz, [range(SAT, '23:00', '03:00')], [
-        '2026-11-01T02:59:00Z', // Sat 22:59 EDT
-        '2026-11-01T03:00:00Z', // Sat 23:00 EDT
-        '2026-11-01T05:59:00Z', // Sun 01:59 EDT
-        '2026-11-01T06:00:00Z', // Sun 01:00 EST
-        '2026-11-01T07:59:00Z', // Sun 02:59 EST
-        '2026-11-01T08:00:00Z', // Sun 03:00 EST (EDT would say 04:00, also closed; 07:00Z is the discriminating one)
-        '2026-11-01T07:00:00Z', // Sun 02:00 EST
-      ]),
+      verdicts(
+        tz,
+        [range(SAT, '23:00', '03:00')],
+        [
+          '2026-11-01T02:59:00Z', // Sat 22:59 EDT
+          '2026-11-01T03:00:00Z', // Sat 23:00 EDT
+          '2026-11-01T05:59:00Z', // Sun 01:59 EDT
+          '2026-11-01T06:00:00Z', // Sun 01:00 EST
+          '2026-11-01T07:59:00Z', // Sun 02:59 EST
+          '2026-11-01T08:00:00Z', // Sun 03:00 EST (EDT would say 04:00, also closed; 07:00Z is the discriminating one)
+          '2026-11-01T07:00:00Z', // Sun 02:00 EST
+        ],
+      ),
     ).toEqual({
       '2026-11-01T02:59:00Z': false,
       '2026-11-01T03:00:00Z': true,
@@ -163,16 +186,20 @@ describe('America/New_York', () => {
 describe('Europe/London and Europe/Berlin', () => {
   it('London spring forward (2026-03-29 01:00 GMT → 02:00 BST)', () => {
     expect(
-      verdicts('Europe/London', [range(SAT, '09:00', '17:00'), range(SUN, '00:30', '01:30'), range(SUN, '09:00', '17:00')], [
-        '2026-03-28T08:59:00Z', // Sat 08:59 GMT
-        '2026-03-28T09:00:00Z', // Sat 09:00 GMT
-        '2026-03-29T00:59:00Z', // Sun 00:59 GMT, just before
-        '2026-03-29T01:00:00Z', // Sun 02:00 BST, just after
-        '2026-03-29T07:59:00Z', // Sun 08:59 BST
-        '2026-03-29T08:00:00Z', // Sun 09:00 BST
-        '2026-03-29T15:59:00Z', // Sun 16:59 BST
-        '2026-03-29T16:00:00Z', // Sun 17:00 BST
-      ]),
+      verdicts(
+        'Europe/London',
+        [range(SAT, '09:00', '17:00'), range(SUN, '00:30', '01:30'), range(SUN, '09:00', '17:00')],
+        [
+          '2026-03-28T08:59:00Z', // Sat 08:59 GMT
+          '2026-03-28T09:00:00Z', // Sat 09:00 GMT
+          '2026-03-29T00:59:00Z', // Sun 00:59 GMT, just before
+          '2026-03-29T01:00:00Z', // Sun 02:00 BST, just after
+          '2026-03-29T07:59:00Z', // Sun 08:59 BST
+          '2026-03-29T08:00:00Z', // Sun 09:00 BST
+          '2026-03-29T15:59:00Z', // Sun 16:59 BST
+          '2026-03-29T16:00:00Z', // Sun 17:00 BST
+        ],
+      ),
     ).toEqual({
       '2026-03-28T08:59:00Z': false,
       '2026-03-28T09:00:00Z': true,
@@ -187,15 +214,19 @@ describe('Europe/London and Europe/Berlin', () => {
 
   it('London fall back (2026-10-25 02:00 BST → 01:00 GMT)', () => {
     expect(
-      verdicts('Europe/London', [range(SUN, '01:00', '02:00'), range(SUN, '09:00', '17:00')], [
-        '2026-10-25T00:00:00Z', // 01:00 BST
-        '2026-10-25T00:59:00Z', // 01:59 BST, just before
-        '2026-10-25T01:00:00Z', // 01:00 GMT, just after
-        '2026-10-25T01:59:00Z', // 01:59 GMT
-        '2026-10-25T02:00:00Z', // 02:00 GMT
-        '2026-10-25T08:30:00Z', // 08:30 GMT (BST would say 09:30)
-        '2026-10-25T09:00:00Z', // 09:00 GMT
-      ]),
+      verdicts(
+        'Europe/London',
+        [range(SUN, '01:00', '02:00'), range(SUN, '09:00', '17:00')],
+        [
+          '2026-10-25T00:00:00Z', // 01:00 BST
+          '2026-10-25T00:59:00Z', // 01:59 BST, just before
+          '2026-10-25T01:00:00Z', // 01:00 GMT, just after
+          '2026-10-25T01:59:00Z', // 01:59 GMT
+          '2026-10-25T02:00:00Z', // 02:00 GMT
+          '2026-10-25T08:30:00Z', // 08:30 GMT (BST would say 09:30)
+          '2026-10-25T09:00:00Z', // 09:00 GMT
+        ],
+      ),
     ).toEqual({
       '2026-10-25T00:00:00Z': true,
       '2026-10-25T00:59:00Z': true,
@@ -209,14 +240,18 @@ describe('Europe/London and Europe/Berlin', () => {
 
   it('Berlin: an overnight Saturday range across the spring-forward night (02:00 CET → 03:00 CEST)', () => {
     expect(
-      verdicts('Europe/Berlin', [range(SAT, '20:00', '04:00')], [
-        '2026-03-28T18:59:00Z', // Sat 19:59 CET
-        '2026-03-28T19:00:00Z', // Sat 20:00 CET
-        '2026-03-29T00:59:00Z', // Sun 01:59 CET
-        '2026-03-29T01:00:00Z', // Sun 03:00 CEST
-        '2026-03-29T01:59:00Z', // Sun 03:59 CEST
-        '2026-03-29T02:00:00Z', // Sun 04:00 CEST (CET would say 03:00)
-      ]),
+      verdicts(
+        'Europe/Berlin',
+        [range(SAT, '20:00', '04:00')],
+        [
+          '2026-03-28T18:59:00Z', // Sat 19:59 CET
+          '2026-03-28T19:00:00Z', // Sat 20:00 CET
+          '2026-03-29T00:59:00Z', // Sun 01:59 CET
+          '2026-03-29T01:00:00Z', // Sun 03:00 CEST
+          '2026-03-29T01:59:00Z', // Sun 03:59 CEST
+          '2026-03-29T02:00:00Z', // Sun 04:00 CEST (CET would say 03:00)
+        ],
+      ),
     ).toEqual({
       '2026-03-28T18:59:00Z': false,
       '2026-03-28T19:00:00Z': true,
@@ -233,18 +268,22 @@ describe('Australia/Sydney (southern hemisphere: summer time from October to Apr
 
   it('DST ends 2026-04-05 (03:00 AEDT → 02:00 AEST)', () => {
     expect(
-      verdicts(tz, [range(SAT, '09:00', '17:00'), range(SUN, '02:00', '03:00'), range(SUN, '09:00', '17:00')], [
-        '2026-04-03T21:59:00Z', // Sat 08:59 AEDT
-        '2026-04-03T22:00:00Z', // Sat 09:00 AEDT
-        '2026-04-04T14:59:00Z', // Sun 01:59 AEDT
-        '2026-04-04T15:00:00Z', // Sun 02:00 AEDT
-        '2026-04-04T15:59:00Z', // Sun 02:59 AEDT, just before
-        '2026-04-04T16:00:00Z', // Sun 02:00 AEST, just after
-        '2026-04-04T16:59:00Z', // Sun 02:59 AEST
-        '2026-04-04T17:00:00Z', // Sun 03:00 AEST
-        '2026-04-04T22:00:00Z', // Sun 08:00 AEST (AEDT would say 09:00)
-        '2026-04-04T23:00:00Z', // Sun 09:00 AEST
-      ]),
+      verdicts(
+        tz,
+        [range(SAT, '09:00', '17:00'), range(SUN, '02:00', '03:00'), range(SUN, '09:00', '17:00')],
+        [
+          '2026-04-03T21:59:00Z', // Sat 08:59 AEDT
+          '2026-04-03T22:00:00Z', // Sat 09:00 AEDT
+          '2026-04-04T14:59:00Z', // Sun 01:59 AEDT
+          '2026-04-04T15:00:00Z', // Sun 02:00 AEDT
+          '2026-04-04T15:59:00Z', // Sun 02:59 AEDT, just before
+          '2026-04-04T16:00:00Z', // Sun 02:00 AEST, just after
+          '2026-04-04T16:59:00Z', // Sun 02:59 AEST
+          '2026-04-04T17:00:00Z', // Sun 03:00 AEST
+          '2026-04-04T22:00:00Z', // Sun 08:00 AEST (AEDT would say 09:00)
+          '2026-04-04T23:00:00Z', // Sun 09:00 AEST
+        ],
+      ),
     ).toEqual({
       '2026-04-03T21:59:00Z': false,
       '2026-04-03T22:00:00Z': true,
@@ -261,18 +300,22 @@ describe('Australia/Sydney (southern hemisphere: summer time from October to Apr
 
   it('DST starts 2026-10-04 (02:00 AEST → 03:00 AEDT), with an overnight range across the switch', () => {
     expect(
-      verdicts(tz, [range(SAT, '20:00', '04:00'), range(SUN, '09:00', '17:00')], [
-        '2026-10-03T09:59:00Z', // Sat 19:59 AEST
-        '2026-10-03T10:00:00Z', // Sat 20:00 AEST
-        '2026-10-03T15:59:00Z', // Sun 01:59 AEST, just before
-        '2026-10-03T16:00:00Z', // Sun 03:00 AEDT, just after
-        '2026-10-03T16:59:00Z', // Sun 03:59 AEDT
-        '2026-10-03T17:00:00Z', // Sun 04:00 AEDT (AEST would say 03:00)
-        '2026-10-03T21:59:00Z', // Sun 08:59 AEDT
-        '2026-10-03T22:00:00Z', // Sun 09:00 AEDT
-        '2026-10-04T05:59:00Z', // Sun 16:59 AEDT
-        '2026-10-04T06:00:00Z', // Sun 17:00 AEDT
-      ]),
+      verdicts(
+        tz,
+        [range(SAT, '20:00', '04:00'), range(SUN, '09:00', '17:00')],
+        [
+          '2026-10-03T09:59:00Z', // Sat 19:59 AEST
+          '2026-10-03T10:00:00Z', // Sat 20:00 AEST
+          '2026-10-03T15:59:00Z', // Sun 01:59 AEST, just before
+          '2026-10-03T16:00:00Z', // Sun 03:00 AEDT, just after
+          '2026-10-03T16:59:00Z', // Sun 03:59 AEDT
+          '2026-10-03T17:00:00Z', // Sun 04:00 AEDT (AEST would say 03:00)
+          '2026-10-03T21:59:00Z', // Sun 08:59 AEDT
+          '2026-10-03T22:00:00Z', // Sun 09:00 AEDT
+          '2026-10-04T05:59:00Z', // Sun 16:59 AEDT
+          '2026-10-04T06:00:00Z', // Sun 17:00 AEDT
+        ],
+      ),
     ).toEqual({
       '2026-10-03T09:59:00Z': false,
       '2026-10-03T10:00:00Z': true,
@@ -306,12 +349,16 @@ describe('zones far from UTC', () => {
 
   it('Asia/Kolkata (UTC+05:30): half-hour offsets', () => {
     expect(
-      verdicts('Asia/Kolkata', [range(MON, '09:00', '17:30')], [
-        '2026-01-05T03:29:00Z', // 08:59
-        '2026-01-05T03:30:00Z', // 09:00
-        '2026-01-05T11:59:00Z', // 17:29
-        '2026-01-05T12:00:00Z', // 17:30
-      ]),
+      verdicts(
+        'Asia/Kolkata',
+        [range(MON, '09:00', '17:30')],
+        [
+          '2026-01-05T03:29:00Z', // 08:59
+          '2026-01-05T03:30:00Z', // 09:00
+          '2026-01-05T11:59:00Z', // 17:29
+          '2026-01-05T12:00:00Z', // 17:30
+        ],
+      ),
     ).toEqual({
       '2026-01-05T03:29:00Z': false,
       '2026-01-05T03:30:00Z': true,
@@ -414,7 +461,11 @@ describe('holidays', () => {
 
   it('follow the local date in a DST zone', () => {
     // 2026-03-08 04:30Z is still Saturday 23:30 EST in New York: the Sunday holiday has not begun.
-    const hours = { timezone: 'America/New_York', schedules: [range(SAT, '09:00', '24:00'), range(SUN, '00:00', '24:00')], holidays: [{ date: '2026-03-08', name: 'Sunday' }] };
+    const hours = {
+      timezone: 'America/New_York',
+      schedules: [range(SAT, '09:00', '24:00'), range(SUN, '00:00', '24:00')],
+      holidays: [{ date: '2026-03-08', name: 'Sunday' }],
+    };
     expect(isOpenAt(hours, new Date('2026-03-08T04:30:00Z'))).toBe(true);
     expect(isOpenAt(hours, new Date('2026-03-08T05:00:00Z'))).toBe(false);
     expect(isOpenAt(hours, new Date('2026-03-09T03:59:00Z'))).toBe(false); // Sun 23:59 EDT

@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+
 import type { CallLogRow } from '../calls/calls.ingest.js';
 
 export const CSV_COLUMNS = [

@@ -1,7 +1,8 @@
-import type { Kysely, SelectQueryBuilder } from 'kysely';
-import { DateTime } from 'luxon';
 import { likePattern } from '@opbx/platform';
+import type { Kysely, SelectQueryBuilder } from 'kysely';
 import { sql, type SqlBool } from 'kysely';
+import { DateTime } from 'luxon';
+
 import type { Database } from '../../db/schema.js';
 import type { CallLogFilters } from './call-logs.schema.js';
 
@@ -25,7 +26,7 @@ export function dateBound(value: string, timezone: string, edge: 'start' | 'end'
   return DateTime.fromISO(value, { zone: timezone }).toUTC().toISO()!;
 }
 
-export function filteredCallLogs(db: Kysely<Database>, scope: CallScope, f: CallLogFilters): SelectQueryBuilder<Database, 'call_logs', {}> {
+export function filteredCallLogs(db: Kysely<Database>, scope: CallScope, f: CallLogFilters): SelectQueryBuilder<Database, 'call_logs', object> {
   let q = db.selectFrom('call_logs').where('organization_id', '=', scope.organizationId);
   // An agent without an extension has no calls; `extension_id is null` would be every unassigned call.
   if (scope.onlyExtensionId === null) q = q.where(sql<SqlBool>`1 = 0`);
@@ -36,7 +37,10 @@ export function filteredCallLogs(db: Kysely<Database>, scope: CallScope, f: Call
   if (f.did_id) q = q.where('did_id', '=', f.did_id);
   if (f.from_date) q = q.where('created_at', '>=', dateBound(f.from_date, scope.timezone, 'start'));
   // to_date as a date includes that whole day; as a date-time it is an inclusive instant.
-  if (f.to_date) q = /^\d{4}-\d{2}-\d{2}$/.test(f.to_date) ? q.where('created_at', '<', dateBound(f.to_date, scope.timezone, 'end')) : q.where('created_at', '<=', dateBound(f.to_date, scope.timezone, 'end'));
+  if (f.to_date)
+    q = /^\d{4}-\d{2}-\d{2}$/.test(f.to_date)
+      ? q.where('created_at', '<', dateBound(f.to_date, scope.timezone, 'end'))
+      : q.where('created_at', '<=', dateBound(f.to_date, scope.timezone, 'end'));
   const digits = f.search?.replace(/[^\d+*#]/g, '');
   if (digits) {
     const pattern = likePattern(digits);

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+
 import type { AppContext } from '../../context.js';
 import { ALL_ROLES, authOf } from '../../http/auth.js';
 import { idParams } from '../../http/schemas.js';
@@ -22,7 +23,5 @@ export function callLogRoutes(app: FastifyInstance, ctx: AppContext) {
       .header('cache-control', 'no-store')
       .send(stream);
   });
-  r.get('/call-logs/:id', { config: { roles: ALL_ROLES }, schema: { tags, params: idParams } }, (req) =>
-    service.getCallLog(ctx, authOf(req), req.params.id),
-  );
+  r.get('/call-logs/:id', { config: { roles: ALL_ROLES }, schema: { tags, params: idParams } }, (req) => service.getCallLog(ctx, authOf(req), req.params.id));
 }

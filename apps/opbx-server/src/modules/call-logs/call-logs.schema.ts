@@ -1,11 +1,15 @@
-import { z } from 'zod';
 import { paginationQuery } from '@opbx/platform';
+import { z } from 'zod';
+
 import { idSchema } from '../../http/schemas.js';
 
 const dateOrDateTime = z
   .string()
   .max(40)
-  .refine((s) => /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) && !Number.isNaN(Date.parse(s)), 'must be an ISO date (YYYY-MM-DD) or date-time');
+  .refine(
+    (s) => /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) && !Number.isNaN(Date.parse(s)),
+    'must be an ISO date (YYYY-MM-DD) or date-time',
+  );
 
 export const callLogFilters = z.object({
   direction: z.enum(['inbound', 'outbound']).optional(),

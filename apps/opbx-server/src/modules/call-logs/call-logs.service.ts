@@ -1,11 +1,13 @@
-import { CountCache, countRows, isUuid, notFound, type Page, paginate } from '@opbx/platform';
 import type { Readable } from 'node:stream';
+
+import { CountCache, countRows, isUuid, notFound, type Page, paginate } from '@opbx/platform';
+
 import type { AppContext } from '../../context.js';
 import type { AuthInfo } from '../../http/auth.js';
 import type { CallLogRow } from '../calls/calls.ingest.js';
 import { CSV_COLUMNS, csvStream } from './call-logs.csv.js';
-import { presentCallLog, type CallLogView } from './call-logs.presenter.js';
-import { filteredCallLogs, type CallScope } from './call-logs.queries.js';
+import { type CallLogView, presentCallLog } from './call-logs.presenter.js';
+import { type CallScope, filteredCallLogs } from './call-logs.queries.js';
 import type { CallLogFilters, ListCallLogsQuery } from './call-logs.schema.js';
 
 const EXPORT_PAGE = 5000;

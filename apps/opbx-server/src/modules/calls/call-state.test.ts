@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+
 import type { CallStatus } from '../../db/schema.js';
-import { epochToIso, isTerminal, nextStatus, statusFromDisposition, statusFromSession, type EventSource } from './call-state.js';
+import { epochToIso, type EventSource, isTerminal, nextStatus, statusFromDisposition, statusFromSession } from './call-state.js';
 
 type Event = [CallStatus, EventSource];
 
@@ -67,10 +68,16 @@ describe('nextStatus', () => {
       ['completed', 'session'],
       ['completed', 'cdr'],
     ];
-    const permutations = (xs: Event[]): Event[][] => (xs.length <= 1 ? [xs] : xs.flatMap((x, i) => permutations([...xs.slice(0, i), ...xs.slice(i + 1)]).map((p) => [x, ...p])));
+    const permutations = (xs: Event[]): Event[][] =>
+      xs.length <= 1 ? [xs] : xs.flatMap((x, i) => permutations([...xs.slice(0, i), ...xs.slice(i + 1)]).map((p) => [x, ...p]));
     for (const order of permutations(events)) expect(fold(order)).toEqual({ status: 'completed', source: 'cdr' });
     // A session that ended unanswered, corrected by the CDR, in any order.
-    const corrected: Event[] = [['ringing', 'route'], ['no_answer', 'session'], ['completed', 'cdr'], ['ringing', 'session']];
+    const corrected: Event[] = [
+      ['ringing', 'route'],
+      ['no_answer', 'session'],
+      ['completed', 'cdr'],
+      ['ringing', 'session'],
+    ];
     for (const order of permutations(corrected)) expect(fold(order).status).toBe('completed');
   });
 });

@@ -18,7 +18,10 @@ export function nextStatus(current: { status: CallStatus; source: string | null 
   return RANK[proposed.status] > RANK[current.status] ? proposed.status : current.status;
 }
 
-const squash = (raw: unknown): string => String(raw ?? '').toLowerCase().replace(/[^a-z]/g, '');
+const squash = (raw: unknown): string =>
+  String(raw ?? '')
+    .toLowerCase()
+    .replace(/[^a-z]/g, '');
 
 /** Session-update `status` (an open set) → our status; undefined for values that say nothing new. */
 export function statusFromSession(raw: unknown, answeredBefore: boolean): CallStatus | undefined {

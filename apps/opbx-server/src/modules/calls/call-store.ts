@@ -1,10 +1,11 @@
-import type { Kysely, Selectable, Transaction } from 'kysely';
 // Subpath imports: the journal thread loads this module and nothing of the HTTP side.
-import { isForeignKeyViolation, type Dialect } from '@opbx/platform/db';
+import { type Dialect, isForeignKeyViolation } from '@opbx/platform/db';
 import { newId } from '@opbx/platform/ids';
 import { nowIso } from '@opbx/platform/time';
+import type { Kysely, Selectable, Transaction } from 'kysely';
+
 import type { CallLogsTable, CallStatus, Database, PresenceStatus } from '../../db/schema.js';
-import { isTerminal, nextStatus, type EventSource } from './call-state.js';
+import { type EventSource, isTerminal, nextStatus } from './call-state.js';
 
 export type CallLogRow = Selectable<CallLogsTable>;
 
@@ -19,7 +20,12 @@ export interface CallEvent {
   payload: unknown;
   status?: CallStatus;
   facts?: Partial<Pick<CallLogsTable, 'direction' | 'direction_raw' | 'from_number' | 'to_number' | 'did_id' | 'extension_id' | 'ring_group_id'>>;
-  patch?: Partial<Pick<CallLogsTable, 'answer_time' | 'end_time' | 'duration' | 'recording_url' | 'cloudonix_cdr' | 'sip_call_id' | 'status_raw' | 'disposition_raw' | 'blocked_reason'>>;
+  patch?: Partial<
+    Pick<
+      CallLogsTable,
+      'answer_time' | 'end_time' | 'duration' | 'recording_url' | 'cloudonix_cdr' | 'sip_call_id' | 'status_raw' | 'disposition_raw' | 'blocked_reason'
+    >
+  >;
   /** Extensions this event starts ringing. */
   ringing?: string[];
 }
@@ -194,7 +200,10 @@ function applyEvent(before: CallLogRow, ev: CallEvent, now: string): CallLogRow 
   // Our own goodbye message answers the call, so Cloudonix bills it as ANSWERED; a call nobody
   // picked up stays missed (routing already decided it), with no talk time.
   const announcementOnly =
-    ev.kind === 'cdr' && ev.status === 'completed' && (before.status_source === 'dial' || before.status_source === 'route') && ['busy', 'no_answer', 'failed'].includes(before.status);
+    ev.kind === 'cdr' &&
+    ev.status === 'completed' &&
+    (before.status_source === 'dial' || before.status_source === 'route') &&
+    ['busy', 'no_answer', 'failed'].includes(before.status);
   if (announcementOnly) {
     after.answer_time = before.answer_time;
     after.duration = before.duration ?? 0;
@@ -269,7 +278,11 @@ async function foldNewCalls(trx: Transaction<Database>, events: CallEvent[], out
         .selectFrom('call_logs')
         .select(['organization_id', 'call_id'])
         .where('organization_id', '=', org)
-        .where('call_id', 'in', part.map((i) => events[i]!.callId))
+        .where(
+          'call_id',
+          'in',
+          part.map((i) => events[i]!.callId),
+        )
         .execute();
       for (const r of rows) existing.add(key(r.organization_id, r.call_id));
     }
@@ -301,14 +314,17 @@ async function foldNewCalls(trx: Transaction<Database>, events: CallEvent[], out
       continue;
     }
     const ev = events[b.index]!;
-    const changes = isTerminal(b.after.status) ? [] : (ev.ringing ?? []).map((ext) => ({ extension_id: ext, status: 'ringing' as const, current_call_id: ev.callId }));
+    const changes = isTerminal(b.after.status)
+      ? []
+      : (ev.ringing ?? []).map((ext) => ({ extension_id: ext, status: 'ringing' as const, current_call_id: ev.callId }));
     out[b.index] = { duplicate: false, created: true, before: b.before, after: b.after, presence: changes };
     if (changes.length) presenceByOrg.set(ev.organizationId, [...(presenceByOrg.get(ev.organizationId) ?? []), ...changes]);
   }
   for (const [org, changes] of presenceByOrg) {
     const applied = new Set((await setPresence(trx, org, changes)).map((c) => `${c.extension_id} ${c.current_call_id}`));
     // Report only what was stored (an extension deleted mid-call drops out).
-    for (const r of out) if (r?.presence.length && r.after?.organization_id === org) r.presence = r.presence.filter((c) => applied.has(`${c.extension_id} ${c.current_call_id}`));
+    for (const r of out)
+      if (r?.presence.length && r.after?.organization_id === org) r.presence = r.presence.filter((c) => applied.has(`${c.extension_id} ${c.current_call_id}`));
   }
   return left;
 }

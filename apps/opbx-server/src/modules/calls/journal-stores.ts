@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
+
 import type { AppContext } from '../../context.js';
-import { changesOf, storeCallEvents, unqueued, type QueuedEvent, type StoredBatch } from './call-store.js';
+import { changesOf, type QueuedEvent, storeCallEvents, type StoredBatch, unqueued } from './call-store.js';
 import type { JournalStore } from './journal.js';
 
 /** What the journal thread answers for each batch. */

@@ -1,9 +1,11 @@
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
+
 import { openDatabase } from '@opbx/platform/db';
+
 import type { Database } from '../../db/schema.js';
-import { changesOf, storeCallEvents, unqueued, type QueuedEvent } from './call-store.js';
+import { changesOf, type QueuedEvent, storeCallEvents, unqueued } from './call-store.js';
 import type { ThreadReply } from './journal-stores.js';
 
 /** The journal thread: owns a database connection and commits the batches the main thread sends. */

@@ -1,5 +1,6 @@
 import { AppError, isDatabaseUnavailable } from '@opbx/platform';
-import { queued, type CallEvent, type QueuedEvent, type StoredBatch } from './call-store.js';
+
+import { type CallEvent, queued, type QueuedEvent, type StoredBatch } from './call-store.js';
 
 /** Most events committed in one transaction (SQLite's write lock is held that long). */
 const JOURNAL_BATCH = 200;
@@ -67,7 +68,9 @@ export class CallJournal {
     if (this.outage && this.draining) {
       // Held events are being retried: Cloudonix retries a refused webhook, and holding its request
       // open would not store it sooner. With nothing held, the write goes ahead and probes the database.
-      return Promise.reject(new AppError('SERVICE_UNAVAILABLE', 'Call events cannot be stored right now. Please retry shortly.', undefined, { 'retry-after': '5' }));
+      return Promise.reject(
+        new AppError('SERVICE_UNAVAILABLE', 'Call events cannot be stored right now. Please retry shortly.', undefined, { 'retry-after': '5' }),
+      );
     }
     return new Promise((resolve, reject) => {
       this.queue.push({ event: queued(event), resolve, reject });

@@ -1,6 +1,7 @@
+import { countRows, forbidden, isUuid, notFound, paginate, paginationQuery } from '@opbx/platform';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { countRows, forbidden, isUuid, notFound, paginate, paginationQuery } from '@opbx/platform';
+
 import type { AppContext } from '../../context.js';
 import { ALL_ROLES, authOf } from '../../http/auth.js';
 import { idParams } from '../../http/schemas.js';

@@ -1,11 +1,13 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
-import { AppError, MACHINE_ROUTE, invalidField } from '@opbx/platform';
+
+import { AppError, invalidField, MACHINE_ROUTE } from '@opbx/platform';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
 import type { AppContext } from '../../context.js';
-import type { VoiceRuntime } from '../voice/runtime.js';
-import { presentedKey } from '../voice/params.js';
-import { BAD_KEYS_PER_MINUTE, normalizeParty } from '../voice/voice.routes.js';
 import type { WebhookTenant } from '../cloudonix/cloudonix.service.js';
+import { presentedKey } from '../voice/params.js';
+import type { VoiceRuntime } from '../voice/runtime.js';
+import { BAD_KEYS_PER_MINUTE, normalizeParty } from '../voice/voice.routes.js';
 import { epochToIso, statusFromDisposition, statusFromSession } from './call-state.js';
 
 type Json = Record<string, unknown>;
@@ -23,7 +25,15 @@ const asObject = (v: unknown): Json => {
 };
 /** Provider text, trimmed and without control characters (PostgreSQL refuses NUL bytes). */
 const text = (v: unknown): string | null => {
-  const s = typeof v === 'string' ? v.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 256) : typeof v === 'number' ? String(v) : '';
+  const s =
+    typeof v === 'string'
+      ? v
+          .replace(/[\u0000-\u001f\u007f]/g, '')
+          .trim()
+          .slice(0, 256)
+      : typeof v === 'number'
+        ? String(v)
+        : '';
   return s ? s : null;
 };
 /** A non-negative whole number that fits the integer columns; anything else is unknown. */
@@ -58,7 +68,8 @@ export function webhookRoutes(app: FastifyInstance, ctx: AppContext, rt: VoiceRu
     const tenant = key ? await rt.keys.resolve(key) : null;
     if (!tenant) {
       const limited = await ctx.limiter.hit(`webhook-auth:${request.ip}`, BAD_KEYS_PER_MINUTE, 60);
-      if (!limited.allowed) throw new AppError('RATE_LIMIT_EXCEEDED', 'Too many unauthenticated requests', undefined, { 'retry-after': String(limited.retryAfter) });
+      if (!limited.allowed)
+        throw new AppError('RATE_LIMIT_EXCEEDED', 'Too many unauthenticated requests', undefined, { 'retry-after': String(limited.retryAfter) });
       throw new AppError('UNAUTHORIZED', 'A valid requests key is required (Authorization: Bearer <key>)');
     }
     const limit = await ctx.limiter.hit(`webhook:${tenant.organizationId}`, ctx.config.OPBX_VOICE_RATE_LIMIT * 4, 1);
@@ -66,60 +77,70 @@ export function webhookRoutes(app: FastifyInstance, ctx: AppContext, rt: VoiceRu
     return tenant;
   }
 
-  app.post('/api/webhooks/cloudonix/session-update', { config: { public: true, ...MACHINE_ROUTE }, schema: { tags: ['webhooks'] } }, async (request: FastifyRequest, reply: FastifyReply) => {
-    const tenant = await tenantOf(request);
-    // A suspended organization's webhooks are acknowledged (Cloudonix stops retrying) and change nothing.
-    if (!tenant.active) return reply.status(204).send();
-    const body = asObject(request.body);
-    const callId = token(body.token) ?? token(asObject(body.session).token);
-    if (!callId) throw invalidField('token', 'the session token is required');
-    const answeredAt = epochToIso(body.callAnswerTime) ?? (typeof body.answerTime === 'string' && !Number.isNaN(Date.parse(body.answerTime)) ? new Date(body.answerTime).toISOString() : null);
-    const status = statusFromSession(body.status, Boolean(answeredAt));
-    const eventId = text(body.eventId);
-    await rt.journal.record({
-      organizationId: tenant.organizationId,
-      callId,
-      kind: 'session',
-      providerKey: `su:${callId}:${eventId ?? digest(body)}`,
-      payload: body,
-      ...(status ? { status } : {}),
-      facts: {
-        from_number: normalizeParty(text(body.callerId) ?? ''),
-        to_number: normalizeParty(text(body.destination) ?? ''),
-        direction_raw: text(body.direction),
-        ...sessionDirection(body.direction),
-      },
-      patch: { status_raw: text(body.status), answer_time: answeredAt },
-    });
-    return reply.status(204).send();
-  });
+  app.post(
+    '/api/webhooks/cloudonix/session-update',
+    { config: { public: true, ...MACHINE_ROUTE }, schema: { tags: ['webhooks'] } },
+    async (request: FastifyRequest, reply: FastifyReply) => {
+      const tenant = await tenantOf(request);
+      // A suspended organization's webhooks are acknowledged (Cloudonix stops retrying) and change nothing.
+      if (!tenant.active) return reply.status(204).send();
+      const body = asObject(request.body);
+      const callId = token(body.token) ?? token(asObject(body.session).token);
+      if (!callId) throw invalidField('token', 'the session token is required');
+      const answeredAt =
+        epochToIso(body.callAnswerTime) ??
+        (typeof body.answerTime === 'string' && !Number.isNaN(Date.parse(body.answerTime)) ? new Date(body.answerTime).toISOString() : null);
+      const status = statusFromSession(body.status, Boolean(answeredAt));
+      const eventId = text(body.eventId);
+      await rt.journal.record({
+        organizationId: tenant.organizationId,
+        callId,
+        kind: 'session',
+        providerKey: `su:${callId}:${eventId ?? digest(body)}`,
+        payload: body,
+        ...(status ? { status } : {}),
+        facts: {
+          from_number: normalizeParty(text(body.callerId) ?? ''),
+          to_number: normalizeParty(text(body.destination) ?? ''),
+          direction_raw: text(body.direction),
+          ...sessionDirection(body.direction),
+        },
+        patch: { status_raw: text(body.status), answer_time: answeredAt },
+      });
+      return reply.status(204).send();
+    },
+  );
 
-  app.post('/api/webhooks/cloudonix/cdr', { config: { public: true, ...MACHINE_ROUTE }, schema: { tags: ['webhooks'] } }, async (request: FastifyRequest, reply: FastifyReply) => {
-    const tenant = await tenantOf(request);
-    if (!tenant.active) return reply.status(204).send();
-    const body = asObject(request.body);
-    const session = asObject(body.session);
-    const callId = token(session.token) ?? token(body.token) ?? token(body.CallSid);
-    if (!callId) throw invalidField('session.token', 'the session token is required to correlate the CDR');
-    const billsec = num(body.billsec) ?? 0;
-    const endTime = epochToIso(session.callEndTime) ?? epochToIso(body.timestamp);
-    await rt.journal.record({
-      organizationId: tenant.organizationId,
-      callId,
-      kind: 'cdr',
-      providerKey: `cdr:${callId}`,
-      payload: body,
-      status: statusFromDisposition(body.disposition, billsec),
-      facts: { from_number: normalizeParty(text(body.from) ?? ''), to_number: normalizeParty(text(body.to) ?? '') },
-      patch: {
-        answer_time: epochToIso(session.callAnswerTime),
-        end_time: endTime,
-        duration: billsec,
-        sip_call_id: text(body.call_id),
-        disposition_raw: text(body.disposition),
-        cloudonix_cdr: JSON.stringify(body).slice(0, 64_000),
-      },
-    });
-    return reply.status(204).send();
-  });
+  app.post(
+    '/api/webhooks/cloudonix/cdr',
+    { config: { public: true, ...MACHINE_ROUTE }, schema: { tags: ['webhooks'] } },
+    async (request: FastifyRequest, reply: FastifyReply) => {
+      const tenant = await tenantOf(request);
+      if (!tenant.active) return reply.status(204).send();
+      const body = asObject(request.body);
+      const session = asObject(body.session);
+      const callId = token(session.token) ?? token(body.token) ?? token(body.CallSid);
+      if (!callId) throw invalidField('session.token', 'the session token is required to correlate the CDR');
+      const billsec = num(body.billsec) ?? 0;
+      const endTime = epochToIso(session.callEndTime) ?? epochToIso(body.timestamp);
+      await rt.journal.record({
+        organizationId: tenant.organizationId,
+        callId,
+        kind: 'cdr',
+        providerKey: `cdr:${callId}`,
+        payload: body,
+        status: statusFromDisposition(body.disposition, billsec),
+        facts: { from_number: normalizeParty(text(body.from) ?? ''), to_number: normalizeParty(text(body.to) ?? '') },
+        patch: {
+          answer_time: epochToIso(session.callAnswerTime),
+          end_time: endTime,
+          duration: billsec,
+          sip_call_id: text(body.call_id),
+          disposition_raw: text(body.disposition),
+          cloudonix_cdr: JSON.stringify(body).slice(0, 64_000),
+        },
+      });
+      return reply.status(204).send();
+    },
+  );
 }

@@ -1,8 +1,9 @@
+import { AppError, notFound } from '@opbx/platform';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { AppError, notFound } from '@opbx/platform';
+
 import type { AppContext } from '../../context.js';
-import { ALL_ROLES, OWNER, authOf } from '../../http/auth.js';
+import { ALL_ROLES, authOf, OWNER } from '../../http/auth.js';
 import { putCloudonixBody } from './cloudonix.schema.js';
 import { getCloudonixSettings, putCloudonixSettings } from './cloudonix.service.js';
 
@@ -22,7 +23,8 @@ export function cloudonixRoutes(app: FastifyInstance, ctx: AppContext) {
   r.put('/settings/cloudonix', { config: { roles: OWNER }, schema: { tags, body: putCloudonixBody } }, async (req) => {
     const auth = authOf(req);
     const limit = await ctx.limiter.hit(`cloudonix-settings-user:${auth.userId}`, WRITES_PER_USER_PER_HOUR, 3600);
-    if (!limit.allowed) throw new AppError('RATE_LIMIT_EXCEEDED', 'Too many Cloudonix settings changes; try again later', undefined, { 'retry-after': String(limit.retryAfter) });
+    if (!limit.allowed)
+      throw new AppError('RATE_LIMIT_EXCEEDED', 'Too many Cloudonix settings changes; try again later', undefined, { 'retry-after': String(limit.retryAfter) });
     return putCloudonixSettings(ctx, auth.organizationId, req.body);
   });
 }

@@ -1,4 +1,5 @@
 import { AppError, conflict, constantTimeEqual, isUniqueViolation, nowIso, randomSecret } from '@opbx/platform';
+
 import type { AppContext } from '../../context.js';
 import type { PutCloudonixInput } from './cloudonix.schema.js';
 
@@ -48,7 +49,8 @@ const keyTaken = () => conflict('This requests key cannot be used; choose anothe
 
 export async function putCloudonixSettings(ctx: AppContext, organizationId: string, input: PutCloudonixInput): Promise<CloudonixSettingsView> {
   const limit = await ctx.limiter.hit(`cloudonix-settings:${organizationId}`, SETTINGS_WRITES_PER_HOUR, 3600);
-  if (!limit.allowed) throw new AppError('RATE_LIMIT_EXCEEDED', 'Too many Cloudonix settings changes; try again later', undefined, { 'retry-after': String(limit.retryAfter) });
+  if (!limit.allowed)
+    throw new AppError('RATE_LIMIT_EXCEEDED', 'Too many Cloudonix settings changes; try again later', undefined, { 'retry-after': String(limit.retryAfter) });
   const current = await ctx.db.selectFrom('cloudonix_settings').selectAll().where('organization_id', '=', organizationId).executeTakeFirst();
   const generated = !input.requests_key && !current ? randomSecret(32) : undefined;
   const key = input.requests_key ?? generated ?? ctx.secrets.decrypt(current!.requests_key_enc);
@@ -116,7 +118,8 @@ export class WebhookKeyCache {
       .where('c.requests_key_hash', '=', hash)
       .executeTakeFirst();
     const ok = row ? constantTimeEqual(this.ctx.secrets.decrypt(row.requests_key_enc), key) : false;
-    const tenant = ok && row ? { organizationId: row.organization_id, domainName: row.domain_name, baseUrl: row.webhook_base_url, active: row.status === 'active' } : null;
+    const tenant =
+      ok && row ? { organizationId: row.organization_id, domainName: row.domain_name, baseUrl: row.webhook_base_url, active: row.status === 'active' } : null;
     if (generation !== this.generation) return tenant;
     if (this.hits.size > 10_000) this.hits.clear();
     this.hits.set(hash, { tenant, expires: now + (tenant ? 300_000 : 5_000) });

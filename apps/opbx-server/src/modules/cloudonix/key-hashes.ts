@@ -1,5 +1,6 @@
-import type { Kysely } from 'kysely';
 import type { SecretBox } from '@opbx/platform';
+import type { Kysely } from 'kysely';
+
 import type { Database } from '../../db/schema.js';
 
 /**

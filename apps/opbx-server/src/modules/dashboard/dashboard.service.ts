@@ -1,12 +1,13 @@
-import { DateTime } from 'luxon';
 import { sql } from 'kysely';
+import { DateTime } from 'luxon';
+
 import type { AppContext } from '../../context.js';
 import type { AuthInfo } from '../../http/auth.js';
-import type { VoiceRuntime } from '../voice/runtime.js';
-import type { CallLogRow } from '../calls/calls.ingest.js';
-import { callScope } from '../call-logs/call-logs.service.js';
-import { filteredCallLogs } from '../call-logs/call-logs.queries.js';
 import { presentLiveCall } from '../call-logs/call-logs.presenter.js';
+import { filteredCallLogs } from '../call-logs/call-logs.queries.js';
+import { callScope } from '../call-logs/call-logs.service.js';
+import type { CallLogRow } from '../calls/calls.ingest.js';
+import type { VoiceRuntime } from '../voice/runtime.js';
 
 const LIVE = ['initiated', 'ringing', 'answered'] as const;
 
@@ -17,12 +18,28 @@ export async function dashboardStats(ctx: AppContext, auth: AuthInfo) {
   const since = (start: DateTime) => start.toUTC().toISO()!;
   const count = async (from: string) =>
     Number(
-      (await filteredCallLogs(ctx.db, scope, {}).where('created_at', '>=', from).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n,
+      (
+        await filteredCallLogs(ctx.db, scope, {})
+          .where('created_at', '>=', from)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
     );
   const [active, extensions, dids, today, week, month, avg] = await Promise.all([
-    filteredCallLogs(ctx.db, scope, {}).where('status', 'in', [...LIVE]).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-    ctx.db.selectFrom('extensions').where('organization_id', '=', auth.organizationId).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-    ctx.db.selectFrom('dids').where('organization_id', '=', auth.organizationId).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    filteredCallLogs(ctx.db, scope, {})
+      .where('status', 'in', [...LIVE])
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow(),
+    ctx.db
+      .selectFrom('extensions')
+      .where('organization_id', '=', auth.organizationId)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow(),
+    ctx.db
+      .selectFrom('dids')
+      .where('organization_id', '=', auth.organizationId)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow(),
     count(since(now.startOf('day'))),
     count(since(now.startOf('week'))),
     count(since(now.startOf('month'))),

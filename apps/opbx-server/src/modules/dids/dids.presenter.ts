@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely';
+
 import type { DidsTable } from '../../db/schema.js';
 
 export type DidRow = Selectable<DidsTable>;

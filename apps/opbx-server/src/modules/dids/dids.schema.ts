@@ -1,5 +1,6 @@
-import { z } from 'zod';
 import { paginationQuery } from '@opbx/platform';
+import { z } from 'zod';
+
 import { e164Schema, idSchema, searchSchema, statusSchema } from '../../http/schemas.js';
 
 export const routingTypeSchema = z.enum(['extension', 'ring_group', 'business_hours', 'voicemail']);
@@ -19,10 +20,7 @@ const optionalText = (max: number, allowNewlines: boolean) =>
     .string()
     .trim()
     .max(max, `must be at most ${max} characters`)
-    .refine(
-      (s) => !(allowNewlines ? /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/ : /[\u0000-\u001f\u007f]/).test(s),
-      'must not contain control characters',
-    )
+    .refine((s) => !(allowNewlines ? /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/ : /[\u0000-\u001f\u007f]/).test(s), 'must not contain control characters')
     .nullable();
 
 /**

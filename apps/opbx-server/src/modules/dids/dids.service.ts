@@ -1,4 +1,3 @@
-import type { Kysely, Transaction } from 'kysely';
 import {
   conflict,
   containsInsensitive,
@@ -15,16 +14,18 @@ import {
   type Page,
   paginate,
 } from '@opbx/platform';
+import type { Kysely, Transaction } from 'kysely';
+
 import type { AppContext } from '../../context.js';
 import type { Database, DidsTable } from '../../db/schema.js';
 import type { AuthInfo } from '../../http/auth.js';
-import { presentDid, type DidRow, type DidView } from './dids.presenter.js';
+import { type DidRow, type DidView, presentDid } from './dids.presenter.js';
 import {
-  TARGET_FIELD,
   type CreateDidInput,
   type ListDidsQuery,
   type RoutingConfigInput,
   type RoutingType,
+  TARGET_FIELD,
   type TargetField,
   type UpdateDidInput,
 } from './dids.schema.js';
@@ -155,13 +156,9 @@ export async function listDids(ctx: AppContext, auth: AuthInfo, query: ListDidsQ
     .$if(Boolean(query.status), (q) => q.where('status', '=', query.status!))
     .$if(Boolean(query.routing_type), (q) => q.where('routing_type', '=', query.routing_type!))
     .$if(Boolean(search), (q) =>
-      q.where((eb) =>
-        eb.or([containsInsensitive('friendly_name', search!), ...(numberTerm ? [containsInsensitive('phone_number', numberTerm)] : [])]),
-      ),
+      q.where((eb) => eb.or([containsInsensitive('friendly_name', search!), ...(numberTerm ? [containsInsensitive('phone_number', numberTerm)] : [])])),
     );
-  const page = await paginate(filtered.selectAll(), query, { column: 'phone_number', idColumn: 'id', direction: 'asc' }, () =>
-    countRows(filtered),
-  );
+  const page = await paginate(filtered.selectAll(), query, { column: 'phone_number', idColumn: 'id', direction: 'asc' }, () => countRows(filtered));
   return { data: page.data.map((r) => presentDid(r as DidRow)), meta: page.meta };
 }
 

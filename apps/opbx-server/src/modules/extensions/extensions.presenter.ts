@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely';
-import type { ExtensionsTable } from '../../db/schema.js';
+
 import type { AppContext } from '../../context.js';
+import type { ExtensionsTable } from '../../db/schema.js';
 
 export type ExtensionRow = Selectable<ExtensionsTable>;
 

@@ -1,5 +1,6 @@
-import { z } from 'zod';
 import { paginationQuery } from '@opbx/platform';
+import { z } from 'zod';
+
 import { extensionNumberSchema, idSchema, searchSchema, statusSchema } from '../../http/schemas.js';
 
 export const extensionTypeSchema = z.enum(['user', 'virtual', 'queue']);

@@ -1,4 +1,3 @@
-import type { Kysely, Transaction } from 'kysely';
 import {
   conflict,
   containsInsensitive,
@@ -15,20 +14,17 @@ import {
   paginate,
   randomSecret,
 } from '@opbx/platform';
+import type { Kysely, Transaction } from 'kysely';
+
 import type { AppContext } from '../../context.js';
 import type { Database, ExtensionsTable } from '../../db/schema.js';
 import type { AuthInfo } from '../../http/auth.js';
 import { E164_RE, EXTENSION_NUMBER_RE } from '../../http/schemas.js';
-import { assertUnreferenced, extensionReferences } from '../shared/references.js';
 import { loadOutboundPolicy } from '../outbound-policy/outbound-policy.service.js';
-import { REFUSALS, refusalOf } from '../outbound-policy/policy.js';
-import { presentExtension, type ExtensionRow, type ExtensionView } from './extensions.presenter.js';
-import {
-  AGENT_EXTENSION_FIELDS,
-  type CreateExtensionInput,
-  type ListExtensionsQuery,
-  type UpdateExtensionInput,
-} from './extensions.schema.js';
+import { refusalOf, REFUSALS } from '../outbound-policy/policy.js';
+import { assertUnreferenced, extensionReferences } from '../shared/references.js';
+import { type ExtensionRow, type ExtensionView, presentExtension } from './extensions.presenter.js';
+import { AGENT_EXTENSION_FIELDS, type CreateExtensionInput, type ListExtensionsQuery, type UpdateExtensionInput } from './extensions.schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -79,7 +75,13 @@ async function checkForwarding(
 }
 
 /** A user extension belongs to a user of the same organization who has no other extension. */
-async function checkUserAssignment(db: Db, organizationId: string, type: ExtensionRow['type'], userId: string | null | undefined, selfId?: string): Promise<void> {
+async function checkUserAssignment(
+  db: Db,
+  organizationId: string,
+  type: ExtensionRow['type'],
+  userId: string | null | undefined,
+  selfId?: string,
+): Promise<void> {
   if (!userId) return;
   if (type !== 'user') throw invalidField('user_id', 'only user extensions can be assigned to a user');
   const user = await db.selectFrom('users').select('id').where('organization_id', '=', organizationId).where('id', '=', userId).executeTakeFirst();
@@ -109,7 +111,8 @@ function uniqueConflict(err: unknown): never {
   if (isUniqueViolation(err)) {
     const text = String((err as Error).message);
     if (text.includes('sip_username')) throw conflict('The SIP username is already in use', [{ field: 'sip_config.username', message: 'is already in use' }]);
-    if (text.includes('user_id') || text.includes('extensions_user')) throw conflict('The user already has an extension', [{ field: 'user_id', message: 'already has an extension' }]);
+    if (text.includes('user_id') || text.includes('extensions_user'))
+      throw conflict('The user already has an extension', [{ field: 'user_id', message: 'already has an extension' }]);
     throw conflict('The extension number is already in use', [{ field: 'extension_number', message: 'is already in use' }]);
   }
   throw err;
@@ -167,9 +170,7 @@ export async function listExtensions(ctx: AppContext, auth: AuthInfo, query: Lis
     .$if(Boolean(query.search), (q) =>
       q.where((eb) => eb.or([containsInsensitive('extension_number', query.search!), containsInsensitive('sip_username', query.search!)])),
     );
-  const page = await paginate(filtered.selectAll(), query, { column: 'extension_number', idColumn: 'id', direction: 'asc' }, () =>
-    countRows(filtered),
-  );
+  const page = await paginate(filtered.selectAll(), query, { column: 'extension_number', idColumn: 'id', direction: 'asc' }, () => countRows(filtered));
   return { data: page.data.map((r) => presentExtension(r as ExtensionRow, ctx)), meta: page.meta };
 }
 

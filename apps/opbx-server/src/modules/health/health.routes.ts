@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
+
 import type { AppContext } from '../../context.js';
 
 const startedAt = Date.now();

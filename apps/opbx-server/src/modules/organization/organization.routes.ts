@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+
 import type { AppContext } from '../../context.js';
-import { ALL_ROLES, OWNER, authOf } from '../../http/auth.js';
+import { ALL_ROLES, authOf, OWNER } from '../../http/auth.js';
 import { updateOrganizationBody } from './organization.schema.js';
 import { getOrganization, updateOrganization } from './organization.service.js';
 

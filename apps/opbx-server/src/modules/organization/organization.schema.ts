@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { e164Schema, nameSchema, timezoneSchema } from '../../http/schemas.js';
 
 export const updateOrganizationBody = z.strictObject({

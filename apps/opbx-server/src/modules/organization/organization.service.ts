@@ -1,9 +1,10 @@
-import type { Selectable } from 'kysely';
 import { conflict, hashPassword, isUniqueViolation, newId, notFound, nowIso } from '@opbx/platform';
+import type { Selectable } from 'kysely';
+
 import type { AppContext } from '../../context.js';
 import type { OrganizationsTable } from '../../db/schema.js';
-import type { UpdateOrganizationInput } from './organization.schema.js';
 import { publishSessionsEnded } from '../auth/session-events.js';
+import type { UpdateOrganizationInput } from './organization.schema.js';
 
 export interface OrganizationSettings {
   default_caller_id?: string;
@@ -123,7 +124,13 @@ export async function setOrganizationStatus(ctx: AppContext, organizationId: str
   const signedIn = await ctx.db.transaction().execute(async (trx) => {
     await trx.updateTable('organizations').set({ status, updated_at }).where('id', '=', organizationId).execute();
     if (status === 'active') return [];
-    const live = await trx.selectFrom('api_tokens').select('user_id').distinct().where('organization_id', '=', organizationId).where('revoked_at', 'is', null).execute();
+    const live = await trx
+      .selectFrom('api_tokens')
+      .select('user_id')
+      .distinct()
+      .where('organization_id', '=', organizationId)
+      .where('revoked_at', 'is', null)
+      .execute();
     await trx.updateTable('api_tokens').set({ revoked_at: updated_at }).where('organization_id', '=', organizationId).where('revoked_at', 'is', null).execute();
     return live.map((t) => t.user_id);
   });

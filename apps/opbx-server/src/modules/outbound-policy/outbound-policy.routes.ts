@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+
 import type { AppContext } from '../../context.js';
-import { MANAGERS, OWNER, authOf } from '../../http/auth.js';
+import { authOf, MANAGERS, OWNER } from '../../http/auth.js';
 import { putOutboundPolicyBody } from './outbound-policy.schema.js';
 import { getOutboundPolicy, putOutboundPolicy } from './outbound-policy.service.js';
 

@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { isCountryCode } from '@opbx/platform/telephony';
+import { z } from 'zod';
 
 const country = z
   .string()

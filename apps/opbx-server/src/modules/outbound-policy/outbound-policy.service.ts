@@ -1,5 +1,6 @@
-import type { Kysely, Transaction } from 'kysely';
 import { nowIso } from '@opbx/platform';
+import type { Kysely, Transaction } from 'kysely';
+
 import type { AppContext } from '../../context.js';
 import type { Database, OutboundPoliciesTable } from '../../db/schema.js';
 import type { PutOutboundPolicyInput } from './outbound-policy.schema.js';
@@ -46,7 +47,8 @@ export const policyFromRow = (row: OutboundPoliciesTable): OutboundPolicy => ({
 export async function loadOutboundPolicy(db: Db, organizationId: string, dids?: string[]): Promise<{ policy: OutboundPolicy; row?: OutboundPoliciesTable }> {
   const row = await db.selectFrom('outbound_policies').selectAll().where('organization_id', '=', organizationId).executeTakeFirst();
   if (row) return { policy: policyFromRow(row), row };
-  const numbers = dids ?? (await db.selectFrom('dids').select('phone_number').where('organization_id', '=', organizationId).execute()).map((d) => d.phone_number);
+  const numbers =
+    dids ?? (await db.selectFrom('dids').select('phone_number').where('organization_id', '=', organizationId).execute()).map((d) => d.phone_number);
   return { policy: defaultPolicy(countryOfNumbers(numbers)) };
 }
 

@@ -19,7 +19,8 @@ export interface OutboundPolicy {
   blockedCountries: string[];
 }
 
-export type BlockReason = 'prefix_blocked' | 'country_blocked' | 'national_not_allowed' | 'international_not_allowed' | 'premium_not_allowed' | 'special_not_allowed';
+export type BlockReason =
+  'prefix_blocked' | 'country_blocked' | 'national_not_allowed' | 'international_not_allowed' | 'premium_not_allowed' | 'special_not_allowed';
 
 /** Where an organization's numbers give no clue. */
 export const FALLBACK_COUNTRY = 'US';

@@ -1,11 +1,12 @@
+import { forbidden, signChannel, SOCKET_ID_RE } from '@opbx/platform';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { forbidden, SOCKET_ID_RE, signChannel } from '@opbx/platform';
+
 import type { AppContext } from '../../context.js';
 import { ALL_ROLES, authOf } from '../../http/auth.js';
-import type { Realtime } from './realtime.js';
 import { callsChannel, extensionsChannel, presenceChannel } from './channels.js';
+import type { Realtime } from './realtime.js';
 
 // pusher-js posts form-encoded; axios-based authorizers post JSON. Both parse to this shape.
 const authBody = z.object({

@@ -1,12 +1,14 @@
 import type { IncomingMessage } from 'node:http';
-import { PusherServer, type Grant } from '@opbx/platform';
-import { CONFIG_TOPIC, type AppContext } from '../../context.js';
-import { CALLS_TOPIC, type CallBusMessage, type CallLogRow } from '../calls/calls.ingest.js';
-import { presentCallLog, presentLiveCall } from '../call-logs/call-logs.presenter.js';
+
+import { type Grant, PusherServer } from '@opbx/platform';
+
+import { type AppContext, CONFIG_TOPIC } from '../../context.js';
 import { SESSIONS_TOPIC, type SessionsEndedMessage } from '../auth/session-events.js';
+import { presentCallLog, presentLiveCall } from '../call-logs/call-logs.presenter.js';
+import { type CallBusMessage, CALLS_TOPIC } from '../calls/calls.ingest.js';
 import type { VoiceRuntime } from '../voice/runtime.js';
 import { callsChannel, extensionsChannel } from './channels.js';
-import { MemberDirectory, type Member } from './directory.js';
+import { type Member, MemberDirectory } from './directory.js';
 import { grantOf } from './grants.js';
 
 const PUSHER_API_TOPIC = 'opbx.pusher-api';
@@ -38,7 +40,8 @@ export function createRealtime(ctx: AppContext, voice: VoiceRuntime, options: Re
   const c = ctx.config;
   // Pusher HTTP API triggers (another backend publishing to OPBX's clients) reach every instance.
   const relay = {
-    trigger: (channel: string, event: string, data: string, except?: string) => void ctx.bus.publish(PUSHER_API_TOPIC, { kind: 'trigger', channel, event, data, except }),
+    trigger: (channel: string, event: string, data: string, except?: string) =>
+      void ctx.bus.publish(PUSHER_API_TOPIC, { kind: 'trigger', channel, event, data, except }),
     terminateUser: (userId: string) => void ctx.bus.publish(PUSHER_API_TOPIC, { kind: 'terminate', userId }),
   };
   const pusher = new PusherServer({
@@ -107,7 +110,9 @@ export function createRealtime(ctx: AppContext, voice: VoiceRuntime, options: Re
       const members = await directory.get(org);
       const watcher = (g: Grant | undefined) => watcherOf(members, g);
       if (message.type === 'call.ended') {
-        pusher.broadcastLocal(calls, 'call.ended', { call_id: message.call.call_id, call: presentCallLog(message.call) }, (g) => mayWatch(watcher(g), seen.all));
+        pusher.broadcastLocal(calls, 'call.ended', { call_id: message.call.call_id, call: presentCallLog(message.call) }, (g) =>
+          mayWatch(watcher(g), seen.all),
+        );
       } else {
         const snap = await voice.snapshots.get(org).catch(() => undefined);
         const data = { call: presentLiveCall(message.call, snap) };
@@ -161,7 +166,8 @@ function mayWatch(member: Member | undefined, involved: ReadonlySet<string>, exc
   return member.extensionId !== null && involved.has(member.extensionId) && !except.has(member.extensionId);
 }
 
-const isAgentOf = (member: Member | undefined, extensions: ReadonlySet<string>) => member?.role === 'agent' && member.extensionId !== null && extensions.has(member.extensionId);
+const isAgentOf = (member: Member | undefined, extensions: ReadonlySet<string>) =>
+  member?.role === 'agent' && member.extensionId !== null && extensions.has(member.extensionId);
 
 const NONE: ReadonlySet<string> = new Set();
 

@@ -1,5 +1,6 @@
-import type { Kysely, Selectable, Transaction } from 'kysely';
 import { isUuid } from '@opbx/platform';
+import type { Kysely, Selectable, Transaction } from 'kysely';
+
 import type { Database, ExtensionsTable, RingGroupsTable } from '../../db/schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -54,16 +55,16 @@ export async function findRingGroupWithMembers(db: Db, organizationId: string, i
 export async function extensionStatuses(db: Db, organizationId: string, ids: string[]): Promise<Map<string, ExtensionsTable['status']>> {
   const wanted = [...new Set(ids.filter(isUuid))];
   if (wanted.length === 0) return new Map();
-  const rows = await db
-    .selectFrom('extensions')
-    .select(['id', 'status'])
-    .where('organization_id', '=', organizationId)
-    .where('id', 'in', wanted)
-    .execute();
+  const rows = await db.selectFrom('extensions').select(['id', 'status']).where('organization_id', '=', organizationId).where('id', 'in', wanted).execute();
   return new Map(rows.map((r) => [r.id, r.status]));
 }
 
-export async function replaceMembers(db: Db, organizationId: string, ringGroupId: string, members: { extension_id: string; priority: number }[]): Promise<void> {
+export async function replaceMembers(
+  db: Db,
+  organizationId: string,
+  ringGroupId: string,
+  members: { extension_id: string; priority: number }[],
+): Promise<void> {
   await db.deleteFrom('ring_group_members').where('organization_id', '=', organizationId).where('ring_group_id', '=', ringGroupId).execute();
   if (members.length === 0) return;
   await db

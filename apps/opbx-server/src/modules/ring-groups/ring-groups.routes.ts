@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+
 import type { AppContext } from '../../context.js';
-import { ALL_ROLES, MANAGERS, authOf } from '../../http/auth.js';
+import { ALL_ROLES, authOf, MANAGERS } from '../../http/auth.js';
 import { idParams } from '../../http/schemas.js';
 import { createRingGroupBody, listRingGroupsQuery, updateRingGroupBody } from './ring-groups.schema.js';
 import * as service from './ring-groups.service.js';

@@ -1,5 +1,6 @@
-import { z } from 'zod';
 import { paginationQuery } from '@opbx/platform';
+import { z } from 'zod';
+
 import { idSchema, nameSchema, searchSchema, statusSchema } from '../../http/schemas.js';
 
 export const strategySchema = z.enum(['simultaneous', 'round_robin', 'sequential']);
@@ -20,10 +21,7 @@ export const memberInput = z.strictObject({
   priority: z.number('must be a number').int('must be a whole number').min(1, 'must be at least 1').max(100, 'must be at most 100'),
 });
 
-const membersSchema = z
-  .array(memberInput)
-  .min(MIN_MEMBERS, 'must contain at least one member')
-  .max(MAX_MEMBERS, `must contain at most ${MAX_MEMBERS} members`);
+const membersSchema = z.array(memberInput).min(MIN_MEMBERS, 'must contain at least one member').max(MAX_MEMBERS, `must contain at most ${MAX_MEMBERS} members`);
 
 /**
  * Shape only: which types need or forbid an extension, and whether it exists, is checked by the

@@ -1,4 +1,3 @@
-import type { Kysely, Transaction } from 'kysely';
 import {
   conflict,
   containsInsensitive,
@@ -13,6 +12,8 @@ import {
   type Page,
   paginate,
 } from '@opbx/platform';
+import type { Kysely, Transaction } from 'kysely';
+
 import type { AppContext } from '../../context.js';
 import type { Database, RingGroupsTable } from '../../db/schema.js';
 import type { AuthInfo } from '../../http/auth.js';
@@ -23,13 +24,13 @@ import {
   findRingGroup,
   findRingGroupWithMembers,
   replaceMembers,
-  withMembers,
   type RingGroupRow,
   type RingGroupWithMembers,
+  withMembers,
 } from './ring-groups.queries.js';
 import {
-  DEFAULT_TIMEOUT,
   type CreateRingGroupInput,
+  DEFAULT_TIMEOUT,
   type FallbackActionInput,
   type ListRingGroupsQuery,
   type MemberInput,
@@ -65,7 +66,12 @@ function rethrowNameConflict(err: unknown): never {
  * the mailbox). Every problem is reported at once, and one query serves all lookups.
  * Enforced here rather than in the zod schema so direct callers (the demo seed) get the same rules.
  */
-async function assertValidTargets(db: Db, organizationId: string, members: MemberInput[] | undefined, fallback: FallbackActionInput | null | undefined): Promise<void> {
+async function assertValidTargets(
+  db: Db,
+  organizationId: string,
+  members: MemberInput[] | undefined,
+  fallback: FallbackActionInput | null | undefined,
+): Promise<void> {
   const details: ErrorDetail[] = [];
   const fallbackId = fallback?.extension_id;
   const statuses = await extensionStatuses(db, organizationId, [...(members ?? []).map((m) => m.extension_id), ...(fallbackId ? [fallbackId] : [])]);
@@ -138,9 +144,7 @@ export async function listRingGroups(ctx: AppContext, auth: AuthInfo, query: Lis
     .$if(Boolean(query.strategy), (q) => q.where('strategy', '=', query.strategy!))
     .$if(Boolean(query.status), (q) => q.where('status', '=', query.status!))
     .$if(Boolean(query.search), (q) => q.where(containsInsensitive('name', query.search!)));
-  const page = await paginate(filtered.selectAll(), query, { column: 'name', idColumn: 'id', direction: 'asc' }, () =>
-    countRows(filtered),
-  );
+  const page = await paginate(filtered.selectAll(), query, { column: 'name', idColumn: 'id', direction: 'asc' }, () => countRows(filtered));
   const groups = await withMembers(ctx.db, organizationId, page.data as RingGroupRow[]);
   return { data: groups.map(presentRingGroup), meta: page.meta };
 }

@@ -1,12 +1,17 @@
-import type { Kysely } from 'kysely';
 import { conflict, type ErrorDetail } from '@opbx/platform';
+import type { Kysely } from 'kysely';
+
 import type { Database } from '../../db/schema.js';
 
 /**
  * Everything that can point at a resource. Deleting (or renumbering) something still referenced
  * is a 409 naming each referrer, so no route, fallback or forward is ever left dangling.
  */
-export async function extensionReferences(db: Kysely<Database>, organizationId: string, extension: { id: string; extension_number: string }): Promise<ErrorDetail[]> {
+export async function extensionReferences(
+  db: Kysely<Database>,
+  organizationId: string,
+  extension: { id: string; extension_number: string },
+): Promise<ErrorDetail[]> {
   const [members, fallbacks, dids, hours, forwards] = await Promise.all([
     db
       .selectFrom('ring_group_members as m')

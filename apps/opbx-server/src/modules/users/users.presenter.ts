@@ -1,5 +1,5 @@
 import type { AppContext } from '../../context.js';
-import { presentExtension, type ExtensionView } from '../extensions/extensions.presenter.js';
+import { type ExtensionView, presentExtension } from '../extensions/extensions.presenter.js';
 import type { UserWithExtension } from './users.queries.js';
 
 export interface UserView {

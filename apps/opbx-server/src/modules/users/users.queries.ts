@@ -1,4 +1,5 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
+
 import type { Database, ExtensionsTable, UsersTable } from '../../db/schema.js';
 
 export type UserRow = Selectable<UsersTable>;
@@ -24,12 +25,7 @@ export async function withExtensions(db: Kysely<Database> | Transaction<Database
 }
 
 export async function findUserById(db: Kysely<Database> | Transaction<Database>, organizationId: string, id: string): Promise<UserWithExtension | undefined> {
-  const user = await db
-    .selectFrom('users')
-    .select(USER_COLUMNS)
-    .where('organization_id', '=', organizationId)
-    .where('id', '=', id)
-    .executeTakeFirst();
+  const user = await db.selectFrom('users').select(USER_COLUMNS).where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
   if (!user) return undefined;
   return (await withExtensions(db, organizationId, [user]))[0];
 }

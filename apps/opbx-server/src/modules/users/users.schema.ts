@@ -1,5 +1,6 @@
-import { z } from 'zod';
 import { paginationQuery } from '@opbx/platform';
+import { z } from 'zod';
+
 import { extensionNumberSchema, nameSchema, searchSchema, statusSchema } from '../../http/schemas.js';
 
 export const roleSchema = z.enum(['owner', 'admin', 'agent']);

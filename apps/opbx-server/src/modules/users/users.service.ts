@@ -14,8 +14,9 @@ import {
   paginate,
   verifyPassword,
 } from '@opbx/platform';
-import type { AppContext } from '../../context.js';
 import type { Kysely, Transaction } from 'kysely';
+
+import type { AppContext } from '../../context.js';
 import type { Database, UsersTable } from '../../db/schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -24,7 +25,7 @@ import { assertPasswordChecksAllowed, recordPasswordFailure } from '../auth/auth
 import { publishSessionsEnded, type SessionsEndedMessage } from '../auth/session-events.js';
 import { insertExtension } from '../extensions/extensions.service.js';
 import { presentUser, type UserView } from './users.presenter.js';
-import { countActiveOwners, findUserById, withExtensions, type UserRow, type UserWithExtension } from './users.queries.js';
+import { countActiveOwners, findUserById, type UserRow, type UserWithExtension, withExtensions } from './users.queries.js';
 import type { CreateUserInput, ListUsersQuery, UpdateUserInput } from './users.schema.js';
 
 const emailTaken = () => conflict('The email address is already in use', [{ field: 'email', message: 'is already in use' }]);
@@ -52,7 +53,12 @@ async function lockAndReloadActor(ctx: AppContext, trx: Transaction<Database>, a
   if (ctx.dialect === 'postgres') {
     await trx.selectFrom('organizations').select('id').where('id', '=', auth.organizationId).forUpdate().execute();
   }
-  const me = await trx.selectFrom('users').select(['role', 'status']).where('id', '=', auth.userId).where('organization_id', '=', auth.organizationId).executeTakeFirst();
+  const me = await trx
+    .selectFrom('users')
+    .select(['role', 'status'])
+    .where('id', '=', auth.userId)
+    .where('organization_id', '=', auth.organizationId)
+    .executeTakeFirst();
   if (!me || me.status !== 'active') throw forbidden('Your account is no longer active');
   return { ...auth, role: me.role };
 }
@@ -69,9 +75,7 @@ export async function listUsers(ctx: AppContext, auth: AuthInfo, query: ListUser
     .$if(Boolean(query.role), (q) => q.where('role', '=', query.role!))
     .$if(Boolean(query.status), (q) => q.where('status', '=', query.status!))
     .$if(Boolean(query.search), (q) => q.where((eb) => eb.or([containsInsensitive('name', query.search!), containsInsensitive('email', query.search!)])));
-  const page = await paginate(filtered.selectAll(), query, { column: 'name', idColumn: 'id', direction: 'asc' }, () =>
-    countRows(filtered),
-  );
+  const page = await paginate(filtered.selectAll(), query, { column: 'name', idColumn: 'id', direction: 'asc' }, () => countRows(filtered));
   const users = await withExtensions(ctx.db, auth.organizationId, page.data as UserRow[]);
   return { data: users.map((u) => presentUser(u, ctx)), meta: page.meta };
 }
@@ -118,7 +122,12 @@ const wrongCurrentPassword = () => invalidField('current_password', 'is incorrec
  */
 async function verifyCurrentPassword(ctx: AppContext, auth: AuthInfo, input: UpdateUserInput): Promise<string | undefined> {
   if (input.password === undefined && input.email === undefined) return undefined;
-  const me = await ctx.db.selectFrom('users').select(['email', 'password_hash']).where('id', '=', auth.userId).where('organization_id', '=', auth.organizationId).executeTakeFirst();
+  const me = await ctx.db
+    .selectFrom('users')
+    .select(['email', 'password_hash'])
+    .where('id', '=', auth.userId)
+    .where('organization_id', '=', auth.organizationId)
+    .executeTakeFirst();
   if (!me) throw notFound('User');
   if (input.password === undefined && input.email === me.email) return undefined;
   if (!input.current_password) throw invalidField('current_password', 'is required to change your own password or email');
@@ -140,7 +149,14 @@ async function revokeTokens(trx: Transaction<Database>, userId: string, keep?: s
     await trx.updateTable('api_tokens').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
     return undefined;
   }
-  const others = await trx.selectFrom('api_tokens').select('id').where('user_id', '=', userId).where('revoked_at', 'is', null).where('id', '!=', keep).where('expires_at', '>', now).execute();
+  const others = await trx
+    .selectFrom('api_tokens')
+    .select('id')
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .where('id', '!=', keep)
+    .where('expires_at', '>', now)
+    .execute();
   const ids = others.map((t) => t.id);
   await trx.updateTable('api_tokens').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null).where('id', '!=', keep).execute();
   return ids;
@@ -163,10 +179,11 @@ export async function updateUser(ctx: AppContext, auth: AuthInfo, id: string, in
     } else {
       assertMayManage(actor, target, input.role);
     }
-    const losesOwner =
-      target.role === 'owner' && target.status === 'active' && ((input.role && input.role !== 'owner') || input.status === 'inactive');
+    const losesOwner = target.role === 'owner' && target.status === 'active' && ((input.role && input.role !== 'owner') || input.status === 'inactive');
     if (losesOwner && (await countActiveOwners(trx, auth.organizationId)) <= 1) {
-      throw conflict('The organization must keep at least one active owner', [{ field: input.role ? 'role' : 'status', message: 'would remove the last active owner' }]);
+      throw conflict('The organization must keep at least one active owner', [
+        { field: input.role ? 'role' : 'status', message: 'would remove the last active owner' },
+      ]);
     }
     const patch: Partial<UsersTable> = { updated_at: nowIso() };
     if (input.name !== undefined) patch.name = input.name;

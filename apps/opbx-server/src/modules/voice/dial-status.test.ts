@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeDialStatus, type DialOutcome } from './router.js';
+
+import { type DialOutcome, normalizeDialStatus } from './router.js';
 
 describe('normalizeDialStatus', () => {
   const cases: Array<[string | undefined, DialOutcome]> = [

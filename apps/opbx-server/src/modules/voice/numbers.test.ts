@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { isExtensionNumber, toE164, userPart } from './numbers.js';
 
 describe('userPart', () => {
@@ -28,9 +29,12 @@ describe('toE164', () => {
     expect(toE164(raw)).toBe(expected);
   });
 
-  it.each(['', '101', '+1234567', '+1234567890123456', '+0123456789', '00442079460000', 'anonymous', '+1212555010a', '++12125550100', 'tel'])('%j is not an E.164 number', (raw) => {
-    expect(toE164(raw)).toBeUndefined();
-  });
+  it.each(['', '101', '+1234567', '+1234567890123456', '+0123456789', '00442079460000', 'anonymous', '+1212555010a', '++12125550100', 'tel'])(
+    '%j is not an E.164 number',
+    (raw) => {
+      expect(toE164(raw)).toBeUndefined();
+    },
+  );
 });
 
 describe('isExtensionNumber', () => {

@@ -1,9 +1,11 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
+
 import { escapeXml, renderCxml } from './cxml.js';
-import { planToVerbs, renderPlan, type CallbackUrls } from './render.js';
+import { type CallbackUrls, planToVerbs, renderPlan } from './render.js';
 import { continueCall, type Plan } from './router.js';
 import { dialPlan, fromExtension, inbound, SnapshotBuilder, stubUrls, TestEnv, toExtension, toRingGroup } from './routing.fixture.js';
 
@@ -21,7 +23,13 @@ function expectGolden(name: string, xml: string) {
   expect(Buffer.from(xml, 'utf8').equals(expected)).toBe(true);
 }
 
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', parseTagValue: false, trimValues: false, isArray: (name) => name === 'Number' || name === 'Say' });
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  parseTagValue: false,
+  trimValues: false,
+  isArray: (name) => name === 'Number' || name === 'Say',
+});
 
 function parse(xml: string) {
   expect(XMLValidator.validate(xml)).toBe(true);
@@ -32,7 +40,11 @@ function parse(xml: string) {
 function demo(settings: { recordingEnabled?: boolean } = {}) {
   const b = new SnapshotBuilder({ defaultCallerId: '+12125550100', ...settings });
   const alice = b.extension('101', { voicemail: true });
-  const sales = b.ringGroup('rg-sales', [alice, b.extension('102'), b.extension('103')], { strategy: 'simultaneous', timeout: 25, fallback: { type: 'voicemail', extensionId: alice.id } });
+  const sales = b.ringGroup('rg-sales', [alice, b.extension('102'), b.extension('103')], {
+    strategy: 'simultaneous',
+    timeout: 25,
+    fallback: { type: 'voicemail', extensionId: alice.id },
+  });
   b.did('+12125550100', toExtension(alice));
   b.did('+12125550101', toRingGroup(sales));
   b.did('+12125550102', { type: 'voicemail', extensionId: alice.id });

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
+
 import type { Holiday, Schedule } from '../business-hours/schedule.js';
-import type { Target } from './snapshot.js';
 import { describePlan, inbound, SnapshotBuilder, TestEnv, toExtension, toRingGroup } from './routing.fixture.js';
+import type { Target } from './snapshot.js';
 
 const DID = '+12125550100';
 const [SUN, MON, TUE, WED, THU, FRI, SAT] = [0, 1, 2, 3, 4, 5, 6];
-const weekdays = (open: string, close: string): Schedule[] => [MON, TUE, WED, THU, FRI].map((day_of_week) => ({ day_of_week, open_time: open, close_time: close }));
+const weekdays = (open: string, close: string): Schedule[] =>
+  [MON, TUE, WED, THU, FRI].map((day_of_week) => ({ day_of_week, open_time: open, close_time: close }));
 
 /** Open → the sales group (101, 102); closed → whatever the test says (voicemail of 200 by default). */
 function office(timezone: string, schedules: Schedule[], opts: { holidays?: Holiday[]; closed?: Target } = {}) {
@@ -14,7 +16,13 @@ function office(timezone: string, schedules: Schedule[], opts: { holidays?: Holi
   const mailbox = b.extension('200', { voicemail: true });
   b.extension('300');
   b.ringGroup('rg-night', [b.extension('301')], { strategy: 'simultaneous' });
-  b.businessHours('bh-1', { timezone, schedules, holidays: opts.holidays, open: toRingGroup(sales), closed: opts.closed ?? { type: 'voicemail', extensionId: mailbox.id } });
+  b.businessHours('bh-1', {
+    timezone,
+    schedules,
+    holidays: opts.holidays,
+    open: toRingGroup(sales),
+    closed: opts.closed ?? { type: 'voicemail', extensionId: mailbox.id },
+  });
   b.did(DID, { type: 'business_hours', id: 'bh-1' });
   return b.snapshot;
 }
@@ -145,7 +153,12 @@ describe('business-hours routing', () => {
 
   it('holidays close the whole local date, including the spill of the evening before', async () => {
     const schedules = [...weekdays('09:00', '17:00'), { day_of_week: FRI, open_time: '20:00', close_time: '02:00' }];
-    const snap = office('America/New_York', schedules, { holidays: [{ date: '2026-12-25', name: 'Christmas' }, { date: '2026-12-26', name: 'Boxing Day' }] });
+    const snap = office('America/New_York', schedules, {
+      holidays: [
+        { date: '2026-12-25', name: 'Christmas' },
+        { date: '2026-12-26', name: 'Boxing Day' },
+      ],
+    });
     expect(
       await routesAt(snap, [
         '2026-12-24T15:00:00Z', // Thu 10:00 EST, an ordinary day

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+
 import { continueCall, EXTENSION_RING_SECONDS, MESSAGES, type Plan } from './router.js';
-import { dialPlan, describePlan, follow, inbound, SnapshotBuilder, TestEnv, toExtension, toRingGroup, trail, verbsOf } from './routing.fixture.js';
+import { describePlan, dialPlan, follow, inbound, SnapshotBuilder, TestEnv, toExtension, toRingGroup, trail, verbsOf } from './routing.fixture.js';
 
 const DID = '+12125550100';
 
@@ -33,14 +34,18 @@ describe('inbound calls to a DID', () => {
     expect(facts).toEqual({ direction: 'inbound', didId: did.id, extensionId: ext.id });
   });
 
-  it.each(['12125550100', '+12125550100', 'sip:+12125550100@acme.cloudonix.net', 'sip:12125550100@acme.cloudonix.net', '+1 (212) 555-0100', ' 1-212-555-0100 '])(
-    'finds the DID when To is %j',
-    async (to) => {
-      const b = new SnapshotBuilder();
-      b.did(DID, toExtension(b.extension('101')));
-      expect(describePlan((await inbound(b.snapshot, to)).plan)).toBe('dial 101 30s');
-    },
-  );
+  it.each([
+    '12125550100',
+    '+12125550100',
+    'sip:+12125550100@acme.cloudonix.net',
+    'sip:12125550100@acme.cloudonix.net',
+    '+1 (212) 555-0100',
+    ' 1-212-555-0100 ',
+  ])('finds the DID when To is %j', async (to) => {
+    const b = new SnapshotBuilder();
+    b.did(DID, toExtension(b.extension('101')));
+    expect(describePlan((await inbound(b.snapshot, to)).plan)).toBe('dial 101 30s');
+  });
 
   it('routing_type ring_group rings the group', async () => {
     const b = new SnapshotBuilder();
@@ -54,7 +59,12 @@ describe('inbound calls to a DID', () => {
   it('routing_type business_hours follows the schedule (open at this instant)', async () => {
     const b = new SnapshotBuilder();
     const ext = b.extension('101');
-    b.businessHours('bh-1', { timezone: 'UTC', schedules: [{ day_of_week: 3, open_time: '09:00', close_time: '17:00' }], open: toExtension(ext), closed: { type: 'hangup' } });
+    b.businessHours('bh-1', {
+      timezone: 'UTC',
+      schedules: [{ day_of_week: 3, open_time: '09:00', close_time: '17:00' }],
+      open: toExtension(ext),
+      closed: { type: 'hangup' },
+    });
     b.did(DID, { type: 'business_hours', id: 'bh-1' });
     // 2026-03-04 is a Wednesday.
     expect(describePlan((await inbound(b.snapshot, DID, new TestEnv(new Date('2026-03-04T12:00:00Z')))).plan)).toBe('dial 101 30s');

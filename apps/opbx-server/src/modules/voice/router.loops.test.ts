@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { MAX_HOPS, type Plan } from './router.js';
 import { describePlan, follow, inbound, SnapshotBuilder, toExtension, toRingGroup, trail, verbsOf } from './routing.fixture.js';
 

@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest';
+
 import type { Plan } from './router.js';
-import { describePlan, dialPlan, follow, fromExtension, inbound, SnapshotBuilder, TestEnv, toExtension, toRingGroup, trail, verbsOf } from './routing.fixture.js';
+import {
+  describePlan,
+  dialPlan,
+  follow,
+  fromExtension,
+  inbound,
+  SnapshotBuilder,
+  TestEnv,
+  toExtension,
+  toRingGroup,
+  trail,
+  verbsOf,
+} from './routing.fixture.js';
 
 const CALLER_ID = '+12125550100';
 const UK = '+442079460000';
@@ -53,7 +66,10 @@ describe('calls placed by an extension (Direction=subscriber)', () => {
 
   it('an outbound call ends after the Dial, answered or not', async () => {
     const { b } = org();
-    expect(trail(await follow(b.snapshot, fromExtension(b.snapshot, '101', UK), 'answered'))).toEqual([`dial ${UK} 60s callerId=${CALLER_ID}`, 'hangup answered']);
+    expect(trail(await follow(b.snapshot, fromExtension(b.snapshot, '101', UK), 'answered'))).toEqual([
+      `dial ${UK} 60s callerId=${CALLER_ID}`,
+      'hangup answered',
+    ]);
     expect(trail(await follow(b.snapshot, fromExtension(b.snapshot, '101', UK), 'busy'))).toEqual([`dial ${UK} 60s callerId=${CALLER_ID}`, 'hangup no_answer']);
   });
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+
 import { continueCall, normalizeDialStatus, type Plan } from './router.js';
-import type { RingGroupNode } from './snapshot.js';
 import { describePlan, dialPlan, follow, inbound, SnapshotBuilder, TestEnv, toExtension, toRingGroup, trail, verbsOf } from './routing.fixture.js';
+import type { RingGroupNode } from './snapshot.js';
 
 const DID = '+12125550100';
 
@@ -83,7 +84,12 @@ describe('sequential ring groups', () => {
 
   it('busy or failed members are skipped over like unanswered ones', async () => {
     const { snap } = setup({ strategy: 'sequential', fallback: { type: 'hangup' } });
-    expect(trail(await follow(snap, inbound(snap, DID), ['busy', 'failed', 'no_answer']))).toEqual(['dial 101 20s', 'dial 102 20s', 'dial 103 20s', 'hangup no_answer']);
+    expect(trail(await follow(snap, inbound(snap, DID), ['busy', 'failed', 'no_answer']))).toEqual([
+      'dial 101 20s',
+      'dial 102 20s',
+      'dial 103 20s',
+      'hangup no_answer',
+    ]);
   });
 
   it.each([0, 1, 2])('STOPS when member #%i answers: never rings the next member or the fallback', async (answeredAt) => {

@@ -1,7 +1,7 @@
-import type { DidNode, ExtensionNode, RingGroupNode, RoutingSnapshot, Target } from './snapshot.js';
-import { isExtensionNumber, toE164, userPart } from './numbers.js';
 import { isOpenAt } from '../business-hours/schedule.js';
-import { refusalOf, type BlockReason } from '../outbound-policy/policy.js';
+import { type BlockReason, refusalOf } from '../outbound-policy/policy.js';
+import { isExtensionNumber, toE164, userPart } from './numbers.js';
+import type { DidNode, ExtensionNode, RingGroupNode, RoutingSnapshot, Target } from './snapshot.js';
 
 /**
  * The call router: a pure function of (routing snapshot, call, now) to a plan. It never touches
@@ -23,9 +23,7 @@ export interface CallInput {
 
 /** What to do after a Dial ends without an answer. Carried (signed) in the callback URL. */
 export type Continuation =
-  | { k: 'ext'; e: string; h: number; d?: string }
-  | { k: 'rg'; g: string; o: string[]; i: number; h: number; d?: string }
-  | { k: 'end'; d?: string };
+  { k: 'ext'; e: string; h: number; d?: string } | { k: 'rg'; g: string; o: string[]; i: number; h: number; d?: string } | { k: 'end'; d?: string };
 
 export type DialTarget = { kind: 'extension'; number: string; extensionId: string } | { kind: 'external'; number: string };
 
@@ -235,7 +233,10 @@ const findDidById = (snap: RoutingSnapshot, id: string | undefined): DidNode | u
 export async function routeCall(snap: RoutingSnapshot, call: CallInput, env: RoutingEnv): Promise<RouteResult> {
   const direction = call.direction.trim().toLowerCase();
   // A suspended organization's numbers are out of service and its phones cannot dial anything.
-  if (!snap.active) return direction === 'subscriber' ? { plan: hangup('not_permitted'), facts: { direction: 'outbound' } } : { plan: hangup('not_in_service'), facts: { direction: 'inbound' } };
+  if (!snap.active)
+    return direction === 'subscriber'
+      ? { plan: hangup('not_permitted'), facts: { direction: 'outbound' } }
+      : { plan: hangup('not_in_service'), facts: { direction: 'inbound' } };
   if (direction === 'subscriber') return routeFromExtension(snap, call, env);
   // Trunk calls, API-originated calls and anything unknown: only a DID of ours can be reached,
   // never an arbitrary number (toll-fraud guard).

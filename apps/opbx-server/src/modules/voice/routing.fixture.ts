@@ -1,8 +1,8 @@
 import { compileSchedule, type Holiday, type Schedule } from '../business-hours/schedule.js';
-import { planToVerbs, type CallbackUrls } from './render.js';
-import { continueCall, routeCall, type Continuation, type DialOutcome, type Plan, type RouteResult, type RoutingEnv } from './router.js';
-import type { BusinessHoursNode, DidNode, ExtensionNode, RingGroupNode, RoutingSnapshot, Target } from './snapshot.js';
 import { defaultPolicy, type OutboundPolicy } from '../outbound-policy/policy.js';
+import { type CallbackUrls, planToVerbs } from './render.js';
+import { type Continuation, continueCall, type DialOutcome, type Plan, routeCall, type RouteResult, type RoutingEnv } from './router.js';
+import type { BusinessHoursNode, DidNode, ExtensionNode, RingGroupNode, RoutingSnapshot, Target } from './snapshot.js';
 
 /**
  * Test-only helpers for the pure router: routing snapshots built in memory (no database), an

@@ -1,11 +1,11 @@
 import type { AppContext } from '../../context.js';
 import { CONFIG_TOPIC } from '../../context.js';
-import { WebhookKeyCache } from '../cloudonix/cloudonix.service.js';
 import { publishStored } from '../calls/calls.ingest.js';
 import { CallJournal } from '../calls/journal.js';
 import { journalStore } from '../calls/journal-stores.js';
-import { loadSnapshot, type RoutingSnapshot } from './snapshot.js';
+import { WebhookKeyCache } from '../cloudonix/cloudonix.service.js';
 import type { RoutingEnv } from './router.js';
+import { loadSnapshot, type RoutingSnapshot } from './snapshot.js';
 
 /** How often a cached snapshot asks the database whether its organization's configuration moved on. */
 export const VERSION_CHECK_MS = 10_000;
@@ -111,7 +111,14 @@ export class SnapshotCache {
       const snap = await loadSnapshot(this.ctx.db, organizationId);
       // Replaced only if no write came in meanwhile (that write dropped the entry and wins).
       if (!stillCurrent()) return;
-      this.entries.set(organizationId, { promise: Promise.resolve(snap), version, loadedAt: startedAt, checkedAt: startedAt, settled: true, refreshing: false });
+      this.entries.set(organizationId, {
+        promise: Promise.resolve(snap),
+        version,
+        loadedAt: startedAt,
+        checkedAt: startedAt,
+        settled: true,
+        refreshing: false,
+      });
       if (version !== current.version) this.onMissedChange(organizationId);
     })().catch((err: unknown) => {
       // Keep answering from the snapshot we have; try again in a few seconds.

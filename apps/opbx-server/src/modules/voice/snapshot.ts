@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
+
 import type { Database } from '../../db/schema.js';
+import { type CompiledSchedule, compileSchedule } from '../business-hours/schedule.js';
 import { parseSettings } from '../organization/organization.service.js';
-import { compileSchedule, type CompiledSchedule } from '../business-hours/schedule.js';
 import { loadOutboundPolicy } from '../outbound-policy/outbound-policy.service.js';
 import type { OutboundPolicy } from '../outbound-policy/policy.js';
 
@@ -97,7 +98,11 @@ export async function loadSnapshot(db: Kysely<Database>, organizationId: string)
     db.selectFrom('dids').selectAll().where('organization_id', '=', organizationId).execute(),
   ]);
   const settings = parseSettings(org.settings);
-  const { policy: outboundPolicy } = await loadOutboundPolicy(db, organizationId, dids.map((d) => d.phone_number));
+  const { policy: outboundPolicy } = await loadOutboundPolicy(
+    db,
+    organizationId,
+    dids.map((d) => d.phone_number),
+  );
   const userStatus = new Map(users.map((u) => [u.id, u.status === 'active']));
 
   const snapshot: RoutingSnapshot = {
@@ -124,9 +129,7 @@ export async function loadSnapshot(db: Kysely<Database>, organizationId: string)
       userActive: e.user_id ? (userStatus.get(e.user_id) ?? false) : null,
       voicemail: Boolean(e.voicemail_enabled),
       forwarding:
-        e.forwarding_enabled && e.forwarding_destination
-          ? { destination: e.forwarding_destination, onNoAnswer: Boolean(e.forwarding_on_no_answer) }
-          : null,
+        e.forwarding_enabled && e.forwarding_destination ? { destination: e.forwarding_destination, onNoAnswer: Boolean(e.forwarding_on_no_answer) } : null,
     };
     snapshot.extensions.set(node.id, node);
     snapshot.extensionsByNumber.set(node.number, node);

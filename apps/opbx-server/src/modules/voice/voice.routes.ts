@@ -1,22 +1,29 @@
-import type { FastifyInstance } from 'fastify';
 import { createHash } from 'node:crypto';
+
+import { isForeignKeyViolation, type LaneAnswer, type LaneRequest, newId, nowIso, type Signer } from '@opbx/platform';
+import type { FastifyInstance } from 'fastify';
+
 import type { AppContext } from '../../context.js';
 import type { CallStatus } from '../../db/schema.js';
-import { isForeignKeyViolation, newId, nowIso, type LaneAnswer, type LaneRequest, type Signer } from '@opbx/platform';
 import type { CallEvent } from '../calls/calls.ingest.js';
 import type { CallJournal } from '../calls/journal.js';
 import type { WebhookTenant } from '../cloudonix/cloudonix.service.js';
 import { CXML_CONTENT_TYPE, renderCxml } from './cxml.js';
-import { callSidOf, presentedKey, str, voiceParams, type VoiceParams } from './params.js';
-import { renderPlan, type CallbackUrls } from './render.js';
-import { continueCall, normalizeDialStatus, routeCall, type Continuation, type DialOutcome, type Plan, type RouteResult } from './router.js';
-import type { VoiceRuntime } from './runtime.js';
 import { toE164, userPart } from './numbers.js';
+import { callSidOf, presentedKey, str, type VoiceParams, voiceParams } from './params.js';
+import { type CallbackUrls, renderPlan } from './render.js';
+import { type Continuation, continueCall, type DialOutcome, normalizeDialStatus, type Plan, routeCall, type RouteResult } from './router.js';
+import type { VoiceRuntime } from './runtime.js';
 
 /** Signed callback state: the continuation plus the organization and call it belongs to. */
 type CallbackState = { o: string; c: string; n?: Continuation; m?: string | null; t: 'dial' | 'vm' | 'rec' };
 
-const cxml = (body: string, status = 200, headers?: Record<string, string>): LaneAnswer => ({ status, contentType: CXML_CONTENT_TYPE, body, ...(headers ? { headers } : {}) });
+const cxml = (body: string, status = 200, headers?: Record<string, string>): LaneAnswer => ({
+  status,
+  contentType: CXML_CONTENT_TYPE,
+  body,
+  ...(headers ? { headers } : {}),
+});
 
 const say = (status: number, text: string, headers?: Record<string, string>) => cxml(renderCxml([{ verb: 'Say', text }, { verb: 'Hangup' }]), status, headers);
 
@@ -66,8 +73,7 @@ class SignedLinks implements CallbackUrls {
   }
 }
 
-const ringingOf = (plan: Plan): string[] =>
-  plan.kind === 'dial' ? plan.targets.flatMap((t) => (t.kind === 'extension' ? [t.extensionId] : [])) : [];
+const ringingOf = (plan: Plan): string[] => (plan.kind === 'dial' ? plan.targets.flatMap((t) => (t.kind === 'extension' ? [t.extensionId] : [])) : []);
 
 export function voiceRoutes(app: FastifyInstance, ctx: AppContext, rt: VoiceRuntime) {
   const urls = (tenant: WebhookTenant, callSid: string): CallbackUrls => new SignedLinks(ctx.signer, tenant, callSid);
@@ -90,7 +96,15 @@ export function voiceRoutes(app: FastifyInstance, ctx: AppContext, rt: VoiceRunt
   }
   const refused = (t: WebhookTenant | LaneAnswer): t is LaneAnswer => 'status' in t;
 
-  function event(tenant: WebhookTenant, callSid: string, kind: CallEvent['kind'], key: string, params: VoiceParams, result: RouteResult, status: CallStatus): CallEvent {
+  function event(
+    tenant: WebhookTenant,
+    callSid: string,
+    kind: CallEvent['kind'],
+    key: string,
+    params: VoiceParams,
+    result: RouteResult,
+    status: CallStatus,
+  ): CallEvent {
     return {
       organizationId: tenant.organizationId,
       callId: callSid,
@@ -169,7 +183,15 @@ export function voiceRoutes(app: FastifyInstance, ctx: AppContext, rt: VoiceRunt
     if (!verified) return say(400, NOT_PROCESSED);
     const recordingUrl = str(params, 'RecordingUrl');
     if (tenant.active && recordingUrl && /^https?:\/\//i.test(recordingUrl)) {
-      await storeVoicemail(ctx, rt.journal, tenant.organizationId, verified.state, recordingUrl, str(params, 'RecordingDuration'), normalizeParty(str(params, 'From') ?? ''));
+      await storeVoicemail(
+        ctx,
+        rt.journal,
+        tenant.organizationId,
+        verified.state,
+        recordingUrl,
+        str(params, 'RecordingDuration'),
+        normalizeParty(str(params, 'From') ?? ''),
+      );
     }
     return say(200, 'Thank you. Your message has been recorded. Goodbye.');
   };
@@ -222,12 +244,29 @@ export function normalizeParty(raw: string): string {
   return toE164(raw) ?? userPart(raw).slice(0, 64);
 }
 
-async function storeVoicemail(ctx: AppContext, journal: CallJournal, organizationId: string, state: CallbackState, recordingUrl: string, durationRaw: string | undefined, from: string) {
+async function storeVoicemail(
+  ctx: AppContext,
+  journal: CallJournal,
+  organizationId: string,
+  state: CallbackState,
+  recordingUrl: string,
+  durationRaw: string | undefined,
+  from: string,
+) {
   const duration = durationRaw && /^\d+$/.test(durationRaw) ? Number(durationRaw) : null;
   if (state.m) {
     await ctx.db
       .insertInto('voicemails')
-      .values({ id: newId(), organization_id: organizationId, extension_id: state.m, call_id: state.c, from_number: from, recording_url: recordingUrl, duration, created_at: nowIso() })
+      .values({
+        id: newId(),
+        organization_id: organizationId,
+        extension_id: state.m,
+        call_id: state.c,
+        from_number: from,
+        recording_url: recordingUrl,
+        duration,
+        created_at: nowIso(),
+      })
       .onConflict((oc) => oc.columns(['organization_id', 'call_id', 'extension_id']).doNothing())
       .execute()
       .catch((err: unknown) => {

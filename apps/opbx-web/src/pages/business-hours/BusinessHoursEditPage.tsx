@@ -1,28 +1,29 @@
-import { useState, type FormEvent } from 'react';
-import { useNavigate, useParams } from 'react-router';
 import type { CreateBusinessHoursRequest } from '@opbx/client';
-import { usePermissions } from '../../auth/permissions';
+import { type FormEvent, useState } from 'react';
+import { useNavigate, useParams } from 'react-router';
+
 import { paths } from '../../app/paths';
-import { claimedBy } from '../../lib/api-error';
-import { useFieldErrors } from '../../lib/useFieldErrors';
-import { usePageTitle } from '../../lib/title';
+import { usePermissions } from '../../auth/permissions';
 import { useOrgTimezone } from '../../data/lookups';
+import { claimedBy } from '../../lib/api-error';
+import { usePageTitle } from '../../lib/title';
+import { useFieldErrors } from '../../lib/useFieldErrors';
 import { Button } from '../../ui/Button';
 import { Card, CardHeader, PageHeader } from '../../ui/Card';
 import { BackLink, MissingRecord, PageFormActions } from '../../ui/Detail';
 import { ConfirmDelete } from '../../ui/Dialogs';
 import { TextField } from '../../ui/Field';
 import { FormError } from '../../ui/FormError';
+import { TrashIcon } from '../../ui/icons';
 import { LoadingBlock } from '../../ui/States';
 import { useToast } from '../../ui/Toast';
-import { TrashIcon } from '../../ui/icons';
 import { useBusinessHours, useDeleteBusinessHours, useSaveBusinessHours } from './api';
+import { type HolidayRow, HolidaysEditor, newHoliday } from './HolidaysEditor';
 import type { BusinessHoursView } from './model';
 import { OpenBadge } from './OpenBadge';
-import { HolidaysEditor, newHoliday, type HolidayRow } from './HolidaysEditor';
-import { RoutingCard, routingBody, type ClosedType, type OpenType, type RoutingState } from './RoutingCard';
+import { type ClosedType, type OpenType, routingBody, RoutingCard, type RoutingState } from './RoutingCard';
 import { TimezonePicker } from './TimezonePicker';
-import { WeeklySchedule, newRange, type Range } from './WeeklySchedule';
+import { newRange, type Range, WeeklySchedule } from './WeeklySchedule';
 
 const back = <BackLink to={paths.businessHours}>Business hours</BackLink>;
 
@@ -36,7 +37,9 @@ function Editor({ hours, defaultTimezone }: { hours: BusinessHoursView | null; d
   const remove = useDeleteBusinessHours();
   const [name, setName] = useState(hours?.name ?? '');
   const [timezone, setTimezone] = useState(hours?.timezone ?? defaultTimezone);
-  const [ranges, setRanges] = useState<Range[]>(() => (hours ? hours.schedules.map((s) => newRange(s.day_of_week, s.open_time, s.close_time)) : DEFAULT_WEEK()));
+  const [ranges, setRanges] = useState<Range[]>(() =>
+    hours ? hours.schedules.map((s) => newRange(s.day_of_week, s.open_time, s.close_time)) : DEFAULT_WEEK(),
+  );
   const [holidays, setHolidays] = useState<HolidayRow[]>(() => (hours?.holidays ?? []).map((h) => newHoliday(h.date, h.name)));
   const [open, setOpen] = useState<RoutingState<OpenType>>({
     type: hours?.open_hours_routing.type ?? 'ring_group',
@@ -67,7 +70,7 @@ function Editor({ hours, defaultTimezone }: { hours: BusinessHoursView | null; d
       {
         onSuccess: (saved) => {
           toast.success(`${saved.name} saved: ${saved.is_open_now ? 'open' : 'closed'} right now.`);
-          navigate(paths.businessHours);
+          void navigate(paths.businessHours);
         },
       },
     );
@@ -102,17 +105,15 @@ function Editor({ hours, defaultTimezone }: { hours: BusinessHoursView | null; d
       />
       <form onSubmit={submit} noValidate aria-label="Business hours">
         <fieldset disabled={readOnly || save.isPending} className="space-y-5">
-          <FormError error={save.error} claimed={claimedBy('name', 'timezone', 'schedules', 'holidays', 'open_hours_routing', 'closed_hours_routing')} remaining={errors} />
+          <FormError
+            error={save.error}
+            claimed={claimedBy('name', 'timezone', 'schedules', 'holidays', 'open_hours_routing', 'closed_hours_routing')}
+            remaining={errors}
+          />
           <Card aria-labelledby="bh-basics">
             <CardHeader id="bh-basics" title="Basics" />
             <div className="grid gap-4 p-4 md:grid-cols-2">
-              <TextField
-                label="Name"
-                name="name"
-                value={name}
-                {...bind('name', setName)}
-                placeholder="e.g. Office hours"
-              />
+              <TextField label="Name" name="name" value={name} {...bind('name', setName)} placeholder="e.g. Office hours" />
               <TimezonePicker
                 value={timezone}
                 onChange={(tz) => {
@@ -173,7 +174,13 @@ function Editor({ hours, defaultTimezone }: { hours: BusinessHoursView | null; d
               disabled={readOnly}
             />
           </div>
-          {!readOnly && <PageFormActions onCancel={() => navigate(paths.businessHours)} pending={save.isPending} submitLabel={hours ? 'Save changes' : 'Create business hours'} />}
+          {!readOnly && (
+            <PageFormActions
+              onCancel={() => navigate(paths.businessHours)}
+              pending={save.isPending}
+              submitLabel={hours ? 'Save changes' : 'Create business hours'}
+            />
+          )}
         </fieldset>
       </form>
       <ConfirmDelete
@@ -183,7 +190,7 @@ function Editor({ hours, defaultTimezone }: { hours: BusinessHoursView | null; d
         description="This cannot be undone."
         onDelete={async (h) => {
           await remove.mutateAsync(h.id);
-          navigate(paths.businessHours);
+          void navigate(paths.businessHours);
         }}
         deleted={(h) => `Deleted ${h.name}.`}
       />

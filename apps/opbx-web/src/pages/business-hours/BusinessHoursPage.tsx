@@ -1,20 +1,21 @@
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { usePermissions } from '../../auth/permissions';
+
 import { paths } from '../../app/paths';
+import { usePermissions } from '../../auth/permissions';
+import { useAllRingGroups, useExtensionNames } from '../../data/lookups';
 import { useListParams } from '../../lib/hooks';
 import { usePageTitle } from '../../lib/title';
-import { useAllRingGroups, useExtensionNames } from '../../data/lookups';
 import { Button } from '../../ui/Button';
 import { PageHeader } from '../../ui/Card';
 import { ConfirmDelete } from '../../ui/Dialogs';
-import { ListTable, actionsColumn } from '../../ui/ListTable';
+import { PlusIcon } from '../../ui/icons';
+import { actionsColumn, ListTable } from '../../ui/ListTable';
 import { paginateLocally } from '../../ui/Pagination';
 import type { Column } from '../../ui/Table';
 import { FilterSelect, SearchInput, Toolbar } from '../../ui/Toolbar';
-import { PlusIcon } from '../../ui/icons';
 import { useBusinessHoursList, useDeleteBusinessHours } from './api';
-import { summarize, type BusinessHoursView } from './model';
+import { type BusinessHoursView, summarize } from './model';
 import { OpenBadge } from './OpenBadge';
 
 const FILTERS = ['search', 'now'] as const;
@@ -34,7 +35,8 @@ export default function BusinessHoursPage() {
   // The API returns every schedule at once (a company has a handful), so search and pages are local.
   const term = params.search.toLowerCase();
   const matching = (list.data ?? []).filter(
-    (h) => (!term || h.name.toLowerCase().includes(term) || h.timezone.toLowerCase().includes(term)) && (!params.now || (params.now === 'open') === h.is_open_now),
+    (h) =>
+      (!term || h.name.toLowerCase().includes(term) || h.timezone.toLowerCase().includes(term)) && (!params.now || (params.now === 'open') === h.is_open_now),
   );
   const page = paginateLocally(matching, params.page, PER_PAGE);
 

@@ -1,8 +1,9 @@
 import { useId } from 'react';
+
+import { cx } from '../../lib/cx';
 import { Button, IconButton } from '../../ui/Button';
 import { inputBase } from '../../ui/Field';
 import { PlusIcon, XIcon } from '../../ui/icons';
-import { cx } from '../../lib/cx';
 
 export interface HolidayRow {
   key: string;
@@ -13,13 +14,25 @@ export interface HolidayRow {
 let counter = 0;
 export const newHoliday = (date = '', name = ''): HolidayRow => ({ key: `h${++counter}`, date, name });
 
-export function HolidaysEditor({ holidays, onChange, errors, disabled }: { holidays: HolidayRow[]; onChange: (h: HolidayRow[]) => void; errors: Record<string, string>; disabled?: boolean }) {
+export function HolidaysEditor({
+  holidays,
+  onChange,
+  errors,
+  disabled,
+}: {
+  holidays: HolidayRow[];
+  onChange: (h: HolidayRow[]) => void;
+  errors: Record<string, string>;
+  disabled?: boolean;
+}) {
   const id = useId();
   const update = (key: string, patch: Partial<HolidayRow>) => onChange(holidays.map((h) => (h.key === key ? { ...h, ...patch } : h)));
   return (
     <div>
       {holidays.length === 0 ? (
-        <p className="rounded-md border border-dashed border-zinc-300 px-4 py-5 text-center text-sm text-zinc-500">No holidays. On a holiday the whole local day counts as closed.</p>
+        <p className="rounded-md border border-dashed border-zinc-300 px-4 py-5 text-center text-sm text-zinc-500">
+          No holidays. On a holiday the whole local day counts as closed.
+        </p>
       ) : (
         <ul className="space-y-2" aria-label="Holidays">
           {holidays.map((h, i) => {
@@ -54,7 +67,11 @@ export function HolidaysEditor({ holidays, onChange, errors, disabled }: { holid
                     className={cx(inputBase, 'flex-1')}
                   />
                   {!disabled && (
-                    <IconButton label={`Remove holiday ${h.name || i + 1}`} onClick={() => onChange(holidays.filter((x) => x.key !== h.key))} className="hover:text-red-600">
+                    <IconButton
+                      label={`Remove holiday ${h.name || i + 1}`}
+                      onClick={() => onChange(holidays.filter((x) => x.key !== h.key))}
+                      className="hover:text-red-600"
+                    >
                       <XIcon />
                     </IconButton>
                   )}

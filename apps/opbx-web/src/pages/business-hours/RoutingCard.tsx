@@ -23,9 +23,27 @@ const CLOSED_TYPES = [
   { value: 'hangup', label: 'Hang up', description: 'Play nothing, end.' },
 ] as const;
 
-function Target<T extends string>({ prefix, state, onChange, errors }: { prefix: string; state: RoutingState<T>; onChange: (s: RoutingState<T>) => void; errors: Record<string, string> }) {
+function Target<T extends string>({
+  prefix,
+  state,
+  onChange,
+  errors,
+}: {
+  prefix: string;
+  state: RoutingState<T>;
+  onChange: (s: RoutingState<T>) => void;
+  errors: Record<string, string>;
+}) {
   if (state.type === 'ring_group') {
-    return <RingGroupSelect label="Ring group" name={`${prefix}_ring_group`} value={state.ring_group_id} onChange={(id) => onChange({ ...state, ring_group_id: id })} error={errors[`${prefix}.ring_group_id`]} />;
+    return (
+      <RingGroupSelect
+        label="Ring group"
+        name={`${prefix}_ring_group`}
+        value={state.ring_group_id}
+        onChange={(id) => onChange({ ...state, ring_group_id: id })}
+        error={errors[`${prefix}.ring_group_id`]}
+      />
+    );
   }
   if (state.type === 'extension' || state.type === 'voicemail') {
     return (
@@ -62,7 +80,15 @@ export function RoutingCard({
       <CardHeader id="bh-routing" title="Where calls go" />
       <div className="grid gap-6 p-4 md:grid-cols-2">
         <div className="space-y-3">
-          <RadioCards legend="While open" name="open_type" value={open.type} onChange={(type) => onOpen({ ...open, type })} options={OPEN_TYPES} error={errors['open_hours_routing.type']} disabled={disabled} />
+          <RadioCards
+            legend="While open"
+            name="open_type"
+            value={open.type}
+            onChange={(type) => onOpen({ ...open, type })}
+            options={OPEN_TYPES}
+            error={errors['open_hours_routing.type']}
+            disabled={disabled}
+          />
           <Target prefix="open_hours_routing" state={open} onChange={onOpen} errors={errors} />
         </div>
         <div className="space-y-3">

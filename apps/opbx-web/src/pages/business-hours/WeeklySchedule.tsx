@@ -1,9 +1,10 @@
 import { useId } from 'react';
+
+import { cx } from '../../lib/cx';
 import { Button, IconButton } from '../../ui/Button';
 import { inputBase } from '../../ui/Field';
 import { PlusIcon, XIcon } from '../../ui/icons';
-import { cx } from '../../lib/cx';
-import { WEEK, minutes, overnight } from './model';
+import { minutes, overnight, WEEK } from './model';
 
 export interface Range {
   key: string;
@@ -13,7 +14,12 @@ export interface Range {
 }
 
 let counter = 0;
-export const newRange = (day: number, open = '09:00', close = '17:00'): Range => ({ key: `r${++counter}`, day_of_week: day, open_time: open, close_time: close });
+export const newRange = (day: number, open = '09:00', close = '17:00'): Range => ({
+  key: `r${++counter}`,
+  day_of_week: day,
+  open_time: open,
+  close_time: close,
+});
 
 const pct = (m: number) => `${(m / 1440) * 100}%`;
 
@@ -44,12 +50,25 @@ function DayTimeline({ day, ranges }: { day: number; ranges: Range[] }) {
   );
 }
 
-export function WeeklySchedule({ ranges, onChange, errors, disabled }: { ranges: Range[]; onChange: (r: Range[]) => void; errors: Record<string, string>; disabled?: boolean }) {
+export function WeeklySchedule({
+  ranges,
+  onChange,
+  errors,
+  disabled,
+}: {
+  ranges: Range[];
+  onChange: (r: Range[]) => void;
+  errors: Record<string, string>;
+  disabled?: boolean;
+}) {
   const id = useId();
   const update = (key: string, patch: Partial<Range>) => onChange(ranges.map((r) => (r.key === key ? { ...r, ...patch } : r)));
   const copyMonday = () => {
     const monday = ranges.filter((r) => r.day_of_week === 1);
-    onChange([...ranges.filter((r) => r.day_of_week === 1 || r.day_of_week === 0 || r.day_of_week === 6), ...[2, 3, 4, 5].flatMap((d) => monday.map((m) => newRange(d, m.open_time, m.close_time)))]);
+    onChange([
+      ...ranges.filter((r) => r.day_of_week === 1 || r.day_of_week === 0 || r.day_of_week === 6),
+      ...[2, 3, 4, 5].flatMap((d) => monday.map((m) => newRange(d, m.open_time, m.close_time))),
+    ]);
   };
 
   return (
@@ -75,7 +94,11 @@ export function WeeklySchedule({ ranges, onChange, errors, disabled }: { ranges:
               <div className="space-y-2">
                 {mine.length === 0 && <p className="pt-1.5 text-sm text-zinc-500">Closed</p>}
                 {mine.map(({ r, index }, n) => {
-                  const error = errors[`schedules.${index}`] ?? errors[`schedules.${index}.open_time`] ?? errors[`schedules.${index}.close_time`] ?? errors[`schedules.${index}.day_of_week`];
+                  const error =
+                    errors[`schedules.${index}`] ??
+                    errors[`schedules.${index}.open_time`] ??
+                    errors[`schedules.${index}.close_time`] ??
+                    errors[`schedules.${index}.day_of_week`];
                   const label = `${d.long}${mine.length > 1 ? `, hours ${n + 1}` : ''}`;
                   return (
                     <div key={r.key}>
@@ -127,7 +150,10 @@ export function WeeklySchedule({ ranges, onChange, errors, disabled }: { ranges:
                     type="button"
                     onClick={() => {
                       const last = mine[mine.length - 1]?.r;
-                      onChange([...ranges, last ? newRange(d.day, last.close_time, last.close_time === '00:00' ? '02:00' : addHours(last.close_time, 2)) : newRange(d.day)]);
+                      onChange([
+                        ...ranges,
+                        last ? newRange(d.day, last.close_time, last.close_time === '00:00' ? '02:00' : addHours(last.close_time, 2)) : newRange(d.day),
+                      ]);
                     }}
                     className="inline-flex items-center gap-1 rounded px-1 text-xs font-medium text-indigo-600 hover:bg-indigo-50"
                     aria-label={`Add hours on ${d.long}`}

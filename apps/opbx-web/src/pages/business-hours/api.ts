@@ -1,11 +1,16 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { businessHoursService, type CreateBusinessHoursRequest, type UpdateBusinessHoursRequest } from '@opbx/client';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+
 import { keys } from '../../data/keys';
 import type { BusinessHoursView } from './model';
 
 export function useBusinessHoursList() {
   // Open/closed changes with the clock, so the list refreshes each minute while visible.
-  return useQuery({ queryKey: keys.businessHours.list, queryFn: () => businessHoursService.getAll().then((r) => r.data as BusinessHoursView[]), refetchInterval: 60_000 });
+  return useQuery({
+    queryKey: keys.businessHours.list,
+    queryFn: () => businessHoursService.getAll().then((r) => r.data as BusinessHoursView[]),
+    refetchInterval: 60_000,
+  });
 }
 
 export function useBusinessHours(id: string | null) {

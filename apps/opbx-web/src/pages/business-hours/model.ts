@@ -22,7 +22,8 @@ export const minutes = (hhmm: string) => {
 };
 
 /** A range whose close is earlier than its open (or 00:00) ends the next day. */
-export const overnight = (s: Pick<Schedule, 'open_time' | 'close_time'>) => minutes(s.close_time) < minutes(s.open_time) || (s.close_time === '00:00' && s.open_time !== '00:00');
+export const overnight = (s: Pick<Schedule, 'open_time' | 'close_time'>) =>
+  minutes(s.close_time) < minutes(s.open_time) || (s.close_time === '00:00' && s.open_time !== '00:00');
 
 /** "Mon–Fri 09:00–17:00 · Sat 10:00–14:00" for lists. */
 export function summarize(schedules: Schedule[]): string {

@@ -1,7 +1,8 @@
 import type { CallLog } from '@opbx/client';
-import { formatDateTime, formatDurationWords, formatPhone } from '../../lib/format';
-import { CallStatusBadge, DirectionLabel } from '../../lib/calls';
+
 import { useAllDids, useAllRingGroups, useExtensionNames, useOrgTimezone } from '../../data/lookups';
+import { CallStatusBadge, DirectionLabel } from '../../lib/calls';
+import { formatDateTime, formatDurationWords, formatPhone } from '../../lib/format';
 import { DescriptionList } from '../../ui/Card';
 import { Drawer } from '../../ui/Dialogs';
 import { ErrorState, LoadingBlock } from '../../ui/States';
@@ -34,7 +35,10 @@ export function CallLogDrawer({ summary, onClose }: { summary: CallLog | null; o
               { term: 'Direction', value: <DirectionLabel direction={call.direction} /> },
               { term: 'From', value: <span className="tabular-nums">{formatPhone(call.from_number)}</span> },
               { term: 'To', value: <span className="tabular-nums">{formatPhone(call.to_number)}</span> },
-              { term: 'Phone number', value: did ? `${formatPhone(did.phone_number)}${did.friendly_name ? ` · ${did.friendly_name}` : ''}` : call.did_id ? 'Deleted number' : '—' },
+              {
+                term: 'Phone number',
+                value: did ? `${formatPhone(did.phone_number)}${did.friendly_name ? ` · ${did.friendly_name}` : ''}` : call.did_id ? 'Deleted number' : '—',
+              },
               { term: 'Ring group', value: group?.name ?? (call.ring_group_id ? 'Deleted ring group' : '—') },
               { term: 'Extension', value: call.extension_id ? names.label(call.extension_id) : '—' },
               { term: 'Started', value: formatDateTime(call.created_at, tz) },
@@ -64,7 +68,9 @@ export function CallLogDrawer({ summary, onClose }: { summary: CallLog | null; o
           ) : detail.data?.cloudonix_cdr ? (
             <details className="rounded-md border border-zinc-200">
               <summary className="cursor-pointer px-3 py-2 text-sm font-medium text-zinc-700 hover:bg-zinc-50">Raw call record (CDR)</summary>
-              <pre className="max-h-80 overflow-auto border-t border-zinc-200 bg-zinc-50 px-3 py-2 font-mono text-xs text-zinc-700">{JSON.stringify(detail.data.cloudonix_cdr, null, 2)}</pre>
+              <pre className="max-h-80 overflow-auto border-t border-zinc-200 bg-zinc-50 px-3 py-2 font-mono text-xs text-zinc-700">
+                {JSON.stringify(detail.data.cloudonix_cdr, null, 2)}
+              </pre>
             </details>
           ) : (
             <p className="text-xs text-zinc-500">No CDR received from Cloudonix for this call yet.</p>

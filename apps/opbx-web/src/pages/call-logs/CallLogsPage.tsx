@@ -1,20 +1,21 @@
-import { useState } from 'react';
 import type { CallDirection, CallLog, CallLogsFilterParams, CallStatus } from '@opbx/client';
+import { useState } from 'react';
+
 import { usePermissions } from '../../auth/permissions';
-import { compact, useListParams } from '../../lib/hooks';
-import { formatDateTime, formatDurationWords, formatPhone } from '../../lib/format';
-import { CALL_STATUSES, CallStatusBadge, DirectionLabel } from '../../lib/calls';
-import { apiError } from '../../lib/api-error';
-import { usePageTitle } from '../../lib/title';
 import { useAllDids, useAllRingGroups, useExtensionNames, useOrgTimezone } from '../../data/lookups';
+import { apiError } from '../../lib/api-error';
+import { CALL_STATUSES, CallStatusBadge, DirectionLabel } from '../../lib/calls';
+import { cx } from '../../lib/cx';
+import { formatDateTime, formatDurationWords, formatPhone } from '../../lib/format';
+import { compact, useListParams } from '../../lib/hooks';
+import { usePageTitle } from '../../lib/title';
 import { Button } from '../../ui/Button';
 import { PageHeader } from '../../ui/Card';
 import { inputBase } from '../../ui/Field';
 import { Pagination } from '../../ui/Pagination';
-import { DataTable, type Column } from '../../ui/Table';
-import { FilterSelect, SearchInput, Toolbar } from '../../ui/Toolbar';
 import { EmptyState } from '../../ui/States';
-import { cx } from '../../lib/cx';
+import { type Column, DataTable } from '../../ui/Table';
+import { FilterSelect, SearchInput, Toolbar } from '../../ui/Toolbar';
 import { useCallLogs } from './api';
 import { CallLogDrawer } from './CallLogDrawer';
 import { ExportButton } from './ExportButton';
@@ -66,7 +67,12 @@ export default function CallLogsPage() {
       key: 'time',
       header: 'Time',
       cell: (c) => (
-        <button type="button" onClick={() => setSelected(c)} className="text-left font-medium whitespace-nowrap text-indigo-700 hover:underline" aria-label={`Details of the call from ${formatPhone(c.from_number)} at ${formatDateTime(c.created_at, tz)}`}>
+        <button
+          type="button"
+          onClick={() => setSelected(c)}
+          className="text-left font-medium whitespace-nowrap text-indigo-700 hover:underline"
+          aria-label={`Details of the call from ${formatPhone(c.from_number)} at ${formatDateTime(c.created_at, tz)}`}
+        >
           {formatDateTime(c.created_at, tz)}
         </button>
       ),
@@ -89,7 +95,11 @@ export default function CallLogsPage() {
       hideBelow: 'lg',
       cell: (c) => (
         <span className="text-zinc-600">
-          {c.extension_id ? `Ext. ${names.label(c.extension_id)}` : c.ring_group_id ? (groups.data?.find((g) => g.id === c.ring_group_id)?.name ?? 'Ring group') : '—'}
+          {c.extension_id
+            ? `Ext. ${names.label(c.extension_id)}`
+            : c.ring_group_id
+              ? (groups.data?.find((g) => g.id === c.ring_group_id)?.name ?? 'Ring group')
+              : '—'}
         </span>
       ),
     },
@@ -101,7 +111,9 @@ export default function CallLogsPage() {
     <>
       <PageHeader
         title="Call logs"
-        description={perms.manage ? `Every call of your organization. Times in ${tz ?? 'your time zone'}.` : `Calls of your extension. Times in ${tz ?? 'your time zone'}.`}
+        description={
+          perms.manage ? `Every call of your organization. Times in ${tz ?? 'your time zone'}.` : `Calls of your extension. Times in ${tz ?? 'your time zone'}.`
+        }
         actions={<ExportButton filters={filters} expected={list.data?.meta.total} />}
       />
       <Toolbar
@@ -151,7 +163,13 @@ export default function CallLogsPage() {
           <span className="mb-1 block text-xs font-medium text-zinc-500" aria-hidden>
             Number
           </span>
-          <SearchInput label="Search by phone number" placeholder="Caller or called number" value={params.search} onChange={(v) => setParams({ search: v })} className="w-52" />
+          <SearchInput
+            label="Search by phone number"
+            placeholder="Caller or called number"
+            value={params.search}
+            onChange={(v) => setParams({ search: v })}
+            className="w-52"
+          />
         </div>
       </Toolbar>
       <DataTable
@@ -165,7 +183,11 @@ export default function CallLogsPage() {
         onRetry={() => void list.refetch()}
         empty={
           badFilter ? (
-            <EmptyState title="These filters aren't valid">{apiError(list.error).details.map((d) => `${d.field}: ${d.message}`).join('; ') || apiError(list.error).message}</EmptyState>
+            <EmptyState title="These filters aren't valid">
+              {apiError(list.error)
+                .details.map((d) => `${d.field}: ${d.message}`)
+                .join('; ') || apiError(list.error).message}
+            </EmptyState>
           ) : filtered ? (
             <EmptyState title="No calls match these filters">
               <button type="button" className="font-medium text-indigo-600 hover:underline" onClick={clear}>

@@ -1,10 +1,11 @@
-import { useRef, useState } from 'react';
 import type { CallLogsFilterParams } from '@opbx/client';
+import { useRef, useState } from 'react';
+
 import { apiError } from '../../lib/api-error';
 import { formatBytes, formatNumber } from '../../lib/format';
 import { Button } from '../../ui/Button';
-import { useToast } from '../../ui/Toast';
 import { DownloadIcon } from '../../ui/icons';
+import { useToast } from '../../ui/Toast';
 import { exportCallLogs, type ExportProgress } from './api';
 
 function download(blob: Blob, filename: string) {
@@ -60,7 +61,10 @@ export function ExportButton({ filters, expected }: { filters: CallLogsFilterPar
           aria-valuetext={`${formatNumber(progress.rows)} calls exported`}
           className="h-1.5 overflow-hidden rounded-full bg-zinc-200"
         >
-          <div className={pct === undefined ? 'h-full w-1/3 animate-pulse bg-indigo-500' : 'h-full bg-indigo-500 transition-[width]'} style={pct === undefined ? undefined : { width: `${pct}%` }} />
+          <div
+            className={pct === undefined ? 'h-full w-1/3 animate-pulse bg-indigo-500' : 'h-full bg-indigo-500 transition-[width]'}
+            style={pct === undefined ? undefined : { width: `${pct}%` }}
+          />
         </div>
         <p className="mt-1 text-xs text-zinc-500 tabular-nums">
           Exporting {formatNumber(progress.rows)}

@@ -1,5 +1,6 @@
+import { api, type CallLogsFilterParams, callLogsService } from '@opbx/client';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { api, callLogsService, type CallLogsFilterParams } from '@opbx/client';
+
 import { keys } from '../../data/keys';
 
 export function useCallLogs(params: CallLogsFilterParams) {
@@ -20,7 +21,11 @@ export interface ExportProgress {
  * (the server streams the CSV without a length; counting rows against the list's total gives a
  * real percentage). It still goes through the shared axios instance: token and 401 handling apply.
  */
-export async function exportCallLogs(params: CallLogsFilterParams, onProgress: (p: ExportProgress) => void, signal: AbortSignal): Promise<{ blob: Blob; filename: string; rows: number }> {
+export async function exportCallLogs(
+  params: CallLogsFilterParams,
+  onProgress: (p: ExportProgress) => void,
+  signal: AbortSignal,
+): Promise<{ blob: Blob; filename: string; rows: number }> {
   const res = await api.get<ReadableStream<Uint8Array> | Blob>('/call-logs/export', { params, responseType: 'stream', adapter: 'fetch', signal, timeout: 0 });
   const disposition = String(res.headers['content-disposition'] ?? '');
   const filename = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? `call-logs-${new Date().toISOString().slice(0, 10)}.csv`;

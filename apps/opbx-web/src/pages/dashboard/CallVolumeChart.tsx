@@ -1,12 +1,13 @@
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { useQuery, keepPreviousData } from '@tanstack/react-query';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+
+import { type CallVolume, extraService } from '../../data/extra';
 import { keys } from '../../data/keys';
-import { extraService, type CallVolume } from '../../data/extra';
-import { Card, CardHeader } from '../../ui/Card';
-import { Segmented } from '../../ui/Toolbar';
-import { ErrorState, LoadingBlock } from '../../ui/States';
 import { useRealtimeStatus } from '../../realtime/RealtimeProvider';
+import { Card, CardHeader } from '../../ui/Card';
+import { ErrorState, LoadingBlock } from '../../ui/States';
+import { Segmented } from '../../ui/Toolbar';
 
 type Period = CallVolume['period'];
 const PERIODS = [
@@ -25,14 +26,22 @@ export function CallVolumeChart() {
     refetchInterval: realtime === 'live' ? false : 60_000,
   });
   const rows = (volume.data?.data ?? []).map((b) => ({ ...b, other: Math.max(0, b.total - b.answered - b.missed) }));
-  const totals = rows.reduce((t, b) => ({ total: t.total + b.total, answered: t.answered + b.answered, missed: t.missed + b.missed }), { total: 0, answered: 0, missed: 0 });
+  const totals = rows.reduce((t, b) => ({ total: t.total + b.total, answered: t.answered + b.answered, missed: t.missed + b.missed }), {
+    total: 0,
+    answered: 0,
+    missed: 0,
+  });
   const unit = period === 'day' ? 'per hour' : 'per day';
   return (
     <Card aria-labelledby="volume-title">
       <CardHeader
         id="volume-title"
         title="Call volume"
-        description={volume.data ? `${totals.total} ${totals.total === 1 ? 'call' : 'calls'} ${unit === 'per hour' ? 'in the last 24 hours' : `in the last ${period === 'week' ? 7 : 30} days`} · ${volume.data.timezone}` : `Calls ${unit}`}
+        description={
+          volume.data
+            ? `${totals.total} ${totals.total === 1 ? 'call' : 'calls'} ${unit === 'per hour' ? 'in the last 24 hours' : `in the last ${period === 'week' ? 7 : 30} days`} · ${volume.data.timezone}`
+            : `Calls ${unit}`
+        }
         actions={<Segmented label="Period" value={period} onChange={setPeriod} options={PERIODS} />}
       />
       <div className="h-64 px-2 pt-4 pb-2" data-testid="call-volume">
@@ -46,13 +55,18 @@ export function CallVolumeChart() {
               {totals.total} calls, {totals.answered} answered, {totals.missed} missed, {unit}.
             </p>
             <div aria-hidden className="relative size-full">
-              {totals.total === 0 && (
-                <p className="absolute inset-x-0 top-1/3 z-10 text-center text-sm text-zinc-500">No calls in this period yet</p>
-              )}
+              {totals.total === 0 && <p className="absolute inset-x-0 top-1/3 z-10 text-center text-sm text-zinc-500">No calls in this period yet</p>}
               <ResponsiveContainer width="100%" height="100%">
                 <BarChart data={rows} margin={{ top: 4, right: 8, bottom: 0, left: -16 }} barCategoryGap={period === 'month' ? 2 : 4}>
                   <CartesianGrid vertical={false} stroke="#f1f1f4" />
-                  <XAxis dataKey="label" tickLine={false} axisLine={false} tick={{ fontSize: 11, fill: '#71717a' }} interval="preserveStartEnd" minTickGap={16} />
+                  <XAxis
+                    dataKey="label"
+                    tickLine={false}
+                    axisLine={false}
+                    tick={{ fontSize: 11, fill: '#71717a' }}
+                    interval="preserveStartEnd"
+                    minTickGap={16}
+                  />
                   <YAxis allowDecimals={false} tickLine={false} axisLine={false} tick={{ fontSize: 11, fill: '#71717a' }} width={40} />
                   <Tooltip cursor={{ fill: '#f4f4f5' }} contentStyle={{ borderRadius: 8, border: '1px solid #e4e4e7', fontSize: 12 }} />
                   <Legend iconType="circle" iconSize={8} wrapperStyle={{ fontSize: 12 }} />

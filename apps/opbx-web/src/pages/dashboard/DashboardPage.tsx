@@ -1,11 +1,11 @@
-import { useUser } from '../../auth/session';
 import { usePermissions } from '../../auth/permissions';
+import { useUser } from '../../auth/session';
 import { usePageTitle } from '../../lib/title';
 import { PageHeader } from '../../ui/Card';
-import { StatsCards } from './StatsCards';
+import { CallVolumeChart } from './CallVolumeChart';
 import { LiveCallsPanel } from './LiveCallsPanel';
 import { RecentCalls } from './RecentCalls';
-import { CallVolumeChart } from './CallVolumeChart';
+import { StatsCards } from './StatsCards';
 
 export default function DashboardPage() {
   usePageTitle('Dashboard');
@@ -15,7 +15,11 @@ export default function DashboardPage() {
     <>
       <PageHeader
         title="Dashboard"
-        description={manage ? `Welcome back, ${user.name.split(' ')[0]}. Here is your phone system at a glance.` : `Welcome back, ${user.name.split(' ')[0]}. These are the calls of your extension.`}
+        description={
+          manage
+            ? `Welcome back, ${user.name.split(' ')[0]}. Here is your phone system at a glance.`
+            : `Welcome back, ${user.name.split(' ')[0]}. These are the calls of your extension.`
+        }
       />
       <div className="space-y-5">
         <StatsCards />

@@ -1,18 +1,24 @@
-import { useRealtimeStatus, type RealtimeStatus, type TrackedCall } from '../../realtime/RealtimeProvider';
-import { useLiveCalls } from './useLiveCalls';
+import { CallStatusBadge } from '../../lib/calls';
+import { cx } from '../../lib/cx';
 import { formatDuration, formatPhone } from '../../lib/format';
 import { useNow } from '../../lib/hooks';
-import { CallStatusBadge } from '../../lib/calls';
+import { type RealtimeStatus, type TrackedCall, useRealtimeStatus } from '../../realtime/RealtimeProvider';
 import { Card, CardHeader } from '../../ui/Card';
-import { EmptyState, ErrorState, LoadingBlock } from '../../ui/States';
-import { cx } from '../../lib/cx';
 import { PhoneIcon } from '../../ui/icons';
+import { EmptyState, ErrorState, LoadingBlock } from '../../ui/States';
+import { useLiveCalls } from './useLiveCalls';
 
 function ConnectionIndicator({ status }: { status: RealtimeStatus }) {
   const text = status === 'live' ? 'Live' : status === 'connecting' ? 'Connecting… (refreshing every 5 s)' : 'Offline: refreshing every 5 s';
   return (
     <span role="status" data-testid="realtime-status" data-state={status} className="inline-flex items-center gap-1.5 text-xs font-medium text-zinc-600">
-      <span aria-hidden className={cx('size-2 rounded-full', status === 'live' ? 'bg-emerald-500 animate-pulse-ring' : status === 'connecting' ? 'bg-amber-400' : 'bg-zinc-400')} />
+      <span
+        aria-hidden
+        className={cx(
+          'size-2 rounded-full',
+          status === 'live' ? 'bg-emerald-500 animate-pulse-ring' : status === 'connecting' ? 'bg-amber-400' : 'bg-zinc-400',
+        )}
+      />
       {text}
     </span>
   );
@@ -62,7 +68,13 @@ export function LiveCallsPanel() {
         ) : (
           <ul className="divide-y divide-zinc-100">
             {calls.map((c) => (
-              <li key={c.call_id} data-testid="live-call" data-call-id={c.call_id} data-status={c.status} className="grid grid-cols-12 items-center gap-3 px-4 py-2.5 text-sm">
+              <li
+                key={c.call_id}
+                data-testid="live-call"
+                data-call-id={c.call_id}
+                data-status={c.status}
+                className="grid grid-cols-12 items-center gap-3 px-4 py-2.5 text-sm"
+              >
                 <div className="col-span-4 min-w-0">
                   <p className="truncate font-medium text-zinc-900">{formatPhone(c.from_number)}</p>
                   <p className="truncate text-xs text-zinc-500">to {formatPhone(c.did_number ?? c.to_number)}</p>

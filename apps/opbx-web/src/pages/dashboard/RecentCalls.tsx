@@ -1,12 +1,13 @@
-import { Link } from 'react-router';
-import { useQuery } from '@tanstack/react-query';
 import { dashboardService } from '@opbx/client';
-import { keys } from '../../data/keys';
+import { useQuery } from '@tanstack/react-query';
+import { Link } from 'react-router';
+
 import { paths } from '../../app/paths';
-import { formatDurationWords, formatPhone, formatRelative } from '../../lib/format';
+import { keys } from '../../data/keys';
 import { CallStatusBadge } from '../../lib/calls';
-import { useRealtimeStatus } from '../../realtime/RealtimeProvider';
+import { formatDurationWords, formatPhone, formatRelative } from '../../lib/format';
 import { useNow } from '../../lib/hooks';
+import { useRealtimeStatus } from '../../realtime/RealtimeProvider';
 import { Card, CardHeader } from '../../ui/Card';
 import { EmptyState, ErrorState, LoadingBlock } from '../../ui/States';
 

@@ -1,7 +1,8 @@
-import { useQuery } from '@tanstack/react-query';
 import { dashboardService } from '@opbx/client';
+import { useQuery } from '@tanstack/react-query';
+
 import { keys } from '../../data/keys';
-import { track, useRealtimeStatus, type LiveCallsData } from '../../realtime/RealtimeProvider';
+import { type LiveCallsData, track, useRealtimeStatus } from '../../realtime/RealtimeProvider';
 
 const POLL_MS = 5000;
 

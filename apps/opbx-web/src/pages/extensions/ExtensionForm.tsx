@@ -1,9 +1,10 @@
-import { useState, type FormEvent } from 'react';
 import type { ExtensionType, Status } from '@opbx/client';
+import { type FormEvent, useState } from 'react';
+
+import type { ExtensionWithPassword } from '../../data/extra';
+import { useAllUsers } from '../../data/lookups';
 import { claimedBy } from '../../lib/api-error';
 import { useFieldErrors } from '../../lib/useFieldErrors';
-import { useAllUsers } from '../../data/lookups';
-import type { ExtensionWithPassword } from '../../data/extra';
 import { Button } from '../../ui/Button';
 import { Drawer } from '../../ui/Dialogs';
 import { CheckboxField, RadioCards, SelectField, TextField } from '../../ui/Field';
@@ -71,7 +72,13 @@ export function ExtensionForm({ open, onClose, onCreated }: { open: boolean; onC
             value={userId}
             {...bind('user_id', setUserId)}
             optional
-            hint={users.isLoading ? 'Loading users…' : unassigned.length === 0 ? 'Every user already has an extension.' : 'Only users without an extension are listed.'}
+            hint={
+              users.isLoading
+                ? 'Loading users…'
+                : unassigned.length === 0
+                  ? 'Every user already has an extension.'
+                  : 'Only users without an extension are listed.'
+            }
           >
             <option value="">Not assigned</option>
             {unassigned.map((u) => (
@@ -81,16 +88,17 @@ export function ExtensionForm({ open, onClose, onCreated }: { open: boolean; onC
             ))}
           </SelectField>
         )}
-        <SelectField
-          label="Status"
-          name="status"
-          value={status}
-          {...bind<Status>('status', setStatus)}
-        >
+        <SelectField label="Status" name="status" value={status} {...bind<Status>('status', setStatus)}>
           <option value="active">Active</option>
           <option value="inactive">Inactive (does not ring)</option>
         </SelectField>
-        <CheckboxField label="Voicemail" description="Unanswered callers can leave a message." checked={voicemail} onChange={setVoicemail} error={errors.voicemail_enabled} />
+        <CheckboxField
+          label="Voicemail"
+          description="Unanswered callers can leave a message."
+          checked={voicemail}
+          onChange={setVoicemail}
+          error={errors.voicemail_enabled}
+        />
       </form>
     </Drawer>
   );

@@ -1,20 +1,21 @@
 import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
-import { useUser } from '../../auth/session';
-import { usePermissions } from '../../auth/permissions';
+
 import { paths } from '../../app/paths';
-import { usePageTitle } from '../../lib/title';
+import { usePermissions } from '../../auth/permissions';
+import { useUser } from '../../auth/session';
 import { useAllUsers } from '../../data/lookups';
+import { usePageTitle } from '../../lib/title';
 import { usePresence } from '../../realtime/RealtimeProvider';
 import { Button } from '../../ui/Button';
 import { Badge, Card, CardHeader, DescriptionList, PageHeader, StatusBadge } from '../../ui/Card';
 import { BackLink, MissingRecord } from '../../ui/Detail';
 import { ConfirmDelete } from '../../ui/Dialogs';
-import { LoadingBlock } from '../../ui/States';
 import { TrashIcon } from '../../ui/icons';
+import { LoadingBlock } from '../../ui/States';
 import { useDeleteExtension, useExtension } from './api';
-import { GeneralCard } from './GeneralCard';
 import { ForwardingCard } from './ForwardingCard';
+import { GeneralCard } from './GeneralCard';
 import { SipCard } from './SipCard';
 import { VoicemailCard } from './VoicemailCard';
 
@@ -96,7 +97,7 @@ export default function ExtensionPage() {
         description="Its phone stops registering and its voicemail box is removed. This cannot be undone."
         onDelete={async (e) => {
           await remove.mutateAsync(e.id);
-          navigate(paths.extensions);
+          void navigate(paths.extensions);
         }}
         deleted={(e) => `Extension ${e.extension_number} deleted.`}
       />

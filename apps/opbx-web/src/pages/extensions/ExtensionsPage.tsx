@@ -1,21 +1,22 @@
+import type { Extension, ExtensionType, Status } from '@opbx/client';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
-import type { Extension, ExtensionType, Status } from '@opbx/client';
-import { usePermissions } from '../../auth/permissions';
+
 import { paths } from '../../app/paths';
+import { usePermissions } from '../../auth/permissions';
+import type { ExtensionWithPassword } from '../../data/extra';
+import { useAllUsers } from '../../data/lookups';
 import { compact, useListParams } from '../../lib/hooks';
 import { usePageTitle } from '../../lib/title';
-import { useAllUsers } from '../../data/lookups';
-import type { ExtensionWithPassword } from '../../data/extra';
-import { usePresence, type Presence } from '../../realtime/RealtimeProvider';
+import { type Presence, usePresence } from '../../realtime/RealtimeProvider';
 import { Button } from '../../ui/Button';
 import { Badge, PageHeader, StatusBadge } from '../../ui/Card';
 import { ConfirmDelete } from '../../ui/Dialogs';
-import { ListTable, actionsColumn } from '../../ui/ListTable';
-import type { Column } from '../../ui/Table';
-import { FilterSelect, SearchInput, StatusFilter, Toolbar } from '../../ui/Toolbar';
-import { useToast } from '../../ui/Toast';
 import { PlusIcon } from '../../ui/icons';
+import { actionsColumn, ListTable } from '../../ui/ListTable';
+import type { Column } from '../../ui/Table';
+import { useToast } from '../../ui/Toast';
+import { FilterSelect, SearchInput, StatusFilter, Toolbar } from '../../ui/Toolbar';
 import { useDeleteExtension, useExtensions } from './api';
 import { ExtensionForm } from './ExtensionForm';
 import { SipCredentialsModal } from './SipCredentialsModal';
@@ -44,7 +45,9 @@ export default function ExtensionsPage() {
   const users = useAllUsers();
   const usersById = new Map((users.data ?? []).map((u) => [u.id, u]));
   const [params, setParams, filters] = useListParams(FILTERS);
-  const list = useExtensions(compact({ search: params.search, type: params.type as ExtensionType | '', status: params.status as Status | '', page: params.page, per_page: 20 }));
+  const list = useExtensions(
+    compact({ search: params.search, type: params.type as ExtensionType | '', status: params.status as Status | '', page: params.page, per_page: 20 }),
+  );
   const remove = useDeleteExtension();
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<ExtensionWithPassword | null>(null);
@@ -150,7 +153,7 @@ export default function ExtensionsPage() {
               onClick={() => {
                 const id = created.id;
                 setCreated(null);
-                navigate(paths.extension(id));
+                void navigate(paths.extension(id));
               }}
             >
               Open extension

@@ -1,5 +1,6 @@
-import { useState, type FormEvent } from 'react';
 import type { Extension } from '@opbx/client';
+import { type FormEvent, useState } from 'react';
+
 import { claimedBy } from '../../lib/api-error';
 import { useFieldErrors } from '../../lib/useFieldErrors';
 import { Button } from '../../ui/Button';
@@ -28,7 +29,10 @@ export function ForwardingCard({ ext, editable }: { ext: Extension; editable: bo
     update.mutate(
       {
         voicemail_enabled: voicemail,
-        call_forwarding: enabled || destination.trim() ? { enabled, ...(destination.trim() ? { destination: destination.trim() } : {}), on_no_answer: when === 'no_answer' } : { enabled: false },
+        call_forwarding:
+          enabled || destination.trim()
+            ? { enabled, ...(destination.trim() ? { destination: destination.trim() } : {}), on_no_answer: when === 'no_answer' }
+            : { enabled: false },
       },
       { onSuccess: () => toast.success('Forwarding and voicemail saved.') },
     );
@@ -36,7 +40,11 @@ export function ForwardingCard({ ext, editable }: { ext: Extension; editable: bo
 
   return (
     <Card aria-labelledby="forwarding-title">
-      <CardHeader id="forwarding-title" title="Call forwarding & voicemail" description={editable ? undefined : 'Read only: only the extension’s user or an admin can change this.'} />
+      <CardHeader
+        id="forwarding-title"
+        title="Call forwarding & voicemail"
+        description={editable ? undefined : 'Read only: only the extension’s user or an admin can change this.'}
+      />
       <form onSubmit={submit} noValidate className="p-4">
         <fieldset disabled={!editable} className="space-y-4">
           <FormError error={update.error} claimed={claimedBy('call_forwarding', 'voicemail_enabled')} remaining={errors} />
@@ -48,7 +56,13 @@ export function ForwardingCard({ ext, editable }: { ext: Extension; editable: bo
             error={errors.voicemail_enabled}
             disabled={!editable}
           />
-          <CheckboxField label="Forward calls" description="Send calls for this extension to another extension or an outside number." checked={enabled} onChange={setEnabled} disabled={!editable} />
+          <CheckboxField
+            label="Forward calls"
+            description="Send calls for this extension to another extension or an outside number."
+            checked={enabled}
+            onChange={setEnabled}
+            disabled={!editable}
+          />
           {enabled && (
             <div className="space-y-4 border-l-2 border-indigo-100 pl-4">
               <TextField

@@ -1,8 +1,9 @@
-import { useState, type FormEvent } from 'react';
 import type { Extension, Status } from '@opbx/client';
+import { type FormEvent, useState } from 'react';
+
+import { useAllUsers } from '../../data/lookups';
 import { claimedBy } from '../../lib/api-error';
 import { useFieldErrors } from '../../lib/useFieldErrors';
-import { useAllUsers } from '../../data/lookups';
 import { Button } from '../../ui/Button';
 import { Card, CardHeader } from '../../ui/Card';
 import { SelectField, TextField } from '../../ui/Field';
@@ -40,30 +41,13 @@ export function GeneralCard({ ext }: { ext: Extension }) {
       <form onSubmit={submit} noValidate className="space-y-4 p-4">
         <FormError error={update.error} claimed={claimedBy('extension_number', 'user_id', 'status')} remaining={errors} />
         <div className="grid gap-4 sm:grid-cols-2">
-          <TextField
-            label="Extension number"
-            name="extension_number"
-            inputMode="numeric"
-            value={number}
-            {...bind('extension_number', setNumber)}
-          />
-          <SelectField
-            label="Status"
-            name="status"
-            value={status}
-            {...bind<Status>('status', setStatus)}
-          >
+          <TextField label="Extension number" name="extension_number" inputMode="numeric" value={number} {...bind('extension_number', setNumber)} />
+          <SelectField label="Status" name="status" value={status} {...bind<Status>('status', setStatus)}>
             <option value="active">Active</option>
             <option value="inactive">Inactive (does not ring)</option>
           </SelectField>
           {ext.type === 'user' && (
-            <SelectField
-              label="Assigned user"
-              name="user_id"
-              value={userId}
-              {...bind('user_id', setUserId)}
-              className="sm:col-span-2"
-            >
+            <SelectField label="Assigned user" name="user_id" value={userId} {...bind('user_id', setUserId)} className="sm:col-span-2">
               <option value="">Not assigned</option>
               {candidates.map((u) => (
                 <option key={u.id} value={u.id}>

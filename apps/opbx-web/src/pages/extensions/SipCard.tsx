@@ -1,12 +1,13 @@
-import { useState } from 'react';
 import type { Extension } from '@opbx/client';
+import { useState } from 'react';
+
 import type { ExtensionWithPassword } from '../../data/extra';
 import { apiError } from '../../lib/api-error';
 import { Button } from '../../ui/Button';
 import { Card, CardHeader, DescriptionList } from '../../ui/Card';
 import { Modal } from '../../ui/Dialogs';
-import { Alert } from '../../ui/States';
 import { KeyIcon } from '../../ui/icons';
+import { Alert } from '../../ui/States';
 import { useResetSipPassword } from './api';
 import { SipCredentialsModal } from './SipCredentialsModal';
 
@@ -35,7 +36,11 @@ export function SipCard({ ext, canReset }: { ext: Extension; canReset: boolean }
             { term: 'Domain', value: <span className="font-mono">{ext.sip_config?.domain ?? '—'}</span> },
             {
               term: 'Password',
-              value: <span className="text-zinc-500">{canReset ? 'Hidden. It is shown once, when created or reset.' : 'Hidden. Ask an admin to reset it if you need it.'}</span>,
+              value: (
+                <span className="text-zinc-500">
+                  {canReset ? 'Hidden. It is shown once, when created or reset.' : 'Hidden. Ask an admin to reset it if you need it.'}
+                </span>
+              ),
             },
           ]}
         />

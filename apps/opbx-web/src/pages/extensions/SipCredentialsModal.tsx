@@ -1,9 +1,10 @@
 import { useState } from 'react';
+
 import type { ExtensionWithPassword } from '../../data/extra';
 import { Button } from '../../ui/Button';
 import { Modal } from '../../ui/Dialogs';
-import { Alert } from '../../ui/States';
 import { CheckIcon, CopyIcon } from '../../ui/icons';
+import { Alert } from '../../ui/States';
 
 function CopyRow({ label, value, secret }: { label: string; value: string; secret?: boolean }) {
   const [copied, setCopied] = useState(false);
@@ -20,11 +21,20 @@ function CopyRow({ label, value, secret }: { label: string; value: string; secre
     <div className="flex items-center justify-between gap-3 py-2">
       <div className="min-w-0">
         <p className="text-xs text-zinc-500">{label}</p>
-        <p className={secret ? 'font-mono text-sm font-semibold break-all text-zinc-900 select-all' : 'font-mono text-sm break-all text-zinc-900 select-all'} data-testid={`sip-${label.toLowerCase()}`}>
+        <p
+          className={secret ? 'font-mono text-sm font-semibold break-all text-zinc-900 select-all' : 'font-mono text-sm break-all text-zinc-900 select-all'}
+          data-testid={`sip-${label.toLowerCase()}`}
+        >
           {value}
         </p>
       </div>
-      <Button size="sm" variant="ghost" onClick={() => void copy()} aria-label={`Copy ${label.toLowerCase()}`} icon={copied ? <CheckIcon className="size-3.5 text-emerald-600" /> : <CopyIcon className="size-3.5" />}>
+      <Button
+        size="sm"
+        variant="ghost"
+        onClick={() => void copy()}
+        aria-label={`Copy ${label.toLowerCase()}`}
+        icon={copied ? <CheckIcon className="size-3.5 text-emerald-600" /> : <CopyIcon className="size-3.5" />}
+      >
         {copied ? 'Copied' : 'Copy'}
       </Button>
     </div>

@@ -1,10 +1,11 @@
 import { useState } from 'react';
-import { formatDateTime, formatDurationWords, formatPhone } from '../../lib/format';
+
 import { useOrgTimezone } from '../../data/lookups';
+import { formatDateTime, formatDurationWords, formatPhone } from '../../lib/format';
 import { Card, CardHeader } from '../../ui/Card';
+import { VoicemailIcon } from '../../ui/icons';
 import { Pagination } from '../../ui/Pagination';
 import { EmptyState, ErrorState, LoadingBlock } from '../../ui/States';
-import { VoicemailIcon } from '../../ui/icons';
 import { useVoicemails } from './api';
 
 export function VoicemailCard({ extensionId, enabled }: { extensionId: string; enabled: boolean }) {
@@ -14,7 +15,11 @@ export function VoicemailCard({ extensionId, enabled }: { extensionId: string; e
   const rows = list.data?.data ?? [];
   return (
     <Card aria-labelledby="voicemail-title">
-      <CardHeader id="voicemail-title" title="Voicemail" description={enabled ? 'Messages left for this extension, newest first.' : 'Voicemail is off for this extension; older messages stay here.'} />
+      <CardHeader
+        id="voicemail-title"
+        title="Voicemail"
+        description={enabled ? 'Messages left for this extension, newest first.' : 'Voicemail is off for this extension; older messages stay here.'}
+      />
       <div data-testid="voicemails">
         {list.isLoading ? (
           <LoadingBlock className="py-8" label="Loading messages…" />

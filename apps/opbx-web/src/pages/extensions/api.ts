@@ -1,7 +1,8 @@
+import { type CreateExtensionRequest, type ExtensionsFilterParams, extensionsService, type UpdateExtensionRequest } from '@opbx/client';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { extensionsService, type CreateExtensionRequest, type ExtensionsFilterParams, type UpdateExtensionRequest } from '@opbx/client';
-import { keys } from '../../data/keys';
+
 import { extraService } from '../../data/extra';
+import { keys } from '../../data/keys';
 
 export function useExtensions(params: ExtensionsFilterParams) {
   return useQuery({ queryKey: keys.extensions.list(params), queryFn: () => extensionsService.getAll(params), placeholderData: keepPreviousData });
@@ -12,7 +13,12 @@ export function useExtension(id: string) {
 }
 
 export function useVoicemails(id: string, page: number, enabled: boolean) {
-  return useQuery({ queryKey: keys.extensions.voicemails(id, page), queryFn: () => extraService.voicemails(id, page), enabled, placeholderData: keepPreviousData });
+  return useQuery({
+    queryKey: keys.extensions.voicemails(id, page),
+    queryFn: () => extraService.voicemails(id, page),
+    enabled,
+    placeholderData: keepPreviousData,
+  });
 }
 
 function useInvalidate() {

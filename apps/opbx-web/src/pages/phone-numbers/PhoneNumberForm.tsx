@@ -1,8 +1,9 @@
-import { useState, type FormEvent } from 'react';
 import type { CreateDIDRequest, DIDNumber, RoutingType, Status, UpdateDIDRequest } from '@opbx/client';
+import { type FormEvent, useState } from 'react';
+
 import { claimedBy } from '../../lib/api-error';
-import { useFieldErrors } from '../../lib/useFieldErrors';
 import { formatPhone } from '../../lib/format';
+import { useFieldErrors } from '../../lib/useFieldErrors';
 import { Button } from '../../ui/Button';
 import { Drawer } from '../../ui/Dialogs';
 import { RadioCards, SelectField, TextAreaField, TextField } from '../../ui/Field';
@@ -79,20 +80,8 @@ export function PhoneNumberForm({ did, open, onClose }: { did: DIDNumber | null;
           autoComplete="off"
           inputMode="tel"
         />
-        <TextField
-          label="Name"
-          name="friendly_name"
-          value={name}
-          {...bind('friendly_name', setName)}
-          optional
-          hint="For example “Main line” or “Support”."
-        />
-        <SelectField
-          label="Status"
-          name="status"
-          value={status}
-          {...bind<Status>('status', setStatus)}
-        >
+        <TextField label="Name" name="friendly_name" value={name} {...bind('friendly_name', setName)} optional hint="For example “Main line” or “Support”." />
+        <SelectField label="Status" name="status" value={status} {...bind<Status>('status', setStatus)}>
           <option value="active">Active</option>
           <option value="inactive">Inactive (calls are rejected)</option>
         </SelectField>
@@ -108,18 +97,42 @@ export function PhoneNumberForm({ did, open, onClose }: { did: DIDNumber | null;
           error={errors.routing_type}
         />
         <div className="space-y-4 rounded-md bg-zinc-50 p-3 ring-1 ring-zinc-200">
-          {type === 'extension' && <ExtensionSelect label="Extension" name="routing_extension" value={extensionId} onChange={(id) => {
-            setExtensionId(id);
-            clear('routing_config.extension_id', 'routing_config');
-          }} error={targetError} />}
-          {type === 'ring_group' && <RingGroupSelect label="Ring group" name="routing_ring_group" value={ringGroupId} onChange={(id) => {
-            setRingGroupId(id);
-            clear('routing_config.ring_group_id', 'routing_config');
-          }} error={targetError} />}
-          {type === 'business_hours' && <BusinessHoursSelect label="Business hours" name="routing_business_hours" value={hoursId} onChange={(id) => {
-            setHoursId(id);
-            clear('routing_config.business_hours_id', 'routing_config');
-          }} error={targetError} />}
+          {type === 'extension' && (
+            <ExtensionSelect
+              label="Extension"
+              name="routing_extension"
+              value={extensionId}
+              onChange={(id) => {
+                setExtensionId(id);
+                clear('routing_config.extension_id', 'routing_config');
+              }}
+              error={targetError}
+            />
+          )}
+          {type === 'ring_group' && (
+            <RingGroupSelect
+              label="Ring group"
+              name="routing_ring_group"
+              value={ringGroupId}
+              onChange={(id) => {
+                setRingGroupId(id);
+                clear('routing_config.ring_group_id', 'routing_config');
+              }}
+              error={targetError}
+            />
+          )}
+          {type === 'business_hours' && (
+            <BusinessHoursSelect
+              label="Business hours"
+              name="routing_business_hours"
+              value={hoursId}
+              onChange={(id) => {
+                setHoursId(id);
+                clear('routing_config.business_hours_id', 'routing_config');
+              }}
+              error={targetError}
+            />
+          )}
           {type === 'voicemail' && (
             <>
               <ExtensionSelect

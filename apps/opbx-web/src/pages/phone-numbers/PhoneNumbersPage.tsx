@@ -1,16 +1,17 @@
-import { useState } from 'react';
 import type { DIDNumber, Status } from '@opbx/client';
+import { useState } from 'react';
+
 import { usePermissions } from '../../auth/permissions';
-import { compact, useListParams } from '../../lib/hooks';
 import { formatPhone } from '../../lib/format';
+import { compact, useListParams } from '../../lib/hooks';
 import { usePageTitle } from '../../lib/title';
 import { Button } from '../../ui/Button';
 import { PageHeader, StatusBadge } from '../../ui/Card';
 import { ConfirmDelete } from '../../ui/Dialogs';
-import { ListTable, actionsColumn } from '../../ui/ListTable';
+import { PlusIcon } from '../../ui/icons';
+import { actionsColumn, ListTable } from '../../ui/ListTable';
 import type { Column } from '../../ui/Table';
 import { FilterSelect, SearchInput, StatusFilter, Toolbar } from '../../ui/Toolbar';
-import { PlusIcon } from '../../ui/icons';
 import { useDeleteDid, useDids } from './api';
 import { PhoneNumberForm } from './PhoneNumberForm';
 import { ROUTING_TYPES, useRoutingSummary } from './routing';
@@ -22,7 +23,9 @@ export default function PhoneNumbersPage() {
   const perms = usePermissions();
   const summary = useRoutingSummary();
   const [params, setParams, filters] = useListParams(FILTERS);
-  const list = useDids(compact({ search: params.search, routing_type: params.routing_type, status: params.status as Status | '', page: params.page, per_page: 20 }));
+  const list = useDids(
+    compact({ search: params.search, routing_type: params.routing_type, status: params.status as Status | '', page: params.page, per_page: 20 }),
+  );
   const remove = useDeleteDid();
   const [form, setForm] = useState<{ did: DIDNumber | null } | null>(null);
   const [deleting, setDeleting] = useState<DIDNumber | null>(null);

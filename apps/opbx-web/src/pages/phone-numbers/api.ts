@@ -1,5 +1,6 @@
+import { type CreateDIDRequest, type DIDsFilterParams, didsService, type UpdateDIDRequest } from '@opbx/client';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { didsService, type CreateDIDRequest, type DIDsFilterParams, type UpdateDIDRequest } from '@opbx/client';
+
 import { keys } from '../../data/keys';
 
 export function useDids(params: DIDsFilterParams & { routing_type?: string }) {

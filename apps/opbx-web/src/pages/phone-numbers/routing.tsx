@@ -1,4 +1,5 @@
 import type { DIDNumber, RoutingType } from '@opbx/client';
+
 import { useAllBusinessHours, useAllRingGroups, useExtensionNames } from '../../data/lookups';
 
 export const ROUTING_TYPES: ReadonlyArray<{ value: RoutingType; label: string; description: string }> = [

@@ -33,7 +33,13 @@ export function FallbackCard({ value, onChange, errors }: { value: Value; onChan
           columns={4}
         />
         {value.type === 'extension' && (
-          <ExtensionSelect label="Fallback extension" name="fallback_extension" value={value.extensionId} onChange={(extensionId) => onChange({ ...value, extensionId })} error={extensionError} />
+          <ExtensionSelect
+            label="Fallback extension"
+            name="fallback_extension"
+            value={value.extensionId}
+            onChange={(extensionId) => onChange({ ...value, extensionId })}
+            error={extensionError}
+          />
         )}
         {value.type === 'voicemail' && (
           <ExtensionSelect

@@ -1,9 +1,10 @@
-import { useRef, useState, type ReactNode } from 'react';
+import { type ReactNode, useRef, useState } from 'react';
+
 import { useExtensionNames } from '../../data/lookups';
+import { cx } from '../../lib/cx';
 import { Button, IconButton } from '../../ui/Button';
 import { Field, selectClass } from '../../ui/Field';
 import { ArrowDownIcon, ArrowUpIcon, PlusIcon, XIcon } from '../../ui/icons';
-import { cx } from '../../lib/cx';
 
 /**
  * The ordered member list: position is priority (1 = first). Reordering is done with buttons,
@@ -40,7 +41,9 @@ export function MembersEditor({
     // Keep focus on the same control of the moved row (or its other arrow at the ends).
     requestAnimationFrame(() => {
       const row = rows.current.get(id);
-      const button = row?.querySelector<HTMLButtonElement>(`button[data-move="${direction}"]:not(:disabled)`) ?? row?.querySelector<HTMLButtonElement>('button[data-move]:not(:disabled)');
+      const button =
+        row?.querySelector<HTMLButtonElement>(`button[data-move="${direction}"]:not(:disabled)`) ??
+        row?.querySelector<HTMLButtonElement>('button[data-move]:not(:disabled)');
       button?.focus();
     });
   };
@@ -70,7 +73,9 @@ export function MembersEditor({
         </p>
       )}
       {members.length === 0 ? (
-        <p className="rounded-md border border-dashed border-zinc-300 px-4 py-6 text-center text-sm text-zinc-500">No members yet. Add at least one extension below.</p>
+        <p className="rounded-md border border-dashed border-zinc-300 px-4 py-6 text-center text-sm text-zinc-500">
+          No members yet. Add at least one extension below.
+        </p>
       ) : (
         <ol aria-labelledby="members-label" className="divide-y divide-zinc-100 rounded-md border border-zinc-200 bg-white" data-testid="members">
           {members.map((id, i) => {
@@ -86,7 +91,10 @@ export function MembersEditor({
                 }}
                 className={cx('flex items-center gap-3 px-3 py-2', error && 'bg-red-50/60')}
               >
-                <span className="flex size-6 shrink-0 items-center justify-center rounded-full bg-zinc-100 text-xs font-semibold text-zinc-600 tabular-nums" aria-label={`Priority ${i + 1}`}>
+                <span
+                  className="flex size-6 shrink-0 items-center justify-center rounded-full bg-zinc-100 text-xs font-semibold text-zinc-600 tabular-nums"
+                  aria-label={`Priority ${i + 1}`}
+                >
                   {i + 1}
                 </span>
                 <div className="min-w-0 flex-1">

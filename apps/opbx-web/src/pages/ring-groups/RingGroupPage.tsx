@@ -1,25 +1,25 @@
-import { useState, type FormEvent } from 'react';
-import { useNavigate, useParams } from 'react-router';
 import type { CreateRingGroupRequest, RingGroup, RingGroupStrategy, Status } from '@opbx/client';
-import { usePermissions } from '../../auth/permissions';
+import { type FormEvent, useState } from 'react';
+import { useNavigate, useParams } from 'react-router';
+
 import { paths } from '../../app/paths';
+import { usePermissions } from '../../auth/permissions';
 import { claimedBy } from '../../lib/api-error';
-import { useFieldErrors } from '../../lib/useFieldErrors';
 import { usePageTitle } from '../../lib/title';
+import { useFieldErrors } from '../../lib/useFieldErrors';
 import { Button } from '../../ui/Button';
 import { Card, CardHeader, PageHeader, StatusBadge } from '../../ui/Card';
 import { BackLink, MissingRecord, PageFormActions } from '../../ui/Detail';
 import { ConfirmDelete } from '../../ui/Dialogs';
 import { RadioCards, SelectField, TextField } from '../../ui/Field';
 import { FormError } from '../../ui/FormError';
+import { TrashIcon } from '../../ui/icons';
 import { LoadingBlock } from '../../ui/States';
 import { useToast } from '../../ui/Toast';
-import { TrashIcon } from '../../ui/icons';
 import { useDeleteRingGroup, useRingGroup, useSaveRingGroup } from './api';
+import { type Fallback, FallbackCard } from './FallbackCard';
 import { MembersEditor } from './MembersEditor';
-import { FallbackCard, type Fallback } from './FallbackCard';
 import { STRATEGIES } from './strategies';
-
 
 const MEMBER_HINT: Record<RingGroupStrategy, string> = {
   simultaneous: 'Everyone rings at once; the order is kept for reports and for switching strategy later.',
@@ -64,7 +64,7 @@ function Editor({ group }: { group: RingGroup | null }) {
       {
         onSuccess: (saved) => {
           toast.success(group ? `Saved ${saved.name}.` : `Created ring group ${saved.name}.`);
-          navigate(paths.ringGroups);
+          void navigate(paths.ringGroups);
         },
       },
     );
@@ -102,20 +102,8 @@ function Editor({ group }: { group: RingGroup | null }) {
                 <CardHeader id="rg-basics" title="Basics" />
                 <div className="space-y-4 p-4">
                   <div className="grid gap-4 sm:grid-cols-3">
-                    <TextField
-                      label="Name"
-                      name="name"
-                      value={name}
-                      {...bind('name', setName)}
-                      className="sm:col-span-2"
-                      placeholder="e.g. Sales"
-                    />
-                    <SelectField
-                      label="Status"
-                      name="status"
-                      value={status}
-                      {...bind<Status>('status', setStatus)}
-                    >
+                    <TextField label="Name" name="name" value={name} {...bind('name', setName)} className="sm:col-span-2" placeholder="e.g. Sales" />
+                    <SelectField label="Status" name="status" value={status} {...bind<Status>('status', setStatus)}>
                       <option value="active">Active</option>
                       <option value="inactive">Inactive</option>
                     </SelectField>
@@ -141,7 +129,11 @@ function Editor({ group }: { group: RingGroup | null }) {
                     step={1}
                     value={timeout}
                     {...bind('timeout', setTimeoutValue)}
-                    hint={strategy === 'simultaneous' ? 'How long everyone rings before the fallback runs (5–300).' : 'How long each member rings before the next one is tried (5–300).'}
+                    hint={
+                      strategy === 'simultaneous'
+                        ? 'How long everyone rings before the fallback runs (5–300).'
+                        : 'How long each member rings before the next one is tried (5–300).'
+                    }
                     className="max-w-xs"
                   />
                 </div>
@@ -171,7 +163,9 @@ function Editor({ group }: { group: RingGroup | null }) {
               </div>
             </Card>
           </div>
-          {!readOnly && <PageFormActions onCancel={() => navigate(paths.ringGroups)} pending={save.isPending} submitLabel={group ? 'Save changes' : 'Create ring group'} />}
+          {!readOnly && (
+            <PageFormActions onCancel={() => navigate(paths.ringGroups)} pending={save.isPending} submitLabel={group ? 'Save changes' : 'Create ring group'} />
+          )}
         </fieldset>
       </form>
       <ConfirmDelete
@@ -181,7 +175,7 @@ function Editor({ group }: { group: RingGroup | null }) {
         description="Its members are not affected. This cannot be undone."
         onDelete={async (g) => {
           await remove.mutateAsync(g.id);
-          navigate(paths.ringGroups);
+          void navigate(paths.ringGroups);
         }}
         deleted={(g) => `Deleted ${g.name}.`}
       />

@@ -1,18 +1,19 @@
+import type { RingGroup } from '@opbx/client';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
-import type { RingGroup } from '@opbx/client';
-import { usePermissions } from '../../auth/permissions';
+
 import { paths } from '../../app/paths';
+import { usePermissions } from '../../auth/permissions';
+import { useExtensionNames } from '../../data/lookups';
 import { compact, useListParams } from '../../lib/hooks';
 import { usePageTitle } from '../../lib/title';
-import { useExtensionNames } from '../../data/lookups';
 import { Button } from '../../ui/Button';
 import { PageHeader, StatusBadge } from '../../ui/Card';
 import { ConfirmDelete } from '../../ui/Dialogs';
-import { ListTable, actionsColumn } from '../../ui/ListTable';
+import { PlusIcon } from '../../ui/icons';
+import { actionsColumn, ListTable } from '../../ui/ListTable';
 import type { Column } from '../../ui/Table';
 import { FilterSelect, SearchInput, StatusFilter, Toolbar } from '../../ui/Toolbar';
-import { PlusIcon } from '../../ui/icons';
 import { useDeleteRingGroup, useRingGroups } from './api';
 import { STRATEGIES, strategyLabel } from './strategies';
 

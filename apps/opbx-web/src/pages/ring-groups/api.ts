@@ -1,5 +1,6 @@
+import { type CreateRingGroupRequest, type RingGroupsFilterParams, ringGroupsService, type UpdateRingGroupRequest } from '@opbx/client';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { ringGroupsService, type CreateRingGroupRequest, type RingGroupsFilterParams, type UpdateRingGroupRequest } from '@opbx/client';
+
 import { keys } from '../../data/keys';
 
 export function useRingGroups(params: RingGroupsFilterParams & { strategy?: string; status?: string }) {

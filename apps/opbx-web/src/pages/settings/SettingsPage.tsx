@@ -1,14 +1,15 @@
-import { useState, type FormEvent } from 'react';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { Organization } from '@opbx/client';
-import { useUser } from '../../auth/session';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+
 import { usePermissions } from '../../auth/permissions';
-import { keys } from '../../data/keys';
+import { useUser } from '../../auth/session';
 import { extraService } from '../../data/extra';
+import { keys } from '../../data/keys';
 import { useOrganization } from '../../data/lookups';
 import { claimedBy } from '../../lib/api-error';
-import { useFieldErrors } from '../../lib/useFieldErrors';
 import { usePageTitle } from '../../lib/title';
+import { useFieldErrors } from '../../lib/useFieldErrors';
 import { Button } from '../../ui/Button';
 import { Badge, Card, CardHeader, DescriptionList, PageHeader } from '../../ui/Card';
 import { CheckboxField, TextField } from '../../ui/Field';
@@ -50,12 +51,7 @@ function OrganizationForm({ org, editable }: { org: Organization; editable: bool
       <fieldset disabled={!editable || save.isPending} className="space-y-4 p-4">
         <FormError error={save.error} claimed={claimedBy('name', 'timezone', 'settings')} remaining={errors} />
         <div className="grid gap-4 md:grid-cols-2">
-          <TextField
-            label="Organization name"
-            name="org_name"
-            value={name}
-            {...bind('name', setName)}
-          />
+          <TextField label="Organization name" name="org_name" value={name} {...bind('name', setName)} />
           <TimezonePicker
             value={timezone}
             onChange={(tz) => {
@@ -74,8 +70,22 @@ function OrganizationForm({ org, editable }: { org: Organization; editable: bool
             hint="Shown to people you call from an extension, e.g. +15550100001."
           />
         </div>
-        <CheckboxField label="Voicemail" description="Let callers leave messages when nobody answers." checked={voicemail} onChange={setVoicemail} disabled={!editable} error={errors['settings.voicemail_enabled']} />
-        <CheckboxField label="Record calls" description="Record answered calls; recordings appear in the call logs." checked={recording} onChange={setRecording} disabled={!editable} error={errors['settings.recording_enabled']} />
+        <CheckboxField
+          label="Voicemail"
+          description="Let callers leave messages when nobody answers."
+          checked={voicemail}
+          onChange={setVoicemail}
+          disabled={!editable}
+          error={errors['settings.voicemail_enabled']}
+        />
+        <CheckboxField
+          label="Record calls"
+          description="Record answered calls; recordings appear in the call logs."
+          checked={recording}
+          onChange={setRecording}
+          disabled={!editable}
+          error={errors['settings.recording_enabled']}
+        />
         {editable && (
           <div className="flex justify-end">
             <Button type="submit" variant="primary" loading={save.isPending}>

@@ -1,5 +1,6 @@
-import { useState, type FormEvent } from 'react';
 import type { CreateUserRequest, Status, UpdateUserRequest, User, UserRole } from '@opbx/client';
+import { type FormEvent, useState } from 'react';
+
 import { useUser } from '../../auth/session';
 import { claimedBy } from '../../lib/api-error';
 import { useFieldErrors } from '../../lib/useFieldErrors';
@@ -68,23 +69,8 @@ export function UserForm({ user, open, onClose }: { user: User | null; open: boo
     >
       <form id="user-form" onSubmit={submit} noValidate className="space-y-4">
         <FormError error={save.error} claimed={claimedBy(...FIELDS)} remaining={errors} />
-        <TextField
-          label="Full name"
-          name="name"
-          value={name}
-          {...bind('name', setName)}
-          autoComplete="off"
-          required
-        />
-        <TextField
-          label="Email"
-          name="email"
-          type="email"
-          value={email}
-          {...bind('email', setEmail)}
-          autoComplete="off"
-          required
-        />
+        <TextField label="Full name" name="name" value={name} {...bind('name', setName)} autoComplete="off" required />
+        <TextField label="Email" name="email" type="email" value={email} {...bind('email', setEmail)} autoComplete="off" required />
         <TextField
           label={editing ? 'New password' : 'Password'}
           name="password"
@@ -93,7 +79,9 @@ export function UserForm({ user, open, onClose }: { user: User | null; open: boo
           {...bind('password', setPassword)}
           autoComplete="new-password"
           optional={editing}
-          hint={editing ? 'Leave empty to keep the current password. Changing it signs them out elsewhere.' : 'At least 8 characters, with a letter and a digit.'}
+          hint={
+            editing ? 'Leave empty to keep the current password. Changing it signs them out elsewhere.' : 'At least 8 characters, with a letter and a digit.'
+          }
         />
         <div className="grid grid-cols-2 gap-3">
           <SelectField
@@ -108,13 +96,7 @@ export function UserForm({ user, open, onClose }: { user: User | null; open: boo
             <option value="admin">Admin</option>
             <option value="agent">Agent</option>
           </SelectField>
-          <SelectField
-            label="Status"
-            name="status"
-            value={status}
-            {...bind<Status>('status', setStatus)}
-            disabled={self}
-          >
+          <SelectField label="Status" name="status" value={status} {...bind<Status>('status', setStatus)} disabled={self}>
             <option value="active">Active</option>
             <option value="inactive">Inactive (cannot sign in)</option>
           </SelectField>
@@ -131,8 +113,8 @@ export function UserForm({ user, open, onClose }: { user: User | null; open: boo
           />
         )}
         <p className="text-xs text-zinc-500">
-          Owners manage everything, including organization settings. Admins manage users (except owners) and the phone system. Agents see their own calls and set their own
-          forwarding and voicemail.
+          Owners manage everything, including organization settings. Admins manage users (except owners) and the phone system. Agents see their own calls and
+          set their own forwarding and voicemail.
         </p>
       </form>
     </Drawer>

@@ -1,20 +1,21 @@
+import type { Status, User, UserRole } from '@opbx/client';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import type { User, UserRole, Status } from '@opbx/client';
-import { useUser } from '../../auth/session';
-import { usePermissions } from '../../auth/permissions';
+
 import { paths } from '../../app/paths';
-import { compact, useListParams } from '../../lib/hooks';
-import { formatDate } from '../../lib/format';
-import { usePageTitle } from '../../lib/title';
+import { usePermissions } from '../../auth/permissions';
+import { useUser } from '../../auth/session';
 import { useOrgTimezone } from '../../data/lookups';
+import { formatDate } from '../../lib/format';
+import { compact, useListParams } from '../../lib/hooks';
+import { usePageTitle } from '../../lib/title';
 import { Button } from '../../ui/Button';
 import { Badge, PageHeader, StatusBadge } from '../../ui/Card';
 import { ConfirmDelete } from '../../ui/Dialogs';
-import { ListTable, actionsColumn } from '../../ui/ListTable';
+import { PlusIcon } from '../../ui/icons';
+import { actionsColumn, ListTable } from '../../ui/ListTable';
 import type { Column } from '../../ui/Table';
 import { FilterSelect, SearchInput, StatusFilter, Toolbar } from '../../ui/Toolbar';
-import { PlusIcon } from '../../ui/icons';
 import { useDeleteUser, useUsers } from './api';
 import { UserForm } from './UserForm';
 
@@ -61,7 +62,9 @@ export default function UsersPage() {
     },
     { key: 'status', header: 'Status', cell: (u) => <StatusBadge status={u.status} /> },
     { key: 'created', header: 'Added', hideBelow: 'lg', cell: (u) => <span className="text-zinc-500">{formatDate(u.created_at, tz)}</span> },
-    actionsColumn((u) => (perms.manageUser(u) ? { name: u.name, onEdit: () => setForm({ user: u }), onDelete: u.id !== me.id ? () => setDeleting(u) : undefined } : null)),
+    actionsColumn((u) =>
+      perms.manageUser(u) ? { name: u.name, onEdit: () => setForm({ user: u }), onDelete: u.id !== me.id ? () => setDeleting(u) : undefined } : null,
+    ),
   ];
 
   return (

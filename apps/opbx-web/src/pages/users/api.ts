@@ -1,5 +1,6 @@
+import { type CreateUserRequest, type UpdateUserRequest, type UsersFilterParams, usersService } from '@opbx/client';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { usersService, type CreateUserRequest, type UpdateUserRequest, type UsersFilterParams } from '@opbx/client';
+
 import { keys } from '../../data/keys';
 
 export function useUsers(params: UsersFilterParams) {
