@@ -15,7 +15,9 @@ const ROOT = resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
 
 if (args.includes('--help') || args.includes('-h')) {
-  console.log('Usage: npm run mutate [-- <mutation id> ...] [--list]\n\nApplies each mutation to a scratch checkout of HEAD and runs the tests expected to catch it.');
+  console.log(
+    'Usage: npm run mutate [-- <mutation id> ...] [--list]\n\nApplies each mutation to a scratch checkout of HEAD and runs the tests expected to catch it.',
+  );
   process.exit(0);
 }
 if (args.includes('--list')) {
@@ -57,7 +59,9 @@ try {
     process.stdout.write(`[${n + 1}/${chosen.length}] ${mutation.id} … `);
     const outcome = run(mutation);
     outcomes.push(outcome);
-    console.log(outcome.status === 'killed' ? `killed by ${outcome.killers.length} test(s)` : outcome.status.toUpperCase() + (outcome.note ? `: ${outcome.note}` : ''));
+    console.log(
+      outcome.status === 'killed' ? `killed by ${outcome.killers.length} test(s)` : outcome.status.toUpperCase() + (outcome.note ? `: ${outcome.note}` : ''),
+    );
   }
 } finally {
   cleanup();
@@ -70,7 +74,10 @@ const report = [
   '',
   '| mutation | what it breaks | result | killed by |',
   '|---|---|---|---|',
-  ...outcomes.map((o) => `| \`${o.mutation.id}\` | ${o.mutation.what} | ${o.status} | ${o.killers.slice(0, 5).join('<br>')}${o.killers.length > 5 ? `<br>… ${o.killers.length - 5} more` : ''}${o.note ?? ''} |`),
+  ...outcomes.map(
+    (o) =>
+      `| \`${o.mutation.id}\` | ${o.mutation.what} | ${o.status} | ${o.killers.slice(0, 5).join('<br>')}${o.killers.length > 5 ? `<br>… ${o.killers.length - 5} more` : ''}${o.note ?? ''} |`,
+  ),
   '',
   `${outcomes.filter((o) => o.status === 'killed').length} of ${outcomes.length} killed.`,
 ].join('\n');
@@ -93,9 +100,16 @@ function run(mutation: Mutation): Outcome {
     const json = join(scratch, `${mutation.id}.json`);
     const missing = mutation.tests.filter((t) => !existsSync(join(tree, t)));
     if (missing.length) return { mutation, status: 'stale', killers: [], note: `missing test files: ${missing.join(', ')}` };
-    spawnSync('npx', ['vitest', 'run', '--reporter=json', `--outputFile=${json}`, ...mutation.tests], { cwd: tree, stdio: 'ignore', env: { ...process.env, CI: 'true' }, timeout: 15 * 60_000 });
+    spawnSync('npx', ['vitest', 'run', '--reporter=json', `--outputFile=${json}`, ...mutation.tests], {
+      cwd: tree,
+      stdio: 'ignore',
+      env: { ...process.env, CI: 'true' },
+      timeout: 15 * 60_000,
+    });
     if (!existsSync(json)) return { mutation, status: 'survived', killers: [], note: 'the test run wrote no report' };
-    const results = JSON.parse(readFileSync(json, 'utf8')) as { testResults: Array<{ name: string; message?: string; assertionResults: Array<{ status: string; fullName: string }> }> };
+    const results = JSON.parse(readFileSync(json, 'utf8')) as {
+      testResults: Array<{ name: string; message?: string; assertionResults: Array<{ status: string; fullName: string }> }>;
+    };
     const killers: string[] = [];
     for (const file of results.testResults) {
       const where = file.name.replace(`${tree}/`, '');

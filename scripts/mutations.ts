@@ -44,15 +44,20 @@ export const MUTATIONS: Mutation[] = [
     id: 'snapshot-loads-every-organizations-extensions',
     what: "the routing snapshot loads every organization's extensions",
     file: 'apps/opbx-server/src/modules/voice/snapshot.ts',
-    edits: [["db.selectFrom('extensions').selectAll().where('organization_id', '=', organizationId).execute(),", "db.selectFrom('extensions').selectAll().execute(),"]],
-    tests: ['apps/opbx-server/test/tenant-isolation.test.ts', 'apps/opbx-server/test/call-flows-routing.test.ts'],
+    edits: [
+      [
+        "db.selectFrom('extensions').selectAll().where('organization_id', '=', organizationId).execute(),",
+        "db.selectFrom('extensions').selectAll().execute(),",
+      ],
+    ],
+    tests: ['apps/opbx-server/test/voice-tenancy.test.ts', 'apps/opbx-server/test/tenant-isolation.test.ts'],
   },
   {
     id: 'snapshot-loads-every-organizations-dids',
     what: "the routing snapshot loads every organization's DIDs",
     file: 'apps/opbx-server/src/modules/voice/snapshot.ts',
     edits: [["db.selectFrom('dids').selectAll().where('organization_id', '=', organizationId).execute(),", "db.selectFrom('dids').selectAll().execute(),"]],
-    tests: ['apps/opbx-server/test/tenant-isolation.test.ts', 'apps/opbx-server/test/call-flows-routing.test.ts'],
+    tests: ['apps/opbx-server/test/voice-tenancy.test.ts', 'apps/opbx-server/test/tenant-isolation.test.ts'],
   },
   {
     id: 'admin-grants-owner',
@@ -65,7 +70,9 @@ export const MUTATIONS: Mutation[] = [
     id: 'refresh-keeps-old-token',
     what: 'refresh issues a new token without revoking the presented one',
     file: 'apps/opbx-server/src/modules/auth/auth.service.ts',
-    edits: [['      .set({ revoked_at: now })\n      .where(\'id\', \'=\', auth.tokenId)', "      .set({ revoked_at: null })\n      .where('id', '=', auth.tokenId)"]],
+    edits: [
+      ["      .set({ revoked_at: now })\n      .where('id', '=', auth.tokenId)", "      .set({ revoked_at: null })\n      .where('id', '=', auth.tokenId)"],
+    ],
     tests: ['apps/opbx-server/test/auth.test.ts', 'apps/opbx-server/test/sessions.test.ts'],
   },
   {
@@ -79,42 +86,56 @@ export const MUTATIONS: Mutation[] = [
     id: 'csv-formula-escaping-removed',
     what: 'CSV cells starting with =, +, -, @ are exported as formulas',
     file: 'apps/opbx-server/src/modules/call-logs/call-logs.csv.ts',
-    edits: [['  if (/^[=+\\-@\\t\\r]/.test(s) && !/^\\+\\d{1,15}$/.test(s)) s = `\'${s}`;\n', '']],
+    edits: [["  if (/^[=+\\-@\\t\\r]/.test(s) && !/^\\+\\d{1,15}$/.test(s)) s = `'${s}`;\n", '']],
     tests: ['apps/opbx-server/test/call-logs.test.ts'],
   },
   {
     id: 'voice-rate-limit-off',
-    what: "the per-organization voice rate limit never refuses",
+    what: 'the per-organization voice rate limit never refuses',
     file: 'apps/opbx-server/src/modules/voice/voice.routes.ts',
     edits: [['ctx.config.OPBX_VOICE_RATE_LIMIT, 1)', 'ctx.config.OPBX_VOICE_RATE_LIMIT * 1e9, 1)']],
-    tests: ['apps/opbx-server/test/voice-api-auth.test.ts', 'apps/opbx-server/test/operations.test.ts'],
+    tests: ['apps/opbx-server/test/voice-limits.test.ts', 'apps/opbx-server/test/voice-api-auth.test.ts'],
   },
   {
     id: 'webhook-rate-limit-off',
-    what: "the per-organization webhook rate limit never refuses",
+    what: 'the per-organization webhook rate limit never refuses',
     file: 'apps/opbx-server/src/modules/calls/webhooks.routes.ts',
     edits: [['ctx.config.OPBX_VOICE_RATE_LIMIT * 4, 1)', 'ctx.config.OPBX_VOICE_RATE_LIMIT * 4e9, 1)']],
-    tests: ['apps/opbx-server/test/webhooks-auth.test.ts', 'apps/opbx-server/test/operations.test.ts'],
+    tests: ['apps/opbx-server/test/voice-limits.test.ts', 'apps/opbx-server/test/webhooks-auth.test.ts'],
   },
   {
     id: 'voice-bad-key-limit-off',
     what: 'an address may go on guessing requests keys on the voice path',
     file: 'apps/opbx-server/src/modules/voice/voice.routes.ts',
-    edits: [['ctx.limiter.peek(`voice-auth:${request.ip}`, BAD_KEYS_PER_MINUTE)', 'ctx.limiter.peek(`voice-auth:${request.ip}`, BAD_KEYS_PER_MINUTE * 1e9)'], ['ctx.limiter.hit(`voice-auth:${request.ip}`, BAD_KEYS_PER_MINUTE, 60)', 'ctx.limiter.hit(`voice-auth:${request.ip}`, BAD_KEYS_PER_MINUTE * 1e9, 60)']],
+    edits: [
+      ['ctx.limiter.peek(`voice-auth:${request.ip}`, BAD_KEYS_PER_MINUTE)', 'ctx.limiter.peek(`voice-auth:${request.ip}`, BAD_KEYS_PER_MINUTE * 1e9)'],
+      ['ctx.limiter.hit(`voice-auth:${request.ip}`, BAD_KEYS_PER_MINUTE, 60)', 'ctx.limiter.hit(`voice-auth:${request.ip}`, BAD_KEYS_PER_MINUTE * 1e9, 60)'],
+    ],
     tests: ['apps/opbx-server/test/voice-api-auth.test.ts', 'apps/opbx-server/test/requests-keys.test.ts', 'apps/opbx-server/test/proxies.test.ts'],
   },
   {
     id: 'webhook-bad-key-limit-off',
     what: 'an address may go on guessing requests keys on the webhooks',
     file: 'apps/opbx-server/src/modules/calls/webhooks.routes.ts',
-    edits: [['ctx.limiter.peek(`webhook-auth:${request.ip}`, BAD_KEYS_PER_MINUTE)', 'ctx.limiter.peek(`webhook-auth:${request.ip}`, BAD_KEYS_PER_MINUTE * 1e9)'], ['ctx.limiter.hit(`webhook-auth:${request.ip}`, BAD_KEYS_PER_MINUTE, 60)', 'ctx.limiter.hit(`webhook-auth:${request.ip}`, BAD_KEYS_PER_MINUTE * 1e9, 60)']],
+    edits: [
+      ['ctx.limiter.peek(`webhook-auth:${request.ip}`, BAD_KEYS_PER_MINUTE)', 'ctx.limiter.peek(`webhook-auth:${request.ip}`, BAD_KEYS_PER_MINUTE * 1e9)'],
+      [
+        'ctx.limiter.hit(`webhook-auth:${request.ip}`, BAD_KEYS_PER_MINUTE, 60)',
+        'ctx.limiter.hit(`webhook-auth:${request.ip}`, BAD_KEYS_PER_MINUTE * 1e9, 60)',
+      ],
+    ],
     tests: ['apps/opbx-server/test/webhooks-auth.test.ts', 'apps/opbx-server/test/requests-keys.test.ts'],
   },
   {
     id: 'unknown-email-distinct-message',
     what: 'an unknown email is answered differently from a wrong password',
     file: 'apps/opbx-server/src/modules/auth/auth.service.ts',
-    edits: [['    throw invalidCredentials();\n', "    throw row ? invalidCredentials() : invalid([{ field: 'email', message: 'No account uses this email' }], 'No account uses this email');\n"]],
+    edits: [
+      [
+        '    throw invalidCredentials();\n',
+        "    throw row ? invalidCredentials() : invalid([{ field: 'email', message: 'No account uses this email' }], 'No account uses this email');\n",
+      ],
+    ],
     tests: ['apps/opbx-server/test/auth.test.ts', 'apps/opbx-server/test/sessions.test.ts'],
   },
   {
@@ -133,9 +154,14 @@ export const MUTATIONS: Mutation[] = [
   },
   {
     id: 'did-lookup-not-filtered-by-organization',
-    what: "a DID is found by id in any organization",
+    what: 'a DID is found by id in any organization',
     file: 'apps/opbx-server/src/modules/dids/dids.service.ts',
-    edits: [["return db.selectFrom('dids').selectAll().where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();", "return db.selectFrom('dids').selectAll().where('id', '=', id).executeTakeFirst();"]],
+    edits: [
+      [
+        "return db.selectFrom('dids').selectAll().where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();",
+        "return db.selectFrom('dids').selectAll().where('id', '=', id).executeTakeFirst();",
+      ],
+    ],
     tests: ['apps/opbx-server/test/tenant-isolation.test.ts', 'apps/opbx-server/test/dids.test.ts'],
   },
 ];
