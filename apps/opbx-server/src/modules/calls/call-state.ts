@@ -1,4 +1,5 @@
 import type { CallStatus } from '../../db/schema.js';
+import { cloudonixMeaning } from './cloudonix-status.js';
 
 /**
  * The call state machine, pure. Events may arrive duplicated and in any order; folding them
@@ -18,42 +19,25 @@ export function nextStatus(current: { status: CallStatus; source: string | null 
   return RANK[proposed.status] > RANK[current.status] ? proposed.status : current.status;
 }
 
-const squash = (raw: unknown): string =>
-  String(raw ?? '')
-    .toLowerCase()
-    .replace(/[^a-z]/g, '');
-
 /** Session-update `status` (an open set) → our status; undefined for values that say nothing new. */
 export function statusFromSession(raw: unknown, answeredBefore: boolean): CallStatus | undefined {
-  switch (squash(raw)) {
+  switch (cloudonixMeaning(raw)) {
     case 'new':
-    case 'processing':
       return 'initiated';
     case 'ringing':
-    case 'early':
       return 'ringing';
-    case 'connected':
-    case 'answer':
     case 'answered':
-    case 'inprogress':
       return 'answered';
+    // A session that finished says nothing about an answer: its answer time does.
     case 'completed':
-    case 'hangup':
     case 'ended':
-    case 'disconnected':
-    case 'terminated':
       return answeredBefore ? 'completed' : 'no_answer';
     case 'busy':
       return 'busy';
-    case 'noanswer':
-    case 'cancel':
+    case 'no_answer':
     case 'canceled':
-    case 'cancelled':
       return 'no_answer';
     case 'failed':
-    case 'error':
-    case 'nocredit':
-    case 'congestion':
       return 'failed';
     default:
       return undefined;
@@ -62,28 +46,24 @@ export function statusFromSession(raw: unknown, answeredBefore: boolean): CallSt
 
 /** CDR `disposition` (an open set) → final status. */
 export function statusFromDisposition(raw: unknown, billsec: number): CallStatus {
-  switch (squash(raw)) {
-    case 'answer':
+  switch (cloudonixMeaning(raw)) {
     case 'answered':
-    case 'connected':
     case 'completed':
       return 'completed';
     case 'busy':
       return 'busy';
-    case 'noanswer':
-    case 'cancel':
+    case 'no_answer':
     case 'canceled':
-    case 'cancelled':
       return 'no_answer';
     case 'failed':
-    case 'congestion':
-    case 'error':
-    case 'rejected':
       return 'failed';
     default:
       return billsec > 0 ? 'completed' : 'failed';
   }
 }
+
+/** The caller hung up while it rang (Cloudonix's `cancel`): missed, and more precisely abandoned. */
+export const isCancel = (raw: unknown): boolean => cloudonixMeaning(raw) === 'canceled';
 
 /** Epoch milliseconds (or seconds) → ISO; 0, null and garbage → null. */
 export function epochToIso(value: unknown): string | null {

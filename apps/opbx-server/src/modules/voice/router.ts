@@ -1,4 +1,5 @@
 import { isOpenAt } from '../business-hours/schedule.js';
+import { cloudonixMeaning } from '../calls/cloudonix-status.js';
 import { type BlockReason, refusalOf } from '../outbound-policy/policy.js';
 import { isExtensionNumber, toE164, userPart } from './numbers.js';
 import type { DidNode, ExtensionNode, RingGroupNode, RoutingSnapshot, Target } from './snapshot.js';
@@ -319,26 +320,20 @@ export async function continueCall(snap: RoutingSnapshot, cont: Continuation, ou
 
 export type DialOutcome = 'answered' | 'busy' | 'no_answer' | 'failed' | 'canceled' | 'unknown';
 
-/** `DialCallStatus` (or `CallStatus`) in any of Cloudonix's spellings. */
+/** `DialCallStatus` (or `CallStatus`) in any of Cloudonix's spellings (one table: calls/cloudonix-status.ts). */
 export function normalizeDialStatus(raw: string | undefined): DialOutcome {
-  const s = (raw ?? '').toLowerCase().replace(/[^a-z]/g, '');
-  switch (s) {
-    case 'completed':
+  switch (cloudonixMeaning(raw)) {
+    // A Dial's action runs after the bridge: `completed` means the callee answered and hung up since.
     case 'answered':
-    case 'answer':
-    case 'connected':
-    case 'inprogress':
+    case 'completed':
       return 'answered';
     case 'busy':
       return 'busy';
-    case 'noanswer':
+    case 'no_answer':
       return 'no_answer';
     case 'failed':
-    case 'congestion':
       return 'failed';
     case 'canceled':
-    case 'cancelled':
-    case 'cancel':
       return 'canceled';
     default:
       return 'unknown';
