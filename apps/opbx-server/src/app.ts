@@ -1,4 +1,4 @@
-import { clientIpResolver, createHttpApp, forbidden, type HealthChange, metricsAccess, unauthorized } from '@opbx/platform';
+import { clientIpResolver, createHttpApp, registerOperations } from '@opbx/platform';
 import type { FastifyInstance } from 'fastify';
 
 import type { AppContext } from './context.js';
@@ -11,6 +11,7 @@ import { sweepStaleCalls } from './modules/calls/sweep.js';
 import { voicemailRoutes } from './modules/calls/voicemails.routes.js';
 import { webhookRoutes } from './modules/calls/webhooks.routes.js';
 import { cloudonixRoutes } from './modules/cloudonix/cloudonix.routes.js';
+import { cloudonixVerifyRoutes } from './modules/cloudonix/cloudonix.verify.js';
 import { dashboardRoutes } from './modules/dashboard/dashboard.routes.js';
 import { didRoutes } from './modules/dids/dids.routes.js';
 import { extensionRoutes } from './modules/extensions/extensions.routes.js';
@@ -21,6 +22,7 @@ import { broadcastingRoutes } from './modules/realtime/broadcasting.routes.js';
 import { createRealtime, type Realtime } from './modules/realtime/realtime.js';
 import { ringGroupRoutes } from './modules/ring-groups/ring-groups.routes.js';
 import { userRoutes } from './modules/users/users.routes.js';
+import { callPathRoutes } from './modules/voice/call-path.routes.js';
 import { createVoiceRuntime, type VoiceRuntime } from './modules/voice/runtime.js';
 import { voiceRoutes } from './modules/voice/voice.routes.js';
 
@@ -68,25 +70,8 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     trustProxy: config.OPBX_TRUST_PROXY,
   });
 
-  // Bearer OPBX_METRICS_TOKEN, or (unset) local scrapers only: see metricsAccess.
-  const metricsAllowed = metricsAccess(config.OPBX_METRICS_TOKEN);
-  app.get('/metrics', { config: { public: true }, schema: { hide: true } }, async (req, reply) => {
-    const access = metricsAllowed(req.raw);
-    if (access === 'unauthorized') throw unauthorized('Send the metrics token as a Bearer token');
-    if (access === 'forbidden') throw forbidden('Metrics are served to this host only; set OPBX_METRICS_TOKEN to scrape them remotely');
-    return reply.type(app.metrics.registry.contentType).send(await app.metrics.registry.metrics());
-  });
-
-  for (const backend of ctx.backends) {
-    const report = ({ component, impact, ok, err }: HealthChange) => {
-      if (ok) app.log.info({ component }, `Redis is back for the ${component}`);
-      else app.log.warn({ component, err }, `Redis unavailable for the ${component}: ${impact}`);
-    };
-    const off = backend.onChange(report);
-    app.addHook('onClose', async () => off());
-    // Down before we listened (Redis absent at start-up): say so now.
-    if (!backend.ok) report({ component: backend.component, impact: backend.impact, ok: false });
-  }
+  // /metrics: Bearer OPBX_METRICS_TOKEN, or (unset) local scrapers only; Redis outages logged once each way.
+  registerOperations(app, { metricsToken: config.OPBX_METRICS_TOKEN, metricsTokenVariable: 'OPBX_METRICS_TOKEN', backends: ctx.backends });
   const voice = createVoiceRuntime(ctx, (err) => app.log.error({ err }, 'call journal write failed'));
   app.decorate('voice', voice);
   voiceRoutes(app, ctx, voice);
@@ -126,10 +111,12 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
       ringGroupRoutes(api, ctx);
       businessHoursRoutes(api, ctx);
       cloudonixRoutes(api, ctx);
+      cloudonixVerifyRoutes(api, ctx);
       outboundPolicyRoutes(api, ctx);
       voicemailRoutes(api, ctx);
       callLogRoutes(api, ctx);
       dashboardRoutes(api, ctx, voice);
+      callPathRoutes(api, ctx, voice);
     },
     { prefix: API_PREFIX },
   );

@@ -1,6 +1,6 @@
 #!/usr/bin/env -S npx tsx
 import { createCallsimCommand } from '@opbx/callsim';
-import { ConfigError, redactUrl } from '@opbx/platform';
+import { configOrExit, redactUrl } from '@opbx/platform';
 import { Command, InvalidArgumentError } from 'commander';
 import { IANAZone } from 'luxon';
 
@@ -11,17 +11,7 @@ import { putCloudonixBody } from './modules/cloudonix/cloudonix.schema.js';
 // The server, database and services load inside each command, so `--help` answers quickly.
 const createContext = async (...args: Parameters<typeof import('./context.js').createContext>) => (await import('./context.js')).createContext(...args);
 
-function config(): OpbxConfig {
-  try {
-    return readConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    throw err;
-  }
-}
+const config = (): OpbxConfig => configOrExit(readConfig);
 
 const program = new Command()
   .name('opbx')

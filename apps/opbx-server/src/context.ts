@@ -1,8 +1,7 @@
-import { createHmac, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHmac } from 'node:crypto';
 
 import {
+  appKeyOrDevelopmentKey,
   type BackendHealth,
   type DatabaseHandle,
   type Dialect,
@@ -99,15 +98,11 @@ export async function createContext(config: OpbxConfig, options: { migrate?: boo
   };
 }
 
-/**
- * The key that encrypts secrets at rest. Production must set OPBX_APP_KEY; for the zero-setup
- * quick start one is generated once and kept beside the SQLite file (mode 0600).
- */
-function appKey(config: OpbxConfig): string {
-  if (config.OPBX_APP_KEY) return config.OPBX_APP_KEY;
-  if (config.NODE_ENV === 'production') throw new Error('OPBX_APP_KEY must be set in production');
-  mkdirSync(config.OPBX_DATA_DIR, { recursive: true });
-  const file = join(config.OPBX_DATA_DIR, 'app.key');
-  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
-  return readFileSync(file, 'utf8').trim();
-}
+const appKey = (config: OpbxConfig) =>
+  appKeyOrDevelopmentKey({
+    key: config.OPBX_APP_KEY,
+    variable: 'OPBX_APP_KEY',
+    production: config.NODE_ENV === 'production',
+    dataDir: config.OPBX_DATA_DIR,
+    file: 'app.key',
+  });

@@ -1,4 +1,4 @@
-import { ConfigError, installProcessGuards } from '@opbx/platform';
+import { ConfigError, handleProcessSignals } from '@opbx/platform';
 import type { FastifyInstance } from 'fastify';
 
 import { buildApp } from './app.js';
@@ -27,17 +27,7 @@ export async function startServer(config: OpbxConfig, options: { demo?: boolean;
       await app.close();
       await ctx.close();
     })());
-  // Installed before listening, so a signal during start-up already shuts down cleanly.
-  if (options.signals !== false) {
-    installProcessGuards(app.log, stop);
-    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-      // `on`, not `once`: a terminal's Ctrl-C can arrive twice (directly and relayed by tsx); stop() is idempotent.
-      process.on(signal, () => {
-        app.log.info({ signal }, 'shutting down');
-        void stop().then(() => process.exit(0));
-      });
-    }
-  }
+  if (options.signals !== false) handleProcessSignals(app.log, stop);
   await app.listen({ host: config.HOST, port: config.PORT });
   const wsPort = await app.realtime.pusher.listen(config.OPBX_WS_PORT, config.HOST);
   app.realtime.port = wsPort;

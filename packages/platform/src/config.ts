@@ -31,3 +31,16 @@ export const envInt = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER)
     .optional()
     .transform((v) => (v === undefined || v === '' ? fallback : Number(v)))
     .pipe(z.number().int('must be a whole number').min(min).max(max));
+
+/** For command-line entry points: the configuration, or the reason it is invalid and exit code 2. */
+export function configOrExit<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
