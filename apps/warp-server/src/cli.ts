@@ -1,24 +1,15 @@
 #!/usr/bin/env -S npx tsx
-import { Command } from 'commander';
-import { ConfigError, redactUrl } from '@opbx/platform';
+import { configOrExit, redactUrl } from '@opbx/platform';
 import { customerType, emailSchema, passwordSchema, staffRole, text } from '@warp/contract';
+import { Command } from 'commander';
 import type { z } from 'zod';
+
 import { readConfig, type WarpConfig } from './config.js';
 
 // The server, database and services load inside each command, so `--help` answers quickly.
 const createContext = async (...args: Parameters<typeof import('./context.js').createContext>) => (await import('./context.js')).createContext(...args);
 
-function config(): WarpConfig {
-  try {
-    return readConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    throw err;
-  }
-}
+const config = (): WarpConfig => configOrExit(readConfig);
 
 /** Validates an option with the API's own schema; a bad value exits 2 with the reason. */
 function valid<S extends z.ZodType>(schema: S, value: unknown, option: string): z.output<S> {
@@ -93,8 +84,8 @@ program
   .description('Create a customer with its first customer admin; prints {"customer_id","ban","user_id"} as one JSON line')
   .requiredOption('--name <name>', 'customer (company) name')
   .requiredOption('--type <type>', 'prepaid or postpaid')
-  .requiredOption('--admin-email <email>', 'the customer admin\'s login email')
-  .requiredOption('--admin-password <password>', 'the customer admin\'s password (10+ characters with a letter and a digit)')
+  .requiredOption('--admin-email <email>', "the customer admin's login email")
+  .requiredOption('--admin-password <password>', "the customer admin's password (10+ characters with a letter and a digit)")
   .action(async (opts: { name: string; type: string; adminEmail: string; adminPassword: string }) => {
     const name = valid(text(200), opts.name, '--name');
     const type = valid(customerType, opts.type, '--type');
@@ -121,6 +112,29 @@ program
           ? `Demo data created. Staff admin: ${DEMO_STAFF.email} / ${DEMO_STAFF.password}; customer admin: ${DEMO_CUSTOMER.email} / ${DEMO_CUSTOMER.password}`
           : 'Demo data already exists',
       );
+    });
+  });
+
+const edgeKey = program.command('edge-key').description('Keys that SIP edges send (Bearer) to /v1/internal/*, such as CDR ingestion');
+edgeKey
+  .command('create')
+  .description('Create an edge key; prints one JSON line {"id","key"} (the key is shown only this once)')
+  .requiredOption('--name <name>', 'what the key is for, e.g. the edge host')
+  .action(async (opts: { name: string }) => {
+    const name = valid(text(100), opts.name, '--name');
+    await withContext(async (ctx) => {
+      const { createEdgeKey } = await import('./modules/cdrs/edge-keys.js');
+      console.log(JSON.stringify(await createEdgeKey(ctx, name)));
+    });
+  });
+edgeKey
+  .command('revoke <id>')
+  .description('Revoke an edge key at once')
+  .action(async (id: string) => {
+    await withContext(async (ctx) => {
+      const { revokeEdgeKey } = await import('./modules/cdrs/edge-keys.js');
+      if (!(await revokeEdgeKey(ctx, id))) throw new Error('no such live edge key');
+      console.log(JSON.stringify({ id, revoked: true }));
     });
   });
 

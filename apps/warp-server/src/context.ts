@@ -1,23 +1,23 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import type { Kysely } from 'kysely';
-import { Redis } from 'ioredis';
+
 import {
-  MemoryRateLimiter,
-  RedisRateLimiter,
-  SecretBox,
-  migrateToLatest,
-  openDatabase,
+  appKeyOrDevelopmentKey,
   type BackendHealth,
   type DatabaseHandle,
   type Dialect,
+  MemoryRateLimiter,
+  migrateToLatest,
+  openDatabase,
   type RateLimiter,
+  RedisRateLimiter,
+  SecretBox,
 } from '@opbx/platform';
+import { Redis } from 'ioredis';
+import type { Kysely } from 'kysely';
+
 import type { WarpConfig } from './config.js';
-import type { Database } from './db/schema.js';
 import { migrations } from './db/migrations/index.js';
+import type { Database } from './db/schema.js';
 
 /** Everything a service needs, passed explicitly: the CLI, the delivery worker and tests share code. */
 export interface AppContext {
@@ -55,15 +55,11 @@ export async function createContext(config: WarpConfig, options: { migrate?: boo
   };
 }
 
-/**
- * Production must set WARP_APP_KEY; for the zero-setup quick start one is generated once and
- * kept beside the SQLite file (mode 0600).
- */
-function appKey(config: WarpConfig): string {
-  if (config.WARP_APP_KEY) return config.WARP_APP_KEY;
-  if (config.NODE_ENV === 'production') throw new Error('WARP_APP_KEY must be set in production');
-  mkdirSync(config.WARP_DATA_DIR, { recursive: true });
-  const file = join(config.WARP_DATA_DIR, 'warp.key');
-  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
-  return readFileSync(file, 'utf8').trim();
-}
+const appKey = (config: WarpConfig) =>
+  appKeyOrDevelopmentKey({
+    key: config.WARP_APP_KEY,
+    variable: 'WARP_APP_KEY',
+    production: config.NODE_ENV === 'production',
+    dataDir: config.WARP_DATA_DIR,
+    file: 'warp.key',
+  });

@@ -1,7 +1,9 @@
+import { handleProcessSignals } from '@opbx/platform';
 import type { FastifyInstance } from 'fastify';
+
 import { buildApp } from './app.js';
 import type { WarpConfig } from './config.js';
-import { createContext, type AppContext } from './context.js';
+import { type AppContext, createContext } from './context.js';
 import { DEMO_CUSTOMER, DEMO_STAFF } from './demo/constants.js';
 import { seedDemo } from './demo/seed.js';
 
@@ -22,14 +24,8 @@ export async function startServer(config: WarpConfig, options: { demo?: boolean;
       await app.close();
       await ctx.close();
     })());
-  if (options.signals !== false) {
-    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-      process.on(signal, () => {
-        app.log.info({ signal }, 'shutting down');
-        void stop().then(() => process.exit(0));
-      });
-    }
-  }
+  // Installed before listening: a signal during start-up already shuts down cleanly; the process guards log what escapes.
+  if (options.signals !== false) handleProcessSignals(app.log, stop);
   if (options.demo) {
     const seeded = await seedDemo(ctx);
     if (seeded.created) app.log.info('Demo data created');

@@ -1,41 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
-import type { FastifyInstance } from 'fastify';
-import { readConfig, type WarpConfig } from '../../src/config.js';
-import { createContext, type AppContext } from '../../src/context.js';
-import { buildApp, type BuildAppOptions } from '../../src/app.js';
 
-/**
- * A fresh database for one test file: a SQLite file in a temporary directory, or with
- * DATABASE_URL=postgres://… a new PostgreSQL schema dropped afterwards. Same migrations and code
- * as production.
- */
-export async function freshDatabaseUrl(): Promise<{ url: string; drop(): Promise<void> }> {
-  const base = process.env.DATABASE_URL;
-  if (!base || !base.startsWith('postgres')) {
-    const dir = mkdtempSync(join(tmpdir(), 'warp-test-'));
-    return { url: `sqlite:${join(dir, 'warp.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
-  }
-  const schema = `w_${randomBytes(6).toString('hex')}`;
-  const client = new pg.Client({ connectionString: base });
-  await client.connect();
-  await client.query(`create schema ${schema}`);
-  await client.end();
-  const url = new URL(base);
-  url.searchParams.set('schema', schema);
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: base });
-      await c.connect();
-      await c.query(`drop schema if exists ${schema} cascade`);
-      await c.end();
-    },
-  };
-}
+import { freshDatabaseUrl as freshDatabase } from '@opbx/platform/testing';
+import type { FastifyInstance } from 'fastify';
+
+import { buildApp, type BuildAppOptions } from '../../src/app.js';
+import { readConfig, type WarpConfig } from '../../src/config.js';
+import { type AppContext, createContext } from '../../src/context.js';
+
+/** A fresh database for one test file (SQLite file or PostgreSQL schema): the kernel's, named for WARP. */
+export const freshDatabaseUrl = () => freshDatabase('warp-test');
 
 export function testConfig(url: string, env: Record<string, string> = {}): WarpConfig {
   return readConfig({
