@@ -12,7 +12,9 @@ import { apiKeyRoutes } from './modules/api-keys/api-keys.routes.js';
 import { webhookRoutes } from './modules/webhooks/webhooks.routes.js';
 import { invitationRoutes } from './modules/invitations/invitations.routes.js';
 import { oidcRoutes } from './modules/oidc/oidc.routes.js';
+import { routingRoutes } from './modules/routing/routing.routes.js';
 import { userRoutes } from './modules/users/users.routes.js';
+import { internalCdrRoutes } from './modules/cdrs/internal.routes.js';
 import { DeliveryWorker } from './modules/webhooks/delivery.js';
 import { purgeExpired } from './modules/auth/housekeeping.js';
 
@@ -77,6 +79,8 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
       invitationRoutes(api, ctx);
       userRoutes(api, ctx);
       oidcRoutes(api, ctx);
+      internalCdrRoutes(api, ctx);
+      routingRoutes(api, ctx);
     },
     { prefix: API_PREFIX },
   );

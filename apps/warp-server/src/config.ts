@@ -39,6 +39,18 @@ const schema = z.object({
   WARP_OIDC_REDIRECT_URI: z.string().url().optional(),
   /** Allow an http:// issuer (tests and local providers only). */
   WARP_OIDC_ALLOW_HTTP: envBool(false),
+  /** Telique LRN dips (issue 13): base URL such as https://api-dev.ringer.tel/api/v1; unset = no dips (route on the dialled number). */
+  WARP_TELIQUE_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
+  WARP_TELIQUE_TOKEN: z.string().min(1).optional(),
+  WARP_LRN_TIMEOUT_MS: envInt(1500, 50, 30_000),
+  /** seconds an LRN answer is cached (failures never are) */
+  WARP_LRN_CACHE_TTL: envInt(3600, 0, 7 * 86_400),
+  /** when a dip fails: `dialled` routes on the dialled NPA-NXX, `block` refuses the call (LRN_LOOKUP_FAILED) */
+  WARP_LRN_FAILURE_POLICY: z.enum(['dialled', 'block']).default('dialled'),
+  /** routes returned per routing decision */
+  WARP_ROUTING_MAX_ROUTES: envInt(5, 1, 20),
+  /** largest rate deck upload, bytes */
+  WARP_RATE_IMPORT_MAX_BYTES: envInt(256 * 1024 * 1024, 1024, 2 * 1024 * 1024 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

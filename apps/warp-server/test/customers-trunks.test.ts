@@ -132,10 +132,10 @@ describe('trunks', () => {
     expectError(await acme.users.developer.api.get(`/trunks/${t.id}`), 404);
   });
 
-  it('test classifies the number and says no route engine is configured', async () => {
+  it('test classifies the number and gives the route engine\'s customer-safe verdict (no partition or rate plan: not routable)', async () => {
     const t = (await acme.users.customer_admin.api.post('/trunks', trunkBody('Tester'))).body.data;
     const ok = await acme.users.developer.api.post(`/trunks/${t.id}/test`, { test_number: '1234#(212) 555-0123' });
-    expect(ok.body.data).toMatchObject({ normalized: '+12125550123', destination_class: 'domestic', allowed: true, route_engine: 'not_configured' });
+    expect(ok.body.data).toMatchObject({ normalized: '+12125550123', destination_class: 'domestic', allowed: true, route_engine: 'configured', routable: false, reason_code: 'RATE_NOT_FOUND', sell_rate: null });
     const tf = await acme.users.developer.api.post(`/trunks/${t.id}/test`, { test_number: '+18005550100' });
     expect(tf.body.data).toMatchObject({ destination_class: 'tollfree', allowed: true });
     const intl = await acme.users.developer.api.post(`/trunks/${t.id}/test`, { test_number: '011442079460000' });

@@ -50,10 +50,17 @@ export const customerView = z.object({
   currency: z.string(),
   suspended_at: z.string().nullable(),
   terminated_at: z.string().nullable(),
+  /** the customer's sell deck (issue 13); a trunk may override it */
+  rate_plan: z.string().nullable().optional(),
+  /** routing policy: may be routed above its sell rate (no margin guard) */
+  allow_loss: z.boolean().optional(),
   created_at: z.string(),
   updated_at: z.string(),
 });
 export type Customer = z.infer<typeof customerView>;
+
+/** A rate plan's name, as sell decks are uploaded under it. */
+export const ratePlanName = z.string().trim().regex(/^[\w.-]{1,64}$/, 'must be 1 to 64 letters, digits, . _ or -');
 
 export const customerCreate = z.strictObject({
   name: text(200),
@@ -63,6 +70,8 @@ export const customerCreate = z.strictObject({
   credit_limit: moneySchema.optional(),
   payment_terms: z.number().int().min(0).max(365).optional(),
   currency: currencySchema.optional(),
+  rate_plan: ratePlanName.nullable().optional(),
+  allow_loss: z.boolean().optional(),
 });
 export type CustomerCreate = z.input<typeof customerCreate>;
 
@@ -75,6 +84,8 @@ export const customerUpdate = z.strictObject({
   credit_limit: moneySchema.optional(),
   payment_terms: z.number().int().min(0).max(365).optional(),
   currency: currencySchema.optional(),
+  rate_plan: ratePlanName.nullable().optional(),
+  allow_loss: z.boolean().optional(),
 });
 export type CustomerUpdate = z.input<typeof customerUpdate>;
 

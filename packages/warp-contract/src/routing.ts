@@ -48,7 +48,13 @@ export const providerCreate = providerBody.refine(
   (p) => p.jurisdiction_policy !== 'poi' || !!p.poi_state,
   { message: 'poi_state is required with jurisdiction_policy poi', path: ['poi_state'] },
 );
-export const providerUpdate = providerBody.partial();
+/** PATCH bodies: every field optional and no defaults (an omitted field keeps its stored value). */
+function patchOf<S extends z.ZodRawShape>(shape: S) {
+  const out: Record<string, z.ZodType> = {};
+  for (const [k, f] of Object.entries(shape)) out[k] = (f instanceof z.ZodDefault ? (f.unwrap() as z.ZodType) : (f as z.ZodType)).optional();
+  return z.strictObject(out as { [K in keyof S]: z.ZodOptional<S[K] extends z.ZodDefault<infer T> ? T : S[K]> });
+}
+export const providerUpdate = patchOf(providerFields);
 export const providerView = z.object({
   ...providerFields,
   id: idSchema,
@@ -177,7 +183,7 @@ const partitionFields = {
   providers: z.array(partitionMember).max(200).default([]),
 };
 export const partitionCreate = z.strictObject(partitionFields);
-export const partitionUpdate = partitionCreate.partial();
+export const partitionUpdate = patchOf(partitionFields);
 export const partitionView = z.object({
   ...partitionFields,
   id: idSchema,

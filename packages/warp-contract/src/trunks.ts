@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { cidrSchema, listQuery, longText, moneySchema, text } from './common.js';
+import { numberZone, rejectReason } from './routing.js';
+import { decimalSchema } from './scalars.js';
 
 export const TRUNK_STATUSES = ['active', 'suspended', 'testing', 'inactive'] as const;
 export const TRUNK_DIRECTIONS = ['inbound', 'outbound', 'both'] as const;
@@ -62,6 +64,8 @@ export const trunkCreate = z.strictObject({
   codecs: fields.codecs.default(['PCMU', 'PCMA']),
   partition_id: fields.partition_id.optional(),
   outbound_destinations: fields.outbound_destinations.default([]),
+  /** overrides the customer's rate plan (staff only, like partition_id) */
+  rate_plan: z.string().trim().regex(/^[\w.-]{1,64}$/, 'must be 1 to 64 letters, digits, . _ or -').nullable().optional(),
 });
 export type TrunkCreateRequest = z.input<typeof trunkCreate>;
 
@@ -81,6 +85,7 @@ export const trunkUpdate = z.strictObject({
   codecs: fields.codecs.optional(),
   partition_id: fields.partition_id.optional(),
   outbound_destinations: fields.outbound_destinations.optional(),
+  rate_plan: z.string().trim().regex(/^[\w.-]{1,64}$/, 'must be 1 to 64 letters, digits, . _ or -').nullable().optional(),
 });
 export type TrunkUpdateRequest = z.input<typeof trunkUpdate>;
 
@@ -106,6 +111,7 @@ export const trunkView = z.object({
   codecs: z.array(z.string()),
   partition_id: z.string().nullable(),
   outbound_destinations: z.array(outboundDestination),
+  rate_plan: z.string().nullable().optional(),
   created_at: z.string(),
   updated_at: z.string(),
 });
@@ -128,7 +134,14 @@ export const trunkTestResult = z.object({
   destination_class: destinationClass,
   allowed: z.boolean(),
   reasons: z.array(z.string()),
-  route_engine: z.literal('not_configured'),
+  /** `configured` since issue 13: the answer includes the route engine's customer-safe verdict. */
+  route_engine: z.enum(['configured', 'not_configured']),
+  /** the route engine would route the call (never which provider, nor its cost) */
+  routable: z.boolean().optional(),
+  reason_code: rejectReason.nullable().optional(),
+  zone: numberZone.nullable().optional(),
+  /** the customer's own per-minute rate for this destination */
+  sell_rate: decimalSchema.nullable().optional(),
   message: z.string(),
 });
 export type TrunkTestResult = z.infer<typeof trunkTestResult>;

@@ -1,3 +1,5 @@
+import type { RoutingTables } from './routing-tables.js';
+
 /**
  * Row types of WARP's tables. Times are ISO-8601 UTC strings; lists and objects that are never
  * queried by their parts (IP lists, codecs, contact) are JSON text, the same in both dialects.
@@ -16,6 +18,10 @@ export interface CustomersTable {
   currency: string;
   suspended_at: string | null;
   terminated_at: string | null;
+  /** the sell deck (issue 13) */
+  rate_plan?: string | null;
+  /** 1 = may be routed above its sell rate (no margin guard) */
+  allow_loss?: number;
   created_at: string;
   updated_at: string;
 }
@@ -138,6 +144,8 @@ export interface TrunksTable {
   codecs: string;
   partition_id: string | null;
   outbound_destinations: string;
+  /** overrides the customer's rate plan (issue 13) */
+  rate_plan?: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -201,7 +209,7 @@ export interface WebhookAttemptsTable {
   duration_ms: number;
 }
 
-export interface Database {
+export interface Database extends RoutingTables {
   customers: CustomersTable;
   users: UsersTable;
   memberships: MembershipsTable;

@@ -12,7 +12,11 @@ export type Access = 'read' | 'write';
 /** Areas of the customer API: they act on one customer account (the caller's, or X-Customer-ID). */
 export const CUSTOMER_AREAS = ['account', 'trunks', 'trunk_credentials', 'api_keys', 'webhooks', 'users'] as const;
 /** Areas of the admin API (/v1/admin/...): staff only. */
-export const ADMIN_AREAS = ['admin_customers', 'admin_customer_status', 'admin_trunks', 'admin_audit', 'admin_users'] as const;
+export const ADMIN_AREAS = [
+  'admin_customers', 'admin_customer_status', 'admin_trunks', 'admin_audit', 'admin_users',
+  // Least-cost routing (issue 13): providers, partitions, routes, overrides, exclusions; rate decks; the simulator.
+  'admin_routing', 'admin_rates', 'admin_routing_simulate',
+] as const;
 export type CustomerArea = (typeof CUSTOMER_AREAS)[number];
 export type AdminArea = (typeof ADMIN_AREAS)[number];
 export type Area = CustomerArea | AdminArea;
@@ -21,25 +25,31 @@ export const PERMISSIONS: Record<Role, Partial<Record<Area, Access>>> = {
   super_admin: {
     account: 'write', trunks: 'write', api_keys: 'write', webhooks: 'write', users: 'write',
     admin_customers: 'write', admin_customer_status: 'write', admin_trunks: 'read', admin_audit: 'read', admin_users: 'write',
+    admin_routing: 'write', admin_rates: 'write', admin_routing_simulate: 'write',
   },
   admin: {
     account: 'write', trunks: 'write', api_keys: 'write', webhooks: 'write', users: 'write',
     admin_customers: 'write', admin_customer_status: 'write', admin_trunks: 'read', admin_audit: 'read', admin_users: 'write',
+    admin_routing: 'write', admin_rates: 'write', admin_routing_simulate: 'write',
   },
   // The NOC: reads everything, fixes trunks.
   support: {
     account: 'read', trunks: 'write', api_keys: 'read', webhooks: 'read', users: 'read',
     admin_customers: 'read', admin_trunks: 'read', admin_audit: 'read', admin_users: 'read',
+    // reads routing and decks, runs the simulator when troubleshooting
+    admin_routing: 'read', admin_rates: 'read', admin_routing_simulate: 'write',
   },
   // Credit limits, terms, suspensions for non-payment.
   finance: {
     account: 'read', trunks: 'read',
     admin_customers: 'write', admin_customer_status: 'write', admin_trunks: 'read', admin_audit: 'read',
+    admin_rates: 'read',
   },
   // Onboards customers (create, edit), cannot suspend or terminate them.
   sales: {
     account: 'read', trunks: 'read',
     admin_customers: 'write', admin_trunks: 'read',
+    admin_rates: 'read',
   },
   // Digest credentials are shown to the customer's own admin only.
   customer_admin: { account: 'write', trunks: 'write', trunk_credentials: 'read', api_keys: 'write', webhooks: 'write', users: 'write' },

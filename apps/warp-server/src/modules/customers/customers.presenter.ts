@@ -16,6 +16,8 @@ export function presentCustomer(row: CustomersTable): Customer {
     currency: row.currency,
     suspended_at: row.suspended_at,
     terminated_at: row.terminated_at,
+    rate_plan: row.rate_plan ?? null,
+    allow_loss: Number(row.allow_loss ?? 0) === 1,
     created_at: row.created_at,
     updated_at: row.updated_at,
   };

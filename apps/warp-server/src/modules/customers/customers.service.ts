@@ -33,6 +33,8 @@ export async function createCustomer(ctx: AppContext, actor: Actor, input: Creat
       credit_limit: input.credit_limit ?? '0',
       payment_terms: input.payment_terms ?? (input.type === 'postpaid' ? 30 : 0),
       currency: input.currency ?? 'USD',
+      rate_plan: input.rate_plan ?? null,
+      allow_loss: input.allow_loss ? 1 : 0,
       suspended_at: null,
       terminated_at: null,
       created_at: now,
@@ -78,6 +80,8 @@ async function applyUpdate(ctx: AppContext, actor: Actor, current: CustomersTabl
   if (input.credit_limit !== undefined) changes.credit_limit = input.credit_limit;
   if (input.payment_terms !== undefined) changes.payment_terms = input.payment_terms;
   if (input.currency !== undefined) changes.currency = input.currency;
+  if (input.rate_plan !== undefined) changes.rate_plan = input.rate_plan;
+  if (input.allow_loss !== undefined) changes.allow_loss = input.allow_loss ? 1 : 0;
   const next: CustomersTable = { ...current, ...changes, updated_at: nowIso() };
   const what = diff(presentCustomer(current), presentCustomer(next));
   delete what.updated_at;

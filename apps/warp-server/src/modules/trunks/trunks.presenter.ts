@@ -23,6 +23,7 @@ export function presentTrunk(row: TrunksTable, customerStatus: CustomersTable['s
     codecs: JSON.parse(row.codecs),
     partition_id: row.partition_id,
     outbound_destinations: JSON.parse(row.outbound_destinations),
+    rate_plan: row.rate_plan ?? null,
     created_at: row.created_at,
     updated_at: row.updated_at,
   };

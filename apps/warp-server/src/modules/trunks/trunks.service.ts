@@ -7,6 +7,7 @@ import type { CustomersTable, TrunksTable } from '../../db/schema.js';
 import type { Actor } from '../../http/auth.js';
 import { paginate } from '../../http/envelope.js';
 import { audit, diff } from '../audit/audit.service.js';
+import { customerView, simulate } from '../routing/simulate.service.js';
 import { enqueueEvent } from '../webhooks/events.js';
 import { checkTrunk, classify, normalizeDialled } from './classify.js';
 import { presentTrunk } from './trunks.presenter.js';
@@ -63,6 +64,7 @@ export async function listAllTrunks(ctx: AppContext, query: z.output<typeof admi
 
 export async function createTrunk(ctx: AppContext, writer: Writer, customer: CustomersTable, input: CreateInput): Promise<TrunkCreated> {
   if (input.partition_id !== undefined && !writer.isStaff) throw forbidden('Partitions are assigned by the carrier');
+  if (input.rate_plan !== undefined && !writer.isStaff) throw forbidden('Rate plans are assigned by the carrier');
   const now = nowIso();
   const digest = usesDigest(input.auth_type);
   const row: TrunksTable = {
@@ -85,6 +87,7 @@ export async function createTrunk(ctx: AppContext, writer: Writer, customer: Cus
     codecs: JSON.stringify(input.codecs),
     partition_id: input.partition_id ?? null,
     outbound_destinations: JSON.stringify(input.outbound_destinations),
+    rate_plan: input.rate_plan ?? null,
     created_at: now,
     updated_at: now,
   };
@@ -106,6 +109,7 @@ export async function createTrunk(ctx: AppContext, writer: Writer, customer: Cus
 
 export async function updateTrunk(ctx: AppContext, writer: Writer, customer: CustomersTable, id: string, input: UpdateInput): Promise<TrunkCreated> {
   if (input.partition_id !== undefined && !writer.isStaff) throw forbidden('Partitions are assigned by the carrier');
+  if (input.rate_plan !== undefined && !writer.isStaff) throw forbidden('Rate plans are assigned by the carrier');
   const current = await findTrunk(ctx, customer.id, id);
   const json = (v: unknown) => JSON.stringify(v);
   const next: TrunksTable = {
@@ -125,6 +129,7 @@ export async function updateTrunk(ctx: AppContext, writer: Writer, customer: Cus
     ...(input.codecs !== undefined && { codecs: json(input.codecs) }),
     ...(input.partition_id !== undefined && { partition_id: input.partition_id }),
     ...(input.outbound_destinations !== undefined && { outbound_destinations: json(input.outbound_destinations) }),
+    ...(input.rate_plan !== undefined && { rate_plan: input.rate_plan }),
     updated_at: nowIso(),
   };
   // Switching digest on generates credentials (shown in this answer once); switching it off drops them.
@@ -183,16 +188,21 @@ export async function testTrunk(ctx: AppContext, customer: CustomersTable, id: s
   if (!normalized) throw invalidField('test_number', 'is not a dialable number (E.164, a 10-digit NANP number or 011 + international)');
   const destination_class = classify(normalized);
   const reasons = checkTrunk(row, presentTrunk(row, customer.status).effective_status, normalized, destination_class);
+  // The route engine's verdict, reduced to what the customer may see (issue 13).
+  const route = customerView(await simulate(ctx, { trunk_id: row.id, ani: '', dni: testNumber }));
   return {
     test_number: testNumber,
     normalized,
     destination_class,
     allowed: reasons.length === 0,
     reasons,
-    route_engine: 'not_configured',
+    route_engine: 'configured',
+    ...route,
     message:
-      reasons.length === 0
-        ? `The trunk accepts ${destination_class} calls to ${normalized}; no route engine is configured yet, so no call was placed.`
-        : `The trunk would refuse this call: ${reasons.join('; ')}. No route engine is configured yet.`,
+      reasons.length > 0
+        ? `The trunk would refuse this call: ${reasons.join('; ')}. No call was placed.`
+        : route.routable
+          ? `A call to ${normalized} would be routed at ${route.sell_rate} per minute. No call was placed.`
+          : `The trunk accepts ${destination_class} calls to ${normalized}, but it would not be routed (${route.reason_code}). No call was placed.`,
   };
 }

@@ -3,7 +3,7 @@ import type { Jurisdiction, RejectReason } from '@warp/contract';
 import type { RateRow } from './deck.js';
 import { fromMicros, marginOf, type Micros } from './money.js';
 import { aniClassOf, destinationClassOf, matchesPattern, normalizeNumber, US_TERRITORY_NPAS, type Normalized, type Zone } from './numbers.js';
-import type { ExclusionSnap, OverrideSnap, PartitionMemberSnap, ProviderSnap, RoutingSnapshot, TrunkSnap } from './snapshot.js';
+import type { CustomerSnap, ExclusionSnap, OverrideSnap, PartitionMemberSnap, ProviderSnap, RoutingSnapshot, TrunkSnap } from './snapshot.js';
 import { inAnyWindow, inWindow } from './windows.js';
 
 /*
@@ -27,6 +27,9 @@ export interface RouteRequest {
   /** live channels and calls-per-second per provider, for the capacity check */
   load?: (providerId: string) => { channels: number; cps: number } | undefined;
   maxRoutes?: number;
+  /** fresher trunk / customer settings than the snapshot's (the simulator reads them per request) */
+  trunk?: TrunkSnap;
+  customer?: CustomerSnap;
 }
 
 export interface TraceStep {
@@ -118,10 +121,11 @@ export function decide(snapshot: RoutingSnapshot, req: RouteRequest): RouteDecis
   // 1. Who is calling: the trunk (and its customer), or a customer alone (simulator).
   let trunk: TrunkSnap | undefined;
   if (req.trunkId) {
-    trunk = snapshot.trunks.get(req.trunkId);
+    trunk = req.trunk?.id === req.trunkId ? req.trunk : snapshot.trunks.get(req.trunkId);
     if (!trunk) return reject('TRUNK_DISABLED', `trunk ${req.trunkId} is unknown`);
   }
-  const customer = snapshot.customers.get(trunk?.customerId ?? req.customerId ?? '');
+  const customerId = trunk?.customerId ?? req.customerId ?? '';
+  const customer = req.customer?.id === customerId ? req.customer : snapshot.customers.get(customerId);
   if (!customer) return reject('NO_ROUTE', 'unknown customer');
   if (trunk) {
     if (trunk.status !== 'active' && trunk.status !== 'testing') return reject('TRUNK_DISABLED', `trunk ${trunk.name} is ${trunk.status}`);

@@ -1,0 +1,288 @@
+import type { Readable } from 'node:stream';
+import { parse } from 'csv-parse';
+import { invalid, newId, nowIso } from '@opbx/platform';
+import { RATE_DECK_COLUMNS, type RateImportReport } from '@warp/contract';
+import type { AppContext } from '../../context.js';
+import type { RatesTable } from '../../db/routing-tables.js';
+import { toMicros } from './engine/money.js';
+
+/*
+ * Rate deck imports (issue 13 §2): the CSV is streamed through csv-parse, every row validated,
+ * the result diffed against the live deck, and — unless it is a dry run or a row was refused —
+ * activated in one transaction: rows the file supersedes are end-dated at the new row's
+ * effective date, keys the file no longer lists at the file's first effective date. Nothing is
+ * ever deleted, so the rate valid at any past instant can still be found.
+ */
+
+const RATE_COLUMNS = ['interstate', 'intrastate', 'local', 'indeterminate', 'rate'] as const;
+const DECIMAL = /^\d{1,12}(\.\d{1,6})?$/;
+const MAX_RATE = 1_000_000;
+/** the report lists at most this many refused rows (the count is always complete) */
+const MAX_REJECTED_LISTED = 1000;
+const CHUNK = 500;
+
+export interface DeckOwner {
+  owner: string;
+  provider_id: string | null;
+  rate_plan: string | null;
+  defaults: { initial_increment: number; subsequent_increment: number; connection_fee: string };
+}
+
+type Staged = Omit<RatesTable, 'id' | 'owner' | 'provider_id' | 'rate_plan' | 'import_id' | 'created_at'> & { line: number };
+
+export interface ImportResult extends RateImportReport {
+  rejected_total: number;
+}
+
+const isDate = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
+const keyOf = (r: { prefix: string | null; npanxx: string | null }) => (r.npanxx ? `N${r.npanxx}` : `P${r.prefix}`);
+
+function validateRow(rec: Record<string, string | undefined>, line: number, owner: DeckOwner, today: string): { row?: Staged; reason?: string; column?: string } {
+  const v = (c: string) => {
+    const s = rec[c];
+    return s === undefined || s === '' ? null : s;
+  };
+  const prefix = v('prefix');
+  const npanxx = v('npanxx');
+  if (prefix && npanxx) return { reason: 'give prefix or npanxx, not both', column: 'prefix' };
+  if (!prefix && !npanxx) return { reason: 'prefix or npanxx is required', column: 'prefix' };
+  if (prefix && !/^\d{1,20}$/.test(prefix)) return { reason: 'prefix must be 1 to 20 digits (E.164 without +, NANP with its leading 1)', column: 'prefix' };
+  if (npanxx && !/^[2-9]\d{2}[2-9]\d{2}$/.test(npanxx)) return { reason: 'npanxx must be 6 digits (NPA and NXX start with 2-9)', column: 'npanxx' };
+  const rates: Record<string, string | null> = {};
+  for (const c of RATE_COLUMNS) {
+    const s = v(c);
+    if (s !== null) {
+      if (!DECIMAL.test(s)) return { reason: `${c} must be a non-negative decimal with up to 6 places`, column: c };
+      if (toMicros(s) > MAX_RATE * 1_000_000) return { reason: `${c} must be at most ${MAX_RATE}`, column: c };
+    }
+    rates[c] = s;
+  }
+  const nanp = !!npanxx || prefix!.startsWith('1');
+  if (nanp) {
+    if (rates.rate === null && (rates.interstate === null || rates.intrastate === null)) return { reason: 'a NANP row needs interstate and intrastate rates (or one rate)', column: 'interstate' };
+  } else {
+    if (rates.rate === null) return { reason: 'a non-NANP row needs its single rate', column: 'rate' };
+    const extra = (['interstate', 'intrastate', 'local', 'indeterminate'] as const).find((c) => rates[c] !== null);
+    if (extra) return { reason: `a non-NANP row takes one rate, not ${extra}`, column: extra };
+  }
+  const fee = v('connection_fee') ?? owner.defaults.connection_fee;
+  if (!DECIMAL.test(fee)) return { reason: 'connection_fee must be a non-negative decimal with up to 6 places', column: 'connection_fee' };
+  const ints: Record<string, number> = {};
+  for (const [c, def, min] of [
+    ['initial_increment', owner.defaults.initial_increment, 1],
+    ['subsequent_increment', owner.defaults.subsequent_increment, 1],
+    ['minimum_duration', 0, 0],
+  ] as const) {
+    const s = v(c);
+    if (s !== null && !/^\d{1,4}$/.test(s)) return { reason: `${c} must be a whole number of seconds`, column: c };
+    const n = s === null ? def : Number(s);
+    if (n < min || n > 3600) return { reason: `${c} must be between ${min} and 3600 seconds`, column: c };
+    ints[c] = n;
+  }
+  const effective = v('effective_date') ?? today;
+  if (!isDate(effective)) return { reason: 'effective_date must be a date (YYYY-MM-DD)', column: 'effective_date' };
+  const end = v('end_date');
+  if (end !== null && !isDate(end)) return { reason: 'end_date must be a date (YYYY-MM-DD)', column: 'end_date' };
+  if (end !== null && end <= effective) return { reason: 'end_date must be after effective_date', column: 'end_date' };
+  const description = v('description');
+  if (description && description.length > 200) return { reason: 'description is longer than 200 characters', column: 'description' };
+  const country = v('country');
+  if (country && country.length > 64) return { reason: 'country is longer than 64 characters', column: 'country' };
+  return {
+    row: {
+      line,
+      prefix,
+      npanxx,
+      description,
+      country,
+      interstate: rates.interstate!,
+      intrastate: rates.intrastate!,
+      local: rates.local!,
+      indeterminate: rates.indeterminate!,
+      rate: rates.rate!,
+      connection_fee: fee,
+      initial_increment: ints.initial_increment!,
+      subsequent_increment: ints.subsequent_increment!,
+      minimum_duration: ints.minimum_duration!,
+      effective_date: effective,
+      end_date: end,
+    },
+  };
+}
+
+type Live = Pick<RatesTable, 'id' | 'prefix' | 'npanxx' | 'effective_date' | 'end_date' | 'connection_fee' | 'initial_increment' | 'subsequent_increment' | 'minimum_duration' | 'description' | 'country' | (typeof RATE_COLUMNS)[number]>;
+
+/** new > old in any rate column: increased; else any lower: decreased; else unchanged. */
+function compare(next: Staged, live: Live): 'increased' | 'decreased' | 'unchanged' {
+  let down = false;
+  for (const c of RATE_COLUMNS) {
+    const a = next[c] === null ? null : toMicros(next[c]!);
+    const b = live[c] === null ? null : toMicros(live[c]!);
+    if (a === b) continue;
+    if (a === null || b === null) return 'increased';
+    if (a > b) return 'increased';
+    down = true;
+  }
+  return down ? 'decreased' : 'unchanged';
+}
+
+const sameRow = (next: Staged, live: Live) =>
+  RATE_COLUMNS.every((c) => (next[c] === null ? null : toMicros(next[c]!)) === (live[c] === null ? null : toMicros(live[c]!))) &&
+  toMicros(next.connection_fee) === toMicros(live.connection_fee) &&
+  next.initial_increment === Number(live.initial_increment) &&
+  next.subsequent_increment === Number(live.subsequent_increment) &&
+  next.minimum_duration === Number(live.minimum_duration) &&
+  next.end_date === live.end_date &&
+  (next.description ?? null) === (live.description ?? null);
+
+/**
+ * Streams `file` (CSV) into a report; activates unless `dryRun` or a row was refused. A header
+ * with unknown or missing columns is a 422 (nothing read further).
+ */
+export async function importDeck(ctx: AppContext, owner: DeckOwner, file: Readable, dryRun: boolean): Promise<ImportResult> {
+  const today = new Date().toISOString().slice(0, 10);
+  const staged: Staged[] = [];
+  const rejected: { line: number; reason: string; column?: string }[] = [];
+  let rejectedTotal = 0;
+  const reject = (line: number, reason: string, column?: string) => {
+    rejectedTotal++;
+    if (rejected.length < MAX_REJECTED_LISTED) rejected.push({ line, reason, ...(column ? { column } : {}) });
+  };
+  const seen = new Map<string, number>();
+  let headerError: string | undefined;
+  let width = 0;
+  const parser = parse({
+    bom: true,
+    trim: true,
+    skip_empty_lines: true,
+    relax_column_count: true,
+    info: true,
+    columns: (header: string[]) => {
+      const names = header.map((h) => h.trim().toLowerCase());
+      const unknown = names.filter((n) => !(RATE_DECK_COLUMNS as readonly string[]).includes(n));
+      const dup = names.find((n, i) => names.indexOf(n) !== i);
+      if (unknown.length) headerError = `unknown column(s): ${unknown.join(', ')}; the columns are ${RATE_DECK_COLUMNS.join(', ')}`;
+      else if (dup) headerError = `column ${dup} appears twice`;
+      else if (!names.includes('prefix') && !names.includes('npanxx')) headerError = 'the header must name prefix or npanxx';
+      if (headerError) throw new Error(headerError);
+      width = names.length;
+      return names;
+    },
+  });
+  file.pipe(parser);
+  file.on('error', (err) => parser.destroy(err));
+  let rows = 0;
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string | undefined>; info: { lines: number; columns: unknown[] | boolean; invalid_field_length: number } }>) {
+      rows++;
+      const line = info.lines;
+      const fields = Object.values(record).filter((x) => x !== undefined).length;
+      if (info.invalid_field_length > 0 || fields !== width) {
+        reject(line, `expected ${width} fields, found ${fields}`);
+        continue;
+      }
+      const { row, reason, column } = validateRow(record, line, owner, today);
+      if (!row) {
+        reject(line, reason!, column);
+        continue;
+      }
+      const dupKey = `${keyOf(row)}@${row.effective_date}`;
+      const first = seen.get(dupKey);
+      if (first !== undefined) {
+        reject(line, `duplicate of line ${first} (same ${row.npanxx ? 'npanxx' : 'prefix'} and effective_date)`, row.npanxx ? 'npanxx' : 'prefix');
+        continue;
+      }
+      seen.set(dupKey, line);
+      staged.push(row);
+    }
+  } catch (err) {
+    if (headerError) throw invalid([{ field: 'file', message: headerError }]);
+    const e = err as { code?: string; message: string; lines?: number };
+    if (e.code?.startsWith('CSV_')) throw invalid([{ field: 'file', message: `not a readable CSV${e.lines ? ` at line ${e.lines}` : ''}: ${e.message}` }]);
+    throw err;
+  }
+  if (rows === 0 && !width) throw invalid([{ field: 'file', message: 'the file is empty: it needs a header and rows' }]);
+
+  // The live deck: per key, the open-ended row with the latest effective date.
+  const live = new Map<string, Live>();
+  const liveRows = await ctx.db
+    .selectFrom('rates')
+    .select(['id', 'prefix', 'npanxx', 'effective_date', 'end_date', 'connection_fee', 'initial_increment', 'subsequent_increment', 'minimum_duration', 'description', 'country', ...RATE_COLUMNS])
+    .where('owner', '=', owner.owner)
+    .where('end_date', 'is', null)
+    .execute();
+  for (const r of liveRows) {
+    const k = keyOf(r);
+    const cur = live.get(k);
+    if (!cur || r.effective_date > cur.effective_date) live.set(k, r);
+  }
+  const diff = { new: 0, increased: 0, decreased: 0, unchanged: 0, removed: 0 };
+  const inserts: Staged[] = [];
+  // live row id → the date it ends (the earliest effective date of the rows replacing it)
+  const endOf = new Map<string, string>();
+  const endAt = (cur: Live, date: string) => {
+    // A row replaced before it began is cancelled (its window becomes empty).
+    const at = cur.effective_date >= date ? cur.effective_date : date;
+    const prev = endOf.get(cur.id);
+    if (!prev || at < prev) endOf.set(cur.id, at);
+  };
+  const inFile = new Set<string>();
+  let firstEffective = '9999-12-31';
+  for (const row of staged) {
+    const k = keyOf(row);
+    inFile.add(k);
+    if (row.effective_date < firstEffective) firstEffective = row.effective_date;
+    const cur = live.get(k);
+    if (!cur) {
+      diff.new++;
+      inserts.push(row);
+      continue;
+    }
+    diff[compare(row, cur)]++;
+    if (sameRow(row, cur) && row.effective_date >= cur.effective_date) continue; // nothing to change
+    inserts.push(row);
+    endAt(cur, row.effective_date);
+  }
+  const removeAt = staged.length ? (firstEffective > today ? firstEffective : today) : today;
+  for (const [k, cur] of live) {
+    if (inFile.has(k)) continue;
+    diff.removed++;
+    endAt(cur, removeAt);
+  }
+  const ends = new Map<string, string[]>(); // end date → live row ids
+  for (const [id, date] of endOf) {
+    let ids = ends.get(date);
+    if (!ids) ends.set(date, (ids = []));
+    ids.push(id);
+  }
+
+  const activated = !dryRun && rejectedTotal === 0 && staged.length > 0;
+  if (activated) {
+    const importId = newId();
+    const createdAt = nowIso();
+    await ctx.db.transaction().execute(async (trx) => {
+      for (const [date, ids] of ends) {
+        for (let i = 0; i < ids.length; i += CHUNK) {
+          await trx.updateTable('rates').set({ end_date: date }).where('id', 'in', ids.slice(i, i + CHUNK)).execute();
+        }
+      }
+      for (let i = 0; i < inserts.length; i += CHUNK) {
+        await trx
+          .insertInto('rates')
+          .values(
+            inserts.slice(i, i + CHUNK).map(({ line: _line, ...r }) => ({
+              ...r,
+              id: newId(),
+              owner: owner.owner,
+              provider_id: owner.provider_id,
+              rate_plan: owner.rate_plan,
+              import_id: importId,
+              created_at: createdAt,
+            })),
+          )
+          .execute();
+      }
+    });
+  }
+  return { dry_run: dryRun, rows, accepted: staged.length, rejected, rejected_total: rejectedTotal, diff, activated };
+}
