@@ -25,6 +25,8 @@ export async function startLiveServer(): Promise<LiveServer> {
     OPBX_APP_KEY: randomBytes(16).toString('hex'),
     LOG_LEVEL: 'silent',
     NODE_ENV: 'test',
+    // The PostgreSQL + Redis pass runs the client against a server on Redis too.
+    ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL, OPBX_REDIS_PREFIX: `test:${randomBytes(4).toString('hex')}:` } : {}),
   });
   const server = await startServer(config, { demo: true, signals: false });
   configureApi({ baseURL: `${server.url}/api/v1` });
