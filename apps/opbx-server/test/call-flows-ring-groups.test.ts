@@ -5,6 +5,7 @@ import {
   dialed,
   expectClean,
   expectFinal,
+  expectVoicemailed,
   type FlowsOrg,
   type FlowsServer,
   spoken,
@@ -75,7 +76,7 @@ describe('simultaneous', () => {
     expect(verbNames(t)).toEqual(['Dial', 'Say', 'Record', 'Say', 'Hangup']);
     const url = t.exchanges.find((e) => e.cause === 'Record action')!.params.RecordingUrl;
     const log = await org.log(t.callSid);
-    expectFinal(log, t, 'completed');
+    expectVoicemailed(log, t);
     expect(log.recording_url).toBe(url);
     const box = await org.owner.get(`/extensions/${mailbox!.id}/voicemails`);
     expect(box.body.data).toEqual([expect.objectContaining({ call_id: t.callSid, recording_url: url, duration: 11 })]);

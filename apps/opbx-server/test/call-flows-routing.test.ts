@@ -8,6 +8,7 @@ import {
   dialed,
   expectClean,
   expectFinal,
+  expectVoicemailed,
   type FlowsOrg,
   type FlowsServer,
   localNow,
@@ -114,7 +115,7 @@ describe('DID → extension', () => {
     const recordAction = t.exchanges.find((e) => e.cause === 'Record action')!;
     expect(recordAction.params.RecordingDuration).toBe('14');
     const log = await org.log(t.callSid);
-    expectFinal(log, t, 'completed');
+    expectVoicemailed(log, t);
     expect(log.recording_url).toBe(recordAction.params.RecordingUrl);
     const box = await org.owner.get(`/extensions/${ext}/voicemails`);
     expect(box.status).toBe(200);
@@ -139,7 +140,7 @@ describe('DID → voicemail', () => {
     expect(t.verbs.find((v) => v.verb === 'Say')!.summary).toContain('You reached Acme support');
     const url = t.exchanges.find((e) => e.cause === 'Record action')!.params.RecordingUrl;
     const log = await org.log(t.callSid);
-    expectFinal(log, t, 'completed');
+    expectVoicemailed(log, t);
     expect(log).toMatchObject({ did_id: did.id, extension_id: mailbox, recording_url: url });
     const box = await org.owner.get(`/extensions/${mailbox}/voicemails`);
     expect(box.body.data).toEqual([expect.objectContaining({ call_id: t.callSid, from_number: from, recording_url: url, duration: 21 })]);
@@ -204,7 +205,7 @@ describe('DID → business hours', () => {
     expect(t.dials).toEqual([]);
     expect(verbNames(t).slice(0, 2)).toEqual(['Say', 'Record']);
     const log = await org.log(t.callSid);
-    expectFinal(log, t, 'completed');
+    expectVoicemailed(log, t);
     expect(log.recording_url).toBeTruthy();
     expect((await org.owner.get(`/extensions/${closed}/voicemails`)).body.data).toHaveLength(1);
   });

@@ -76,6 +76,7 @@ const LIVE_CALL_KEYS = [
   'status',
   'duration',
   'started_at',
+  'outcome',
 ];
 const CALL_LOG_KEYS = [
   'id',
@@ -88,6 +89,7 @@ const CALL_LOG_KEYS = [
   'extension_id',
   'ring_group_id',
   'status',
+  'outcome',
   'answer_time',
   'end_time',
   'duration',
@@ -141,10 +143,19 @@ describe('laravel-echo with the spec configuration', () => {
     const firstEnded = names.indexOf('call.ended');
     expect(firstEnded).toBeGreaterThan(1);
     expect(names.slice(1, firstEnded).every((n) => n === 'call.updated')).toBe(true);
-    // A call ends once: later webhooks (the session's "completed", the CDR) must not announce it again.
-    expect(names.slice(firstEnded), `events after the first call.ended: ${names.slice(firstEnded).join(', ')}`).toEqual(['call.ended']);
+    // A call ends once: later webhooks (the session's "completed", the CDR) do not announce it again; a
+    // CDR that corrects the log (Cloudonix's times and talk time) sends call.updated with the corrected CallLog.
+    expect(names.slice(firstEnded, firstEnded + 1)).toEqual(['call.ended']);
+    const corrections = calls.slice(firstEnded + 1);
+    expect(
+      corrections.map((e) => e.name),
+      `events after the first call.ended`,
+    ).toEqual(corrections.map(() => 'call.updated'));
+    for (const e of corrections) expect(Object.keys(e.data.call).sort()).toEqual([...CALL_LOG_KEYS].sort());
+    const listed = (await orgA.owner.get('/call-logs?per_page=100')).body.data.find((r: any) => r.call_id === t.callSid);
+    expect((corrections.at(-1) ?? calls[firstEnded]!).data.call).toEqual(listed);
 
-    for (const e of calls.filter((c) => c.name !== 'call.ended')) {
+    for (const e of calls.slice(0, firstEnded)) {
       expect(Object.keys(e.data)).toEqual(['call']);
       expectLiveCall(e.data.call, t.callSid);
       expect(e.data.call).toMatchObject({ from_number: from, to_number: orgA.did.number });

@@ -134,6 +134,14 @@ export interface CloudonixSettingsTable {
 
 export type CallStatus = 'initiated' | 'ringing' | 'answered' | 'completed' | 'failed' | 'busy' | 'no_answer';
 
+/**
+ * How a call turned out, beyond the spec's CallStatus: `answered` (a person took it), `voicemail` (nobody
+ * did; the caller reached a mailbox), `missed` (nobody answered), `busy`, `failed`, `abandoned` (the
+ * caller hung up while it rang). Null while the call is still ringing.
+ */
+export type CallOutcome = 'answered' | 'voicemail' | 'missed' | 'busy' | 'failed' | 'abandoned';
+export const CALL_OUTCOMES: readonly CallOutcome[] = ['answered', 'voicemail', 'missed', 'busy', 'failed', 'abandoned'];
+
 export interface CallLogsTable {
   id: string;
   organization_id: string;
@@ -160,6 +168,7 @@ export interface CallLogsTable {
   cloudonix_cdr: string | null;
   /** The outbound-policy rule that refused the call (`international_not_allowed`, …), else null. */
   blocked_reason: string | null;
+  outcome: CallOutcome | null;
   created_at: string;
   updated_at: string;
 }

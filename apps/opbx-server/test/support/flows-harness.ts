@@ -198,6 +198,18 @@ export function expectFinal(log: any, t: CallTranscript, status: string): void {
   if (t.outcome.answerTime) expect(log.answer_time).toBe(t.outcome.answerTime);
 }
 
+/**
+ * A call nobody answered that reached a mailbox: missed (`no_answer`) with the `voicemail` outcome, no
+ * answer time and no talk time, although Cloudonix bills the mailbox's answer (CDR ANSWERED, billsec > 0).
+ */
+export function expectVoicemailed(log: any, t: CallTranscript): void {
+  const cdr = cdrOf(t);
+  expect(cdr.billsec).toBeGreaterThan(0);
+  expect(log, JSON.stringify(log)).toMatchObject({ status: 'no_answer', outcome: 'voicemail', answer_time: null, duration: 0 });
+  expect(log.end_time).toBe(new Date(cdr.session.callEndTime).toISOString());
+  expect(log.cloudonix_cdr).toEqual(cdr);
+}
+
 // ---- the bus ------------------------------------------------------------------------------------------------
 
 /** Records every call message the server publishes on the bus (what realtime clients receive). */

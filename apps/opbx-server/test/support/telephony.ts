@@ -7,6 +7,7 @@ import type { Insertable } from 'kysely';
 
 import type { AppContext } from '../../src/context.js';
 import type { CallLogsTable } from '../../src/db/schema.js';
+import { outcomeOf } from '../../src/modules/calls/call-state.js';
 import { Api, createTestOrg, randomE164, type TestOrg } from './api.js';
 
 /** A test organization that can take calls: Cloudonix settings, and a DID that rings the agent's extension. */
@@ -151,6 +152,8 @@ export async function insertCallLogs(ctx: AppContext, calls: SeedCall[]): Promis
     cloudonix_cdr: null,
     updated_at: c.created_at,
     ...c,
+    // As the journal would have it: derived from the status unless the row says otherwise.
+    outcome: c.outcome !== undefined ? c.outcome : outcomeOf(c.status ?? 'completed', null),
   }));
   for (let i = 0; i < rows.length; i += 500)
     await ctx.db

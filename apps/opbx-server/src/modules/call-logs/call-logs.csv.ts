@@ -12,6 +12,7 @@ export const CSV_COLUMNS = [
   'extension_id',
   'ring_group_id',
   'status',
+  'outcome',
   'created_at',
   'answer_time',
   'end_time',

@@ -12,6 +12,8 @@ export interface CallLogView {
   extension_id: string | null;
   ring_group_id: string | null;
   status: CallLogRow['status'];
+  /** Beyond the spec: how the call turned out (answered, voicemail, missed, busy, failed, abandoned); null while it rings. */
+  outcome: CallLogRow['outcome'];
   answer_time: string | null;
   end_time: string | null;
   duration: number | null;
@@ -36,6 +38,7 @@ export function presentCallLog(row: CallLogRow, options: { withCdr?: boolean } =
     extension_id: row.extension_id,
     ring_group_id: row.ring_group_id,
     status: row.status,
+    outcome: row.outcome,
     answer_time: row.answer_time,
     end_time: row.end_time,
     duration: row.duration,
@@ -65,6 +68,8 @@ export interface LiveCallView {
   ring_group_name?: string;
   ring_group_id?: string;
   status: CallLogRow['status'];
+  /** Beyond the spec, as on CallLog: null while it rings, `answered` once someone took it. */
+  outcome: CallLogRow['outcome'];
   duration: number;
   started_at: string;
 }
@@ -86,6 +91,7 @@ export function presentLiveCall(row: CallLogRow, snap: RoutingSnapshot | undefin
     ...(row.ring_group_id ? { ring_group_id: row.ring_group_id } : {}),
     ...(group ? { ring_group_name: group.name } : {}),
     status: row.status,
+    outcome: row.outcome,
     duration: Number.isFinite(since) ? Math.max(0, Math.floor((now - since) / 1000)) : 0,
     started_at: row.created_at,
   };

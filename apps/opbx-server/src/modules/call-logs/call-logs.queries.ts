@@ -33,6 +33,7 @@ export function filteredCallLogs(db: Kysely<Database>, scope: CallScope, f: Call
   else if (scope.onlyExtensionId !== undefined) q = q.where('extension_id', '=', scope.onlyExtensionId);
   if (f.direction) q = q.where('direction', '=', f.direction);
   if (f.status) q = q.where('status', '=', f.status);
+  if (f.outcome) q = q.where('outcome', '=', f.outcome);
   if (f.extension_id) q = q.where('extension_id', '=', f.extension_id);
   if (f.did_id) q = q.where('did_id', '=', f.did_id);
   if (f.from_date) q = q.where('created_at', '>=', dateBound(f.from_date, scope.timezone, 'start'));

@@ -1,6 +1,7 @@
 import { paginationQuery } from '@opbx/platform';
 import { z } from 'zod';
 
+import { CALL_OUTCOMES, type CallOutcome } from '../../db/schema.js';
 import { idSchema } from '../../http/schemas.js';
 
 const dateOrDateTime = z
@@ -14,6 +15,8 @@ const dateOrDateTime = z
 export const callLogFilters = z.object({
   direction: z.enum(['inbound', 'outbound']).optional(),
   status: z.enum(['initiated', 'ringing', 'answered', 'completed', 'failed', 'busy', 'no_answer']).optional(),
+  /** Beyond the spec: how calls turned out (a missed call that reached voicemail is `voicemail`, not answered). */
+  outcome: z.enum(CALL_OUTCOMES as [CallOutcome, ...CallOutcome[]]).optional(),
   from_date: dateOrDateTime.optional(),
   to_date: dateOrDateTime.optional(),
   extension_id: idSchema.optional(),

@@ -1,4 +1,4 @@
-import type { CallStatus } from '../../db/schema.js';
+import type { CallOutcome, CallStatus } from '../../db/schema.js';
 import { cloudonixMeaning } from './cloudonix-status.js';
 
 /**
@@ -64,6 +64,31 @@ export function statusFromDisposition(raw: unknown, billsec: number): CallStatus
 
 /** The caller hung up while it rang (Cloudonix's `cancel`): missed, and more precisely abandoned. */
 export const isCancel = (raw: unknown): boolean => cloudonixMeaning(raw) === 'canceled';
+
+/**
+ * The call's outcome after an event: derived from its status, refined by what only routing or the
+ * provider knows. A missed call that reached a mailbox stays `voicemail` whatever is reported after
+ * (the caller hanging up at the end, a CDR saying ANSWERED because the mailbox answered); one the
+ * caller gave up on while it rang is `abandoned`.
+ */
+export function outcomeOf(status: CallStatus, previous: CallOutcome | null, hint?: CallOutcome): CallOutcome | null {
+  switch (status) {
+    case 'initiated':
+    case 'ringing':
+      return null;
+    case 'answered':
+    case 'completed':
+      return 'answered';
+    case 'busy':
+      return 'busy';
+    case 'failed':
+      return 'failed';
+    case 'no_answer':
+      if (previous === 'voicemail' || hint === 'voicemail') return 'voicemail';
+      if (hint === 'abandoned' || previous === 'abandoned') return 'abandoned';
+      return 'missed';
+  }
+}
 
 /** Epoch milliseconds (or seconds) → ISO; 0, null and garbage → null. */
 export function epochToIso(value: unknown): string | null {

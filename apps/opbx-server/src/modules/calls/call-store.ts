@@ -4,8 +4,8 @@ import { newId } from '@opbx/platform/ids';
 import { nowIso } from '@opbx/platform/time';
 import type { Kysely, Selectable, Transaction } from 'kysely';
 
-import type { CallLogsTable, CallStatus, Database, PresenceStatus } from '../../db/schema.js';
-import { type EventSource, isTerminal, nextStatus } from './call-state.js';
+import type { CallLogsTable, CallOutcome, CallStatus, Database, PresenceStatus } from '../../db/schema.js';
+import { type EventSource, isTerminal, nextStatus, outcomeOf } from './call-state.js';
 
 export type CallLogRow = Selectable<CallLogsTable>;
 
@@ -19,6 +19,8 @@ export interface CallEvent {
   providerKey: string;
   payload: unknown;
   status?: CallStatus;
+  /** What only this event knows about the outcome: the call reached a mailbox, or the caller gave up. */
+  outcome?: Extract<CallOutcome, 'voicemail' | 'abandoned'>;
   facts?: Partial<Pick<CallLogsTable, 'direction' | 'direction_raw' | 'from_number' | 'to_number' | 'did_id' | 'extension_id' | 'ring_group_id'>>;
   patch?: Partial<
     Pick<
@@ -26,7 +28,7 @@ export interface CallEvent {
       'answer_time' | 'end_time' | 'duration' | 'recording_url' | 'cloudonix_cdr' | 'sip_call_id' | 'status_raw' | 'disposition_raw' | 'blocked_reason'
     >
   >;
-  /** Extensions this event starts ringing. */
+  /** Extensions this event starts ringing (a new Dial: those of an earlier one stop). */
   ringing?: string[];
 }
 
@@ -80,13 +82,39 @@ export function changesOf(events: CallEvent[], results: IngestResult[]): StoredB
     const result = results[i]!;
     if (result.duplicate || !result.after) return;
     organizations.add(ev.organizationId);
-    // The live board hears about a call's end once; later records (the CDR) only correct the log.
-    if (result.before && !result.created && isTerminal(result.before.status)) return;
-    const type: CallBusMessage['type'] = isTerminal(result.after.status) ? 'call.ended' : result.created ? 'call.started' : 'call.updated';
-    messages.push({ organization_id: ev.organizationId, type, call: result.after, presence: result.presence });
+    const { before, after } = result;
+    if (before && !result.created && isTerminal(before.status)) {
+      // The live board hears about a call's end once; a later record that corrects the log (the CDR's
+      // times and talk time) is sent as call.updated with the corrected log.
+      if (visiblyChanged(before, after)) messages.push({ organization_id: ev.organizationId, type: 'call.updated', call: after, presence: result.presence });
+      return;
+    }
+    const type: CallBusMessage['type'] = isTerminal(after.status) ? 'call.ended' : result.created ? 'call.started' : 'call.updated';
+    // Session updates repeat the same state many times per call: an unchanged call is not news.
+    if (type === 'call.updated' && before && !visiblyChanged(before, after) && result.presence.length === 0) return;
+    messages.push({ organization_id: ev.organizationId, type, call: after, presence: result.presence });
   });
   return { messages, organizations: [...organizations] };
 }
+
+/** What clients are shown of a call (CallLog, LiveCall); other columns (raw provider values, timestamps of storage) are not news. */
+const VISIBLE_KEYS = [
+  'direction',
+  'from_number',
+  'to_number',
+  'did_id',
+  'extension_id',
+  'ring_group_id',
+  'status',
+  'outcome',
+  'answer_time',
+  'end_time',
+  'duration',
+  'recording_url',
+  'blocked_reason',
+] as const;
+
+export const visiblyChanged = (before: CallLogRow, after: CallLogRow): boolean => VISIBLE_KEYS.some((k) => before[k] !== after[k]);
 
 const FACT_KEYS = ['direction', 'direction_raw', 'from_number', 'to_number', 'did_id', 'extension_id', 'ring_group_id'] as const;
 
@@ -174,6 +202,7 @@ function blankRow(ev: CallEvent, now: string): CallLogRow {
     recording_url: null,
     cloudonix_cdr: null,
     blocked_reason: null,
+    outcome: null,
     created_at: now,
     updated_at: now,
   };
@@ -213,9 +242,17 @@ function applyEvent(before: CallLogRow, ev: CallEvent, now: string): CallLogRow 
     if (status !== before.status || ev.kind === 'cdr') after.status_source = ev.kind;
     after.status = status;
   }
+  after.outcome = outcomeOf(after.status, before.outcome, ev.outcome);
   if (after.status === 'answered' && !after.answer_time) after.answer_time = now;
   if (isTerminal(after.status)) {
+    // Nobody talked on a call that was not answered: a mailbox or a goodbye message answering it is not talk time.
+    if (after.outcome !== 'answered') {
+      after.answer_time = null;
+      after.duration = 0;
+    }
     after.end_time ??= now;
+    // Provider times (Cloudonix's clock) and ours may disagree: a call never ends before it was answered.
+    if (after.answer_time && Date.parse(after.end_time) < Date.parse(after.answer_time)) after.end_time = after.answer_time;
     if (after.duration === null) {
       after.duration = after.answer_time ? Math.max(0, Math.round((Date.parse(after.end_time) - Date.parse(after.answer_time)) / 1000)) : 0;
     }
@@ -341,12 +378,29 @@ async function foldEvent(trx: Transaction<Database>, dialect: Dialect, ev: CallE
   }
 
   let before = await lockCall(trx, dialect, ev.organizationId, ev.callId);
+  // Who this call is ringing or on now (presence rows name their call).
+  const onCall = before
+    ? await trx
+        .selectFrom('extension_presence')
+        .select(['extension_id', 'status'])
+        .where('organization_id', '=', ev.organizationId)
+        .where('current_call_id', '=', ev.callId)
+        .execute()
+    : [];
   let after: CallLogRow;
   const created = !before;
+  let answerer: string | undefined;
+  const fold = (row: CallLogRow): CallLogRow => {
+    const next = applyEvent(row, ev, now);
+    answerer = answeredBy(row, next, ev, onCall);
+    // A ring group's member who took the call: the call is theirs (their filter, dashboard and CSV).
+    if (answerer && next.extension_id === null) next.extension_id = answerer;
+    return next;
+  };
   if (!before) {
     // The usual first event of a call: write the finished row in one insert.
     before = blankRow(ev, now);
-    after = applyEvent(before, ev, now);
+    after = fold(before);
     const res = await trx
       .insertInto('call_logs')
       .values(after)
@@ -355,31 +409,53 @@ async function foldEvent(trx: Transaction<Database>, dialect: Dialect, ev: CallE
     if (Number(res.numInsertedOrUpdatedRows ?? 0n) === 0) {
       // Another transaction created it meanwhile (PostgreSQL): fold into that row instead.
       before = (await lockCall(trx, dialect, ev.organizationId, ev.callId))!;
-      after = applyEvent(before, ev, now);
+      after = fold(before);
       const { id, organization_id, call_id, created_at, ...changes } = after;
       await trx.updateTable('call_logs').set(changes).where('id', '=', id).execute();
     }
   } else {
-    after = applyEvent(before, ev, now);
+    after = fold(before);
     const { id, organization_id, call_id, created_at, ...changes } = after;
     await trx.updateTable('call_logs').set(changes).where('id', '=', id).execute();
   }
 
   const presence: PresenceChange[] = [];
   if (isTerminal(after.status) && !isTerminal(before.status)) {
-    const busy = await trx
-      .selectFrom('extension_presence')
-      .select('extension_id')
-      .where('organization_id', '=', ev.organizationId)
-      .where('current_call_id', '=', ev.callId)
-      .execute();
-    for (const p of busy) presence.push({ extension_id: p.extension_id, status: 'idle', current_call_id: null });
+    for (const p of onCall) presence.push({ extension_id: p.extension_id, status: 'idle', current_call_id: null });
   } else if (!isTerminal(after.status)) {
-    for (const ext of ev.ringing ?? []) presence.push({ extension_id: ext, status: 'ringing', current_call_id: ev.callId });
-    if (after.status === 'answered' && before.status !== 'answered' && after.extension_id) {
-      presence.push({ extension_id: after.extension_id, status: 'on_call', current_call_id: ev.callId });
+    if (ev.ringing) {
+      // A new Dial: members an earlier Dial rang (the previous one of a sequential group) stop ringing.
+      const next = new Set(ev.ringing);
+      for (const p of onCall)
+        if (p.status === 'ringing' && !next.has(p.extension_id)) presence.push({ extension_id: p.extension_id, status: 'idle', current_call_id: null });
+      for (const ext of ev.ringing) presence.push({ extension_id: ext, status: 'ringing', current_call_id: ev.callId });
+    }
+    if (after.status === 'answered' && before.status !== 'answered') {
+      // The others stop ringing; the one who answered is on the call.
+      for (const ext of ringingAfter(onCall, ev)) if (ext !== answerer) presence.push({ extension_id: ext, status: 'idle', current_call_id: null });
+      if (answerer) presence.push({ extension_id: answerer, status: 'on_call', current_call_id: ev.callId });
     }
   }
   const applied = await setPresence(trx, ev.organizationId, presence);
   return { duplicate: false, created, before, after, presence: applied };
+}
+
+/** Extensions ringing for the call once `ev` is applied: a new Dial replaces what rang before. */
+function ringingAfter(onCall: Array<{ extension_id: string; status: string }>, ev: CallEvent): string[] {
+  return ev.ringing ?? onCall.filter((p) => p.status === 'ringing').map((p) => p.extension_id);
+}
+
+/**
+ * Who answered, when this event is the answer. Cloudonix does not name the leg that answered a Dial
+ * (neither the Dial callback nor the session update carries it), so the answerer is the one
+ * extension the call was ringing (an extension's Dial, a sequential or round-robin group's current
+ * member), else the call's own extension (an outbound call's caller). A simultaneous Dial of several
+ * members names nobody: they all stop ringing, and the Dial callback names nobody either.
+ */
+function answeredBy(before: CallLogRow, after: CallLogRow, ev: CallEvent, onCall: Array<{ extension_id: string; status: string }>): string | undefined {
+  if (after.status !== 'answered' || before.status === 'answered') return undefined;
+  const ringing = ringingAfter(onCall, ev);
+  if (ringing.length === 1) return ringing[0];
+  if (ringing.length === 0) return after.extension_id ?? undefined;
+  return undefined;
 }

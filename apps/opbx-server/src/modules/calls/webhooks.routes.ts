@@ -8,7 +8,7 @@ import type { WebhookTenant } from '../cloudonix/cloudonix.service.js';
 import { presentedKey } from '../voice/params.js';
 import type { VoiceRuntime } from '../voice/runtime.js';
 import { BAD_KEYS_PER_MINUTE, normalizeParty } from '../voice/voice.routes.js';
-import { epochToIso, statusFromDisposition, statusFromSession } from './call-state.js';
+import { epochToIso, isCancel, statusFromDisposition, statusFromSession } from './call-state.js';
 
 type Json = Record<string, unknown>;
 
@@ -99,6 +99,7 @@ export function webhookRoutes(app: FastifyInstance, ctx: AppContext, rt: VoiceRu
         providerKey: `su:${callId}:${eventId ?? digest(body)}`,
         payload: body,
         ...(status ? { status } : {}),
+        ...(isCancel(body.status) ? { outcome: 'abandoned' as const } : {}),
         facts: {
           from_number: normalizeParty(text(body.callerId) ?? ''),
           to_number: normalizeParty(text(body.destination) ?? ''),
@@ -130,6 +131,7 @@ export function webhookRoutes(app: FastifyInstance, ctx: AppContext, rt: VoiceRu
         providerKey: `cdr:${callId}`,
         payload: body,
         status: statusFromDisposition(body.disposition, billsec),
+        ...(isCancel(body.disposition) ? { outcome: 'abandoned' as const } : {}),
         facts: { from_number: normalizeParty(text(body.from) ?? ''), to_number: normalizeParty(text(body.to) ?? '') },
         patch: {
           answer_time: epochToIso(session.callAnswerTime),

@@ -43,7 +43,9 @@ export async function dashboardStats(ctx: AppContext, auth: AuthInfo) {
     count(since(now.startOf('day'))),
     count(since(now.startOf('week'))),
     count(since(now.startOf('month'))),
-    filteredCallLogs(ctx.db, scope, { status: 'completed' })
+    // Talk time of calls a person answered (a mailbox's recording is not a conversation).
+    filteredCallLogs(ctx.db, scope, { outcome: 'answered' })
+      .where('status', '=', 'completed')
       .where('created_at', '>=', since(now.startOf('month')))
       .select((eb) => eb.fn.avg<number>('duration').as('avg'))
       .executeTakeFirstOrThrow(),
@@ -61,7 +63,7 @@ export async function dashboardStats(ctx: AppContext, auth: AuthInfo) {
 
 export async function recentCalls(ctx: AppContext, auth: AuthInfo, limit: number) {
   const rows = await filteredCallLogs(ctx.db, await callScope(ctx, auth), {})
-    .select(['id', 'from_number', 'to_number', 'status', 'duration', 'created_at'])
+    .select(['id', 'from_number', 'to_number', 'status', 'outcome', 'duration', 'created_at'])
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
     .limit(limit)
@@ -96,8 +98,8 @@ export async function callVolume(ctx: AppContext, auth: AuthInfo, period: 'day' 
   const first = now.startOf(unit).minus({ [unit]: count - 1 });
   const rows = await filteredCallLogs(ctx.db, scope, {})
     .where('created_at', '>=', first.toUTC().toISO()!)
-    .select((eb) => [sql<string>`substr(created_at, 1, 13)`.as('hour'), 'status', eb.fn.countAll<number>().as('n')])
-    .groupBy([sql`substr(created_at, 1, 13)`, 'status'])
+    .select((eb) => [sql<string>`substr(created_at, 1, 13)`.as('hour'), 'outcome', eb.fn.countAll<number>().as('n')])
+    .groupBy([sql`substr(created_at, 1, 13)`, 'outcome'])
     .execute();
   const buckets = Array.from({ length: count }, (_, i) => {
     const start = first.plus({ [unit]: i });
@@ -110,8 +112,9 @@ export async function callVolume(ctx: AppContext, auth: AuthInfo, period: 'day' 
     if (!b) continue;
     const n = Number(r.n);
     b.total += n;
-    if (r.status === 'completed' || r.status === 'answered') b.answered += n;
-    else if (r.status === 'no_answer' || r.status === 'busy' || r.status === 'failed') b.missed += n;
+    // By outcome: a call that reached voicemail was missed, though Cloudonix reports the mailbox's answer.
+    if (r.outcome === 'answered') b.answered += n;
+    else if (r.outcome !== null) b.missed += n;
   }
   return { period, timezone: scope.timezone, data: buckets };
 }

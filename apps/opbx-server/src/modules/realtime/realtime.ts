@@ -5,6 +5,7 @@ import { type Grant, PusherServer } from '@opbx/platform';
 import { type AppContext, CONFIG_TOPIC } from '../../context.js';
 import { SESSIONS_TOPIC, type SessionsEndedMessage } from '../auth/session-events.js';
 import { presentCallLog, presentLiveCall } from '../call-logs/call-logs.presenter.js';
+import { isTerminal } from '../calls/call-state.js';
 import { type CallBusMessage, CALLS_TOPIC } from '../calls/calls.ingest.js';
 import type { VoiceRuntime } from '../voice/runtime.js';
 import { callsChannel, extensionsChannel } from './channels.js';
@@ -109,8 +110,9 @@ export function createRealtime(ctx: AppContext, voice: VoiceRuntime, options: Re
     if (pusher.hasSubscribers(calls)) {
       const members = await directory.get(org);
       const watcher = (g: Grant | undefined) => watcherOf(members, g);
-      if (message.type === 'call.ended') {
-        pusher.broadcastLocal(calls, 'call.ended', { call_id: message.call.call_id, call: presentCallLog(message.call) }, (g) =>
+      if (isTerminal(message.call.status)) {
+        // The end, or a later correction of the ended call's log (the CDR): the CallLog, as call.ended carries it.
+        pusher.broadcastLocal(calls, message.type, { call_id: message.call.call_id, call: presentCallLog(message.call) }, (g) =>
           mayWatch(watcher(g), seen.all),
         );
       } else {
@@ -187,7 +189,7 @@ class CallInvolvement {
     };
     add(message.call.extension_id);
     for (const p of message.presence ?? []) if (p.current_call_id === message.call.call_id && p.status !== 'idle') add(p.extension_id);
-    if (message.type === 'call.ended') this.calls.delete(key);
+    if (isTerminal(message.call.status)) this.calls.delete(key);
     else if (all.size) this.calls.set(key, all);
     // Calls whose end never arrives are closed by the stale-call sweep; this bound is for the rest.
     if (this.calls.size > 100_000) this.calls.delete(this.calls.keys().next().value!);

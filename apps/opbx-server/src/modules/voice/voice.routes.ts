@@ -38,8 +38,10 @@ function statusAfter(plan: Plan, outcome?: DialOutcome): CallStatus {
   switch (plan.kind) {
     case 'dial':
       return 'ringing';
+    // Nobody answered: the caller reached a mailbox (outcome `voicemail`). The call stays on the line
+    // to record, but no person is on it, so it is logged missed now, not answered.
     case 'voicemail':
-      return 'answered';
+      return 'no_answer';
     case 'hangup':
       if (plan.reason === 'answered') return 'completed';
       if (outcome === 'busy') return 'busy';
@@ -73,6 +75,12 @@ class SignedLinks implements CallbackUrls {
   }
 }
 
+/** What the call log's outcome learns from this step beyond its status. */
+function outcomeHint(plan: Plan, outcome?: DialOutcome): CallEvent['outcome'] {
+  if (plan.kind === 'voicemail') return 'voicemail';
+  return outcome === 'canceled' ? 'abandoned' : undefined;
+}
+
 const ringingOf = (plan: Plan): string[] => (plan.kind === 'dial' ? plan.targets.flatMap((t) => (t.kind === 'extension' ? [t.extensionId] : [])) : []);
 
 export function voiceRoutes(app: FastifyInstance, ctx: AppContext, rt: VoiceRuntime) {
@@ -104,7 +112,9 @@ export function voiceRoutes(app: FastifyInstance, ctx: AppContext, rt: VoiceRunt
     params: VoiceParams,
     result: RouteResult,
     status: CallStatus,
+    outcome?: DialOutcome,
   ): CallEvent {
+    const hint = outcomeHint(result.plan, outcome);
     return {
       organizationId: tenant.organizationId,
       callId: callSid,
@@ -112,6 +122,7 @@ export function voiceRoutes(app: FastifyInstance, ctx: AppContext, rt: VoiceRunt
       providerKey: key,
       payload: params,
       status,
+      ...(hint ? { outcome: hint } : {}),
       facts: {
         direction: result.facts.direction,
         direction_raw: str(params, 'Direction') ?? null,
@@ -167,7 +178,7 @@ export function voiceRoutes(app: FastifyInstance, ctx: AppContext, rt: VoiceRunt
     const result = await continueCall(snapshot, state.n!, outcome, rt.env());
     const body = renderPlan(result.plan, urls(tenant, state.c));
     if (!tenant.active || !snapshot.active) return cxml(body);
-    const ev = event(tenant, state.c, 'dial', `dial:${digest(token)}`, params, result, statusAfter(result.plan, outcome));
+    const ev = event(tenant, state.c, 'dial', `dial:${digest(token)}`, params, result, statusAfter(result.plan, outcome), outcome);
     // Some deployments report a Dial's recording on its action rather than a status callback.
     const recordingUrl = str(params, 'RecordingUrl');
     ev.patch = { ...ev.patch, status_raw: raw ?? null, ...(recordingUrl && /^https?:\/\//i.test(recordingUrl) ? { recording_url: recordingUrl } : {}) };
