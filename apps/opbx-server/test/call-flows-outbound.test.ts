@@ -27,6 +27,12 @@ let bob: { userId: string; extensionId: string };
 beforeAll(async () => {
   server = await startFlowsServer();
   org = await createFlowsOrg(server, 'Outbound Flows');
+  // The default caller ID must be one of the organization's numbers.
+  if (
+    (await org.owner.post('/dids', { phone_number: COMPANY, routing_type: 'extension', routing_config: { extension_id: org.org.agentExtensionId } })).status !==
+    201
+  )
+    throw new Error('company DID');
   await org.settings({ default_caller_id: COMPANY });
   // These flows dial abroad (the outbound policy's default is national only: see outbound-policy.test.ts).
   if ((await org.owner.request('PUT', '/settings/outbound-policy', { allow_international: true })).status !== 200) throw new Error('outbound policy');

@@ -20,7 +20,7 @@ let org: CredentialedOrg;
 let other: CredentialedOrg;
 /** The organization's Cloudonix requests key (the settings route's valid body keeps it). */
 const WEBHOOK_KEY = 'malformed-suite-key-0001';
-const t = { ext: '', ext2: '', ringGroup: '', hours: '', did: '', freeUser: '', patchUser: '', otherExt: '', otherDidNumber: '' };
+const t = { ext: '', ext2: '', ringGroup: '', hours: '', did: '', didNumber: '', freeUser: '', patchUser: '', otherExt: '', otherDidNumber: '' };
 
 // ── field shapes ───────────────────────────────────────────────────────────────────────────
 
@@ -149,7 +149,7 @@ const ROUTES: WriteRoute[] = [
   },
   {
     route: 'PATCH /api/v1/organization', url: () => '/organization', as: () => org.owner, okStatus: 200,
-    base: () => ({ name: 'Renamed Org', timezone: 'Europe/Berlin', settings: { default_caller_id: '+15550100000', voicemail_enabled: true, recording_enabled: false } }),
+    base: () => ({ name: 'Renamed Org', timezone: 'Europe/Berlin', settings: { default_caller_id: t.didNumber, voicemail_enabled: true, recording_enabled: false } }),
     shape: () => ({
       name: name(255),
       timezone: TIMEZONE,
@@ -311,6 +311,15 @@ const ROUTES: WriteRoute[] = [
     }),
   },
   {
+    route: 'POST /api/v1/call-path', url: () => '/call-path', as: () => org.owner, okStatus: 200,
+    base: () => ({ from: '500', to: t.didNumber, at: '2026-12-07T14:00:00-05:00' }),
+    shape: () => ({
+      from: text(64, { bad: ['hello', 'sip:500@example.com'] }),
+      to: req(text(64, { min: 1, trim: true, bad: ['hello', 'sip:500@example.com'] })),
+      at: text(40, { bad: ['tomorrow', '2026-13-01T00:00:00Z', '2026-12-07T14:00:00'] }),
+    }),
+  },
+  {
     route: 'PUT /api/v1/settings/cloudonix', url: () => '/settings/cloudonix', as: () => org.owner, okStatus: 200,
     base: () => ({ domain_uuid: 'malformed-domain-uuid', domain_name: 'acme.cloudonix.net', requests_key: WEBHOOK_KEY, webhook_base_url: 'https://pbx.acme.example' }),
     shape: () => ({
@@ -456,7 +465,8 @@ beforeAll(async () => {
     open_hours_routing: { type: 'ring_group', ring_group_id: t.ringGroup },
     closed_hours_routing: { type: 'hangup' },
   });
-  t.did = await created(org.owner, '/dids', { phone_number: randomE164(), routing_type: 'extension', routing_config: { extension_id: t.ext } });
+  t.didNumber = randomE164();
+  t.did = await created(org.owner, '/dids', { phone_number: t.didNumber, routing_type: 'extension', routing_config: { extension_id: t.ext } });
   t.freeUser = await created(org.owner, '/users', { name: 'No Extension', email: uniqueEmail('free'), password: PASSWORD, role: 'agent' });
   t.patchUser = await created(org.owner, '/users', { name: 'Patch Target', email: uniqueEmail('patch'), password: PASSWORD, role: 'agent' });
   t.otherExt = await created(other.owner, '/extensions', { extension_number: '500', type: 'virtual' });

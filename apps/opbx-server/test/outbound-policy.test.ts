@@ -28,9 +28,12 @@ const answer = { outcome: 'answer' as const, after: 2, talk: 5 };
 beforeAll(async () => {
   server = await startFlowsServer();
   org = await createFlowsOrg(server, 'Policy Org');
-  await org.settings({ default_caller_id: COMPANY });
   await org.userWithExtension('501');
   agentExt = org.org.agentExtensionId;
+  // The default caller ID must be one of the organization's numbers.
+  if ((await org.owner.post('/dids', { phone_number: COMPANY, routing_type: 'extension', routing_config: { extension_id: agentExt } })).status !== 201)
+    throw new Error('company DID');
+  await org.settings({ default_caller_id: COMPANY });
 });
 afterAll(() => server?.close());
 

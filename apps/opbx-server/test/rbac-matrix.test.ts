@@ -116,6 +116,8 @@ const MATRIX: Row[] = [
 
   row('GET /api/v1/settings/cloudonix', 'own settings', anyUser(200), () => ({ url: '/settings/cloudonix' })),
   row('PUT /api/v1/settings/cloudonix', 'own settings', ownerOnly(200), () => ({ url: '/settings/cloudonix', body: cloudonixBody() })),
+  row('POST /api/v1/settings/cloudonix/verify', 'own settings', ownerOnly(200), () => ({ url: '/settings/cloudonix/verify' })),
+  row('POST /api/v1/call-path', 'a number of the organization', managers(200), () => ({ url: '/call-path', body: { to: '+15550100001' } })),
   row('GET /api/v1/settings/outbound-policy', 'own policy', managers(200), () => ({ url: '/settings/outbound-policy' })),
   row('PUT /api/v1/settings/outbound-policy', 'own policy', ownerOnly(200), () => ({ url: '/settings/outbound-policy', body: { allow_international: false } })),
 

@@ -23,6 +23,8 @@ const BusinessHoursPage = lazy(() => import('../pages/business-hours/BusinessHou
 const BusinessHoursEditPage = lazy(() => import('../pages/business-hours/BusinessHoursEditPage'));
 const CallLogsPage = lazy(() => import('../pages/call-logs/CallLogsPage'));
 const SettingsPage = lazy(() => import('../pages/settings/SettingsPage'));
+const CloudonixPage = lazy(() => import('../pages/cloudonix/CloudonixPage'));
+const CallPathPage = lazy(() => import('../pages/call-path/CallPathPage'));
 
 const queryClient = createQueryClient();
 
@@ -78,6 +80,22 @@ export function App() {
                 <Route path="business-hours/:id" element={page(<BusinessHoursEditPage />)} />
                 <Route path="call-logs" element={page(<CallLogsPage />)} />
                 <Route path="settings" element={page(<SettingsPage />)} />
+                <Route
+                  path="cloudonix"
+                  element={page(
+                    <RequireRole roles={['owner', 'admin']}>
+                      <CloudonixPage />
+                    </RequireRole>,
+                  )}
+                />
+                <Route
+                  path="call-path"
+                  element={page(
+                    <RequireRole roles={['owner', 'admin']}>
+                      <CallPathPage />
+                    </RequireRole>,
+                  )}
+                />
                 <Route path="*" element={<NotFound />} />
               </Route>
             </Routes>

@@ -14,6 +14,8 @@ export const paths = {
   businessHoursOne: (id: string) => `/business-hours/${id}`,
   callLogs: '/call-logs',
   settings: '/settings',
+  cloudonix: '/cloudonix',
+  callPath: '/call-path',
 } as const;
 
 /** Only same-app paths are followed after sign-in (no open redirects). */

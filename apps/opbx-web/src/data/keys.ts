@@ -6,6 +6,9 @@ export const keys = {
   me: ['auth', 'me'] as const,
   organization: ['organization'] as const,
   clientConfig: ['client-config'] as const,
+  cloudonix: ['settings', 'cloudonix'] as const,
+  /** The dashboard's go-live checklist (Cloudonix, numbers, a first call). */
+  onboarding: ['onboarding'] as const,
   dashboard: {
     root: ['dashboard'] as const,
     stats: ['dashboard', 'stats'] as const,

@@ -7,7 +7,20 @@ import { useSession, useUser } from '../auth/session';
 import { useOrganization } from '../data/lookups';
 import { cx } from '../lib/cx';
 import { RealtimeProvider } from '../realtime/RealtimeProvider';
-import { ClockIcon, HashIcon, HomeIcon, LayersIcon, ListIcon, LogOutIcon, PhoneIcon, SettingsIcon, UsersIcon, VoicemailIcon } from '../ui/icons';
+import {
+  ClockIcon,
+  HashIcon,
+  HomeIcon,
+  KeyIcon,
+  LayersIcon,
+  ListIcon,
+  LogOutIcon,
+  PhoneIcon,
+  PhoneOutgoingIcon,
+  SettingsIcon,
+  UsersIcon,
+  VoicemailIcon,
+} from '../ui/icons';
 
 interface NavItem {
   to: string;
@@ -57,9 +70,11 @@ function Sidebar() {
     { to: paths.phoneNumbers, label: 'Phone numbers', icon: PhoneIcon },
     { to: paths.ringGroups, label: 'Ring groups', icon: LayersIcon },
     { to: paths.businessHours, label: 'Business hours', icon: ClockIcon },
+    ...(perms.manage ? [{ to: paths.callPath, label: 'Test a call', icon: PhoneOutgoingIcon }] : []),
   ];
   const admin: NavItem[] = [
     ...(perms.manage ? [{ to: paths.users, label: 'Users', icon: UsersIcon }] : []),
+    ...(perms.manage ? [{ to: paths.cloudonix, label: 'Cloudonix', icon: KeyIcon }] : []),
     { to: paths.settings, label: 'Settings', icon: SettingsIcon },
   ];
   return (

@@ -10,6 +10,8 @@ export interface CloudonixSettingsView {
   requests_key_set: boolean;
   /** Last four characters only, so an owner can tell keys apart (owners only). */
   requests_key_hint?: string;
+  /** The same four characters alone, for the console's "ending in 1a2b" (owners only). */
+  requests_key_last4?: string;
   /** Present only in the answer that created the key. */
   requests_key?: string;
   voice_url: string;
@@ -25,7 +27,7 @@ function present(row: { domain_uuid: string; domain_name: string; webhook_base_u
     domain_name: row.domain_name,
     webhook_base_url: row.webhook_base_url,
     requests_key_set: true,
-    ...(key !== null ? { requests_key_hint: `…${key.slice(-4)}` } : {}),
+    ...(key !== null ? { requests_key_hint: `…${key.slice(-4)}`, requests_key_last4: key.slice(-4) } : {}),
     voice_url: `${row.webhook_base_url}/api/voice/route`,
     session_update_url: `${row.webhook_base_url}/api/webhooks/cloudonix/session-update`,
     cdr_url: `${row.webhook_base_url}/api/webhooks/cloudonix/cdr`,

@@ -1,4 +1,4 @@
-import { conflict, hashPassword, isUniqueViolation, newId, notFound, nowIso } from '@opbx/platform';
+import { conflict, hashPassword, invalidField, isUniqueViolation, newId, notFound, nowIso } from '@opbx/platform';
 import type { Selectable } from 'kysely';
 
 import type { AppContext } from '../../context.js';
@@ -49,6 +49,8 @@ export async function getOrganization(ctx: AppContext, organizationId: string) {
 
 export async function updateOrganization(ctx: AppContext, organizationId: string, input: UpdateOrganizationInput) {
   const current = await requireOrganization(ctx, organizationId);
+  const callerId = input.settings?.default_caller_id;
+  if (callerId && callerId !== parseSettings(current.settings).default_caller_id) await requireOwnNumber(ctx, organizationId, callerId);
   const settings = { ...parseSettings(current.settings) };
   if (input.settings) {
     for (const [key, value] of Object.entries(input.settings)) {
@@ -66,6 +68,16 @@ export async function updateOrganization(ctx: AppContext, organizationId: string
   await ctx.db.updateTable('organizations').set(patch).where('id', '=', organizationId).execute();
   await ctx.configChanged(organizationId);
   return presentOrganization({ ...current, ...patch });
+}
+
+/**
+ * The default caller ID must be one of the organization's own numbers: presenting a number it does
+ * not hold is spoofing (carriers reject or flag it under STIR/SHAKEN). A value saved before this
+ * rule may stay while other settings change; only a new value is checked.
+ */
+async function requireOwnNumber(ctx: AppContext, organizationId: string, number: string) {
+  const did = await ctx.db.selectFrom('dids').select('id').where('organization_id', '=', organizationId).where('phone_number', '=', number).executeTakeFirst();
+  if (!did) throw invalidField('settings.default_caller_id', 'must be one of your phone numbers');
 }
 
 export interface NewOrganization {

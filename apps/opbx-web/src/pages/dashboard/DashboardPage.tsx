@@ -4,6 +4,7 @@ import { usePageTitle } from '../../lib/title';
 import { PageHeader } from '../../ui/Card';
 import { CallVolumeChart } from './CallVolumeChart';
 import { LiveCallsPanel } from './LiveCallsPanel';
+import { OnboardingChecklist } from './OnboardingChecklist';
 import { RecentCalls } from './RecentCalls';
 import { StatsCards } from './StatsCards';
 
@@ -22,6 +23,7 @@ export default function DashboardPage() {
         }
       />
       <div className="space-y-5">
+        {manage && <OnboardingChecklist />}
         <StatsCards />
         <LiveCallsPanel />
         <div className="grid gap-5 lg:grid-cols-3">

@@ -6,13 +6,14 @@ import { usePermissions } from '../../auth/permissions';
 import { useUser } from '../../auth/session';
 import { extraService } from '../../data/extra';
 import { keys } from '../../data/keys';
-import { useOrganization } from '../../data/lookups';
+import { useAllDids, useOrganization } from '../../data/lookups';
 import { claimedBy } from '../../lib/api-error';
+import { formatPhone } from '../../lib/format';
 import { usePageTitle } from '../../lib/title';
 import { useFieldErrors } from '../../lib/useFieldErrors';
 import { Button } from '../../ui/Button';
 import { Badge, Card, CardHeader, DescriptionList, PageHeader } from '../../ui/Card';
-import { CheckboxField, TextField } from '../../ui/Field';
+import { CheckboxField, SelectField, TextField } from '../../ui/Field';
 import { FormError } from '../../ui/FormError';
 import { ErrorState, LoadingBlock } from '../../ui/States';
 import { useToast } from '../../ui/Toast';
@@ -36,6 +37,8 @@ function OrganizationForm({ org, editable }: { org: Organization; editable: bool
   const [voicemail, setVoicemail] = useState(org.settings.voicemail_enabled ?? true);
   const [recording, setRecording] = useState(org.settings.recording_enabled ?? false);
   const { errors, clear, bind } = useFieldErrors(save.error);
+  // The default caller ID must be one of the organization's numbers (the server checks it too).
+  const numbers = useAllDids().data ?? [];
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -61,14 +64,25 @@ function OrganizationForm({ org, editable }: { org: Organization; editable: bool
             error={errors.timezone}
             disabled={!editable}
           />
-          <TextField
+          <SelectField
             label="Default caller ID"
             name="default_caller_id"
             value={callerId}
             {...bind('settings.default_caller_id', setCallerId)}
             optional
-            hint="Shown to people you call from an extension, e.g. +15550100001."
-          />
+            hint="One of your numbers, shown to people you call from an extension."
+          >
+            <option value="">None (the carrier decides)</option>
+            {callerId && !numbers.some((d) => d.phone_number === callerId) && (
+              <option value={callerId}>{formatPhone(callerId)} (not one of your numbers)</option>
+            )}
+            {numbers.map((d) => (
+              <option key={d.id} value={d.phone_number}>
+                {formatPhone(d.phone_number)}
+                {d.friendly_name ? ` · ${d.friendly_name}` : ''}
+              </option>
+            ))}
+          </SelectField>
         </div>
         <CheckboxField
           label="Voicemail"
