@@ -14,10 +14,14 @@ import {
   SqliteDialect,
   type SqliteDialectConfig,
   SqliteDriver,
+  type Transaction,
 } from 'kysely';
 import pg from 'pg';
 
 export type Dialect = 'sqlite' | 'postgres';
+
+/** What query functions take: the database or a transaction on it, so they compose inside transactions. */
+export type DbOrTransaction<DB> = Kysely<DB> | Transaction<DB>;
 
 export interface DatabaseHandle<DB> {
   db: Kysely<DB>;

@@ -1,8 +1,7 @@
 import { AppError, dummyPasswordHash, generateToken, invalid, newId, sha256Hex, unauthorized, verifyPassword } from '@opbx/platform';
-import type { Kysely, Transaction } from 'kysely';
 
 import type { AppContext } from '../../context.js';
-import type { Database } from '../../db/schema.js';
+import type { Db } from '../../db/db.js';
 import { presentUser, type UserView } from '../users/users.presenter.js';
 import { findUserById } from '../users/users.queries.js';
 import { publishSessionsEnded } from './session-events.js';
@@ -17,13 +16,7 @@ export interface TokenGrant {
  * A token of the session begun at `sessionStartedAt`. It never outlives the session: at
  * OPBX_SESSION_MAX_AGE the session ends however often it was refreshed.
  */
-async function issueToken(
-  db: Kysely<Database> | Transaction<Database>,
-  ctx: AppContext,
-  userId: string,
-  organizationId: string,
-  sessionStartedAt: string,
-): Promise<TokenGrant> {
+async function issueToken(db: Db, ctx: AppContext, userId: string, organizationId: string, sessionStartedAt: string): Promise<TokenGrant> {
   const token = generateToken('opbx');
   const now = Date.now();
   const sessionEnds = Date.parse(sessionStartedAt) + ctx.config.OPBX_SESSION_MAX_AGE * 1000;

@@ -1,8 +1,8 @@
 import { conflict, containsInsensitive, type ErrorDetail, invalid, isUniqueViolation, isUuid, newId, notFound, nowIso } from '@opbx/platform';
-import type { Kysely, Transaction } from 'kysely';
 
 import type { AppContext } from '../../context.js';
-import type { BusinessHoursTable, Database } from '../../db/schema.js';
+import type { Db } from '../../db/db.js';
+import type { BusinessHoursTable } from '../../db/schema.js';
 import type { AuthInfo } from '../../http/auth.js';
 import { assertUnreferenced, businessHoursReferences } from '../shared/references.js';
 import { type BusinessHoursRow, type BusinessHoursView, presentBusinessHours, storedCalendar } from './business-hours.presenter.js';
@@ -14,8 +14,6 @@ import type {
   UpdateBusinessHoursInput,
 } from './business-hours.schema.js';
 import { findScheduleConflicts, type Holiday, type Schedule } from './schedule.js';
-
-type Db = Kysely<Database> | Transaction<Database>;
 
 /** A complete definition: what a create carries, or what a patch merged onto the stored row yields. */
 interface Definition {

@@ -14,10 +14,10 @@ import {
   type Page,
   paginate,
 } from '@opbx/platform';
-import type { Kysely, Transaction } from 'kysely';
 
 import type { AppContext } from '../../context.js';
-import type { Database, DidsTable } from '../../db/schema.js';
+import type { Db } from '../../db/db.js';
+import type { DidsTable } from '../../db/schema.js';
 import type { AuthInfo } from '../../http/auth.js';
 import { type DidRow, type DidView, presentDid } from './dids.presenter.js';
 import {
@@ -29,8 +29,6 @@ import {
   type TargetField,
   type UpdateDidInput,
 } from './dids.schema.js';
-
-type Db = Kysely<Database> | Transaction<Database>;
 
 /** The stored routing columns; exactly one target id is non-null, the one of routing_type. */
 type Routing = Pick<DidsTable, 'routing_type' | 'extension_id' | 'ring_group_id' | 'business_hours_id' | 'fallback_extension_id' | 'voicemail_greeting'>;

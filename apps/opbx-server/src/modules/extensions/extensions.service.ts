@@ -14,10 +14,10 @@ import {
   paginate,
   randomSecret,
 } from '@opbx/platform';
-import type { Kysely, Transaction } from 'kysely';
 
 import type { AppContext } from '../../context.js';
-import type { Database, ExtensionsTable } from '../../db/schema.js';
+import type { Db } from '../../db/db.js';
+import type { ExtensionsTable } from '../../db/schema.js';
 import type { AuthInfo } from '../../http/auth.js';
 import { E164_RE, EXTENSION_NUMBER_RE } from '../../http/schemas.js';
 import { loadOutboundPolicy } from '../outbound-policy/outbound-policy.service.js';
@@ -25,8 +25,6 @@ import { refusalOf, REFUSALS } from '../outbound-policy/policy.js';
 import { assertUnreferenced, extensionReferences } from '../shared/references.js';
 import { type ExtensionRow, type ExtensionView, presentExtension } from './extensions.presenter.js';
 import { AGENT_EXTENSION_FIELDS, type CreateExtensionInput, type ListExtensionsQuery, type UpdateExtensionInput } from './extensions.schema.js';
-
-type Db = Kysely<Database> | Transaction<Database>;
 
 export async function findExtension(db: Db, organizationId: string, id: string): Promise<ExtensionRow | undefined> {
   if (!isUuid(id)) return undefined;

@@ -14,12 +14,11 @@ import {
   paginate,
   verifyPassword,
 } from '@opbx/platform';
-import type { Kysely, Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 
 import type { AppContext } from '../../context.js';
+import type { Db } from '../../db/db.js';
 import type { Database, UsersTable } from '../../db/schema.js';
-
-type Db = Kysely<Database> | Transaction<Database>;
 import type { AuthInfo } from '../../http/auth.js';
 import { assertPasswordChecksAllowed, recordPasswordFailure } from '../auth/auth.service.js';
 import { publishSessionsEnded, type SessionsEndedMessage } from '../auth/session-events.js';

@@ -1,11 +1,11 @@
-import type { Kysely, Transaction } from 'kysely';
 import { newId, nowIso } from '@opbx/platform';
 import type { AuditEntry, AuditListQuery } from '@warp/contract';
+import type { Kysely } from 'kysely';
+
+import type { Db } from '../../db/db.js';
 import type { AuditLogTable, Database } from '../../db/schema.js';
 import type { Actor } from '../../http/auth.js';
 import { paginate } from '../../http/envelope.js';
-
-type Db = Kysely<Database> | Transaction<Database>;
 
 export interface AuditRecord {
   action: string;

@@ -1,10 +1,9 @@
-import type { Kysely, Transaction } from 'kysely';
 import { AppError, generateToken, newId, nowIso, sha256Hex } from '@opbx/platform';
 import type { AuthTokens } from '@warp/contract';
-import type { AppContext } from '../../context.js';
-import type { Database, SessionsTable } from '../../db/schema.js';
 
-type Db = Kysely<Database> | Transaction<Database>;
+import type { AppContext } from '../../context.js';
+import type { Db } from '../../db/db.js';
+import type { SessionsTable } from '../../db/schema.js';
 
 const invalid = () => new AppError('UNAUTHORIZED', 'The refresh token is invalid or has expired');
 
@@ -16,11 +15,24 @@ async function issueTokens(ctx: AppContext, db: Db, sessionId: string, userId: s
   const created_at = new Date(now).toISOString();
   await db
     .insertInto('access_tokens')
-    .values({ token_hash: sha256Hex(access), session_id: sessionId, user_id: userId, expires_at: new Date(now + ctx.config.WARP_ACCESS_TOKEN_TTL * 1000).toISOString(), created_at })
+    .values({
+      token_hash: sha256Hex(access),
+      session_id: sessionId,
+      user_id: userId,
+      expires_at: new Date(now + ctx.config.WARP_ACCESS_TOKEN_TTL * 1000).toISOString(),
+      created_at,
+    })
     .execute();
   await db
     .insertInto('refresh_tokens')
-    .values({ id: newId(), session_id: sessionId, token_hash: sha256Hex(refresh), expires_at: new Date(now + ctx.config.WARP_REFRESH_TOKEN_TTL * 1000).toISOString(), rotated_at: null, created_at })
+    .values({
+      id: newId(),
+      session_id: sessionId,
+      token_hash: sha256Hex(refresh),
+      expires_at: new Date(now + ctx.config.WARP_REFRESH_TOKEN_TTL * 1000).toISOString(),
+      rotated_at: null,
+      created_at,
+    })
     .execute();
   return { access_token: access, refresh_token: refresh, token_type: 'Bearer', expires_in: ctx.config.WARP_ACCESS_TOKEN_TTL };
 }
@@ -28,7 +40,10 @@ async function issueTokens(ctx: AppContext, db: Db, sessionId: string, userId: s
 export async function startSession(ctx: AppContext, userId: string, method: SessionsTable['method'], ip: string | null): Promise<AuthTokens> {
   return ctx.db.transaction().execute(async (trx) => {
     const sessionId = newId();
-    await trx.insertInto('sessions').values({ id: sessionId, user_id: userId, method, ip, created_at: nowIso(), revoked_at: null, revoked_reason: null }).execute();
+    await trx
+      .insertInto('sessions')
+      .values({ id: sessionId, user_id: userId, method, ip, created_at: nowIso(), revoked_at: null, revoked_reason: null })
+      .execute();
     await trx.updateTable('users').set({ last_login_at: nowIso() }).where('id', '=', userId).execute();
     return issueTokens(ctx, trx, sessionId, userId);
   });
@@ -57,7 +72,12 @@ export async function refreshSession(ctx: AppContext, refreshToken: string): Pro
   }
   if (row.expires_at <= nowIso()) throw invalid();
   const tokens = await ctx.db.transaction().execute(async (trx) => {
-    const rotated = await trx.updateTable('refresh_tokens').set({ rotated_at: nowIso() }).where('id', '=', row.id).where('rotated_at', 'is', null).executeTakeFirst();
+    const rotated = await trx
+      .updateTable('refresh_tokens')
+      .set({ rotated_at: nowIso() })
+      .where('id', '=', row.id)
+      .where('rotated_at', 'is', null)
+      .executeTakeFirst();
     if (Number(rotated.numUpdatedRows) === 0) return undefined;
     return issueTokens(ctx, trx, row.session_id, row.user_id);
   });
@@ -71,5 +91,10 @@ export async function refreshSession(ctx: AppContext, refreshToken: string): Pro
 
 /** Ends every session of a user (password set, account disabled). */
 export async function revokeUserSessions(db: Db, userId: string, reason: string): Promise<void> {
-  await db.updateTable('sessions').set({ revoked_at: nowIso(), revoked_reason: reason }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
+  await db
+    .updateTable('sessions')
+    .set({ revoked_at: nowIso(), revoked_reason: reason })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .execute();
 }

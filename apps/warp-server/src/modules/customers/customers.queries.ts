@@ -1,8 +1,7 @@
-import type { Kysely, Transaction } from 'kysely';
 import { isUuid } from '@opbx/platform';
-import type { CustomersTable, Database } from '../../db/schema.js';
 
-type Db = Kysely<Database> | Transaction<Database>;
+import type { Db } from '../../db/db.js';
+import type { CustomersTable } from '../../db/schema.js';
 
 export const BAN_RE = /^WARP-\d{8}$/;
 

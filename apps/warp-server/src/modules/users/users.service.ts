@@ -1,9 +1,8 @@
-import type { Kysely, Transaction } from 'kysely';
 import { conflict, hashPassword, isUniqueViolation, newId, notFound, nowIso } from '@opbx/platform';
 import type { CustomerRole, StaffRole, User } from '@warp/contract';
-import type { Database, UsersTable } from '../../db/schema.js';
 
-type Db = Kysely<Database> | Transaction<Database>;
+import type { Db } from '../../db/db.js';
+import type { UsersTable } from '../../db/schema.js';
 
 export interface NewUser {
   email: string;
