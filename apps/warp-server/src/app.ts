@@ -15,6 +15,7 @@ import { oidcRoutes } from './modules/oidc/oidc.routes.js';
 import { routingRoutes } from './modules/routing/routing.routes.js';
 import { userRoutes } from './modules/users/users.routes.js';
 import { internalCdrRoutes } from './modules/cdrs/internal.routes.js';
+import { cdrRoutes } from './modules/cdrs/cdrs.routes.js';
 import { DeliveryWorker } from './modules/webhooks/delivery.js';
 import { purgeExpired } from './modules/auth/housekeeping.js';
 
@@ -80,6 +81,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
       userRoutes(api, ctx);
       oidcRoutes(api, ctx);
       internalCdrRoutes(api, ctx);
+      cdrRoutes(api, ctx);
       routingRoutes(api, ctx);
     },
     { prefix: API_PREFIX },

@@ -84,6 +84,17 @@ const EXPECTED: Record<string, string> = {
   'POST /v1/admin/exclusions': 'SA A',
   'DELETE /v1/admin/exclusions/{id}': 'SA A',
   'POST /v1/admin/routing/simulate': 'SA A SU',
+  // CDRs and rating (issue 15): every customer role reads its CDRs and usage; sales see usage, not calls;
+  // support traces CDRs but not margins; finance re-rates.
+  'GET /v1/cdrs': 'SA A SU F CA D B V K',
+  'GET /v1/usage/summary': `${ALL} K`,
+  'GET /v1/metrics/current': `${ALL} K`,
+  'GET /v1/admin/cdrs': 'SA A SU F',
+  'GET /v1/admin/cdrs/{id}': 'SA A SU F',
+  'POST /v1/admin/cdrs/rerate': 'SA A F',
+  'GET /v1/admin/customers/{id}/usage': 'SA A SU F SL',
+  'GET /v1/admin/providers/{id}/performance': 'SA A SU F SL',
+  'GET /v1/admin/margins/analysis': 'SA A F',
   'GET /v1/auth/me': USERS,
   'POST /v1/auth/logout': USERS,
   'POST /v1/auth/mfa/enroll': USERS,

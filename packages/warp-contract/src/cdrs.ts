@@ -1,7 +1,8 @@
 import { z } from 'zod';
+
 import { idSchema, isoDateTime, listQuery } from './common.js';
-import { decimalSchema } from './scalars.js';
 import { jurisdiction, numberZone, traceStep } from './routing.js';
+import { decimalSchema } from './scalars.js';
 
 /* CDR ingestion, rated CDRs and exports (issue 15). Money is decimal strings. */
 
@@ -100,6 +101,8 @@ export const adminCdrQuery = listQuery.extend({
   ani: z.string().max(32).optional(),
   /** prefix search */
   dnis: z.string().max(32).optional(),
+  /** `true`: only CDRs that could not be rated (their rating_error says why) */
+  unrated: z.enum(['true', 'false']).optional(),
 });
 export type CdrQuery = z.infer<typeof cdrQuery>;
 export type AdminCdrQuery = z.infer<typeof adminCdrQuery>;
@@ -114,5 +117,12 @@ export const cdrExport = z.object({
   export_id: idSchema,
   status: z.enum(['pending', 'running', 'ready', 'failed']),
 });
+/** `POST /admin/cdrs/rerate`: re-rates a period (≤ 93 days) on today's decks, keeping the previous figures in history. */
+export const cdrRerateRequest = z.strictObject({
+  date_from: z.string().min(1),
+  date_to: z.string().min(1),
+  customer_id: idSchema.optional(),
+});
+export type CdrRerateRequest = z.infer<typeof cdrRerateRequest>;
 export type CdrExportRequest = z.infer<typeof cdrExportRequest>;
 export type CdrExport = z.infer<typeof cdrExport>;

@@ -10,12 +10,14 @@ export type Role = StaffRole | CustomerRole;
 export type Access = 'read' | 'write';
 
 /** Areas of the customer API: they act on one customer account (the caller's, or X-Customer-ID). */
-export const CUSTOMER_AREAS = ['account', 'trunks', 'trunk_credentials', 'api_keys', 'webhooks', 'users'] as const;
+export const CUSTOMER_AREAS = ['account', 'trunks', 'trunk_credentials', 'api_keys', 'webhooks', 'users', 'cdrs', 'usage'] as const;
 /** Areas of the admin API (/v1/admin/...): staff only. */
 export const ADMIN_AREAS = [
   'admin_customers', 'admin_customer_status', 'admin_trunks', 'admin_audit', 'admin_users',
   // Least-cost routing (issue 13): providers, partitions, routes, overrides, exclusions; rate decks; the simulator.
   'admin_routing', 'admin_rates', 'admin_routing_simulate',
+  // CDRs and rating (issue 15): CDR search, detail and re-rating; usage and provider performance; margins.
+  'admin_cdrs', 'admin_usage', 'admin_margins',
 ] as const;
 export type CustomerArea = (typeof CUSTOMER_AREAS)[number];
 export type AdminArea = (typeof ADMIN_AREAS)[number];
@@ -26,11 +28,13 @@ export const PERMISSIONS: Record<Role, Partial<Record<Area, Access>>> = {
     account: 'write', trunks: 'write', api_keys: 'write', webhooks: 'write', users: 'write',
     admin_customers: 'write', admin_customer_status: 'write', admin_trunks: 'read', admin_audit: 'read', admin_users: 'write',
     admin_routing: 'write', admin_rates: 'write', admin_routing_simulate: 'write',
+    cdrs: 'read', usage: 'read', admin_cdrs: 'write', admin_usage: 'read', admin_margins: 'read',
   },
   admin: {
     account: 'write', trunks: 'write', api_keys: 'write', webhooks: 'write', users: 'write',
     admin_customers: 'write', admin_customer_status: 'write', admin_trunks: 'read', admin_audit: 'read', admin_users: 'write',
     admin_routing: 'write', admin_rates: 'write', admin_routing_simulate: 'write',
+    cdrs: 'read', usage: 'read', admin_cdrs: 'write', admin_usage: 'read', admin_margins: 'read',
   },
   // The NOC: reads everything, fixes trunks.
   support: {
@@ -38,24 +42,29 @@ export const PERMISSIONS: Record<Role, Partial<Record<Area, Access>>> = {
     admin_customers: 'read', admin_trunks: 'read', admin_audit: 'read', admin_users: 'read',
     // reads routing and decks, runs the simulator when troubleshooting
     admin_routing: 'read', admin_rates: 'read', admin_routing_simulate: 'write',
+    // traces calls and provider quality; margins are not the NOC's business
+    cdrs: 'read', usage: 'read', admin_cdrs: 'read', admin_usage: 'read',
   },
   // Credit limits, terms, suspensions for non-payment.
   finance: {
     account: 'read', trunks: 'read',
     admin_customers: 'write', admin_customer_status: 'write', admin_trunks: 'read', admin_audit: 'read',
     admin_rates: 'read',
+    // re-rates a period after a deck correction
+    cdrs: 'read', usage: 'read', admin_cdrs: 'write', admin_usage: 'read', admin_margins: 'read',
   },
   // Onboards customers (create, edit), cannot suspend or terminate them.
   sales: {
     account: 'read', trunks: 'read',
     admin_customers: 'write', admin_trunks: 'read',
     admin_rates: 'read',
+    usage: 'read', admin_usage: 'read',
   },
   // Digest credentials are shown to the customer's own admin only.
-  customer_admin: { account: 'write', trunks: 'write', trunk_credentials: 'read', api_keys: 'write', webhooks: 'write', users: 'write' },
-  developer: { account: 'read', trunks: 'write', api_keys: 'write', webhooks: 'write' },
-  billing: { account: 'read', trunks: 'read' },
-  viewer: { account: 'read', trunks: 'read', api_keys: 'read', webhooks: 'read' },
+  customer_admin: { account: 'write', trunks: 'write', trunk_credentials: 'read', api_keys: 'write', webhooks: 'write', users: 'write', cdrs: 'read', usage: 'read' },
+  developer: { account: 'read', trunks: 'write', api_keys: 'write', webhooks: 'write', cdrs: 'read', usage: 'read' },
+  billing: { account: 'read', trunks: 'read', cdrs: 'read', usage: 'read' },
+  viewer: { account: 'read', trunks: 'read', api_keys: 'read', webhooks: 'read', cdrs: 'read', usage: 'read' },
 };
 
 /** The scope an API key needs for an area; areas without one are closed to keys. */
@@ -64,6 +73,8 @@ export const KEY_SCOPE_AREA: Partial<Record<CustomerArea, ScopeArea>> = {
   trunks: 'trunks',
   api_keys: 'api_keys',
   webhooks: 'webhooks',
+  cdrs: 'cdrs',
+  usage: 'cdrs',
 };
 
 export const isRead = (method: string) => method === 'GET' || method === 'HEAD';

@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as m001 from './001_foundation.js';
 import * as m002 from './002_totp_replay.js';
 import * as m003 from './003_routing.js';
+import * as m004 from './004_cdrs.js';
 
 /** Ordered by name; never edit a migration once released, add the next one. */
 export const migrations: Record<string, Migration> = {
   '001_foundation': m001,
   '002_totp_replay': m002,
   '003_routing': m003,
+  '004_cdrs': m004,
 };

@@ -1,7 +1,7 @@
 import type { Jurisdiction } from '@warp/contract';
 
 import { decide, type ProviderSnap, type RateRow, type RouteDecision, type RoutingSnapshot, toMicros, type TraceStep } from '../routing/engine/index.js';
-import { type Charge, chargeOf, type Tariff,ZERO_CHARGE } from './charge.js';
+import { type Charge, chargeOf, type Tariff, ZERO_CHARGE } from './charge.js';
 
 /*
  * Rating one call on both sides against a routing snapshot (which holds every effective-dated deck
@@ -66,8 +66,8 @@ export function rateCall(snapshot: RoutingSnapshot, call: CallFacts): RatedCall 
   });
   const answering = call.providerId ? decision.routes.find((r) => r.provider_id === call.providerId) : undefined;
   const out: RatedCall = {
-    zone: answering?.jurisdiction ?? decision.zone,
-    jurisdiction: answering?.jurisdiction ?? null,
+    zone: answering?.jurisdiction ?? naturalJurisdiction(decision) ?? decision.zone,
+    jurisdiction: answering?.jurisdiction ?? naturalJurisdiction(decision) ?? null,
     sell: { tariff: null, charge: ZERO_CHARGE },
     cost: { tariff: null, charge: ZERO_CHARGE },
     error: null,

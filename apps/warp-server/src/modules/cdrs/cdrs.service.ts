@@ -1,0 +1,39 @@
+import { notFound } from '@opbx/platform';
+import type { AdminCdrQuery, CdrQuery } from '@warp/contract';
+
+import type { AppContext } from '../../context.js';
+import type { CustomersTable } from '../../db/schema.js';
+import { paginate } from '../../http/envelope.js';
+import { presentCdr, presentCdrDetail } from './cdrs.presenter.js';
+import { parseRange } from './range.js';
+
+/** A customer's CDRs in a date range (required, ≤ 93 days), newest first; served by (customer_id, started_at). */
+export async function listCdrs(ctx: AppContext, customer: CustomersTable, query: CdrQuery) {
+  const { from, to } = parseRange(query.date_from, query.date_to);
+  let q = ctx.db.selectFrom('cdrs').selectAll().where('customer_id', '=', customer.id).where('started_at', '>=', from).where('started_at', '<', to);
+  if (query.trunk_id) q = q.where('trunk_id', '=', query.trunk_id);
+  if (query.direction) q = q.where('direction', '=', query.direction);
+  const { rows, pagination } = await paginate(q, query, (x) => x.orderBy('started_at', 'desc').orderBy('id', 'desc'));
+  return { data: rows.map(presentCdr), pagination };
+}
+
+/** Staff: every customer's CDRs, ANI/DNIS by prefix, optionally only those that could not be rated. */
+export async function listAdminCdrs(ctx: AppContext, query: AdminCdrQuery & { unrated?: 'true' | 'false' }) {
+  const { from, to } = parseRange(query.date_from, query.date_to);
+  let q = ctx.db.selectFrom('cdrs').selectAll().where('started_at', '>=', from).where('started_at', '<', to);
+  if (query.customer_id) q = q.where('customer_id', '=', query.customer_id);
+  if (query.trunk_id) q = q.where('trunk_id', '=', query.trunk_id);
+  const prefix = (s: string) => `${s.replace(/[\\%_]/g, '')}%`;
+  if (query.ani) q = q.where('ani', 'like', prefix(query.ani));
+  if (query.dnis) q = q.where('dni', 'like', prefix(query.dnis));
+  if (query.unrated === 'true') q = q.where('rating_error', 'is not', null);
+  const { rows, pagination } = await paginate(q, query, (x) => x.orderBy('started_at', 'desc').orderBy('id', 'desc'));
+  return { data: rows.map((r) => presentCdrDetail(r)), pagination };
+}
+
+export async function getAdminCdr(ctx: AppContext, id: string) {
+  const row = await ctx.db.selectFrom('cdrs').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound('CDR');
+  const history = await ctx.db.selectFrom('cdr_rating_history').selectAll().where('cdr_id', '=', id).orderBy('replaced_at').execute();
+  return presentCdrDetail(row, history);
+}
