@@ -1,4 +1,4 @@
-import { clientIpResolver, createHttpApp, registerOperations } from '@opbx/platform';
+import { clientIpResolver, createHttpApp, LOG_REDACT, registerOperations } from '@opbx/platform';
 import type { FastifyInstance } from 'fastify';
 
 import type { AppContext } from './context.js';
@@ -57,7 +57,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
         ? false
         : {
             level: config.LOG_LEVEL,
-            redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-cx-apikey"]'], censor: '[redacted]' },
+            redact: { paths: [...LOG_REDACT, 'req.headers["x-cx-apikey"]'], censor: '[redacted]' },
             ...(options.logStream ? { stream: options.logStream } : {}),
           },
     corsOrigins:
