@@ -197,7 +197,7 @@ describe('two instances on one PostgreSQL and one Redis', () => {
     const ext = await must(http(a!.base, 'POST', '/api/v1/extensions', { extension_number: '301', type: 'virtual' }), 201);
     await must(http(a!.base, 'PATCH', `/api/v1/dids/${org.did.id}`, { routing_config: { extension_id: ext.id } }), 200);
 
-    // Snapshots live 60 s; seeing the change within a few seconds proves the invalidation crossed over.
+    // Without the bus, B would see the change only at its next version check (every 10 s); seeing it within 3 s proves the invalidation crossed over.
     const after = await eventually(
       () => route(b!.base),
       (r) => String(r.body).includes('<Number>301</Number>'),
