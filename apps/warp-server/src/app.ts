@@ -16,6 +16,7 @@ import { routingRoutes } from './modules/routing/routing.routes.js';
 import { userRoutes } from './modules/users/users.routes.js';
 import { internalCdrRoutes } from './modules/cdrs/internal.routes.js';
 import { cdrRoutes } from './modules/cdrs/cdrs.routes.js';
+import { scheduleCdrHousekeeping } from './modules/cdrs/housekeeping.js';
 import { DeliveryWorker } from './modules/webhooks/delivery.js';
 import { purgeExpired } from './modules/auth/housekeeping.js';
 
@@ -95,5 +96,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   // Hourly: forget tokens that can no longer be used.
   const purge = setInterval(() => void purgeExpired(ctx).catch((err) => app.log.warn({ err }, 'token purge failed')), 3600_000).unref();
   app.addHook('onClose', async () => clearInterval(purge));
+  // Hourly: next month's CDR partition, CDR retention, expired exports.
+  scheduleCdrHousekeeping(app, ctx);
   return app;
 }

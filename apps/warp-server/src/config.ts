@@ -32,6 +32,10 @@ const schema = z.object({
   WARP_WEBHOOK_TIMEOUT_MS: envInt(10_000, 100, 60_000),
   /** An endpoint whose deliveries have all failed for this long is disabled. */
   WARP_WEBHOOK_DISABLE_AFTER: envInt(86_400, 1),
+  /** CDRs (issue 15): months of CDRs kept (older whole months are dropped, checked hourly); 0 keeps them forever. */
+  WARP_CDR_RETENTION_MONTHS: envInt(24, 0, 1200),
+  /** Public base URL of this API, for export download links (relative links when unset). */
+  WARP_API_PUBLIC_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
   /** Optional OpenID Connect sign-in: issuer URL, client id/secret, and this server's callback URL. */
   WARP_OIDC_ISSUER: z.string().url().optional(),
   WARP_OIDC_CLIENT_ID: z.string().min(1).optional(),

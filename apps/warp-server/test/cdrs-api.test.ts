@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { type Api,expectError } from './support/api.js';
-import { answeredCdr, type CdrWorld,cdrWorld, failedCdr } from './support/cdrs.js';
+import { type Api, expectError } from './support/api.js';
+import { answeredCdr, type CdrWorld, cdrWorld, failedCdr } from './support/cdrs.js';
 import { createTestServer, type TestServer } from './support/context.js';
 import { uploadDeck } from './support/decks.js';
 import { createStaff } from './support/fixtures.js';
@@ -15,7 +15,7 @@ let acme: CdrWorld;
 let other: CdrWorld;
 
 beforeAll(async () => {
-  server = await createTestServer();
+  server = await createTestServer({ WARP_WEBHOOKS_ALLOW_PRIVATE: 'true' });
   admin = (await createStaff(server, 'admin')).api;
   finance = (await createStaff(server, 'finance')).api;
   acme = await cdrWorld(server, admin, 'Acme Voice', '203.0.113.20');
@@ -195,5 +195,69 @@ describe('staff views', () => {
       (await finance.post('/admin/cdrs/rerate', { date_from: '2026-05-10', date_to: '2026-05-10', customer_id: acme.customer.id })).body.data.cdrs_changed,
     ).toBe(0);
     expectError(await finance.post('/admin/cdrs/rerate', { date_from: '2026-05-10' }), 422);
+  });
+});
+
+describe('exports', () => {
+  async function ready(api: Api, id: string) {
+    for (let i = 0; i < 200; i++) {
+      const r = await api.get(`/cdrs/exports/${id}`);
+      if (r.body.data.status === 'ready' || r.body.data.status === 'failed') return r.body.data;
+      await new Promise((res) => setTimeout(res, 25));
+    }
+    throw new Error('export never finished');
+  }
+  const download = (url: string) => server.app.inject({ method: 'GET', url });
+
+  it('csv, json and pdf files streamed to disk, fetched by a signed link, announced by a cdr_export.ready webhook', async () => {
+    const api = acme.customer.users.customer_admin.api;
+    const hook = await api.post('/webhooks', { url: 'http://127.0.0.1:9/hook', events: ['cdr_export.ready'] });
+    expect(hook.status, JSON.stringify(hook.body)).toBe(201);
+    const started = await api.post('/cdrs/export', { date_from: '2026-05-01', date_to: '2026-05-31', format: 'csv' });
+    expect(started.status, JSON.stringify(started.body)).toBe(202);
+    expect(started.body.data).toMatchObject({ export_id: expect.any(String), status: 'pending', download_url: expect.stringContaining('/v1/cdrs/exports/') });
+    const done = await ready(api, started.body.data.export_id);
+    expect(done).toMatchObject({ status: 'ready', rows: 4 });
+    const csv = await download(started.body.data.download_url);
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['content-type']).toContain('text/csv');
+    const lines = csv.body.trim().split('\r\n');
+    expect(lines[0]).toBe('id,call_id,trunk_id,ani,dni,direction,zone,started_at,answered_at,ended_at,duration,billable_seconds,rate,amount,disposition');
+    expect(lines.slice(1).map((l) => l.split(',')[1])).toEqual(['a-1', 'a-2', 'a-3', 'a-4']);
+    expect(csv.body).not.toMatch(/cost|provider|Carrier/);
+    const delivery = await server.ctx.db.selectFrom('webhook_deliveries').selectAll().where('event_type', '=', 'cdr_export.ready').executeTakeFirstOrThrow();
+    expect(delivery.customer_id).toBe(acme.customer.id);
+    expect(JSON.parse(delivery.payload).data).toMatchObject({ export_id: started.body.data.export_id, rows: 4 });
+
+    const json = await api.post('/cdrs/export', { date_from: '2026-05-10', date_to: '2026-05-10', format: 'json' });
+    await ready(api, json.body.data.export_id);
+    const parsed = JSON.parse((await download(json.body.data.download_url)).body);
+    expect(parsed.data.map((c: { call_id: string }) => c.call_id)).toEqual(['a-1', 'a-2', 'a-3']);
+    const pdf = await api.post('/cdrs/export', { date_from: '2026-05-10', date_to: '2026-05-10', format: 'pdf' });
+    await ready(api, pdf.body.data.export_id);
+    const file = await download(pdf.body.data.download_url);
+    expect(file.headers['content-type']).toBe('application/pdf');
+    expect(file.body.startsWith('%PDF-1.4')).toBe(true);
+    expect(file.body.trimEnd().endsWith('%%EOF')).toBe(true);
+    expect(file.body).toContain('(2026-05-10 12:00:00');
+  });
+
+  it('another customer cannot see an export, nor turn a link of its own into one for it; altered or missing tokens are refused', async () => {
+    const mine = await acme.customer.users.billing.api.post('/cdrs/export', { date_from: '2026-05-01', date_to: '2026-05-31', format: 'csv' });
+    const theirs = await other.customer.users.billing.api.post('/cdrs/export', { date_from: '2026-05-01', date_to: '2026-05-31', format: 'csv' });
+    await ready(acme.customer.users.billing.api, mine.body.data.export_id);
+    expectError(await other.customer.users.billing.api.get(`/cdrs/exports/${mine.body.data.export_id}`), 404);
+    const theirToken = new URL(theirs.body.data.download_url, 'http://x').searchParams.get('token')!;
+    const swapped = await download(`/v1/cdrs/exports/${mine.body.data.export_id}/download?token=${encodeURIComponent(theirToken)}`);
+    expect(swapped.statusCode).toBe(403);
+    const myToken = new URL(mine.body.data.download_url, 'http://x').searchParams.get('token')!;
+    const altered = await download(`/v1/cdrs/exports/${mine.body.data.export_id}/download?token=${encodeURIComponent(myToken.slice(0, -3) + 'AAA')}`);
+    expect(altered.statusCode).toBe(403);
+    expect((await download(`/v1/cdrs/exports/${mine.body.data.export_id}/download`)).statusCode).toBe(422);
+    // an expired link: the same export, a token whose expiry has passed
+    const expired = server.ctx.secrets.encrypt(JSON.stringify({ export: mine.body.data.export_id, exp: Date.now() - 1 }));
+    expect((await download(`/v1/cdrs/exports/${mine.body.data.export_id}/download?token=${encodeURIComponent(expired)}`)).statusCode).toBe(403);
+    expectError(await acme.customer.users.viewer.api.post('/cdrs/export', { date_from: '2026-05-01', date_to: '2026-05-31', format: 'xls' }), 422);
+    expectError(await acme.customer.users.viewer.api.post('/cdrs/export', { date_from: '2026-01-01', date_to: '2026-05-31', format: 'csv' }), 422);
   });
 });

@@ -87,6 +87,8 @@ const EXPECTED: Record<string, string> = {
   // CDRs and rating (issue 15): every customer role reads its CDRs and usage; sales see usage, not calls;
   // support traces CDRs but not margins; finance re-rates.
   'GET /v1/cdrs': 'SA A SU F CA D B V K',
+  'POST /v1/cdrs/export': 'SA A SU F CA D B V K',
+  'GET /v1/cdrs/exports/{id}': 'SA A SU F CA D B V K',
   'GET /v1/usage/summary': `${ALL} K`,
   'GET /v1/metrics/current': `${ALL} K`,
   'GET /v1/admin/cdrs': 'SA A SU F',
@@ -109,6 +111,8 @@ const PUBLIC = new Set([
   'POST /v1/auth/invitations/accept',
   'GET /v1/auth/oidc/authorize',
   'GET /v1/auth/oidc/callback',
+  // the signed, expiring link is the credential
+  'GET /v1/cdrs/exports/{id}/download',
 ]);
 
 const CALLERS = ['SA', 'A', 'SU', 'F', 'SL', 'CA', 'D', 'B', 'V', 'K'] as const;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { listQuery, longText } from './common.js';
 
-export const WEBHOOK_EVENTS = ['trunk.created', 'trunk.updated', 'trunk.deleted', 'api_key.created'] as const;
+export const WEBHOOK_EVENTS = ['trunk.created', 'trunk.updated', 'trunk.deleted', 'api_key.created', 'cdr_export.ready'] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
 export const webhookEvent = z.enum(WEBHOOK_EVENTS);
 

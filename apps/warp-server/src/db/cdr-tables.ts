@@ -91,12 +91,29 @@ export interface UsageHourlyTable {
   unrated: number;
 }
 
+export interface CdrExportsTable {
+  id: string;
+  customer_id: string;
+  date_from: string;
+  date_to: string;
+  format: 'csv' | 'json' | 'pdf';
+  status: 'pending' | 'running' | 'ready' | 'failed';
+  rows: number;
+  bytes: Int8;
+  error: string | null;
+  created_at: string;
+  completed_at: string | null;
+  /** the file and its links stop working then (24 hours) */
+  expires_at: string;
+}
+
 export interface CdrTables {
   edge_keys: EdgeKeysTable;
   cdr_calls: CdrCallsTable;
   cdrs: CdrsTable;
   cdr_rating_history: CdrRatingHistoryTable;
   usage_hourly: UsageHourlyTable;
+  cdr_exports: CdrExportsTable;
 }
 
 // The CDR tables join WARP's Database type here, so schema.ts (shared) needs no edit.

@@ -10,7 +10,7 @@ export type Role = StaffRole | CustomerRole;
 export type Access = 'read' | 'write';
 
 /** Areas of the customer API: they act on one customer account (the caller's, or X-Customer-ID). */
-export const CUSTOMER_AREAS = ['account', 'trunks', 'trunk_credentials', 'api_keys', 'webhooks', 'users', 'cdrs', 'usage'] as const;
+export const CUSTOMER_AREAS = ['account', 'trunks', 'trunk_credentials', 'api_keys', 'webhooks', 'users', 'cdrs', 'cdr_exports', 'usage'] as const;
 /** Areas of the admin API (/v1/admin/...): staff only. */
 export const ADMIN_AREAS = [
   'admin_customers', 'admin_customer_status', 'admin_trunks', 'admin_audit', 'admin_users',
@@ -28,13 +28,13 @@ export const PERMISSIONS: Record<Role, Partial<Record<Area, Access>>> = {
     account: 'write', trunks: 'write', api_keys: 'write', webhooks: 'write', users: 'write',
     admin_customers: 'write', admin_customer_status: 'write', admin_trunks: 'read', admin_audit: 'read', admin_users: 'write',
     admin_routing: 'write', admin_rates: 'write', admin_routing_simulate: 'write',
-    cdrs: 'read', usage: 'read', admin_cdrs: 'write', admin_usage: 'read', admin_margins: 'read',
+    cdrs: 'read', cdr_exports: 'write', usage: 'read', admin_cdrs: 'write', admin_usage: 'read', admin_margins: 'read',
   },
   admin: {
     account: 'write', trunks: 'write', api_keys: 'write', webhooks: 'write', users: 'write',
     admin_customers: 'write', admin_customer_status: 'write', admin_trunks: 'read', admin_audit: 'read', admin_users: 'write',
     admin_routing: 'write', admin_rates: 'write', admin_routing_simulate: 'write',
-    cdrs: 'read', usage: 'read', admin_cdrs: 'write', admin_usage: 'read', admin_margins: 'read',
+    cdrs: 'read', cdr_exports: 'write', usage: 'read', admin_cdrs: 'write', admin_usage: 'read', admin_margins: 'read',
   },
   // The NOC: reads everything, fixes trunks.
   support: {
@@ -43,7 +43,7 @@ export const PERMISSIONS: Record<Role, Partial<Record<Area, Access>>> = {
     // reads routing and decks, runs the simulator when troubleshooting
     admin_routing: 'read', admin_rates: 'read', admin_routing_simulate: 'write',
     // traces calls and provider quality; margins are not the NOC's business
-    cdrs: 'read', usage: 'read', admin_cdrs: 'read', admin_usage: 'read',
+    cdrs: 'read', cdr_exports: 'write', usage: 'read', admin_cdrs: 'read', admin_usage: 'read',
   },
   // Credit limits, terms, suspensions for non-payment.
   finance: {
@@ -51,7 +51,7 @@ export const PERMISSIONS: Record<Role, Partial<Record<Area, Access>>> = {
     admin_customers: 'write', admin_customer_status: 'write', admin_trunks: 'read', admin_audit: 'read',
     admin_rates: 'read',
     // re-rates a period after a deck correction
-    cdrs: 'read', usage: 'read', admin_cdrs: 'write', admin_usage: 'read', admin_margins: 'read',
+    cdrs: 'read', cdr_exports: 'write', usage: 'read', admin_cdrs: 'write', admin_usage: 'read', admin_margins: 'read',
   },
   // Onboards customers (create, edit), cannot suspend or terminate them.
   sales: {
@@ -61,10 +61,10 @@ export const PERMISSIONS: Record<Role, Partial<Record<Area, Access>>> = {
     usage: 'read', admin_usage: 'read',
   },
   // Digest credentials are shown to the customer's own admin only.
-  customer_admin: { account: 'write', trunks: 'write', trunk_credentials: 'read', api_keys: 'write', webhooks: 'write', users: 'write', cdrs: 'read', usage: 'read' },
-  developer: { account: 'read', trunks: 'write', api_keys: 'write', webhooks: 'write', cdrs: 'read', usage: 'read' },
-  billing: { account: 'read', trunks: 'read', cdrs: 'read', usage: 'read' },
-  viewer: { account: 'read', trunks: 'read', api_keys: 'read', webhooks: 'read', cdrs: 'read', usage: 'read' },
+  customer_admin: { account: 'write', trunks: 'write', trunk_credentials: 'read', api_keys: 'write', webhooks: 'write', users: 'write', cdrs: 'read', cdr_exports: 'write', usage: 'read' },
+  developer: { account: 'read', trunks: 'write', api_keys: 'write', webhooks: 'write', cdrs: 'read', cdr_exports: 'write', usage: 'read' },
+  billing: { account: 'read', trunks: 'read', cdrs: 'read', cdr_exports: 'write', usage: 'read' },
+  viewer: { account: 'read', trunks: 'read', api_keys: 'read', webhooks: 'read', cdrs: 'read', cdr_exports: 'write', usage: 'read' },
 };
 
 /** The scope an API key needs for an area; areas without one are closed to keys. */
@@ -74,6 +74,7 @@ export const KEY_SCOPE_AREA: Partial<Record<CustomerArea, ScopeArea>> = {
   api_keys: 'api_keys',
   webhooks: 'webhooks',
   cdrs: 'cdrs',
+  cdr_exports: 'cdrs',
   usage: 'cdrs',
 };
 

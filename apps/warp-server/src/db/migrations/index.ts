@@ -3,6 +3,7 @@ import * as m001 from './001_foundation.js';
 import * as m002 from './002_totp_replay.js';
 import * as m003 from './003_routing.js';
 import * as m004 from './004_cdrs.js';
+import * as m005 from './005_cdr_exports.js';
 
 /** Ordered by name; never edit a migration once released, add the next one. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '002_totp_replay': m002,
   '003_routing': m003,
   '004_cdrs': m004,
+  '005_cdr_exports': m005,
 };

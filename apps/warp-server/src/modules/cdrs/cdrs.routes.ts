@@ -1,5 +1,5 @@
 import { notFound } from '@opbx/platform';
-import { adminCdrQuery, cdrQuery, cdrRerateRequest, idParams, marginQuery, reportPeriod, usageSummaryQuery } from '@warp/contract';
+import { adminCdrQuery, cdrExportRequest, cdrQuery, cdrRerateRequest, idParams, marginQuery, reportPeriod, usageSummaryQuery } from '@warp/contract';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -9,6 +9,7 @@ import { actorOf, tenantOf } from '../../http/auth.js';
 import { listOf, ok } from '../../http/envelope.js';
 import { findCustomer } from '../customers/customers.queries.js';
 import * as cdrs from './cdrs.service.js';
+import { getExport, openDownload, startExport } from './export.service.js';
 import { providerPerformance } from './performance.service.js';
 import { rerate } from './rerate.service.js';
 import * as usage from './usage.service.js';
@@ -24,6 +25,25 @@ export function cdrRoutes(app: FastifyInstance, ctx: AppContext) {
     const { data, pagination } = await cdrs.listCdrs(ctx, tenantOf(req).customer, req.query);
     return listOf(req, data, pagination);
   });
+  r.post('/cdrs/export', { config: { area: 'cdr_exports' }, schema: { tags, body: cdrExportRequest } }, async (req, reply) =>
+    reply.status(202).send(ok(req, await startExport(ctx, tenantOf(req).customer, req.body, req.log))),
+  );
+  r.get('/cdrs/exports/:id', { config: { area: 'cdrs' }, schema: { tags, params: idParams } }, async (req) =>
+    ok(req, await getExport(ctx, tenantOf(req).customer, req.params.id)),
+  );
+  // The signed link is the credential (webhook receivers and browsers follow it without a session).
+  r.get(
+    '/cdrs/exports/:id/download',
+    { config: { public: true }, schema: { tags, params: idParams, querystring: z.object({ token: z.string().min(1).max(2048) }) } },
+    async (req, reply) => {
+      const file = await openDownload(ctx, req.params.id, req.query.token);
+      return reply
+        .type(file.contentType)
+        .header('content-disposition', `attachment; filename="${file.filename}"`)
+        .header('cache-control', 'private, no-store')
+        .send(file.stream);
+    },
+  );
   r.get('/usage/summary', { config: { area: 'usage' }, schema: { tags: ['usage'], querystring: usageSummaryQuery } }, async (req) =>
     ok(req, await usage.usageSummary(ctx, tenantOf(req).customer, req.query)),
   );

@@ -1,4 +1,4 @@
-import { type ErrorDetail,invalid, newId, nowIso } from '@opbx/platform';
+import { type ErrorDetail, invalid, newId, nowIso } from '@opbx/platform';
 import { ingestBatch, ingestCdr, type IngestResult } from '@warp/contract';
 import type { z } from 'zod';
 

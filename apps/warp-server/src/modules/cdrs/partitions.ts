@@ -1,4 +1,4 @@
-import { type Kysely,sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 /*
  * Monthly partitions of `cdrs` on PostgreSQL. Bounds are ISO-8601 UTC text, which sorts as time:
