@@ -11,7 +11,7 @@ import { benchVoice } from './voice.bench.js';
  */
 const all = ['voice', 'calllogs', 'fanout'] as const;
 /** Run only when named: it takes minutes. */
-const onRequest = ['soak'] as const;
+const onRequest = ['soak', 'warp-routing'] as const;
 type Name = (typeof all)[number] | (typeof onRequest)[number];
 const USAGE = `Usage: npm run bench [-- ${[...all, ...onRequest].join(' ')}] [--minutes N]
 
@@ -21,7 +21,9 @@ Runs the named benchmarks (all but soak by default) and writes a Markdown report
   fanout    one realtime event to 1,000 subscribed WebSocket clients
   soak      calls, REST traffic and 500 WebSocket clients at once for N minutes (--minutes N or
             SOAK_MINUTES, default 3): RSS over time and its trend, event-loop delay, errors, call logs;
-            exits 1 when it counted errors or the RSS trend looks like a leak`;
+            exits 1 when it counted errors or the RSS trend looks like a leak
+  warp-routing  WARP least-cost routing: a 383,000-row deck imported from CSV, route decisions in process
+            over 20 providers, POST /v1/admin/routing/simulate next to the HTTP floor (only when named)`;
 const args = process.argv.slice(2);
 if (args.includes('--help') || args.includes('-h')) {
   console.log(USAGE);
@@ -60,7 +62,8 @@ for (const name of run) {
     const soak = await (await import('./soak.bench.js')).benchSoak(minutes);
     lines = soak.lines;
     if (soak.errors || soak.leak) problems.push(`soak: ${soak.errors} errors${soak.leak ? ', possible leak' : ''}`);
-  } else lines = (await (await import('./fanout.bench.js')).benchFanout()).lines;
+  } else if (name === 'warp-routing') lines = (await (await import('../../warp-server/bench/routing.bench.js')).benchWarpRouting()).lines;
+  else lines = (await (await import('./fanout.bench.js')).benchFanout()).lines;
   console.log(lines.join('\n'));
   console.log(`(${((Date.now() - t0) / 1000).toFixed(0)} s)`);
   sections.push(lines.join('\n'));

@@ -100,6 +100,25 @@ program
   });
 
 program
+  .command('import-npanxx')
+  .description('Import NPA-NXX reference rows from a CSV file (header npanxx,state[,rate_center,ocn,lata]; a LERG extract converts to it); prints {"accepted","rejected"} as one JSON line')
+  .argument('<file>', 'the CSV file')
+  .action(async (file: string) => {
+    await withContext(async (ctx) => {
+      const { importNpaNxx } = await import('./modules/routing/rates.service.js');
+      const { routingOf } = await import('./modules/routing/routing.state.js');
+      const { SYSTEM_ACTOR } = await import('./http/auth.js');
+      try {
+        const report = await importNpaNxx(ctx, SYSTEM_ACTOR, file);
+        console.log(JSON.stringify({ accepted: report.accepted, rejected: report.rejected }));
+        if (report.rejected.length) process.exitCode = 1;
+      } finally {
+        await routingOf(ctx).close();
+      }
+    });
+  });
+
+program
   .command('seed-demo')
   .description('Create the demo staff admin and demo customer if they do not exist')
   .action(async () => {

@@ -4,7 +4,7 @@ import { invalid, newId, nowIso } from '@opbx/platform';
 import { RATE_DECK_COLUMNS, type RateImportReport } from '@warp/contract';
 import type { AppContext } from '../../context.js';
 import type { RatesTable } from '../../db/routing-tables.js';
-import { toMicros } from './engine/money.js';
+import { decimalToMicros } from './engine/money.js';
 
 /*
  * Rate deck imports (issue 13 §2): the CSV is streamed through csv-parse, every row validated,
@@ -16,6 +16,8 @@ import { toMicros } from './engine/money.js';
 
 const RATE_COLUMNS = ['interstate', 'intrastate', 'local', 'indeterminate', 'rate'] as const;
 const DECIMAL = /^\d{1,12}(\.\d{1,6})?$/;
+/** exact integer micro-units of a validated rate (a 13-digit one is refused by the ceiling first) */
+const m = (s: string | null) => (s === null ? null : s.length > 14 && !s.includes('.') ? Infinity : decimalToMicros(s));
 const MAX_RATE = 1_000_000;
 /** the report lists at most this many refused rows (the count is always complete) */
 const MAX_REJECTED_LISTED = 1000;
@@ -37,9 +39,10 @@ export interface ImportResult extends RateImportReport {
 const isDate = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
 const keyOf = (r: { prefix: string | null; npanxx: string | null }) => (r.npanxx ? `N${r.npanxx}` : `P${r.prefix}`);
 
-function validateRow(rec: Record<string, string | undefined>, line: number, owner: DeckOwner, today: string): { row?: Staged; reason?: string; column?: string } {
+function validateRow(rec: string[], index: Map<string, number>, line: number, owner: DeckOwner, today: string): { row?: Staged; reason?: string; column?: string } {
   const v = (c: string) => {
-    const s = rec[c];
+    const i = index.get(c);
+    const s = i === undefined ? undefined : rec[i];
     return s === undefined || s === '' ? null : s;
   };
   const prefix = v('prefix');
@@ -53,7 +56,7 @@ function validateRow(rec: Record<string, string | undefined>, line: number, owne
     const s = v(c);
     if (s !== null) {
       if (!DECIMAL.test(s)) return { reason: `${c} must be a non-negative decimal with up to 6 places`, column: c };
-      if (toMicros(s) > MAX_RATE * 1_000_000) return { reason: `${c} must be at most ${MAX_RATE}`, column: c };
+      if (decimalToMicros(s) > MAX_RATE * 1_000_000) return { reason: `${c} must be at most ${MAX_RATE}`, column: c };
     }
     rates[c] = s;
   }
@@ -116,8 +119,8 @@ type Live = Pick<RatesTable, 'id' | 'prefix' | 'npanxx' | 'effective_date' | 'en
 function compare(next: Staged, live: Live): 'increased' | 'decreased' | 'unchanged' {
   let down = false;
   for (const c of RATE_COLUMNS) {
-    const a = next[c] === null ? null : toMicros(next[c]!);
-    const b = live[c] === null ? null : toMicros(live[c]!);
+    const a = m(next[c]);
+    const b = m(live[c]);
     if (a === b) continue;
     if (a === null || b === null) return 'increased';
     if (a > b) return 'increased';
@@ -127,8 +130,8 @@ function compare(next: Staged, live: Live): 'increased' | 'decreased' | 'unchang
 }
 
 const sameRow = (next: Staged, live: Live) =>
-  RATE_COLUMNS.every((c) => (next[c] === null ? null : toMicros(next[c]!)) === (live[c] === null ? null : toMicros(live[c]!))) &&
-  toMicros(next.connection_fee) === toMicros(live.connection_fee) &&
+  RATE_COLUMNS.every((c) => m(next[c]) === m(live[c])) &&
+  m(next.connection_fee) === m(live.connection_fee) &&
   next.initial_increment === Number(live.initial_increment) &&
   next.subsequent_increment === Number(live.subsequent_increment) &&
   next.minimum_duration === Number(live.minimum_duration) &&
@@ -151,37 +154,33 @@ export async function importDeck(ctx: AppContext, owner: DeckOwner, file: Readab
   const seen = new Map<string, number>();
   let headerError: string | undefined;
   let width = 0;
-  const parser = parse({
-    bom: true,
-    trim: true,
-    skip_empty_lines: true,
-    relax_column_count: true,
-    info: true,
-    columns: (header: string[]) => {
-      const names = header.map((h) => h.trim().toLowerCase());
-      const unknown = names.filter((n) => !(RATE_DECK_COLUMNS as readonly string[]).includes(n));
-      const dup = names.find((n, i) => names.indexOf(n) !== i);
-      if (unknown.length) headerError = `unknown column(s): ${unknown.join(', ')}; the columns are ${RATE_DECK_COLUMNS.join(', ')}`;
-      else if (dup) headerError = `column ${dup} appears twice`;
-      else if (!names.includes('prefix') && !names.includes('npanxx')) headerError = 'the header must name prefix or npanxx';
-      if (headerError) throw new Error(headerError);
-      width = names.length;
-      return names;
-    },
-  });
+  let index: Map<string, number> | undefined;
+  // Arrays, with the line number appended by on_record: no per-row objects beyond the staged row.
+  const parser = parse({ bom: true, trim: true, skip_empty_lines: true, relax_column_count: true, on_record: (rec: string[], context: { lines: number }) => (rec.push(String(context.lines)), rec) });
   file.pipe(parser);
   file.on('error', (err) => parser.destroy(err));
   let rows = 0;
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string | undefined>; info: { lines: number; columns: unknown[] | boolean; invalid_field_length: number } }>) {
-      rows++;
-      const line = info.lines;
-      const fields = Object.values(record).filter((x) => x !== undefined).length;
-      if (info.invalid_field_length > 0 || fields !== width) {
-        reject(line, `expected ${width} fields, found ${fields}`);
+    for await (const rec of parser as AsyncIterable<string[]>) {
+      const line = Number(rec.pop());
+      if (!index) {
+        const names = rec.map((h) => h.trim().toLowerCase());
+        const unknown = names.filter((n) => !(RATE_DECK_COLUMNS as readonly string[]).includes(n));
+        const dup = names.find((n, i) => names.indexOf(n) !== i);
+        if (unknown.length) headerError = `unknown column(s): ${unknown.join(', ')}; the columns are ${RATE_DECK_COLUMNS.join(', ')}`;
+        else if (dup) headerError = `column ${dup} appears twice`;
+        else if (!names.includes('prefix') && !names.includes('npanxx')) headerError = 'the header must name prefix or npanxx';
+        if (headerError) throw invalid([{ field: 'file', message: headerError }]);
+        width = names.length;
+        index = new Map(names.map((n, i) => [n, i]));
         continue;
       }
-      const { row, reason, column } = validateRow(record, line, owner, today);
+      rows++;
+      if (rec.length !== width) {
+        reject(line, `expected ${width} fields, found ${rec.length}`);
+        continue;
+      }
+      const { row, reason, column } = validateRow(rec, index, line, owner, today);
       if (!row) {
         reject(line, reason!, column);
         continue;
@@ -196,7 +195,7 @@ export async function importDeck(ctx: AppContext, owner: DeckOwner, file: Readab
       staged.push(row);
     }
   } catch (err) {
-    if (headerError) throw invalid([{ field: 'file', message: headerError }]);
+    if (headerError) throw err;
     const e = err as { code?: string; message: string; lines?: number };
     if (e.code?.startsWith('CSV_')) throw invalid([{ field: 'file', message: `not a readable CSV${e.lines ? ` at line ${e.lines}` : ''}: ${e.message}` }]);
     throw err;
@@ -270,12 +269,26 @@ export async function importDeck(ctx: AppContext, owner: DeckOwner, file: Readab
         await trx
           .insertInto('rates')
           .values(
-            inserts.slice(i, i + CHUNK).map(({ line: _line, ...r }) => ({
-              ...r,
+            inserts.slice(i, i + CHUNK).map((r) => ({
               id: newId(),
               owner: owner.owner,
               provider_id: owner.provider_id,
               rate_plan: owner.rate_plan,
+              prefix: r.prefix,
+              npanxx: r.npanxx,
+              description: r.description,
+              country: r.country,
+              interstate: r.interstate,
+              intrastate: r.intrastate,
+              local: r.local,
+              indeterminate: r.indeterminate,
+              rate: r.rate,
+              connection_fee: r.connection_fee,
+              initial_increment: r.initial_increment,
+              subsequent_increment: r.subsequent_increment,
+              minimum_duration: r.minimum_duration,
+              effective_date: r.effective_date,
+              end_date: r.end_date,
               import_id: importId,
               created_at: createdAt,
             })),

@@ -3,7 +3,7 @@ import { RedisEventBus, type EventBus } from '@opbx/platform';
 import type { TimeWindow } from '@warp/contract';
 import type { AppContext } from '../../context.js';
 import type { CustomersTable, TrunksTable } from '../../db/schema.js';
-import { Deck, dayStart, toMicros, type CustomerSnap, type NpaNxxInfo, type TrunkSnap, type OverrideSnap, type PartitionSnap, type ProviderSnap, type RateRow, type RoutingSnapshot } from './engine/index.js';
+import { Deck, dayStart, decimalToMicros, toMicros, type CustomerSnap, type NpaNxxInfo, type TrunkSnap, type OverrideSnap, type PartitionSnap, type ProviderSnap, type RateRow, type RoutingSnapshot } from './engine/index.js';
 import { TeliqueLrnClient, type LrnDipper } from './lrn/telique.js';
 import { defaultNpaNxxTable } from './reference/npanxx.js';
 
@@ -11,7 +11,8 @@ const TOPIC = 'warp.routing.changed';
 const PAGE = 20_000;
 
 const json = <T>(s: string | null): T | null => (s ? (JSON.parse(s) as T) : null);
-const micros = (s: string | null) => (s === null ? null : toMicros(s));
+// Stored rates were validated on import (at most 6 places, at most 1,000,000): the fast exact path.
+const micros = (s: string | null) => (s === null ? null : /^\d{1,7}(\.\d{1,6})?$/.test(s) ? decimalToMicros(s) : toMicros(s));
 
 /** A deck row's match key: NPA-NXX rows become the E.164 prefix 1NPANXX (see engine/deck.ts). */
 export const rateKey = (r: { prefix: string | null; npanxx: string | null }) => (r.npanxx ? `1${r.npanxx}` : r.prefix!);
@@ -68,7 +69,7 @@ export async function loadSnapshot(ctx: AppContext, version: number): Promise<Ro
         local: micros(r.local),
         indeterminate: micros(r.indeterminate),
         rate: micros(r.rate),
-        connectionFee: toMicros(r.connection_fee),
+        connectionFee: micros(r.connection_fee)!,
         initialIncrement: Number(r.initial_increment),
         subsequentIncrement: Number(r.subsequent_increment),
         minimumDuration: Number(r.minimum_duration),
@@ -171,13 +172,17 @@ export class RoutingState {
   /** Called when a background rebuild fails (the previous snapshot stays). */
   onError: (err: unknown) => void = () => undefined;
 
-  constructor(private readonly ctx: AppContext) {
+  /** `bus`: another transport than the configured Redis (tests join two instances in one process). */
+  constructor(
+    private readonly ctx: AppContext,
+    bus?: EventBus,
+  ) {
     const c = ctx.config;
     if (c.WARP_TELIQUE_URL) {
       this.lrn = new TeliqueLrnClient({ baseUrl: c.WARP_TELIQUE_URL, token: c.WARP_TELIQUE_TOKEN, timeoutMs: c.WARP_LRN_TIMEOUT_MS, cacheTtlMs: c.WARP_LRN_CACHE_TTL * 1000 });
     }
-    if (c.REDIS_URL) {
-      this.bus = new RedisEventBus(c.REDIS_URL, `${c.WARP_REDIS_PREFIX}bus:`);
+    this.bus = bus ?? (c.REDIS_URL ? new RedisEventBus(c.REDIS_URL, `${c.WARP_REDIS_PREFIX}bus:`) : undefined);
+    if (this.bus) {
       this.off = this.bus.subscribe(TOPIC, (message) => {
         if ((message as { origin?: string })?.origin !== this.origin) void this.rebuild().catch((err) => this.onError(err));
       });
@@ -229,9 +234,9 @@ export class RoutingState {
 
 const states = new WeakMap<AppContext, RoutingState>();
 
-/** The routing state of this context (one per server instance). */
-export function routingOf(ctx: AppContext): RoutingState {
+/** The routing state of this context (one per server instance); `bus` only on first use (tests). */
+export function routingOf(ctx: AppContext, bus?: EventBus): RoutingState {
   let s = states.get(ctx);
-  if (!s) states.set(ctx, (s = new RoutingState(ctx)));
+  if (!s) states.set(ctx, (s = new RoutingState(ctx, bus)));
   return s;
 }

@@ -16,6 +16,18 @@ export function toMicros(value: string): Micros {
   return micros.toNumber();
 }
 
+/**
+ * The same for a string already validated as `\d{1,7}(\.\d{1,6})?` (the importer's and the
+ * database's rates, at most 1,000,000): integer part × 10^6 + the fraction as an integer, both exact
+ * integers, with no decimal.js allocation (a 383,000-row deck converts 1.5 million of them).
+ */
+export function decimalToMicros(value: string): Micros {
+  const dot = value.indexOf('.');
+  if (dot < 0) return Number(value) * 1_000_000;
+  const frac = value.slice(dot + 1);
+  return Number(value.slice(0, dot)) * 1_000_000 + Number(frac + '000000'.slice(frac.length));
+}
+
 export function fromMicros(micros: Micros): string {
   return new Decimal(micros).div(1_000_000).toFixed(6);
 }

@@ -22,6 +22,11 @@ export class NpaNxxTable implements NpaNxxReference {
     return this.rows.size;
   }
 
+  /** The full 6-digit NPA-NXX codes the table names exactly. */
+  *npanxxCodes(): IterableIterator<string> {
+    for (const k of this.rows.keys()) if (k.length === 6) yield k;
+  }
+
   lookup(npanxx: string): NpaNxxInfo | undefined {
     for (let len = 6; len >= 3; len--) {
       const row = this.rows.get(npanxx.slice(0, len));
