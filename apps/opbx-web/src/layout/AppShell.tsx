@@ -1,4 +1,5 @@
-import { type ComponentType, useEffect, useRef } from 'react';
+import * as Dialog from '@radix-ui/react-dialog';
+import { type ComponentType, useEffect, useRef, useState } from 'react';
 import { NavLink, Outlet, useLocation } from 'react-router';
 
 import { paths } from '../app/paths';
@@ -15,11 +16,13 @@ import {
   LayersIcon,
   ListIcon,
   LogOutIcon,
+  MenuIcon,
   PhoneIcon,
   PhoneOutgoingIcon,
   SettingsIcon,
   UsersIcon,
   VoicemailIcon,
+  XIcon,
 } from '../ui/icons';
 
 interface NavItem {
@@ -78,52 +81,104 @@ function Sidebar() {
     { to: paths.settings, label: 'Settings', icon: SettingsIcon },
   ];
   return (
-    // The aside stretches with the page (its background and border run to the bottom); the
-    // inner column sticks, so the navigation stays in view while long pages scroll.
-    <aside className="w-60 shrink-0 border-r border-zinc-200 bg-zinc-100/70">
-      <div className="sticky top-0 flex h-screen flex-col">
-        <div className="flex h-14 items-center gap-2.5 px-4">
-          <img src="/favicon.svg" alt="" className="size-7" />
-          <div className="min-w-0">
-            <p className="text-sm leading-tight font-semibold text-zinc-900">OPBX</p>
-            <p className="truncate text-xs leading-tight text-zinc-500">{org.data?.name ?? ' '}</p>
-          </div>
-        </div>
-        <nav aria-label="Main" className="flex-1 overflow-y-auto px-2 pb-4">
-          <NavSection items={main} />
-          <NavSection title="Configuration" items={config} />
-          <NavSection title="Organization" items={admin} />
-        </nav>
-        <div className="border-t border-zinc-200 p-3">
-          <div className="flex items-center gap-2.5">
-            <span aria-hidden className="flex size-8 items-center justify-center rounded-full bg-indigo-100 text-xs font-semibold text-indigo-700">
-              {user.name
-                .split(/\s+/)
-                .map((p) => p[0])
-                .join('')
-                .slice(0, 2)
-                .toUpperCase()}
-            </span>
-            <div className="min-w-0 flex-1">
-              <p className="truncate text-sm font-medium text-zinc-900" data-testid="current-user">
-                {user.name}
-              </p>
-              <p className="truncate text-xs text-zinc-500">
-                {ROLE_LABEL[user.role]} · {user.email}
-              </p>
-            </div>
-          </div>
-          <button
-            type="button"
-            onClick={() => void signOut()}
-            className="mt-3 flex w-full items-center justify-center gap-2 rounded-md px-2 py-1.5 text-sm font-medium text-zinc-600 ring-1 ring-zinc-200 hover:bg-white hover:text-zinc-900"
-          >
-            <LogOutIcon className="size-4" />
-            Sign out
-          </button>
+    <>
+      <div className="flex h-14 items-center gap-2.5 px-4">
+        <img src="/favicon.svg" alt="" className="size-7" />
+        <div className="min-w-0">
+          <p className="text-sm leading-tight font-semibold text-zinc-900">OPBX</p>
+          <p className="truncate text-xs leading-tight text-zinc-500">{org.data?.name ?? ' '}</p>
         </div>
       </div>
+      <nav aria-label="Main" className="flex-1 overflow-y-auto px-2 pb-4">
+        <NavSection items={main} />
+        <NavSection title="Configuration" items={config} />
+        <NavSection title="Organization" items={admin} />
+      </nav>
+      <div className="border-t border-zinc-200 p-3">
+        <div className="flex items-center gap-2.5">
+          <span aria-hidden className="flex size-8 items-center justify-center rounded-full bg-indigo-100 text-xs font-semibold text-indigo-700">
+            {user.name
+              .split(/\s+/)
+              .map((p) => p[0])
+              .join('')
+              .slice(0, 2)
+              .toUpperCase()}
+          </span>
+          <div className="min-w-0 flex-1">
+            <p className="truncate text-sm font-medium text-zinc-900" data-testid="current-user">
+              {user.name}
+            </p>
+            <p className="truncate text-xs text-zinc-500">
+              {ROLE_LABEL[user.role]} · {user.email}
+            </p>
+          </div>
+        </div>
+        <button
+          type="button"
+          onClick={() => void signOut()}
+          className="mt-3 flex w-full items-center justify-center gap-2 rounded-md px-2 py-1.5 text-sm font-medium text-zinc-600 ring-1 ring-zinc-200 hover:bg-white hover:text-zinc-900"
+        >
+          <LogOutIcon className="size-4" />
+          Sign out
+        </button>
+      </div>
+    </>
+  );
+}
+
+/**
+ * Desktop: the navigation is a column beside the page. The aside stretches with the page (its
+ * background and border run to the bottom); the inner column sticks, so the navigation stays in
+ * view while long pages scroll.
+ */
+function DesktopSidebar() {
+  return (
+    <aside className="hidden w-60 shrink-0 border-r border-zinc-200 bg-zinc-100/70 md:block">
+      <div className="sticky top-0 flex h-screen flex-col">
+        <Sidebar />
+      </div>
     </aside>
+  );
+}
+
+/** Phones and small tablets: a top bar whose menu button opens the same navigation as a panel. */
+function MobileBar() {
+  const [open, setOpen] = useState(false);
+  const { pathname } = useLocation();
+  const org = useOrganization();
+  // Following a link closes the menu.
+  useEffect(() => setOpen(false), [pathname]);
+  return (
+    <div className="sticky top-0 z-30 flex h-12 items-center gap-2 border-b border-zinc-200 bg-white/95 px-3 backdrop-blur md:hidden">
+      <Dialog.Root open={open} onOpenChange={setOpen}>
+        <Dialog.Trigger asChild>
+          <button
+            type="button"
+            className="flex items-center gap-2 rounded-md px-2 py-1.5 text-sm font-medium text-zinc-800 ring-1 ring-zinc-300 hover:bg-zinc-50"
+            aria-label="Open menu"
+          >
+            <MenuIcon className="size-5" />
+            Menu
+          </button>
+        </Dialog.Trigger>
+        <Dialog.Portal>
+          <Dialog.Overlay className="fixed inset-0 z-40 bg-zinc-950/30 animate-fade-in" />
+          <Dialog.Content
+            aria-describedby={undefined}
+            className="fixed inset-y-0 left-0 z-50 flex w-72 max-w-[85vw] flex-col bg-zinc-50 shadow-2xl outline-none"
+          >
+            <Dialog.Title className="sr-only">Menu</Dialog.Title>
+            <Dialog.Close asChild>
+              <button type="button" aria-label="Close menu" className="absolute top-3 right-3 rounded-md p-1 text-zinc-600 hover:bg-zinc-200">
+                <XIcon className="size-5" />
+              </button>
+            </Dialog.Close>
+            <Sidebar />
+          </Dialog.Content>
+        </Dialog.Portal>
+      </Dialog.Root>
+      <p className="min-w-0 truncate text-sm font-semibold text-zinc-900">{org.data?.name ?? 'OPBX'}</p>
+    </div>
   );
 }
 
@@ -148,9 +203,10 @@ export function AppShell() {
         Skip to content
       </a>
       <div className="flex min-h-screen">
-        <Sidebar />
+        <DesktopSidebar />
         <main id="main" tabIndex={-1} className="min-w-0 flex-1 outline-none">
-          <div className="mx-auto max-w-7xl px-6 py-6 lg:px-8">
+          <MobileBar />
+          <div className="mx-auto max-w-7xl px-4 py-5 sm:px-6 sm:py-6 lg:px-8">
             <Outlet />
           </div>
         </main>

@@ -38,7 +38,9 @@ export function DataTable<T>({ label, columns, rows, rowKey, isLoading, error, o
       {error && !rows ? (
         <ErrorState error={error} onRetry={onRetry} />
       ) : (
-        <div className="overflow-x-auto">
+        // relative: screen-reader-only text in cells is absolutely positioned, and must scroll
+        // inside the table rather than widen the page on a phone.
+        <div className="relative overflow-x-auto">
           <table className="min-w-full text-sm" aria-label={label} aria-busy={isLoading || isFetching || undefined}>
             <thead className="border-b border-zinc-200 bg-zinc-50/80">
               <tr>

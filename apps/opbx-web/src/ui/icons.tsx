@@ -82,6 +82,7 @@ export const ClockIcon = make(
     <path d="M12 7.5V12l3 2" />
   </>,
 );
+export const MenuIcon = make(<path d="M4 6h16M4 12h16M4 18h16" />);
 export const ListIcon = make(<path d="M9 6h11M9 12h11M9 18h11M4.5 6h.01M4.5 12h.01M4.5 18h.01" />);
 export const LogOutIcon = make(<path d="M15 4h3a2 2 0 0 1 2 2v12a2 2 0 0 1-2 2h-3M10 16l-4-4 4-4M6 12h10" />);
 export const SettingsIcon = make(

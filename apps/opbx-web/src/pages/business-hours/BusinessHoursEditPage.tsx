@@ -104,7 +104,7 @@ function Editor({ hours, defaultTimezone }: { hours: BusinessHoursView | null; d
         }
       />
       <form onSubmit={submit} noValidate aria-label="Business hours">
-        <fieldset disabled={readOnly || save.isPending} className="space-y-5">
+        <fieldset disabled={readOnly || save.isPending} className="min-w-0 space-y-5">
           <FormError
             error={save.error}
             claimed={claimedBy('name', 'timezone', 'schedules', 'holidays', 'open_hours_routing', 'closed_hours_routing')}
@@ -144,7 +144,7 @@ function Editor({ hours, defaultTimezone }: { hours: BusinessHoursView | null; d
               />
             </div>
           </Card>
-          <div className="grid gap-5 lg:grid-cols-2">
+          <div className="grid grid-cols-1 gap-5 lg:grid-cols-2">
             <Card aria-labelledby="bh-holidays">
               <CardHeader id="bh-holidays" title="Holidays" description="Closed all day, in this schedule's time zone." />
               <div className="p-4">

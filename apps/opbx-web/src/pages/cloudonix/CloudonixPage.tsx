@@ -71,7 +71,7 @@ function SettingsForm({ current, editable, onGenerated }: { current: CloudonixSe
   };
   return (
     <form onSubmit={submit} noValidate>
-      <fieldset disabled={!editable || save.isPending} className="space-y-4 p-4">
+      <fieldset disabled={!editable || save.isPending} className="min-w-0 space-y-4 p-4">
         <FormError error={save.error} claimed={claimedBy('domain_uuid', 'domain_name', 'webhook_base_url', 'requests_key')} remaining={errors} />
         <div className="grid gap-4 md:grid-cols-2">
           <TextField

@@ -46,7 +46,7 @@ export function ForwardingCard({ ext, editable }: { ext: Extension; editable: bo
         description={editable ? undefined : 'Read only: only the extension’s user or an admin can change this.'}
       />
       <form onSubmit={submit} noValidate className="p-4">
-        <fieldset disabled={!editable} className="space-y-4">
+        <fieldset disabled={!editable} className="min-w-0 space-y-4">
           <FormError error={update.error} claimed={claimedBy('call_forwarding', 'voicemail_enabled')} remaining={errors} />
           <CheckboxField
             label="Voicemail"

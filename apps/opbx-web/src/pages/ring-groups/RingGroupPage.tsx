@@ -94,7 +94,7 @@ function Editor({ group }: { group: RingGroup | null }) {
         }
       />
       <form onSubmit={submit} noValidate aria-label="Ring group">
-        <fieldset disabled={readOnly || save.isPending} className="space-y-5">
+        <fieldset disabled={readOnly || save.isPending} className="min-w-0 space-y-5">
           <FormError error={save.error} claimed={claimedBy('name', 'strategy', 'timeout', 'status', 'members', 'fallback_action')} remaining={errors} />
           <div className="grid gap-5 lg:grid-cols-5">
             <div className="space-y-5 lg:col-span-3">

@@ -51,7 +51,7 @@ function OrganizationForm({ org, editable }: { org: Organization; editable: bool
 
   return (
     <form onSubmit={submit} noValidate>
-      <fieldset disabled={!editable || save.isPending} className="space-y-4 p-4">
+      <fieldset disabled={!editable || save.isPending} className="min-w-0 space-y-4 p-4">
         <FormError error={save.error} claimed={claimedBy('name', 'timezone', 'settings')} remaining={errors} />
         <div className="grid gap-4 md:grid-cols-2">
           <TextField label="Organization name" name="org_name" value={name} {...bind('name', setName)} />
