@@ -157,6 +157,60 @@ edgeKey
     });
   });
 
+const simulateCmd = program.command('simulate').description('Simulators for tests, demos and benchmarks');
+simulateCmd
+  .command('traffic')
+  .description('Generate calls on the active trunks, route them with the live route engine and post their CDRs to /v1/internal/cdrs like a SIP edge; progress on stderr, one JSON summary line on stdout')
+  .requiredOption('--rate <cps>', 'calls per second', Number)
+  .requiredOption('--duration <seconds>', 'seconds of traffic', Number)
+  .option('--answer-ratio <ratio>', 'share of routed calls answered (0-1)', Number, 0.6)
+  .option('--url <url>', 'the WARP API base URL (default http://127.0.0.1:$PORT/v1)')
+  .option('--edge-key <key>', 'an edge key (default WARP_EDGE_KEY, else a new one is created)')
+  .option('--backfill', 'spread the calls over the last --duration seconds and post as fast as possible (demo data: --duration 2592000 for a month)')
+  .option('--seed <n>', 'random seed (reproducible runs)', Number)
+  .action(async (opts: { rate: number; duration: number; answerRatio: number; url?: string; edgeKey?: string; backfill?: boolean; seed?: number }) => {
+    if (!(opts.rate > 0) || !(opts.duration > 0) || !(opts.answerRatio >= 0 && opts.answerRatio <= 1)) {
+      console.error('error: --rate and --duration must be positive, --answer-ratio between 0 and 1');
+      process.exit(2);
+    }
+    await withContext(async (ctx) => {
+      const { runTraffic } = await import('./modules/cdrs/traffic.js');
+      const { routingOf } = await import('./modules/routing/routing.state.js');
+      const { createEdgeKey } = await import('./modules/cdrs/edge-keys.js');
+      const base = (opts.url ?? `http://127.0.0.1:${process.env.PORT ?? 8080}/v1`).replace(/\/$/, '');
+      const key = opts.edgeKey ?? process.env.WARP_EDGE_KEY ?? (await createEdgeKey(ctx, 'traffic generator')).key;
+      const state = routingOf(ctx);
+      let built = 0;
+      try {
+        const summary = await runTraffic({
+          ...opts,
+          // the engine's own snapshot, rebuilt every 30 s so configuration changes show up
+          snapshot: async () => {
+            if (Date.now() - built > 30_000) {
+              await state.rebuild();
+              built = Date.now();
+            }
+            return state.current();
+          },
+          post: async (cdrs) => {
+            const res = await fetch(`${base}/internal/cdrs`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ cdrs }) });
+            if (!res.ok) throw new Error(`POST /internal/cdrs answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+            return ((await res.json()) as { data: import('@warp/contract').IngestResult }).data;
+          },
+          progress: (done, total, s) => {
+            const width = 30;
+            const filled = Math.round((done / total) * width);
+            process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} calls, ${s.answered} answered, ${s.accepted} stored`);
+          },
+        });
+        process.stderr.write('\n');
+        console.log(JSON.stringify(summary));
+      } finally {
+        await state.close();
+      }
+    });
+  });
+
 program.parseAsync(process.argv).catch((err) => {
   console.error(err instanceof Error ? err.message : err);
   process.exit(1);
