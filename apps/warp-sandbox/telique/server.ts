@@ -27,6 +27,8 @@ export interface TeliqueSandboxOptions {
   /** JSON shape: Telique's public spec (flat) or the WARP/MCP shape with metadata */
   shape?: 'flat' | 'warp';
   port?: number;
+  /** do not keep the process alive for this server (the demo: it ends with the WARP server) */
+  unref?: boolean;
 }
 
 export interface TeliqueSandbox {
@@ -91,6 +93,7 @@ export async function startTeliqueSandbox(options: TeliqueSandboxOptions = {}): 
     return send(res, 200, JSON.stringify(body));
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  if (options.unref) server.unref();
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,

@@ -43,8 +43,27 @@ program
   .action(async (opts: { demo?: boolean }) => {
     // The demo's webhooks usually point at a receiver on the same machine.
     if (opts.demo) process.env.WARP_WEBHOOKS_ALLOW_PRIVATE ??= 'true';
+    // The demo dips LRNs against the Telique sandbox (unless a Telique URL is configured).
+    let telique: { url: string } | undefined;
+    if (opts.demo && !process.env.WARP_TELIQUE_URL) {
+      const { startTeliqueSandbox } = await import('../../warp-sandbox/telique/server.js');
+      const { DEMO_LRN_TABLE } = await import('./modules/routing/demo.js');
+      const token = 'tlq_demo_token';
+      const sandbox = await startTeliqueSandbox({ table: DEMO_LRN_TABLE, token, unref: true });
+      Object.assign(process.env, { WARP_TELIQUE_URL: sandbox.apiBase, WARP_TELIQUE_TOKEN: token });
+      telique = sandbox;
+    }
     const { startServer } = await import('./server.js');
-    await startServer(config(), { demo: Boolean(opts.demo) });
+    const server = await startServer(config(), { demo: Boolean(opts.demo) });
+    if (opts.demo) {
+      const { seedRoutingDemo } = await import('./modules/routing/demo.js');
+      // After the banner, so a SIGTERM may arrive mid-way: a failed seed only warns (the next start seeds).
+      await seedRoutingDemo(server.ctx).then(
+        (created) => created && console.log('Routing demo: 2 providers, partition Standard, sell plan standard on Acme\'s trunks'),
+        (err: Error) => console.error(`Routing demo data not created: ${err.message}`),
+      );
+      if (telique) console.log(`Telique sandbox (LRN dips): ${telique.url}`);
+    }
   });
 
 program
