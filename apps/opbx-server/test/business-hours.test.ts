@@ -321,7 +321,6 @@ describe('validation: 422 with the field named, nothing written', () => {
     ],
     ['missing closed routing', () => ({ closed_hours_routing: undefined }), 'closed_hours_routing'],
     ['unknown closed type', () => ({ closed_hours_routing: { type: 'ivr' } }), 'closed_hours_routing.type'],
-    ['voicemail without a mailbox', () => ({ closed_hours_routing: { type: 'voicemail' } }), 'closed_hours_routing.extension_id'],
     [
       'voicemail mailbox of another org',
       () => ({ closed_hours_routing: { type: 'voicemail', extension_id: t.otherExt } }),
@@ -404,7 +403,6 @@ describe('validation: 422 with the field named, nothing written', () => {
     const hours = await create(org.owner);
     const cases: Array<[Record<string, unknown>, string]> = [
       [{ open_hours_routing: { type: 'extension' } }, 'open_hours_routing.extension_id'],
-      [{ closed_hours_routing: { type: 'voicemail' } }, 'closed_hours_routing.extension_id'],
       [{ closed_hours_routing: { type: 'extension', extension_id: t.otherExt } }, 'closed_hours_routing.extension_id'],
       [{ schedules: [...weekdays, { day_of_week: 2, open_time: '16:00', close_time: '18:00' }] }, 'schedules.5'],
       [

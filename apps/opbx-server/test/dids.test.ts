@@ -288,14 +288,19 @@ describe('DIDs: routing', () => {
       expect(columns).toEqual({ extension_id: null, ring_group_id: null, business_hours_id: null, [field]: valid() });
     });
 
-    it('requires the matching id', async () => {
+    it(type === 'voicemail' ? 'without an extension: the general mailbox (what the seed form sends)' : 'requires the matching id', async () => {
       const before = await didCount();
       for (const config of [{}, { [field]: null }]) {
         const res = await post(config);
+        if (type === 'voicemail') {
+          expect(res.status, JSON.stringify(res.body)).toBe(201);
+          expect(res.body.routing_config[field]).toBeUndefined();
+          continue;
+        }
         expect(res.status).toBe(422);
         expect(res.body.error.details).toEqual([{ field: `routing_config.${field}`, message: expect.stringContaining('required') }]);
       }
-      expect(await didCount()).toBe(before);
+      expect(await didCount()).toBe(before + (type === 'voicemail' ? 2 : 0));
     });
 
     it('treats an id of another organization as nonexistent', async () => {
@@ -406,9 +411,14 @@ describe('DIDs: routing', () => {
     expect(off.status).toBe(200);
     expect(off.body.status).toBe('inactive');
     // Switching to voicemail on the same (now inactive) extension is a new use of it: checked.
-    const reuse = await a.owner.patch(`/dids/${did.id}`, { routing_type: 'voicemail' });
+    const reuse = await a.owner.patch(`/dids/${did.id}`, { routing_type: 'voicemail', routing_config: { extension_id: extension } });
     expect(reuse.status).toBe(422);
     expect(reuse.body.error.details).toEqual([{ field: 'routing_config.extension_id', message: expect.stringContaining('inactive') }]);
+    // Switching the type without naming a target does not carry the old one over: voicemail names no
+    // extension, so the general mailbox takes the calls.
+    const general = await a.owner.patch(`/dids/${did.id}`, { routing_type: 'voicemail' });
+    expect(general.status).toBe(200);
+    expect(general.body.routing_config.extension_id).toBeUndefined();
   });
 });
 

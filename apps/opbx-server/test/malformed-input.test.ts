@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
+import { newId, nowIso } from '@opbx/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type Api, randomE164, type Reply, uniqueEmail } from './support/api.js';
@@ -20,7 +21,20 @@ let org: CredentialedOrg;
 let other: CredentialedOrg;
 /** The organization's Cloudonix requests key (the settings route's valid body keeps it). */
 const WEBHOOK_KEY = 'malformed-suite-key-0001';
-const t = { ext: '', ext2: '', ringGroup: '', hours: '', did: '', didNumber: '', freeUser: '', patchUser: '', otherExt: '', otherDidNumber: '' };
+const t = {
+  ext: '',
+  ext2: '',
+  ringGroup: '',
+  hours: '',
+  did: '',
+  didNumber: '',
+  freeUser: '',
+  patchUser: '',
+  otherExt: '',
+  otherDidNumber: '',
+  box: '',
+  boxMessage: '',
+};
 
 // ── field shapes ───────────────────────────────────────────────────────────────────────────
 
@@ -362,6 +376,21 @@ const ROUTES: WriteRoute[] = [
       })),
     }),
   },
+  {
+    route: 'PATCH /api/v1/voicemail-boxes/:id', url: () => `/voicemail-boxes/${t.box}`, as: () => org.owner, okStatus: 200,
+    base: () => ({ name: 'Front desk', greeting: 'Please leave a message.\nThanks.' }),
+    shape: () => ({ name: name(100), greeting: nullable(text(500, { control: 'noWhitespace', trim: true })) }),
+  },
+  {
+    route: 'PATCH /api/v1/voicemail-boxes/:id/messages/:messageId', url: () => `/voicemail-boxes/${t.box}/messages/${t.boxMessage}`, as: () => org.owner, okStatus: 200,
+    base: () => ({ read: true }),
+    shape: () => ({
+      read: req({
+        ...bool,
+        extra: ['true', 'false', 'yes', 1, 0, -1, [true], { value: true }, 'read'].map((value) => ({ label: `read as ${JSON.stringify(value)}`, value })),
+      }),
+    }),
+  },
 ];
 
 /** Puts a real extension id where a shape's extra case says 'EXT'. */
@@ -479,6 +508,24 @@ beforeAll(async () => {
     requests_key: WEBHOOK_KEY,
   });
   if (settings.status !== 200) throw new Error(JSON.stringify(settings.body));
+  t.box = (await org.owner.get('/voicemail-boxes')).body.data[0].id;
+  t.boxMessage = newId();
+  await server.ctx.db
+    .insertInto('voicemails')
+    .values({
+      id: t.boxMessage,
+      organization_id: org.organizationId,
+      extension_id: null,
+      box_id: t.box,
+      mailbox: t.box,
+      call_id: 'malformed-suite-call',
+      from_number: '+15550101234',
+      recording_url: 'https://rec.example/malformed.wav',
+      duration: 4,
+      read_at: null,
+      created_at: nowIso(),
+    })
+    .execute();
 });
 afterAll(() => server?.close());
 

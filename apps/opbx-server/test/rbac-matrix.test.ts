@@ -1,4 +1,4 @@
-import { sha256Hex } from '@opbx/platform';
+import { newId, nowIso, sha256Hex } from '@opbx/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type Api, randomE164, type Reply, uniqueEmail } from './support/api.js';
@@ -34,7 +34,29 @@ interface Row {
 let server: TestServer;
 let org: CredentialedOrg;
 /** Fixtures in the organization: another agent with extension 301, a virtual extension and one of each routed resource. */
-const f = { otherAgentId: '', otherAgentExtId: '', extId: '', didId: '', ringGroupId: '', hoursId: '', agentCallId: '', otherCallId: '' };
+const f = { otherAgentId: '', otherAgentExtId: '', extId: '', didId: '', ringGroupId: '', hoursId: '', agentCallId: '', otherCallId: '', boxId: '' };
+
+/** A message in the organization's general mailbox (as the voicemail callback stores it). */
+async function boxMessage(): Promise<string> {
+  const id = newId();
+  await server.ctx.db
+    .insertInto('voicemails')
+    .values({
+      id,
+      organization_id: org.organizationId,
+      extension_id: null,
+      box_id: f.boxId,
+      mailbox: f.boxId,
+      call_id: `matrix-${id}`,
+      from_number: '+15550109999',
+      recording_url: `https://rec.example/${id}.wav`,
+      duration: 3,
+      read_at: null,
+      created_at: nowIso(),
+    })
+    .execute();
+  return id;
+}
 
 const cloudonixBody = () => ({
   domain_uuid: 'matrix-domain-uuid',
@@ -95,6 +117,18 @@ const MATRIX: Row[] = [
   row('POST /api/v1/extensions/:id/reset-sip-password', "the agent's own", managers(200), () => ({ url: `/extensions/${org.agentExtensionId}/reset-sip-password` })),
   row('GET /api/v1/extensions/:id/voicemails', "the agent's own", anyUser(200), () => ({ url: `/extensions/${org.agentExtensionId}/voicemails` })),
   row('GET /api/v1/extensions/:id/voicemails', "another agent's", managers(200), () => ({ url: `/extensions/${f.otherAgentExtId}/voicemails` })),
+  // The general mailbox is the managers' (README, Decisions): agents read their own extension's box only.
+  row('GET /api/v1/voicemail-boxes', 'list', managers(200), () => ({ url: '/voicemail-boxes' })),
+  row('GET /api/v1/voicemail-boxes/:id', 'the general mailbox', managers(200), () => ({ url: `/voicemail-boxes/${f.boxId}` })),
+  row('PATCH /api/v1/voicemail-boxes/:id', 'the general mailbox', managers(200), () => ({ url: `/voicemail-boxes/${f.boxId}`, body: { name: `Front desk ${seq()}` } })),
+  row('GET /api/v1/voicemail-boxes/:id/messages', 'the general mailbox', managers(200), () => ({ url: `/voicemail-boxes/${f.boxId}/messages` })),
+  row('PATCH /api/v1/voicemail-boxes/:id/messages/:messageId', 'a message', managers(200), async () => ({
+    url: `/voicemail-boxes/${f.boxId}/messages/${await boxMessage()}`,
+    body: { read: true },
+  })),
+  row('DELETE /api/v1/voicemail-boxes/:id/messages/:messageId', 'a message', managers(204), async () => ({
+    url: `/voicemail-boxes/${f.boxId}/messages/${await boxMessage()}`,
+  })),
 
   row('GET /api/v1/dids', 'list', anyUser(200), () => ({ url: '/dids' })),
   row('POST /api/v1/dids', 'new number', managers(201), () => ({ url: '/dids', body: newDid() })),
@@ -162,6 +196,7 @@ beforeAll(async () => {
   if (settings.status !== 200) throw new Error(JSON.stringify(settings.body));
   f.agentCallId = await insertCallLog(server.ctx, org.organizationId, org.agentExtensionId);
   f.otherCallId = await insertCallLog(server.ctx, org.organizationId, f.otherAgentExtId);
+  f.boxId = (await org.owner.get('/voicemail-boxes')).body.data[0].id;
 });
 afterAll(() => server?.close());
 

@@ -39,6 +39,9 @@ interface Rows {
   didNumber: string;
   user: string;
   call: string;
+  /** The general voicemail box and a message in it. */
+  box: string;
+  boxMessage: string;
 }
 const A = {} as Rows;
 const B = {} as Rows;
@@ -85,10 +88,31 @@ async function populate(org: CredentialedOrg, rows: Rows, label: string) {
       id: newId(),
       organization_id: org.organizationId,
       extension_id: org.agentExtensionId,
+      box_id: null,
+      mailbox: org.agentExtensionId,
       call_id: `vm-${rows.call}`,
       from_number: '+15550107777',
       recording_url: `https://rec.example/${label}.wav`,
       duration: 12,
+      read_at: null,
+      created_at: nowIso(),
+    })
+    .execute();
+  rows.box = (await api.get('/voicemail-boxes')).body.data[0].id;
+  rows.boxMessage = newId();
+  await server.ctx.db
+    .insertInto('voicemails')
+    .values({
+      id: rows.boxMessage,
+      organization_id: org.organizationId,
+      extension_id: null,
+      box_id: rows.box,
+      mailbox: rows.box,
+      call_id: `vm-general-${rows.call}`,
+      from_number: '+15550107778',
+      recording_url: `https://rec.example/${label}-general.wav`,
+      duration: 7,
+      read_at: null,
       created_at: nowIso(),
     })
     .execute();
@@ -120,6 +144,7 @@ const idFor = (route: string): string | undefined => {
   if (path.startsWith('/api/v1/ring-groups/')) return B.ringGroup;
   if (path.startsWith('/api/v1/business-hours/')) return B.hours;
   if (path.startsWith('/api/v1/call-logs/')) return B.call;
+  if (path.startsWith('/api/v1/voicemail-boxes/')) return B.box;
   return undefined;
 };
 
@@ -132,6 +157,8 @@ const bodyFor = (route: string): unknown => {
   if (path.startsWith('/api/v1/dids/')) return { friendly_name: 'Hijacked', status: 'inactive' };
   if (path.startsWith('/api/v1/ring-groups/')) return { name: 'Hijacked', status: 'inactive' };
   if (path.startsWith('/api/v1/business-hours/')) return { name: 'Hijacked' };
+  if (path.endsWith('/messages/:messageId')) return { read: true };
+  if (path.startsWith('/api/v1/voicemail-boxes/')) return { name: 'Hijacked', greeting: 'Hijacked' };
   return {};
 };
 
@@ -151,6 +178,12 @@ const AGENT_FORBIDDEN = new Set([
   'DELETE /api/v1/ring-groups/:id',
   'PATCH /api/v1/business-hours/:id',
   'DELETE /api/v1/business-hours/:id',
+  // The general mailbox is the managers' (README, Decisions).
+  'GET /api/v1/voicemail-boxes/:id',
+  'PATCH /api/v1/voicemail-boxes/:id',
+  'GET /api/v1/voicemail-boxes/:id/messages',
+  'PATCH /api/v1/voicemail-boxes/:id/messages/:messageId',
+  'DELETE /api/v1/voicemail-boxes/:id/messages/:messageId',
 ]);
 
 const idRoutes = () => apiRoutes(server.app).filter((r) => r.includes(':id') && !r.startsWith('HEAD '));
@@ -210,6 +243,20 @@ describe('ids of another organization', () => {
       expect(JSON.stringify(res.body)).not.toContain('Hijacked');
     }
     expect((await b.owner.get(`/extensions/${b.agentExtensionId}/voicemails`)).body.data).toHaveLength(1);
+    expect((await b.owner.get(`/voicemail-boxes/${B.box}/messages`)).body.data).toEqual([expect.objectContaining({ id: B.boxMessage, read: false })]);
+  });
+
+  it("A's managers cannot reach B's general-box message through A's own box", async () => {
+    for (const api of [a.owner, a.admin]) {
+      for (const [method, body] of [
+        ['PATCH', { read: true }],
+        ['DELETE', undefined],
+      ] as const) {
+        const res = await send(api, method, `/api/v1/voicemail-boxes/${A.box}/messages/${B.boxMessage}`, body);
+        expectEnvelope(res, 404, 'NOT_FOUND', `${method} B's message via A's box`);
+      }
+    }
+    expect((await b.owner.get(`/voicemail-boxes/${B.box}/messages`)).body.data).toEqual([expect.objectContaining({ id: B.boxMessage, read: false })]);
   });
 });
 
@@ -237,6 +284,7 @@ describe('lists', () => {
     '/call-logs?per_page=100',
     '/dashboard/recent-calls?limit=100',
     '/dashboard/live-calls',
+    '/voicemail-boxes',
   ];
 
   for (const role of ROLES) {
@@ -252,7 +300,7 @@ describe('lists', () => {
       ];
       for (const url of urls) {
         const res = await a[role].get(url);
-        if (role === 'agent' && url.startsWith('/users')) {
+        if (role === 'agent' && (url.startsWith('/users') || url.startsWith('/voicemail-boxes'))) {
           expectEnvelope(res, 403, 'FORBIDDEN', url);
           continue;
         }

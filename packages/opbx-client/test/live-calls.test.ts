@@ -143,14 +143,16 @@ describe('a live call seen through the client services', () => {
     expect(t.verbs.map((v) => v.verb)).toEqual(expect.arrayContaining(['Dial', 'Record']));
     const ended = await log.waitFor((e) => e.name === 'call.ended' && e.data.call_id === t.callSid, 'call.ended');
     expect(log.events[0]!.name).toBe('call.started');
-    expect(ended.data.call.status).toBe('completed');
+    // Nobody answered: missed (no_answer) with the voicemail outcome, although the mailbox answered the line.
+    expect(ended.data.call).toMatchObject({ status: 'no_answer', outcome: 'voicemail' });
 
     const [logged] = (await callLogsService.getAll({ search: from })).data;
-    expect(logged).toMatchObject({ call_id: t.callSid, status: 'completed', recording_url: expect.stringMatching(/^https:\/\//) });
-    expect((await callLogsService.getAll({ status: 'completed', search: from })).data.map((c) => c.call_id)).toEqual([t.callSid]);
+    expect(logged).toMatchObject({ call_id: t.callSid, status: 'no_answer', outcome: 'voicemail', recording_url: expect.stringMatching(/^https:\/\//) });
+    expect((await callLogsService.getAll({ status: 'no_answer', search: from })).data.map((c) => c.call_id)).toEqual([t.callSid]);
+    expect((await callLogsService.getAll({ status: 'completed', search: from })).data).toEqual([]);
     expect((await callLogsService.getAll({ status: 'busy', search: from })).data).toEqual([]);
-    const csv = csvObjects(await (await callLogsService.export({ status: 'completed', search: from })).text());
-    expect(csv.rows).toMatchObject([{ call_id: t.callSid, recording_url: logged!.recording_url }]);
+    const csv = csvObjects(await (await callLogsService.export({ status: 'no_answer', search: from })).text());
+    expect(csv.rows).toMatchObject([{ call_id: t.callSid, outcome: 'voicemail', recording_url: logged!.recording_url }]);
   });
 
   it('stops delivering after leaveAllChannels and disconnect', async () => {

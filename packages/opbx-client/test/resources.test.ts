@@ -270,3 +270,60 @@ describe('didsService round trip', () => {
     await extensionsService.delete(second.id);
   });
 });
+
+describe('the seed forms, every routing type (voicemail with no mailbox named)', () => {
+  it('didsService creates and re-routes a number to every routing type, voicemail with only a greeting', async () => {
+    const ext = await virtualExtension();
+    const group = await ringGroupsService.create({
+      name: unique('Every type group'),
+      strategy: 'simultaneous',
+      timeout: 20,
+      members: [{ extension_id: ext.id, priority: 1 }],
+      fallback_action: { type: 'voicemail' },
+    });
+    const hours = await businessHoursService.create({
+      name: unique('Every type hours'),
+      timezone: 'UTC',
+      schedules: [{ day_of_week: 1, open_time: '09:00', close_time: '17:00' }],
+      holidays: [],
+      open_hours_routing: { type: 'extension', extension_id: ext.id },
+      closed_hours_routing: { type: 'voicemail' },
+    });
+    expect(hours.closed_hours_routing).toEqual({ type: 'voicemail' });
+
+    // What the seed's DID form sends for voicemail: the greeting, no extension.
+    const did = await didsService.create({
+      phone_number: randomE164(),
+      routing_type: 'voicemail',
+      routing_config: { voicemail_greeting: 'Leave us a message.' },
+    });
+    expect(did).toMatchObject({ routing_type: 'voicemail', routing_config: { voicemail_greeting: 'Leave us a message.' } });
+    expect(did.routing_config.extension_id).toBeUndefined();
+
+    const configs = {
+      extension: { extension_id: ext.id },
+      ring_group: { ring_group_id: group.id },
+      business_hours: { business_hours_id: hours.id },
+      voicemail: {},
+    } as const;
+    for (const [type, config] of Object.entries(configs) as Array<[keyof typeof configs, Record<string, string>]>) {
+      const updated = await didsService.update(did.id, { routing_type: type, routing_config: config });
+      expect(updated.routing_type).toBe(type);
+      expect(updated.routing_config).toMatchObject(config);
+    }
+    // Switching to voicemail without a routing_config: the new type needs none.
+    await didsService.update(did.id, { routing_type: 'extension', routing_config: { extension_id: ext.id } });
+    const switched = await didsService.update(did.id, { routing_type: 'voicemail' });
+    expect(switched.routing_type).toBe('voicemail');
+    expect(switched.routing_config.extension_id).toBeUndefined();
+    // A type that needs a target still says which field is missing.
+    const failure = await apiFailure(didsService.update(did.id, { routing_type: 'ring_group' }));
+    expect(failure.response.status).toBe(422);
+    expect(failure.response.data.error.details).toEqual([expect.objectContaining({ field: 'routing_config.ring_group_id' })]);
+
+    await didsService.delete(did.id);
+    await businessHoursService.delete(hours.id);
+    await ringGroupsService.delete(group.id);
+    await extensionsService.delete(ext.id);
+  });
+});

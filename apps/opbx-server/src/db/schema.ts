@@ -200,14 +200,31 @@ export interface CallEventsTable {
   received_at: string;
 }
 
+/** A mailbox that is not an extension's: the organization's general mailbox (one per organization). */
+export interface VoicemailBoxesTable {
+  id: string;
+  organization_id: string;
+  kind: 'general';
+  name: string;
+  /** What callers hear before the tone (a DID's own voicemail greeting comes first); null: the default. */
+  greeting: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A voicemail message, in an extension's box (`extension_id`) or in a voicemail box (`box_id`). */
 export interface VoicemailsTable {
   id: string;
   organization_id: string;
-  extension_id: string;
+  extension_id: string | null;
+  box_id: string | null;
+  /** extension_id or box_id: unique with the call, so a replayed callback stores one message. */
+  mailbox: string;
   call_id: string;
   from_number: string;
   recording_url: string;
   duration: number | null;
+  read_at: string | null;
   created_at: string;
 }
 
@@ -235,6 +252,7 @@ export interface Database {
   outbound_policies: OutboundPoliciesTable;
   call_logs: CallLogsTable;
   call_events: CallEventsTable;
+  voicemail_boxes: VoicemailBoxesTable;
   voicemails: VoicemailsTable;
   extension_presence: ExtensionPresenceTable;
 }

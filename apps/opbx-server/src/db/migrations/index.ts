@@ -6,6 +6,7 @@ import * as requestsKeyHmac from './004_requests_key_hmac.js';
 import * as sessionStart from './005_session_start.js';
 import * as outboundPolicy from './006_outbound_policy.js';
 import * as callOutcome from './007_call_outcome.js';
+import * as voicemailBoxes from './008_voicemail_boxes.js';
 
 /** Ordered by name; never edit a migration that has shipped, add a new one. */
 export const migrations: Record<string, Migration> = {
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '005_session_start': sessionStart,
   '006_outbound_policy': outboundPolicy,
   '007_call_outcome': callOutcome,
+  '008_voicemail_boxes': voicemailBoxes,
 };

@@ -70,8 +70,9 @@ async function routingProblems(db: Db, organizationId: string, field: string, ro
   if (!key) return [];
   const id = routing[key];
   const path = `${field}.${key}`;
-  const what = routing.type === 'voicemail' ? 'the mailbox extension' : key === 'extension_id' ? 'an extension' : 'a ring group';
-  if (!id) return [{ field: path, message: `is required for type ${routing.type} (${what})` }];
+  const what = key === 'extension_id' ? 'an extension' : 'a ring group';
+  // Voicemail naming no extension (the spec's types send none) records into the organization's general mailbox.
+  if (!id) return routing.type === 'voicemail' ? [] : [{ field: path, message: `is required for type ${routing.type} (${what})` }];
   const table = key === 'extension_id' ? 'extensions' : 'ring_groups';
   const found = await db.selectFrom(table).select('id').where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
   return found ? [] : [{ field: path, message: `${key === 'extension_id' ? 'extension' : 'ring group'} does not exist` }];
@@ -101,7 +102,7 @@ async function toColumns(db: Db, organizationId: string, def: Definition): Promi
     open_extension_id: openKey === 'extension_id' ? def.open.extension_id! : null,
     open_ring_group_id: openKey === 'ring_group_id' ? def.open.ring_group_id! : null,
     closed_type: def.closed.type,
-    closed_extension_id: closedKey === 'extension_id' ? def.closed.extension_id! : null,
+    closed_extension_id: closedKey === 'extension_id' ? (def.closed.extension_id ?? null) : null,
     closed_ring_group_id: closedKey === 'ring_group_id' ? def.closed.ring_group_id! : null,
   };
 }

@@ -5,6 +5,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../context.js';
 import { ALL_ROLES, authOf } from '../../http/auth.js';
 import { idParams } from '../../http/schemas.js';
+import { voicemailBoxRoutes } from '../voicemail/voicemail-boxes.routes.js';
 
 /** An extension's voicemail box (beyond the spec): managers see every box, agents their own. */
 export function voicemailRoutes(app: FastifyInstance, ctx: AppContext) {
@@ -33,4 +34,5 @@ export function voicemailRoutes(app: FastifyInstance, ctx: AppContext) {
       );
     },
   );
+  voicemailBoxRoutes(app, ctx);
 }

@@ -6,7 +6,7 @@ import { e164Schema, idSchema, searchSchema, statusSchema } from '../../http/sch
 export const routingTypeSchema = z.enum(['extension', 'ring_group', 'business_hours', 'voicemail']);
 export type RoutingType = z.infer<typeof routingTypeSchema>;
 
-/** The routing_config key that names the target of each routing type (voicemail: the mailbox's extension). */
+/** The routing_config key that names the target of each routing type (voicemail: the mailbox's extension, optional: none means the general mailbox). */
 export const TARGET_FIELD = {
   extension: 'extension_id',
   ring_group: 'ring_group_id',

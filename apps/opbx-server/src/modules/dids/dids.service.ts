@@ -92,7 +92,9 @@ const CHECKS: Record<RoutingColumn, typeof checkExtension> = {
 async function checkRouting(db: Db, organizationId: string, routing: Routing, toCheck: (column: RoutingColumn) => boolean): Promise<void> {
   const target = TARGET_FIELD[routing.routing_type];
   const details: ErrorDetail[] = [];
-  if (!routing[target]) details.push({ field: `routing_config.${target}`, message: `is required when routing_type is ${routing.routing_type}` });
+  // Voicemail without an extension (what the spec's DID form sends) records into the organization's general mailbox.
+  if (!routing[target] && routing.routing_type !== 'voicemail')
+    details.push({ field: `routing_config.${target}`, message: `is required when routing_type is ${routing.routing_type}` });
   for (const column of [target, 'fallback_extension_id'] as const) {
     const id = routing[column];
     if (!id || !toCheck(column)) continue;
@@ -166,16 +168,19 @@ export async function updateDid(ctx: AppContext, auth: AuthInfo, id: string, inp
     const current = await requireDid(trx, organizationId, id);
     const type = input.routing_type ?? current.routing_type;
     const patchConfig = Object.fromEntries(Object.entries(input.routing_config ?? {}).filter(([, v]) => v !== undefined));
+    const retargeted = type !== current.routing_type;
+    // A new routing type takes its target from this request only: switching an extension's number to
+    // voicemail without naming a mailbox means the general mailbox, not that extension's.
+    const kept = (column: RoutingColumn) => (retargeted && column !== 'fallback_extension_id' ? null : current[column]);
     const merged: RoutingConfigInput = {
-      extension_id: current.extension_id,
-      ring_group_id: current.ring_group_id,
-      business_hours_id: current.business_hours_id,
+      extension_id: kept('extension_id'),
+      ring_group_id: kept('ring_group_id'),
+      business_hours_id: kept('business_hours_id'),
       fallback_extension_id: current.fallback_extension_id,
       voicemail_greeting: current.voicemail_greeting,
       ...patchConfig,
     };
     const routing = toRouting(type, merged);
-    const retargeted = type !== current.routing_type;
     await checkRouting(trx, organizationId, routing, (column) => routing[column] !== current[column] || (retargeted && column === TARGET_FIELD[type]));
     const patch: Partial<DidsTable> = { ...routing, updated_at: nowIso() };
     if (input.friendly_name !== undefined) patch.friendly_name = input.friendly_name || null;

@@ -4,6 +4,7 @@ import type { Selectable } from 'kysely';
 import type { AppContext } from '../../context.js';
 import type { OrganizationsTable } from '../../db/schema.js';
 import { publishSessionsEnded } from '../auth/session-events.js';
+import { createGeneralBox } from '../voicemail/voicemail-boxes.service.js';
 import type { UpdateOrganizationInput } from './organization.schema.js';
 
 export interface OrganizationSettings {
@@ -119,6 +120,7 @@ export async function createOrganization(ctx: AppContext, input: NewOrganization
       throw err;
     }
     await trx.insertInto('config_versions').values({ organization_id: organizationId, version: 1 }).execute();
+    await createGeneralBox(trx, organizationId, now);
   });
   return { organization_id: organizationId, user_id: userId };
 }

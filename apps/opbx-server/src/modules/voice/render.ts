@@ -6,7 +6,7 @@ export const VOICEMAIL_MAX_SECONDS = 120;
 /** Builds absolute callback URLs on the organization's public base URL, with signed state. */
 export interface CallbackUrls {
   dial(next: Continuation): string;
-  voicemail(mailboxExtensionId: string | null): string;
+  voicemail(mailboxExtensionId: string | null, boxId?: string): string;
   recording(): string;
 }
 
@@ -32,7 +32,7 @@ export function planToVerbs(plan: Plan, urls: CallbackUrls): Verb[] {
         {
           verb: 'Record',
           attrs: {
-            action: urls.voicemail(plan.mailboxExtensionId),
+            action: urls.voicemail(plan.mailboxExtensionId, plan.boxId),
             method: 'POST',
             maxLength: VOICEMAIL_MAX_SECONDS,
             timeout: 5,

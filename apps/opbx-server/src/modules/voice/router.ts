@@ -30,7 +30,8 @@ export type DialTarget = { kind: 'extension'; number: string; extensionId: strin
 
 export type Plan =
   | { kind: 'dial'; targets: DialTarget[]; timeout: number; callerId: string | null; record: boolean; next: Continuation }
-  | { kind: 'voicemail'; mailboxExtensionId: string | null; greeting: string }
+  /** Into the extension's mailbox, or (none named) the organization's general mailbox `boxId`. */
+  | { kind: 'voicemail'; mailboxExtensionId: string | null; boxId?: string; greeting: string }
   | { kind: 'hangup'; message: string | null; reason: HangupReason };
 
 export type HangupReason = 'answered' | 'not_in_service' | 'unavailable' | 'not_permitted' | 'no_answer' | 'loop' | 'closed' | 'invalid_number' | 'blocked';
@@ -92,8 +93,18 @@ class Routing {
     if (!this.snap.voicemailEnabled) return hangup('unavailable');
     const mailbox = mailboxExtensionId ? this.snap.extensions.get(mailboxExtensionId) : undefined;
     if (mailboxExtensionId && (!mailbox || !mailbox.active)) return hangup('unavailable');
-    if (mailbox) this.facts.extensionId ??= mailbox.id;
-    return { kind: 'voicemail', mailboxExtensionId: mailbox?.id ?? null, greeting: this.did?.greeting || MESSAGES.voicemail_default };
+    if (mailbox) {
+      this.facts.extensionId ??= mailbox.id;
+      return { kind: 'voicemail', mailboxExtensionId: mailbox.id, greeting: this.did?.greeting || MESSAGES.voicemail_default };
+    }
+    // No extension named (the spec's forms send none): the general mailbox, with its greeting unless the DID has one.
+    const box = this.snap.generalBox;
+    return {
+      kind: 'voicemail',
+      mailboxExtensionId: null,
+      ...(box ? { boxId: box.id } : {}),
+      greeting: this.did?.greeting || box?.greeting || MESSAGES.voicemail_default,
+    };
   }
 
   async target(target: Target, hop: number): Promise<Plan> {

@@ -70,6 +70,8 @@ export interface RoutingSnapshot {
   outboundPolicy: OutboundPolicy;
   voicemailEnabled: boolean;
   recordingEnabled: boolean;
+  /** The organization's general mailbox: voicemail routing that names no extension records here. */
+  generalBox?: { id: string; greeting: string | null };
   dids: Map<string, DidNode>;
   didsById: Map<string, DidNode>;
   extensions: Map<string, ExtensionNode>;
@@ -89,13 +91,14 @@ function parseJson<T>(raw: string, fallback: T): T {
 export async function loadSnapshot(db: Kysely<Database>, organizationId: string): Promise<RoutingSnapshot | undefined> {
   const org = await db.selectFrom('organizations').selectAll().where('id', '=', organizationId).executeTakeFirst();
   if (!org) return undefined;
-  const [extensions, users, groups, members, hours, dids] = await Promise.all([
+  const [extensions, users, groups, members, hours, dids, generalBox] = await Promise.all([
     db.selectFrom('extensions').selectAll().where('organization_id', '=', organizationId).execute(),
     db.selectFrom('users').select(['id', 'status']).where('organization_id', '=', organizationId).execute(),
     db.selectFrom('ring_groups').selectAll().where('organization_id', '=', organizationId).execute(),
     db.selectFrom('ring_group_members').selectAll().where('organization_id', '=', organizationId).execute(),
     db.selectFrom('business_hours').selectAll().where('organization_id', '=', organizationId).execute(),
     db.selectFrom('dids').selectAll().where('organization_id', '=', organizationId).execute(),
+    db.selectFrom('voicemail_boxes').select(['id', 'greeting']).where('organization_id', '=', organizationId).where('kind', '=', 'general').executeTakeFirst(),
   ]);
   const settings = parseSettings(org.settings);
   const { policy: outboundPolicy } = await loadOutboundPolicy(
@@ -113,6 +116,7 @@ export async function loadSnapshot(db: Kysely<Database>, organizationId: string)
     outboundPolicy,
     voicemailEnabled: settings.voicemail_enabled ?? true,
     recordingEnabled: settings.recording_enabled ?? false,
+    ...(generalBox ? { generalBox } : {}),
     dids: new Map(),
     didsById: new Map(),
     extensions: new Map(),

@@ -16,7 +16,7 @@ import { type Continuation, continueCall, type DialOutcome, normalizeDialStatus,
 import type { VoiceRuntime } from './runtime.js';
 
 /** Signed callback state: the continuation plus the organization and call it belongs to. */
-type CallbackState = { o: string; c: string; n?: Continuation; m?: string | null; t: 'dial' | 'vm' | 'rec' };
+type CallbackState = { o: string; c: string; n?: Continuation; m?: string | null; b?: string; t: 'dial' | 'vm' | 'rec' };
 
 const cxml = (body: string, status = 200, headers?: Record<string, string>): LaneAnswer => ({
   status,
@@ -66,8 +66,8 @@ class SignedLinks implements CallbackUrls {
     return this.link('/api/voice/callback', { o: this.tenant.organizationId, c: this.callSid, n, t: 'dial' });
   }
 
-  voicemail(m: string | null): string {
-    return this.link('/api/voice/voicemail', { o: this.tenant.organizationId, c: this.callSid, m, t: 'vm' });
+  voicemail(m: string | null, b?: string): string {
+    return this.link('/api/voice/voicemail', { o: this.tenant.organizationId, c: this.callSid, m, ...(b ? { b } : {}), t: 'vm' });
   }
 
   recording(): string {
@@ -265,23 +265,27 @@ async function storeVoicemail(
   from: string,
 ) {
   const duration = durationRaw && /^\d+$/.test(durationRaw) ? Number(durationRaw) : null;
-  if (state.m) {
+  // The extension's mailbox, or the general box when routing named no extension.
+  const mailbox = state.m ? { extension_id: state.m, box_id: null } : state.b ? { extension_id: null, box_id: state.b } : undefined;
+  if (mailbox) {
     await ctx.db
       .insertInto('voicemails')
       .values({
         id: newId(),
         organization_id: organizationId,
-        extension_id: state.m,
+        ...mailbox,
+        mailbox: (mailbox.extension_id ?? mailbox.box_id)!,
+        read_at: null,
         call_id: state.c,
         from_number: from,
         recording_url: recordingUrl,
         duration,
         created_at: nowIso(),
       })
-      .onConflict((oc) => oc.columns(['organization_id', 'call_id', 'extension_id']).doNothing())
+      .onConflict((oc) => oc.columns(['organization_id', 'call_id', 'mailbox']).doNothing())
       .execute()
       .catch((err: unknown) => {
-        // The mailbox extension was deleted mid-call: keep the recording on the call log only.
+        // The mailbox was deleted mid-call: keep the recording on the call log only.
         if (!isForeignKeyViolation(err)) throw err;
       });
   }
@@ -289,7 +293,7 @@ async function storeVoicemail(
     organizationId,
     callId: state.c,
     kind: 'recording',
-    providerKey: `vm:${state.c}:${state.m ?? 'none'}`,
+    providerKey: `vm:${state.c}:${state.m ?? state.b ?? 'none'}`,
     payload: { RecordingUrl: recordingUrl, RecordingDuration: durationRaw ?? null },
     patch: { recording_url: recordingUrl },
   });
