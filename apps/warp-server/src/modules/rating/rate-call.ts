@@ -60,8 +60,9 @@ export function rateCall(snapshot: RoutingSnapshot, call: CallFacts): RatedCall 
     ani: call.ani,
     dni: call.dni,
     at: call.startedAt,
-    // every provider that could have carried it, in a fixed order: the one that answered must be among them
-    maxRoutes: 1000,
+    // Only the first route is built (dial strings and decimal rates cost time); a provider further
+    // down, or one the engine would not offer now, is priced from its row below.
+    maxRoutes: 1,
     rng: () => 0,
   });
   const answering = call.providerId ? decision.routes.find((r) => r.provider_id === call.providerId) : undefined;
@@ -82,8 +83,8 @@ export function rateCall(snapshot: RoutingSnapshot, call: CallFacts): RatedCall 
   const costRow = costRowOf(snapshot, provider, decision, call.startedAt);
   let costRate: number | null = answering ? toMicros(answering.cost_rate) : null;
   if (!answering && costRow) {
-    // The engine would not have offered it now (above the sell ceiling, outside a window, at
-    // capacity…), but the call was carried: its cost is still the provider's row.
+    // Not the engine's first choice now (a failover, or above the sell ceiling, outside a
+    // window…), but the call was carried: its cost is still the provider's row.
     const priced = droppedProviderCost(costRow, provider, naturalJurisdiction(decision), decision.dni_state);
     costRate = priced.rate;
     out.jurisdiction = priced.jurisdiction;
@@ -150,8 +151,8 @@ function naturalJurisdiction(d: RouteDecision): Jurisdiction | undefined {
 /**
  * A provider's rate on its row for a jurisdiction, the engine's column rules (docs/warp-routing.md):
  * local falls back to intrastate, an indeterminate call without an indeterminate rate follows the
- * provider's IJ policy, rows without jurisdictions have one rate. Used only for a provider the
- * engine dropped; the engine's own cost function is private to decide.ts.
+ * provider's IJ policy, rows without jurisdictions have one rate. Used for a provider that is not
+ * the engine's first route; the engine's own cost function is private to decide.ts.
  */
 function droppedProviderCost(
   row: RateRow,
