@@ -60,7 +60,13 @@ export const uniqueEmail = (label: string) => `${label}.${process.pid}.${Date.no
 /** A random, valid and (practically) globally unique E.164 number. */
 export const randomE164 = () => `+1555${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
 
+export type Role = 'owner' | 'admin' | 'agent';
+
+/** The password of every test user (the one factory below creates them all). */
+export const PASSWORD = 'passw0rd-test';
+
 export interface TestOrg {
+  name: string;
   organizationId: string;
   owner: Api;
   admin: Api;
@@ -71,31 +77,36 @@ export interface TestOrg {
   agentId: string;
   /** The agent's own user extension. */
   agentExtensionId: string;
+  emails: Record<Role, string>;
+  /** A new session for the role (for routes that end the session they are called with). */
+  login(role: Role): Promise<Api>;
 }
 
-const PASSWORD = 'passw0rd-test';
-
-/** An organization with one user per role, each logged in through the real login route. */
-export async function createTestOrg(app: FastifyInstance, ctx: AppContext, name = 'Test Org'): Promise<TestOrg> {
-  const ownerEmail = uniqueEmail('owner');
-  const org = await createOrganization(ctx, { name, timezone: 'UTC', ownerEmail, ownerPassword: PASSWORD });
+/**
+ * The one test-organization factory: an organization (UTC) with one user per role, each signed in
+ * through the real login route; the agent has user extension `agentExtension` (300).
+ */
+export async function createTestOrg(app: FastifyInstance, ctx: AppContext, name = 'Test Org', agentExtension = '300'): Promise<TestOrg> {
+  const emails: Record<Role, string> = { owner: uniqueEmail('owner'), admin: uniqueEmail('admin'), agent: uniqueEmail('agent') };
+  const org = await createOrganization(ctx, { name, timezone: 'UTC', ownerEmail: emails.owner, ownerPassword: PASSWORD });
   const anon = new Api(app);
-  const login = async (email: string) => {
-    const res = await anon.post('/auth/login', { email, password: PASSWORD });
+  const login = async (role: Role) => {
+    const res = await anon.post('/auth/login', { email: emails[role], password: PASSWORD });
     if (res.status !== 200) throw new Error(`login failed: ${JSON.stringify(res.body)}`);
-    return res.body.access_token as string;
+    return anon.as(res.body.access_token as string);
   };
-  const owner = anon.as(await login(ownerEmail));
-  const adminEmail = uniqueEmail('admin');
-  const agentEmail = uniqueEmail('agent');
-  const admin = await owner.post('/users', { name: 'Admin', email: adminEmail, password: PASSWORD, role: 'admin' });
-  const agent = await owner.post('/users', { name: 'Agent', email: agentEmail, password: PASSWORD, role: 'agent', extension_number: '300' });
+  const owner = await login('owner');
+  const admin = await owner.post('/users', { name: 'Admin', email: emails.admin, password: PASSWORD, role: 'admin' });
+  const agent = await owner.post('/users', { name: 'Agent', email: emails.agent, password: PASSWORD, role: 'agent', extension_number: agentExtension });
   if (admin.status !== 201 || agent.status !== 201) throw new Error(`user setup failed: ${JSON.stringify([admin.body, agent.body])}`);
   return {
+    name,
+    emails,
+    login,
     organizationId: org.organization_id,
     owner,
-    admin: anon.as(await login(adminEmail)),
-    agent: anon.as(await login(agentEmail)),
+    admin: await login('admin'),
+    agent: await login('agent'),
     anon,
     ownerId: org.user_id,
     adminId: admin.body.id,

@@ -1,52 +1,16 @@
 import { newId, nowIso } from '@opbx/platform';
-import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
 
 import type { AppContext } from '../../src/context.js';
-import { createOrganization } from '../../src/modules/organization/organization.service.js';
-import { Api, type Reply, type TestOrg, uniqueEmail } from './api.js';
+import { type Api, createTestOrg, type Reply, type Role, type TestOrg } from './api.js';
 
-export type Role = 'owner' | 'admin' | 'agent';
+export type { Role } from './api.js';
+export { PASSWORD } from './api.js';
 export const ROLES: readonly Role[] = ['owner', 'admin', 'agent'];
 
-export const PASSWORD = 'matrix-passw0rd';
-
-/** A `TestOrg` that also knows its users' credentials, so a suite can open extra sessions. */
-export interface CredentialedOrg extends TestOrg {
-  name: string;
-  emails: Record<Role, string>;
-  /** A new session for the role (for routes that end the session they are called with). */
-  login(role: Role): Promise<Api>;
-}
-
-export async function createCredentialedOrg(app: FastifyInstance, ctx: AppContext, name: string, agentExtension = '300'): Promise<CredentialedOrg> {
-  const emails: Record<Role, string> = { owner: uniqueEmail('owner'), admin: uniqueEmail('admin'), agent: uniqueEmail('agent') };
-  const org = await createOrganization(ctx, { name, timezone: 'UTC', ownerEmail: emails.owner, ownerPassword: PASSWORD });
-  const anon = new Api(app);
-  const login = async (role: Role) => {
-    const res = await anon.post('/auth/login', { email: emails[role], password: PASSWORD });
-    if (res.status !== 200) throw new Error(`login failed: ${JSON.stringify(res.body)}`);
-    return anon.as(res.body.access_token as string);
-  };
-  const owner = await login('owner');
-  const admin = await owner.post('/users', { name: `${name} Admin`, email: emails.admin, password: PASSWORD, role: 'admin' });
-  const agent = await owner.post('/users', { name: `${name} Agent`, email: emails.agent, password: PASSWORD, role: 'agent', extension_number: agentExtension });
-  if (admin.status !== 201 || agent.status !== 201) throw new Error(`user setup failed: ${JSON.stringify([admin.body, agent.body])}`);
-  return {
-    name,
-    emails,
-    login,
-    organizationId: org.organization_id,
-    owner,
-    admin: await login('admin'),
-    agent: await login('agent'),
-    anon,
-    ownerId: org.user_id,
-    adminId: admin.body.id,
-    agentId: agent.body.id,
-    agentExtensionId: agent.body.extension.id,
-  };
-}
+/** Suites that open extra sessions use the same factory: every `TestOrg` knows its users' credentials. */
+export type CredentialedOrg = TestOrg;
+export const createCredentialedOrg = createTestOrg;
 
 /** Paths served at the root rather than under /api/v1 (the `Api` helper would prefix them). */
 const ROOT_PATHS = /^\/(broadcasting|metrics|api)\//;

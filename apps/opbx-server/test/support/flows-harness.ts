@@ -6,6 +6,7 @@ import { expect } from 'vitest';
 import { type CallBusMessage, CALLS_TOPIC } from '../../src/modules/calls/calls.ingest.js';
 import { type Api, createTestOrg, randomE164, type TestOrg, uniqueEmail } from './api.js';
 import { createTestServer, type TestServer } from './context.js';
+import { connectCloudonix } from './telephony.js';
 
 /**
  * End-to-end call flows: the real server listening on a random port, an organization configured
@@ -148,18 +149,7 @@ export class FlowsOrg {
 
 export async function createFlowsOrg(server: FlowsServer, name = 'Flows Org'): Promise<FlowsOrg> {
   const org = await createTestOrg(server.app, server.ctx, name);
-  const requestsKey = `rk-${randomBytes(16).toString('hex')}`;
-  const domain = `f${randomBytes(4).toString('hex')}.cloudonix.test`;
-  must(
-    await org.owner.request('PUT', '/settings/cloudonix', {
-      domain_uuid: randomBytes(8).toString('hex'),
-      domain_name: domain,
-      requests_key: requestsKey,
-      webhook_base_url: server.base,
-    }),
-    200,
-    'cloudonix settings',
-  );
+  const { requestsKey, domain } = await connectCloudonix(org, server.base);
   return new FlowsOrg(server, org, requestsKey, domain);
 }
 

@@ -33,6 +33,23 @@ const ok = <T>(res: { status: number; body: T }, expected: number, what: string)
   return res.body;
 };
 
+/** Gives the organization Cloudonix settings with a fresh requests key and domain, as an owner would. */
+export async function connectCloudonix(org: TestOrg, webhookBaseUrl: string): Promise<{ requestsKey: string; domain: string }> {
+  const requestsKey = `rk-${randomBytes(16).toString('hex')}`;
+  const domain = `d${randomBytes(4).toString('hex')}.cloudonix.test`;
+  ok(
+    await org.owner.request('PUT', '/settings/cloudonix', {
+      domain_uuid: randomBytes(8).toString('hex'),
+      domain_name: domain,
+      requests_key: requestsKey,
+      webhook_base_url: webhookBaseUrl,
+    }),
+    200,
+    'cloudonix settings',
+  );
+  return { requestsKey, domain };
+}
+
 export async function createTelephonyOrg(app: FastifyInstance, ctx: AppContext, options: TelephonyOptions = {}): Promise<TelephonyOrg> {
   const org = await createTestOrg(app, ctx, options.name ?? 'Telephony Org');
   if (options.timezone) ok(await org.owner.patch('/organization', { timezone: options.timezone }), 200, 'set timezone');
@@ -42,18 +59,7 @@ export async function createTelephonyOrg(app: FastifyInstance, ctx: AppContext, 
     201,
     'create DID',
   );
-  const requestsKey = `rk-${randomBytes(16).toString('hex')}`;
-  const domain = `d${randomBytes(4).toString('hex')}.cloudonix.test`;
-  ok(
-    await org.owner.request('PUT', '/settings/cloudonix', {
-      domain_uuid: randomBytes(8).toString('hex'),
-      domain_name: domain,
-      requests_key: requestsKey,
-      webhook_base_url: options.baseUrl ?? 'http://opbx.test',
-    }),
-    200,
-    'cloudonix settings',
-  );
+  const { requestsKey, domain } = await connectCloudonix(org, options.baseUrl ?? 'http://opbx.test');
   return { ...org, requestsKey, domain, did: { id: did.id, number }, agentExtensionNumber: '300', cloudonix: org.anon.as(requestsKey) };
 }
 
