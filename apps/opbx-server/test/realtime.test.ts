@@ -201,6 +201,28 @@ describe('laravel-echo with the spec configuration', () => {
     expect(presence[2]).toEqual({ extension_id: orgA.agentExtensionId, status: 'idle' });
   });
 
+  it('an extension deactivated or deleted goes offline; reactivated, idle', async () => {
+    const echo = echoFor(orgA.owner.token);
+    const log = await listen(echo, orgA.organizationId);
+    const created = await orgA.owner.post('/extensions', { extension_number: '388', type: 'virtual' });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    const statuses = () => log.named('extension.status').filter((e) => e.data.extension_id === id);
+    expect((await orgA.owner.patch(`/extensions/${id}`, { status: 'inactive' })).status).toBe(200);
+    await log.waitFor((e) => e.name === 'extension.status' && e.data.extension_id === id && e.data.status === 'offline', 'offline');
+    // Saving it again unchanged announces nothing.
+    expect((await orgA.owner.patch(`/extensions/${id}`, { status: 'inactive' })).status).toBe(200);
+    expect((await orgA.owner.patch(`/extensions/${id}`, { status: 'active' })).status).toBe(200);
+    await log.waitFor((e) => e.name === 'extension.status' && e.data.extension_id === id && e.data.status === 'idle', 'idle');
+    expect((await orgA.owner.delete(`/extensions/${id}`)).status).toBe(204);
+    await log.waitFor(() => statuses().length === 3, 'offline after delete');
+    expect(statuses().map((e) => e.data)).toEqual([
+      { extension_id: id, status: 'offline' },
+      { extension_id: id, status: 'idle' },
+      { extension_id: id, status: 'offline' },
+    ]);
+  });
+
   it('keeps the connection alive with ping/pong', async () => {
     // A short activity timeout makes pusher-js ping every 200 ms instead of every 30 s.
     const echo = echoFor(orgA.owner.token, { activityTimeout: 200, pongTimeout: 1000 });

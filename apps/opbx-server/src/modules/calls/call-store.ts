@@ -68,6 +68,13 @@ export interface CallBusMessage {
   presence: PresenceChange[];
 }
 
+/** Presence that changed outside a call (an extension deactivated, deleted or reactivated); same topic, no call. */
+export interface PresenceBusMessage {
+  organization_id: string;
+  type: 'presence';
+  presence: PresenceChange[];
+}
+
 /** What a committed batch changed: the bus messages to publish and the organizations whose lists changed. */
 export interface StoredBatch {
   messages: CallBusMessage[];

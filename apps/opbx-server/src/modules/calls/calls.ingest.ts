@@ -2,7 +2,7 @@ import type { AppContext } from '../../context.js';
 import { callLogTotals } from '../call-logs/call-logs.service.js';
 import { type CallEvent, CALLS_TOPIC, changesOf, type IngestResult, storeCallEvents, type StoredBatch } from './call-store.js';
 
-export type { CallBusMessage, CallEvent, CallLogRow, IngestResult, PresenceChange } from './call-store.js';
+export type { CallBusMessage, CallEvent, CallLogRow, IngestResult, PresenceBusMessage, PresenceChange } from './call-store.js';
 export { CALLS_TOPIC } from './call-store.js';
 
 /** Stores events on this thread and publishes what changed. The server writes through the journal; tests use this. */

@@ -20,6 +20,7 @@ import type { Db } from '../../db/db.js';
 import type { ExtensionsTable } from '../../db/schema.js';
 import type { AuthInfo } from '../../http/auth.js';
 import { E164_RE, EXTENSION_NUMBER_RE } from '../../http/schemas.js';
+import { announceExtensionPresence } from '../calls/presence.js';
 import { loadOutboundPolicy } from '../outbound-policy/outbound-policy.service.js';
 import { refusalOf, REFUSALS } from '../outbound-policy/policy.js';
 import { assertUnreferenced, extensionReferences } from '../shared/references.js';
@@ -207,9 +208,11 @@ export async function updateExtension(ctx: AppContext, auth: AuthInfo, id: strin
     } catch (err) {
       uniqueConflict(err);
     }
-    return { ...current, ...patch } as ExtensionRow;
+    return { ...current, ...patch, previousStatus: current.status } as ExtensionRow & { previousStatus: ExtensionRow['status'] };
   });
   await ctx.configChanged(auth.organizationId);
+  // Presence follows: a deactivated extension is offline, a reactivated one idle.
+  if (row.status !== row.previousStatus) await announceExtensionPresence(ctx, auth.organizationId, row.id, row.status === 'inactive' ? 'offline' : 'idle');
   return presentExtension(row, ctx);
 }
 
@@ -220,6 +223,7 @@ export async function deleteExtension(ctx: AppContext, auth: AuthInfo, id: strin
     await trx.deleteFrom('extensions').where('id', '=', current.id).where('organization_id', '=', auth.organizationId).execute();
   });
   await ctx.configChanged(auth.organizationId);
+  await announceExtensionPresence(ctx, auth.organizationId, id, 'offline', false);
 }
 
 /** Generates a new SIP password and returns it this once; it is never readable again. */

@@ -6,7 +6,7 @@ import { type AppContext, CONFIG_TOPIC } from '../../context.js';
 import { SESSIONS_TOPIC, type SessionsEndedMessage } from '../auth/session-events.js';
 import { presentCallLog, presentLiveCall } from '../call-logs/call-logs.presenter.js';
 import { isTerminal } from '../calls/call-state.js';
-import { type CallBusMessage, CALLS_TOPIC } from '../calls/calls.ingest.js';
+import { type CallBusMessage, CALLS_TOPIC, type PresenceBusMessage } from '../calls/calls.ingest.js';
 import type { VoiceRuntime } from '../voice/runtime.js';
 import { callsChannel, extensionsChannel } from './channels.js';
 import { type Member, MemberDirectory } from './directory.js';
@@ -65,7 +65,9 @@ export function createRealtime(ctx: AppContext, voice: VoiceRuntime, options: Re
   // One chain keeps each organization's events in the order they were published.
   let chain: Promise<void> = Promise.resolve();
   const offCalls = ctx.bus.subscribe(CALLS_TOPIC, (raw) => {
-    chain = chain.then(() => deliver(raw as CallBusMessage)).catch((err: unknown) => options.log?.error({ err }, 'live call event not delivered'));
+    chain = chain
+      .then(() => deliver(raw as CallBusMessage | PresenceBusMessage))
+      .catch((err: unknown) => options.log?.error({ err }, 'live call event not delivered'));
   });
   const offApi = ctx.bus.subscribe(PUSHER_API_TOPIC, (raw) => {
     const m = raw as { kind?: unknown; channel?: unknown; event?: unknown; data?: unknown; except?: unknown; userId?: unknown };
@@ -102,8 +104,9 @@ export function createRealtime(ctx: AppContext, voice: VoiceRuntime, options: Re
 
   // Channels nobody on this process watches are skipped before any event is built: the busy hour
   // produces far more call events than there are dashboards open.
-  async function deliver(message: CallBusMessage) {
-    if (!message?.organization_id || !message.call) return;
+  async function deliver(message: CallBusMessage | PresenceBusMessage) {
+    if (message?.type === 'presence' && typeof message.organization_id === 'string') return deliverPresence(message.organization_id, message.presence);
+    if (!message?.organization_id || !('call' in message) || !message.call) return;
     const org = message.organization_id;
     const calls = callsChannel(org);
     const seen = involvement.note(message);
@@ -124,9 +127,13 @@ export function createRealtime(ctx: AppContext, voice: VoiceRuntime, options: Re
         if (fresh.size) pusher.broadcastLocal(calls, 'call.started', data, (g) => isAgentOf(watcher(g), fresh));
       }
     }
+    deliverPresence(org, message.presence);
+  }
+
+  function deliverPresence(org: string, presence: CallBusMessage['presence'] | undefined) {
     const extensions = extensionsChannel(org);
     if (!pusher.hasSubscribers(extensions)) return;
-    for (const p of message.presence ?? []) {
+    for (const p of presence ?? []) {
       pusher.broadcastLocal(extensions, 'extension.status', {
         extension_id: p.extension_id,
         status: p.status,
