@@ -1,24 +1,25 @@
+import { createHttpApp, LOG_REDACT, registerOperations } from '@opbx/platform';
 import type { FastifyInstance } from 'fastify';
-import { createHttpApp, LOG_REDACT, type HealthChange } from '@opbx/platform';
+
 import type { AppContext } from './context.js';
 import { registerAuth } from './http/auth.js';
 import { warpErrorBody } from './http/envelope.js';
-import { healthRoutes } from './modules/health/health.routes.js';
-import { authRoutes } from './modules/auth/auth.routes.js';
-import { customerRoutes } from './modules/customers/customers.routes.js';
-import { auditRoutes } from './modules/audit/audit.routes.js';
-import { trunkRoutes } from './modules/trunks/trunks.routes.js';
 import { apiKeyRoutes } from './modules/api-keys/api-keys.routes.js';
-import { webhookRoutes } from './modules/webhooks/webhooks.routes.js';
+import { auditRoutes } from './modules/audit/audit.routes.js';
+import { authRoutes } from './modules/auth/auth.routes.js';
+import { purgeExpired } from './modules/auth/housekeeping.js';
+import { cdrRoutes } from './modules/cdrs/cdrs.routes.js';
+import { scheduleCdrHousekeeping } from './modules/cdrs/housekeeping.js';
+import { internalCdrRoutes } from './modules/cdrs/internal.routes.js';
+import { customerRoutes } from './modules/customers/customers.routes.js';
+import { healthRoutes } from './modules/health/health.routes.js';
 import { invitationRoutes } from './modules/invitations/invitations.routes.js';
 import { oidcRoutes } from './modules/oidc/oidc.routes.js';
 import { routingRoutes } from './modules/routing/routing.routes.js';
+import { trunkRoutes } from './modules/trunks/trunks.routes.js';
 import { userRoutes } from './modules/users/users.routes.js';
-import { internalCdrRoutes } from './modules/cdrs/internal.routes.js';
-import { cdrRoutes } from './modules/cdrs/cdrs.routes.js';
-import { scheduleCdrHousekeeping } from './modules/cdrs/housekeeping.js';
 import { DeliveryWorker } from './modules/webhooks/delivery.js';
-import { purgeExpired } from './modules/auth/housekeeping.js';
+import { webhookRoutes } from './modules/webhooks/webhooks.routes.js';
 
 export const API_PREFIX = '/v1';
 
@@ -48,25 +49,19 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
             redact: { paths: [...LOG_REDACT, 'req.headers["x-api-key"]'], censor: '[redacted]' },
             ...(options.logStream ? { stream: options.logStream } : {}),
           },
-    corsOrigins: config.WARP_CORS_ORIGINS === '*' ? '*' : config.WARP_CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
+    corsOrigins:
+      config.WARP_CORS_ORIGINS === '*'
+        ? '*'
+        : config.WARP_CORS_ORIGINS.split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
     docsPath: `${API_PREFIX}/docs`,
     trustProxy: config.WARP_TRUST_PROXY,
     errorBody: warpErrorBody,
   });
 
-  app.get('/metrics', { config: { public: true }, schema: { hide: true } }, async (_req, reply) =>
-    reply.type(app.metrics.registry.contentType).send(await app.metrics.registry.metrics()),
-  );
-
-  for (const backend of ctx.backends) {
-    const report = ({ component, impact, ok, err }: HealthChange) => {
-      if (ok) app.log.info({ component }, `Redis is back for the ${component}`);
-      else app.log.warn({ component, err }, `Redis unavailable for the ${component}: ${impact}`);
-    };
-    const off = backend.onChange(report);
-    app.addHook('onClose', async () => off());
-    if (!backend.ok) report({ component: backend.component, impact: backend.impact, ok: false });
-  }
+  // /metrics: Bearer WARP_METRICS_TOKEN, or (unset) local scrapers only; Redis outages logged once each way.
+  registerOperations(app, { metricsToken: ctx.config.WARP_METRICS_TOKEN, metricsTokenVariable: 'WARP_METRICS_TOKEN', backends: ctx.backends });
 
   await app.register(
     async (api) => {

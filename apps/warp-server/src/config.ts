@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { envBool, envInt, envTrustProxy, loadConfig } from '@opbx/platform';
+import { z } from 'zod';
 
 /** Every environment variable the WARP server reads; README's table mirrors this. */
 const schema = z.object({
@@ -7,8 +7,15 @@ const schema = z.object({
   HOST: z.string().default('0.0.0.0'),
   PORT: envInt(8080, 0, 65535),
   DATABASE_URL: z.string().min(1).default('sqlite:./data/warp.db'),
-  REDIS_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
-  WARP_REDIS_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/).default('warp:'),
+  REDIS_URL: z
+    .string()
+    .url()
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  WARP_REDIS_PREFIX: z
+    .string()
+    .regex(/^[\w:.-]{1,64}$/)
+    .default('warp:'),
   /** Encrypts secrets at rest (digest passwords, webhook secrets, TOTP seeds); the same on every instance. */
   WARP_APP_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   WARP_DATA_DIR: z.string().default('./data'),
@@ -19,6 +26,8 @@ const schema = z.object({
   WARP_LOGIN_LIMIT_EMAIL: envInt(10, 1),
   WARP_LOGIN_WINDOW: envInt(60, 1),
   WARP_TRUST_PROXY: envTrustProxy(),
+  /** Bearer token that may scrape /metrics; unset, only this host may (no X-Forwarded-For). */
+  WARP_METRICS_TOKEN: z.string().min(16).optional(),
   /** Realm of trunk digest credentials. */
   WARP_SIP_REALM: z.string().min(1).max(253).default('sip.warp.local'),
   /** Public base URL of the customer portal, for invitation links. */
@@ -35,7 +44,11 @@ const schema = z.object({
   /** CDRs (issue 15): months of CDRs kept (older whole months are dropped, checked hourly); 0 keeps them forever. */
   WARP_CDR_RETENTION_MONTHS: envInt(24, 0, 1200),
   /** Public base URL of this API, for export download links (relative links when unset). */
-  WARP_API_PUBLIC_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
+  WARP_API_PUBLIC_URL: z
+    .string()
+    .url()
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   /** Optional OpenID Connect sign-in: issuer URL, client id/secret, and this server's callback URL. */
   WARP_OIDC_ISSUER: z.string().url().optional(),
   WARP_OIDC_CLIENT_ID: z.string().min(1).optional(),
@@ -44,7 +57,11 @@ const schema = z.object({
   /** Allow an http:// issuer (tests and local providers only). */
   WARP_OIDC_ALLOW_HTTP: envBool(false),
   /** Telique LRN dips (issue 13): base URL such as https://api-dev.ringer.tel/api/v1; unset = no dips (route on the dialled number). */
-  WARP_TELIQUE_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
+  WARP_TELIQUE_URL: z
+    .string()
+    .url()
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   WARP_TELIQUE_TOKEN: z.string().min(1).optional(),
   WARP_LRN_TIMEOUT_MS: envInt(1500, 50, 30_000),
   /** seconds an LRN answer is cached (failures never are) */
