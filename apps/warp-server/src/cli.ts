@@ -62,6 +62,12 @@ program
         (created) => created && console.log('Routing demo: 2 providers, partition Standard, sell plan standard on Acme\'s trunks'),
         (err: Error) => console.error(`Routing demo data not created: ${err.message}`),
       );
+      // A month of traffic on Acme's trunks, so CDRs, usage and margins have something to show.
+      const { seedDemoTraffic } = await import('./modules/cdrs/traffic.js');
+      await seedDemoTraffic(server.ctx).then(
+        (s) => s && console.log(`CDR demo: ${s.calls.toLocaleString('en-US')} calls over the last 30 days (${s.answered.toLocaleString('en-US')} answered)`),
+        (err: Error) => console.error(`CDR demo traffic not created: ${err.message}`),
+      );
       if (telique) console.log(`Telique sandbox (LRN dips): ${telique.url}`);
     }
   });

@@ -3,9 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { REPO_ROOT, run } from '../../opbx-server/test/support/cli.js';
-import { runTraffic } from '../src/modules/cdrs/traffic.js';
+import { runTraffic, seedDemoTraffic } from '../src/modules/cdrs/traffic.js';
 import { routingOf } from '../src/modules/routing/routing.state.js';
-import { type CdrWorld,cdrWorld } from './support/cdrs.js';
+import { type CdrWorld, cdrWorld } from './support/cdrs.js';
 import { createTestServer, type TestServer } from './support/context.js';
 import { createStaff } from './support/fixtures.js';
 
@@ -43,7 +43,7 @@ describe('traffic generator', () => {
       snapshot: () => routingOf(server.ctx).current(),
       post: async (cdrs) => (await world.edge.post('/internal/cdrs', { cdrs })).body.data,
     });
-    expect(summary).toMatchObject({ calls: 200, accepted: 200, rejected: 0, duplicate: 0, batches: 4 });
+    expect(summary).toMatchObject({ calls: 200, accepted: 200, rejected: 0, duplicate: 0, batches: 1 });
     expect(summary.routed).toBe(200); // every generated US number has a rate in the test decks
     expect(summary.answered).toBeGreaterThan(50);
     expect(summary.answered).toBeLessThan(150);
@@ -55,6 +55,25 @@ describe('traffic generator', () => {
       .executeTakeFirstOrThrow();
     expect([Number(roll.calls), Number(roll.answered), Number(roll.unrated)]).toEqual([200, summary.answered, 0]);
   });
+
+  it('demo traffic: a month of calls spread over the last 30 days, seeded once', async () => {
+    const fresh = await createTestServer();
+    try {
+      const admin = await createStaff(fresh, 'admin');
+      await cdrWorld(fresh, admin.api, 'Demo Carrier', '203.0.113.60');
+      const summary = await seedDemoTraffic(fresh.ctx, 300);
+      expect(summary).toMatchObject({ calls: 300, accepted: 300 });
+      const span = await fresh.ctx.db
+        .selectFrom('cdrs')
+        .select((eb) => [eb.fn.min<string>('started_at').as('first'), eb.fn.max<string>('started_at').as('last')])
+        .executeTakeFirstOrThrow();
+      expect(Date.parse(span.last) - Date.parse(span.first)).toBeGreaterThan(29 * 86_400_000);
+      expect(Date.parse(span.last)).toBeLessThanOrEqual(Date.now());
+      expect(await seedDemoTraffic(fresh.ctx, 300)).toBeUndefined();
+    } finally {
+      await fresh.close();
+    }
+  }, 120_000);
 
   it('CLI: edge-key create prints {"id","key"}; simulate traffic posts to a live server, shows progress and prints a summary', async () => {
     await server.app.listen({ port: 0, host: '127.0.0.1' });

@@ -130,6 +130,27 @@ export async function runTraffic(run: TrafficRun): Promise<TrafficSummary> {
       for (const r of res.results) s[r.status]++;
     }
   };
+  if (run.backfill) {
+    // Past traffic: calls evenly spread over the window, posted back to back in batches of 1,000.
+    const snapshot = await run.snapshot();
+    const trunks = callingTrunks(snapshot);
+    if (!trunks.length) throw new Error('no active trunk can place calls: create a customer, a trunk and a partition first');
+    while (seq < total) {
+      const batch: IngestCdr[] = [];
+      for (let i = 0; i < 1000 && seq < total; i++) {
+        const at = virtualStart + Math.floor((seq / run.rate) * 1000);
+        const g = generateCall(snapshot, trunks[Math.floor(rng() * trunks.length)]!.id, at, seq++, { answerRatio: run.answerRatio, rng });
+        s.calls++;
+        if (g.routed) s.routed++;
+        if (g.answered) s.answered++;
+        batch.push(g.cdr);
+      }
+      await flush(batch);
+      run.progress?.(seq, total, s);
+    }
+    s.seconds = Math.round((Date.now() - began) / 100) / 10;
+    return s;
+  }
   for (let second = 0; second < run.duration && seq < total; second++) {
     const snapshot = await run.snapshot();
     const trunks = callingTrunks(snapshot);
@@ -146,11 +167,29 @@ export async function runTraffic(run: TrafficRun): Promise<TrafficSummary> {
     }
     await flush(batch);
     run.progress?.(seq, total, s);
-    if (!run.backfill) {
-      const wait = began + (second + 1) * 1000 - Date.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    }
+    const wait = began + (second + 1) * 1000 - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
   }
   s.seconds = Math.round((Date.now() - began) / 100) / 10;
   return s;
+}
+
+/**
+ * The demo's month of traffic, once (after the routing demo data): about 10,000 calls over the
+ * last 30 days on Acme's trunks, ingested in process exactly as the edge endpoint would.
+ */
+export async function seedDemoTraffic(ctx: import('../../context.js').AppContext, calls = 10_000): Promise<TrafficSummary | undefined> {
+  if (await ctx.db.selectFrom('cdrs').select('id').limit(1).executeTakeFirst()) return undefined;
+  const { ingestCdrs } = await import('./ingest.js');
+  const { routingOf } = await import('../routing/routing.state.js');
+  const month = 30 * 86_400;
+  return runTraffic({
+    rate: calls / month,
+    duration: month,
+    answerRatio: 0.62,
+    backfill: true,
+    seed: 2026,
+    snapshot: () => routingOf(ctx).current(),
+    post: (cdrs) => ingestCdrs(ctx, { cdrs }),
+  });
 }
