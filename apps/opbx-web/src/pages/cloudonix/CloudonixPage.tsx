@@ -7,6 +7,7 @@ import { keys } from '../../data/keys';
 import { apiError, claimedBy } from '../../lib/api-error';
 import { cx } from '../../lib/cx';
 import { usePageTitle } from '../../lib/title';
+import { useUnsavedChangesWarning } from '../../lib/unsaved';
 import { useFieldErrors } from '../../lib/useFieldErrors';
 import { Button } from '../../ui/Button';
 import { Card, CardHeader, PageHeader } from '../../ui/Card';
@@ -59,9 +60,39 @@ function SettingsForm({ current, editable, onGenerated }: { current: CloudonixSe
       toast.success('Cloudonix settings saved.');
     },
   });
-  const { errors, bind } = useFieldErrors(save.error);
+  // Simple rules are checked here first, all at once; the server still judges everything.
+  const [local, setLocal] = useState<Record<string, string>>({});
+  const { errors, bind: bindServer } = useFieldErrors(save.error);
+  const bind = (field: string, set: (v: string) => void) => {
+    const b = bindServer(field, set);
+    return {
+      error: local[field] ?? b.error,
+      onChange: (ev: { target: { value: string } }) => {
+        b.onChange(ev);
+        setLocal(({ [field]: _gone, ...rest }) => rest);
+      },
+    };
+  };
+  const dirty =
+    domainUuid !== (current?.domain_uuid ?? '') ||
+    domainName !== (current?.domain_name ?? '') ||
+    baseUrl !== (current?.webhook_base_url ?? window.location.origin) ||
+    key !== '';
+  useUnsavedChangesWarning(dirty && !save.isPending);
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    const found: Record<string, string> = {};
+    if (!domainUuid.trim()) found.domain_uuid = 'is required';
+    if (!domainName.trim()) found.domain_name = 'is required';
+    else if (!/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(domainName.trim())) found.domain_name = 'must be a domain name';
+    if (!/^https?:\/\/[^\s/]+/i.test(baseUrl.trim())) found.webhook_base_url = 'must be an absolute http(s) URL';
+    if (key.trim() && key.trim().length < 24) found.requests_key = 'must be at least 24 characters';
+    setLocal(found);
+    if (Object.keys(found).length > 0) {
+      // Focus the first field with a problem once it is marked invalid.
+      requestAnimationFrame(() => (e.target as HTMLFormElement).querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+      return;
+    }
     save.mutate({
       domain_uuid: domainUuid.trim(),
       domain_name: domainName.trim(),

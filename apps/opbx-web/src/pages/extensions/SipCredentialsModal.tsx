@@ -43,23 +43,45 @@ function CopyRow({ label, value, secret }: { label: string; value: string; secre
 
 /** The one moment a SIP password is visible: after creating an extension or resetting it. */
 export function SipCredentialsModal({ ext, onClose, extraAction }: { ext: ExtensionWithPassword | null; onClose: () => void; extraAction?: React.ReactNode }) {
+  // Escape, the overlay or the X ask first: the password cannot be shown again.
+  const [asking, setAsking] = useState(false);
+  const close = () => {
+    setAsking(false);
+    onClose();
+  };
   return (
     <Modal
       open={Boolean(ext)}
-      onOpenChange={(o) => !o && onClose()}
+      onOpenChange={(o) => {
+        if (!o) setAsking(true);
+      }}
       title={ext ? `SIP credentials for ${ext.extension_number}` : 'SIP credentials'}
       description="Enter these in the desk phone or softphone."
       footer={
-        <>
-          {extraAction}
-          <Button variant="primary" onClick={onClose}>
-            I’ve saved the password
-          </Button>
-        </>
+        asking ? (
+          <>
+            <Button onClick={() => setAsking(false)}>Keep it open</Button>
+            <Button variant="danger" onClick={close}>
+              Close without saving
+            </Button>
+          </>
+        ) : (
+          <>
+            {extraAction}
+            <Button variant="primary" onClick={close}>
+              I’ve saved the password
+            </Button>
+          </>
+        )
       }
     >
       {ext && (
         <div className="space-y-3">
+          {asking && (
+            <Alert tone="error" title="Close without saving the password?">
+              <p>It is not shown again: the phone cannot register until you reset it.</p>
+            </Alert>
+          )}
           <Alert tone="warning">
             <p>This password is shown only now. Copy it before closing; afterwards you can only reset it.</p>
           </Alert>

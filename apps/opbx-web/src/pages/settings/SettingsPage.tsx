@@ -10,6 +10,7 @@ import { useAllDids, useOrganization } from '../../data/lookups';
 import { claimedBy } from '../../lib/api-error';
 import { formatPhone } from '../../lib/format';
 import { usePageTitle } from '../../lib/title';
+import { useUnsavedChangesWarning } from '../../lib/unsaved';
 import { useFieldErrors } from '../../lib/useFieldErrors';
 import { Button } from '../../ui/Button';
 import { Badge, Card, CardHeader, DescriptionList, PageHeader } from '../../ui/Card';
@@ -37,6 +38,13 @@ function OrganizationForm({ org, editable }: { org: Organization; editable: bool
   const [voicemail, setVoicemail] = useState(org.settings.voicemail_enabled ?? true);
   const [recording, setRecording] = useState(org.settings.recording_enabled ?? false);
   const { errors, clear, bind } = useFieldErrors(save.error);
+  const dirty =
+    name !== org.name ||
+    timezone !== org.timezone ||
+    callerId !== (org.settings.default_caller_id ?? '') ||
+    voicemail !== (org.settings.voicemail_enabled ?? true) ||
+    recording !== (org.settings.recording_enabled ?? false);
+  useUnsavedChangesWarning(dirty && !save.isPending);
   // The default caller ID must be one of the organization's numbers (the server checks it too).
   const numbers = useAllDids().data ?? [];
 
