@@ -385,15 +385,17 @@ async function foldEvent(trx: Transaction<Database>, dialect: Dialect, ev: CallE
   }
 
   let before = await lockCall(trx, dialect, ev.organizationId, ev.callId);
-  // Who this call is ringing or on now (presence rows name their call).
-  const onCall = before
-    ? await trx
-        .selectFrom('extension_presence')
-        .select(['extension_id', 'status'])
-        .where('organization_id', '=', ev.organizationId)
-        .where('current_call_id', '=', ev.callId)
-        .execute()
-    : [];
+  // Who this call is ringing or on now (presence rows name their call); read only for events that can change it.
+  const mayMovePresence = ev.ringing !== undefined || ev.status === 'answered' || (ev.status !== undefined && isTerminal(ev.status));
+  const onCall =
+    before && mayMovePresence
+      ? await trx
+          .selectFrom('extension_presence')
+          .select(['extension_id', 'status'])
+          .where('organization_id', '=', ev.organizationId)
+          .where('current_call_id', '=', ev.callId)
+          .execute()
+      : [];
   let after: CallLogRow;
   const created = !before;
   let answerer: string | undefined;
