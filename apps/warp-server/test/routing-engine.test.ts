@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decide, normalizeNumber, matchesPattern, type OverrideSnap, type ExclusionSnap, type RouteRequest } from '../src/modules/routing/engine/index.js';
+import { Decimal } from 'decimal.js';
+import { decide, fromMicros, normalizeNumber, matchesPattern, prefixesOf, toMicros, decimalToMicros, type OverrideSnap, type ExclusionSnap, type RouteRequest } from '../src/modules/routing/engine/index.js';
 import { CUSTOMER_ID, TRUNK_ID, provider, seeded, snapshot, type RateInput, type SnapshotInput } from './support/routing.js';
 
 /* The route engine on hand-built decks: no database, no HTTP. */
@@ -41,6 +42,22 @@ describe('numbers', () => {
     expect(matchesPattern('900NXX', '9001125555')).toBe(false);
     expect(matchesPattern('8XX', '8885551234')).toBe(true);
     expect(matchesPattern('212N', '2121555123')).toBe(false);
+  });
+});
+
+describe('money', () => {
+  it('integer micro-units print exactly as decimal.js would; validated strings convert exactly without it', () => {
+    const r = seeded(9);
+    for (let i = 0; i < 50_000; i++) {
+      const m = Math.floor(r() * 2e12) - 1e12;
+      expect(fromMicros(m)).toBe(new Decimal(m).div(1_000_000).toFixed(6));
+    }
+    for (const v of ['0', '0.000001', '0.1', '1.5', '999999.999999', '1000000', '0.004000', '12.34']) {
+      expect(decimalToMicros(v), v).toBe(toMicros(v));
+      expect(fromMicros(decimalToMicros(v))).toBe(new Decimal(v).toFixed(6));
+    }
+    expect(() => toMicros('0.0000001')).toThrow(RangeError);
+    expect(prefixesOf('1212')).toEqual(['1', '12', '121', '1212']);
   });
 });
 

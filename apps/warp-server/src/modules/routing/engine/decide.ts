@@ -1,6 +1,6 @@
 import { classifyDestination } from '@opbx/platform/telephony';
 import type { Jurisdiction, RejectReason } from '@warp/contract';
-import type { RateRow } from './deck.js';
+import { prefixesOf, type RateRow } from './deck.js';
 import { fromMicros, marginOf, type Micros } from './money.js';
 import { aniClassOf, destinationClassOf, matchesPattern, normalizeNumber, US_TERRITORY_NPAS, type Normalized, type Zone } from './numbers.js';
 import type { CustomerSnap, ExclusionSnap, OverrideSnap, PartitionMemberSnap, ProviderSnap, RoutingSnapshot, TrunkSnap } from './snapshot.js';
@@ -247,6 +247,8 @@ export function decide(snapshot: RoutingSnapshot, req: RouteRequest): RouteDecis
     drops.set(kind, (drops.get(kind) ?? 0) + 1);
     trace.push({ step: 'candidate', detail: `${provider?.name ?? id}: ${why}`, provider_id: id, dropped: kind });
   };
+  const dialledPrefixes = prefixesOf(dni.digits);
+  const termPrefixes = termDigits === dni.digits ? dialledPrefixes : prefixesOf(termDigits);
   const providerExcluded = (providerId: string) => snapshot.exclusions.find((e) => e.providerId === providerId && live(e));
   for (const m of members) {
     const p = snapshot.providers.get(m.providerId);
@@ -276,7 +278,7 @@ export function decide(snapshot: RoutingSnapshot, req: RouteRequest): RouteDecis
       drop(p, p.id, 'capacity', `at capacity (${load.channels}/${p.maxChannels ?? '∞'} channels, ${load.cps}/${p.maxCps ?? '∞'} cps)`);
       continue;
     }
-    const priced = costOf(p, dni, termDigits, termOcnLata, natural, dniState, at);
+    const priced = costOf(p, dialledPrefixes, termPrefixes, termOcnLata, natural, dniState, at);
     if (!priced) {
       drop(p, p.id, 'no_rate', `no rate for +${dni.digits}${termDigits !== dni.digits ? ` (LRN ${termDigits})` : ''}`);
       continue;
@@ -398,19 +400,19 @@ function column(row: RateRow, j: Exclude<Jurisdiction, 'indeterminate'>): Micros
  */
 function costOf(
   p: ProviderSnap,
-  dni: Normalized,
-  termDigits: string,
+  dialled: readonly string[],
+  terminating: readonly string[],
   term: { ocn: string; lata: string } | undefined,
   natural: Jurisdiction | undefined,
   dniState: string | null,
   at: number,
 ): { cost: Micros; jurisdiction: Jurisdiction | undefined; row: RateRow; matched: string } | undefined {
   let match: { row: RateRow; matched: string } | undefined;
-  if (p.type === 'lrn') match = p.deck.longestPrefix(termDigits, at);
+  if (p.type === 'lrn') match = p.deck.longestOf(terminating, at);
   else if (p.type === 'ocn_lata') {
     const row = term ? p.deck.exact(`${term.ocn}:${term.lata}`, at) : undefined;
-    match = row ? { row, matched: `OCN/LATA ${term!.ocn}/${term!.lata}` } : p.deck.longestPrefix(termDigits, at);
-  } else match = p.deck.longestPrefix(dni.digits, at);
+    match = row ? { row, matched: `OCN/LATA ${term!.ocn}/${term!.lata}` } : p.deck.longestOf(terminating, at);
+  } else match = p.deck.longestOf(dialled, at);
   if (!match) return undefined;
   const { row, matched } = match;
   let jurisdiction = natural;

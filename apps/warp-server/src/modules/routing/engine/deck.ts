@@ -63,8 +63,17 @@ export class Deck {
 
   /** Longest prefix of `digits` with a row valid at `at`. */
   longestPrefix(digits: string, at: number): DeckMatch | undefined {
-    for (let len = Math.min(this.maxLength, digits.length); len > 0; len--) {
-      const key = digits.slice(0, len);
+    return this.longestOf(prefixesOf(digits), at);
+  }
+
+  /**
+   * The same over precomputed prefixes (`prefixes[i]` = the first i+1 digits). A decision builds
+   * them once for all its providers: V8 caches a string's hash, so twenty decks probe with the
+   * same strings instead of hashing twenty fresh slices each.
+   */
+  longestOf(prefixes: readonly string[], at: number): DeckMatch | undefined {
+    for (let len = Math.min(this.maxLength, prefixes.length); len > 0; len--) {
+      const key = prefixes[len - 1]!;
       const row = this.exact(key, at);
       if (row) return { row, matched: `prefix ${key}` };
     }
@@ -78,6 +87,13 @@ export class Deck {
   rowsOf(key: string): readonly RateRow[] {
     return this.byKey.get(key) ?? [];
   }
+}
+
+/** Every leading substring of `digits`, shortest first. */
+export function prefixesOf(digits: string): string[] {
+  const out = new Array<string>(digits.length);
+  for (let i = 0; i < digits.length; i++) out[i] = digits.slice(0, i + 1);
+  return out;
 }
 
 /** Midnight UTC of an ISO date, or Infinity for none (open-ended). */

@@ -28,8 +28,16 @@ export function decimalToMicros(value: string): Micros {
   return Number(value.slice(0, dot)) * 1_000_000 + Number(frac + '000000'.slice(frac.length));
 }
 
+/**
+ * Six-place decimal string of an integer micro-unit count: integer division and remainder of an
+ * exact integer (|micros| < 2^53), so no rounding can happen; on the decision hot path, where a
+ * decimal.js round trip per figure cost more than the rest of the decision.
+ */
 export function fromMicros(micros: Micros): string {
-  return new Decimal(micros).div(1_000_000).toFixed(6);
+  if (!Number.isSafeInteger(micros)) return new Decimal(micros).div(1_000_000).toFixed(6);
+  const abs = Math.abs(micros);
+  const frac = abs % 1_000_000;
+  return `${micros < 0 ? '-' : ''}${(abs - frac) / 1_000_000}.${String(frac).padStart(6, '0')}`;
 }
 
 /** `a - b` as a decimal string (margins). */
