@@ -215,7 +215,8 @@ export async function recordBus(server: FlowsServer) {
   const stop = server.ctx.bus.subscribe(CALLS_TOPIC, (m) => {
     const marker = (m as { test_marker?: string }).test_marker;
     if (marker) return void markers.get(marker)?.();
-    if (recording) messages.push(m as CallBusMessage);
+    // Presence-only messages (an extension deactivated) name no call.
+    if (recording && (m as Partial<CallBusMessage>).call) messages.push(m as CallBusMessage);
   });
   const sync = async () => {
     const id = `${Date.now()}-${Math.random()}`;
