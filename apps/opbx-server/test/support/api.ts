@@ -1,56 +1,28 @@
+import { injectJson, JsonClient, type Reply } from '@opbx/platform/testing';
 import type { FastifyInstance } from 'fastify';
 
 import type { AppContext } from '../../src/context.js';
 import { createOrganization } from '../../src/modules/organization/organization.service.js';
 
-export interface Reply<T = any> {
-  status: number;
-  body: T;
-  headers: Record<string, unknown>;
-}
+export type { Reply } from '@opbx/platform/testing';
 
-/** Thin wrapper over `app.inject` speaking JSON, optionally as a bearer token. */
-export class Api {
+const ROUTE = { base: '/api/v1', absolute: ['/api', '/metrics'] } as const;
+
+/** A test client of the OPBX API over `app.inject`, optionally as a bearer token. */
+export class Api extends JsonClient {
   constructor(
     readonly app: FastifyInstance,
     readonly token?: string,
-  ) {}
+  ) {
+    super();
+  }
 
   as(token: string | undefined) {
     return new Api(this.app, token);
   }
 
-  async request<T = any>(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply<T>> {
-    const res = await this.app.inject({
-      method: method as 'GET',
-      url: url.startsWith('/api') || url.startsWith('/metrics') ? url : `/api/v1${url}`,
-      headers: {
-        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...headers,
-      },
-      payload: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    let parsed: any = res.body;
-    try {
-      parsed = res.body ? JSON.parse(res.body) : undefined;
-    } catch {
-      // non-JSON bodies (CSV, metrics) stay as text
-    }
-    return { status: res.statusCode, body: parsed, headers: res.headers };
-  }
-
-  get<T = any>(url: string) {
-    return this.request<T>('GET', url);
-  }
-  post<T = any>(url: string, body?: unknown) {
-    return this.request<T>('POST', url, body);
-  }
-  patch<T = any>(url: string, body?: unknown) {
-    return this.request<T>('PATCH', url, body);
-  }
-  delete<T = any>(url: string) {
-    return this.request<T>('DELETE', url);
+  request<T = any>(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply<T>> {
+    return injectJson<T>(this.app, ROUTE, method, url, body, { ...(this.token ? { authorization: `Bearer ${this.token}` } : {}), ...headers });
   }
 }
 

@@ -1,19 +1,20 @@
+import { injectJson, JsonClient, type Reply } from '@opbx/platform/testing';
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
 
-export interface Reply<T = any> {
-  status: number;
-  body: T;
-  headers: Record<string, unknown>;
-}
+export type { Reply } from '@opbx/platform/testing';
+
+const ROUTE = { base: '/v1', absolute: ['/v1', '/metrics'] } as const;
 
 /** `app.inject` speaking JSON under /v1, as a bearer token (user token or API key) and optionally for one customer. */
-export class Api {
+export class Api extends JsonClient {
   constructor(
     readonly app: FastifyInstance,
     readonly token?: string,
     readonly customer?: string,
-  ) {}
+  ) {
+    super();
+  }
 
   as(token: string | undefined) {
     return new Api(this.app, token, this.customer);
@@ -24,38 +25,12 @@ export class Api {
     return new Api(this.app, this.token, customer);
   }
 
-  async request<T = any>(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply<T>> {
-    const res = await this.app.inject({
-      method: method as 'GET',
-      url: url.startsWith('/v1') || url.startsWith('/metrics') ? url : `/v1${url}`,
-      headers: {
-        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
-        ...(this.customer ? { 'x-customer-id': this.customer } : {}),
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...headers,
-      },
-      payload: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  request<T = any>(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply<T>> {
+    return injectJson<T>(this.app, ROUTE, method, url, body, {
+      ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+      ...(this.customer ? { 'x-customer-id': this.customer } : {}),
+      ...headers,
     });
-    let parsed: any = res.body;
-    try {
-      parsed = res.body ? JSON.parse(res.body) : undefined;
-    } catch {
-      // non-JSON bodies (metrics, docs) stay as text
-    }
-    return { status: res.statusCode, body: parsed, headers: res.headers };
-  }
-
-  get<T = any>(url: string) {
-    return this.request<T>('GET', url);
-  }
-  post<T = any>(url: string, body?: unknown) {
-    return this.request<T>('POST', url, body);
-  }
-  patch<T = any>(url: string, body?: unknown) {
-    return this.request<T>('PATCH', url, body);
-  }
-  delete<T = any>(url: string) {
-    return this.request<T>('DELETE', url);
   }
 }
 
