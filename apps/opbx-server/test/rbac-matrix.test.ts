@@ -395,6 +395,22 @@ describe('role rules beyond the route declarations', () => {
     expect((await org.agent.patch(own, { call_forwarding: null })).body.call_forwarding).toBeNull();
   });
 
+  it('an agent without an extension reads no call at all: list, total, detail, export, dashboard', async () => {
+    const unassigned = await insertCallLog(server.ctx, org.organizationId, null);
+    const email = uniqueEmail('lone-agent');
+    expect((await org.owner.post('/users', { name: `Lone ${seq()}`, email, password: PASSWORD, role: 'agent' })).status).toBe(201);
+    const lone = org.anon.as((await org.anon.post('/auth/login', { email, password: PASSWORD })).body.access_token);
+    const list = await lone.get('/call-logs');
+    expect(list.status).toBe(200);
+    expect(list.body.data).toEqual([]);
+    expect(list.body.meta.total).toBe(0);
+    for (const id of [unassigned, f.agentCallId, f.otherCallId]) expect((await lone.get(`/call-logs/${id}`)).status).toBe(404);
+    const csv = await lone.get('/call-logs/export');
+    expect(csv.status).toBe(200);
+    expect(String(csv.body).trim().split('\n')).toHaveLength(1);
+    expect((await lone.get('/dashboard/stats')).body.calls_today).toBe(0);
+  });
+
   it('the SIP password is returned by a reset only, and only to managers', async () => {
     const reset = await org.admin.post(`/extensions/${f.extId}/reset-sip-password`);
     expect(reset.status).toBe(200);
