@@ -96,6 +96,8 @@ beforeAll(async () => {
     OPBX_APP_KEY: randomBytes(24).toString('hex'),
     LOG_LEVEL: 'silent',
     NODE_ENV: 'test',
+    // The PostgreSQL + Redis pass runs the browser suite over Redis too.
+    ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL, OPBX_REDIS_PREFIX: `test:${randomBytes(4).toString('hex')}:` } : {}),
   });
   server = await quietly(() => startServer(config, { demo: true, signals: false }));
   expect(server.app.hasWebApp).toBe(true);

@@ -73,6 +73,8 @@ export async function startHarness(): Promise<Harness> {
     OPBX_APP_KEY: appKey,
     LOG_LEVEL: 'silent',
     NODE_ENV: 'test',
+    // The PostgreSQL + Redis pass runs the browser suite over Redis too.
+    ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL, OPBX_REDIS_PREFIX: `test:${randomBytes(4).toString('hex')}:` } : {}),
   });
   const server = await quietly(() => startServer(config, { demo: true, signals: false }));
   const base = `http://127.0.0.1:${new URL(server.url).port}`;
