@@ -77,7 +77,8 @@ describe('an inbound call answered by a dialled extension', () => {
   test('calls the Dial action with the outcome and runs the CXML it returns', async () => {
     const started = performance.now();
     const t = await call({ scenario: { targets: { '101': { outcome: 'answer', after: 4, talk: 25 } } } });
-    expect(performance.now() - started).toBeLessThan(2000);
+    // Virtual time: in real time this call would take 29 s (the margin is for a loaded CI machine).
+    expect(performance.now() - started).toBeLessThan(10_000);
 
     const action = app.to('/api/voice/dial-done')[0]!;
     expect(action.method).toBe('POST');
@@ -824,7 +825,8 @@ describe('time', () => {
     app.on(ROUTE_PATH, cxml('<Dial><Number>101</Number></Dial>'));
     const started = performance.now();
     const t = await call({ scenario: { defaultTarget: { outcome: 'answer', after: 10, talk: 3600 } } });
-    expect(performance.now() - started).toBeLessThan(2000);
+    // An hour in real time; the margin is for a loaded CI machine.
+    expect(performance.now() - started).toBeLessThan(15_000);
     expect(t.outcome).toMatchObject({ duration: 3610, billsec: 3600 });
     expect(cdrs()[0]).toMatchObject({ timestamp: Math.floor(START / 1000) + 3610 });
   });
@@ -860,7 +862,8 @@ describe('time', () => {
     setTimeout(() => controller.abort(), 100);
     const started = performance.now();
     const t = await call({ realtime: true, signal: controller.signal });
-    expect(performance.now() - started).toBeLessThan(5000);
+    // Not the 30 s pause (the margin is for a loaded CI machine).
+    expect(performance.now() - started).toBeLessThan(15_000);
     expect(t.outcome.hungUpBy).toBe('guard');
     expect(t.errors).toContain('aborted');
   });

@@ -114,7 +114,8 @@ describe('runLoad', () => {
     app.on(ROUTE_PATH, cxml('<Pause length="30"/>'));
     const started = performance.now();
     const report = await load({ rate: 10, durationSeconds: 0.2, drainSeconds: 0.3, makeCall: () => ({ from: '+1', to: '+2', realtime: true }) });
-    expect(performance.now() - started).toBeLessThan(3000);
+    // Not the 30 s pauses (the margin is for a loaded CI machine).
+    expect(performance.now() - started).toBeLessThan(15_000);
     expect(report.startedCalls).toBe(2);
     expect(report.failedCalls).toBe(2);
     expect(report.errors.map((e) => e.message)).toContain('aborted');
