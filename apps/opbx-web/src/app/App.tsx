@@ -25,6 +25,7 @@ const CallLogsPage = lazy(() => import('../pages/call-logs/CallLogsPage'));
 const SettingsPage = lazy(() => import('../pages/settings/SettingsPage'));
 const CloudonixPage = lazy(() => import('../pages/cloudonix/CloudonixPage'));
 const CallPathPage = lazy(() => import('../pages/call-path/CallPathPage'));
+const ProfilePage = lazy(() => import('../pages/profile/ProfilePage'));
 
 const queryClient = createQueryClient();
 
@@ -80,6 +81,7 @@ export function App() {
                 <Route path="business-hours/:id" element={page(<BusinessHoursEditPage />)} />
                 <Route path="call-logs" element={page(<CallLogsPage />)} />
                 <Route path="settings" element={page(<SettingsPage />)} />
+                <Route path="profile" element={page(<ProfilePage />)} />
                 <Route
                   path="cloudonix"
                   element={page(

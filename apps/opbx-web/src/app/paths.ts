@@ -16,6 +16,7 @@ export const paths = {
   settings: '/settings',
   cloudonix: '/cloudonix',
   callPath: '/call-path',
+  profile: '/profile',
 } as const;
 
 /** Only same-app paths are followed after sign-in (no open redirects). */

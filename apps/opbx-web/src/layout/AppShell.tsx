@@ -113,10 +113,17 @@ function Sidebar() {
             </p>
           </div>
         </div>
+        <NavLink
+          to={paths.profile}
+          className="mt-3 flex w-full items-center justify-center gap-2 rounded-md px-2 py-1.5 text-sm font-medium text-zinc-700 ring-1 ring-zinc-200 hover:bg-white hover:text-zinc-900"
+        >
+          <UsersIcon className="size-4" />
+          Your profile
+        </NavLink>
         <button
           type="button"
           onClick={() => void signOut()}
-          className="mt-3 flex w-full items-center justify-center gap-2 rounded-md px-2 py-1.5 text-sm font-medium text-zinc-600 ring-1 ring-zinc-200 hover:bg-white hover:text-zinc-900"
+          className="mt-2 flex w-full items-center justify-center gap-2 rounded-md px-2 py-1.5 text-sm font-medium text-zinc-600 ring-1 ring-zinc-200 hover:bg-white hover:text-zinc-900"
         >
           <LogOutIcon className="size-4" />
           Sign out

@@ -83,7 +83,7 @@ function Editor({ hours, defaultTimezone }: { hours: BusinessHoursView | null; d
         title={
           hours ? (
             <span className="flex items-center gap-2">
-              {hours.name} <OpenBadge open={hours.is_open_now} />
+              {hours.name} <OpenBadge open={hours.is_open_now} holidays={hours.holidays} timezone={hours.timezone} />
             </span>
           ) : (
             'New business hours'

@@ -60,7 +60,7 @@ export default function BusinessHoursPage() {
         </div>
       ),
     },
-    { key: 'now', header: 'Now', cell: (h) => <OpenBadge open={h.is_open_now} /> },
+    { key: 'now', header: 'Now', cell: (h) => <OpenBadge open={h.is_open_now} holidays={h.holidays} timezone={h.timezone} /> },
     {
       key: 'hours',
       header: 'Hours',
