@@ -11,7 +11,7 @@ import type { CdrExportsTable } from '../../db/cdr-tables.js';
 import type { CustomersTable } from '../../db/schema.js';
 import { enqueueEvent } from '../webhooks/events.js';
 import { presentCdr } from './cdrs.presenter.js';
-import { csvWriter, type ExportWriter,jsonWriter, pdfWriter } from './export.writers.js';
+import { csvWriter, type ExportWriter, jsonWriter, pdfWriter } from './export.writers.js';
 import { parseRange } from './range.js';
 
 /*
@@ -94,7 +94,10 @@ export async function runExport(ctx: AppContext, job: CdrExportsTable): Promise<
         .where('started_at', '<', job.date_to);
       if (after) {
         const a: { started_at: string; id: string } = after;
-        q = q.where((eb) => eb.or([eb('started_at', '>', a.started_at), eb.and([eb('started_at', '=', a.started_at), eb('id', '>', a.id)])]));
+        // the plain bound lets the (customer_id, started_at) index start at the page, not the range
+        q = q
+          .where('started_at', '>=', a.started_at)
+          .where((eb) => eb.or([eb('started_at', '>', a.started_at), eb.and([eb('started_at', '=', a.started_at), eb('id', '>', a.id)])]));
       }
       const page = await q.orderBy('started_at').orderBy('id').limit(PAGE).execute();
       let chunk = '';

@@ -29,6 +29,8 @@ export async function rerate(ctx: AppContext, actor: Actor, input: { date_from: 
       .selectFrom('cdrs')
       .selectAll()
       .where('started_at', '<', to)
+      // the plain bound lets the index start at the page; the OR alone would rescan from the range start
+      .where('started_at', '>=', after.started_at)
       .where((eb) => eb.or([eb('started_at', '>', after.started_at), eb.and([eb('started_at', '=', after.started_at), eb('id', '>', after.id)])]))
       .orderBy('started_at')
       .orderBy('id')
