@@ -3,7 +3,7 @@ import { RedisEventBus, type EventBus } from '@opbx/platform';
 import type { TimeWindow } from '@warp/contract';
 import type { AppContext } from '../../context.js';
 import type { CustomersTable, TrunksTable } from '../../db/schema.js';
-import { Deck, dayStart, decimalToMicros, toMicros, type CustomerSnap, type NpaNxxInfo, type TrunkSnap, type OverrideSnap, type PartitionSnap, type ProviderSnap, type RateRow, type RoutingSnapshot } from './engine/index.js';
+import { Deck, dayStart, decimalToMicros, priceIndexOf, toMicros, type CustomerSnap, type NpaNxxInfo, type TrunkSnap, type OverrideSnap, type PartitionSnap, type ProviderSnap, type RateRow, type RoutingSnapshot } from './engine/index.js';
 import { TeliqueLrnClient, type LrnDipper } from './lrn/telique.js';
 import { defaultNpaNxxTable } from './reference/npanxx.js';
 
@@ -139,6 +139,8 @@ export async function loadSnapshot(ctx: AppContext, version: number): Promise<Ro
   const reference = defaultNpaNxxTable().overlay(
     imported.map((r): [string, NpaNxxInfo] => [r.npanxx, { state: r.state, rateCenter: r.rate_center, ocn: r.ocn, lata: r.lata }]),
   );
+  // Built here, in the background build, rather than by the first decision.
+  priceIndexOf(providers);
   return {
     version,
     builtAt: new Date().toISOString(),

@@ -1,6 +1,7 @@
 import { classifyDestination } from '@opbx/platform/telephony';
 import type { Jurisdiction, RejectReason } from '@warp/contract';
-import { prefixesOf, type RateRow } from './deck.js';
+import { prefixesOf, type DeckMatch, type RateRow } from './deck.js';
+import { longestForAll, priceIndexOf } from './price-index.js';
 import { fromMicros, marginOf, type Micros } from './money.js';
 import { aniClassOf, destinationClassOf, matchesPattern, normalizeNumber, US_TERRITORY_NPAS, type Normalized, type Zone } from './numbers.js';
 import type { CustomerSnap, ExclusionSnap, OverrideSnap, PartitionMemberSnap, ProviderSnap, RoutingSnapshot, TrunkSnap } from './snapshot.js';
@@ -247,8 +248,18 @@ export function decide(snapshot: RoutingSnapshot, req: RouteRequest): RouteDecis
     drops.set(kind, (drops.get(kind) ?? 0) + 1);
     trace.push({ step: 'candidate', detail: `${provider?.name ?? id}: ${why}`, provider_id: id, dropped: kind });
   };
+  // Every provider's longest match, on the dialled and on the terminating (LRN) digits, computed once when first needed.
+  const index = priceIndexOf(snapshot.providers);
   const dialledPrefixes = prefixesOf(dni.digits);
   const termPrefixes = termDigits === dni.digits ? dialledPrefixes : prefixesOf(termDigits);
+  let dialledHits: (DeckMatch | undefined)[] | undefined;
+  let termHits: (DeckMatch | undefined)[] | undefined;
+  const lookup = (p: ProviderSnap, terminating: boolean): DeckMatch | undefined => {
+    const slot = index.slots.get(p.id);
+    if (slot === undefined) return (terminating ? p.deck.longestOf(termPrefixes, at) : p.deck.longestOf(dialledPrefixes, at));
+    if (terminating) return (termHits ??= longestForAll(index, termPrefixes, at))[slot];
+    return (dialledHits ??= longestForAll(index, dialledPrefixes, at))[slot];
+  };
   const providerExcluded = (providerId: string) => snapshot.exclusions.find((e) => e.providerId === providerId && live(e));
   for (const m of members) {
     const p = snapshot.providers.get(m.providerId);
@@ -278,7 +289,7 @@ export function decide(snapshot: RoutingSnapshot, req: RouteRequest): RouteDecis
       drop(p, p.id, 'capacity', `at capacity (${load.channels}/${p.maxChannels ?? '∞'} channels, ${load.cps}/${p.maxCps ?? '∞'} cps)`);
       continue;
     }
-    const priced = costOf(p, dialledPrefixes, termPrefixes, termOcnLata, natural, dniState, at);
+    const priced = costOf(p, lookup, termOcnLata, natural, dniState, at);
     if (!priced) {
       drop(p, p.id, 'no_rate', `no rate for +${dni.digits}${termDigits !== dni.digits ? ` (LRN ${termDigits})` : ''}`);
       continue;
@@ -400,19 +411,18 @@ function column(row: RateRow, j: Exclude<Jurisdiction, 'indeterminate'>): Micros
  */
 function costOf(
   p: ProviderSnap,
-  dialled: readonly string[],
-  terminating: readonly string[],
+  lookup: (p: ProviderSnap, terminating: boolean) => DeckMatch | undefined,
   term: { ocn: string; lata: string } | undefined,
   natural: Jurisdiction | undefined,
   dniState: string | null,
   at: number,
 ): { cost: Micros; jurisdiction: Jurisdiction | undefined; row: RateRow; matched: string } | undefined {
   let match: { row: RateRow; matched: string } | undefined;
-  if (p.type === 'lrn') match = p.deck.longestOf(terminating, at);
+  if (p.type === 'lrn') match = lookup(p, true);
   else if (p.type === 'ocn_lata') {
     const row = term ? p.deck.exact(`${term.ocn}:${term.lata}`, at) : undefined;
-    match = row ? { row, matched: `OCN/LATA ${term!.ocn}/${term!.lata}` } : p.deck.longestOf(terminating, at);
-  } else match = p.deck.longestOf(dialled, at);
+    match = row ? { row, matched: `OCN/LATA ${term!.ocn}/${term!.lata}` } : lookup(p, true);
+  } else match = lookup(p, false);
   if (!match) return undefined;
   const { row, matched } = match;
   let jurisdiction = natural;

@@ -4,3 +4,4 @@ export * from './deck.js';
 export * from './windows.js';
 export * from './snapshot.js';
 export * from './decide.js';
+export * from './price-index.js';
