@@ -8,15 +8,15 @@ import pg_ from 'pg';
 
 import { fmt, percentile, rssOf, startChild } from '../../opbx-server/bench/support.js';
 import { readConfig } from '../src/config.js';
-import { type AppContext,createContext } from '../src/context.js';
+import { type AppContext, createContext } from '../src/context.js';
 import { SYSTEM_ACTOR } from '../src/http/auth.js';
 import { createEdgeKey } from '../src/modules/cdrs/edge-keys.js';
 import { ensureCdrPartitions } from '../src/modules/cdrs/partitions.js';
 import { generateCall, seeded } from '../src/modules/cdrs/traffic.js';
 import { createCustomer } from '../src/modules/customers/customers.service.js';
 import { chargeOf } from '../src/modules/rating/charge.js';
-import { type CallFacts,rateCall } from '../src/modules/rating/rate-call.js';
-import { Deck, type ProviderSnap, type RoutingSnapshot,toMicros } from '../src/modules/routing/engine/index.js';
+import { type CallFacts, rateCall } from '../src/modules/rating/rate-call.js';
+import { Deck, type ProviderSnap, type RoutingSnapshot, toMicros } from '../src/modules/routing/engine/index.js';
 import { createPartition } from '../src/modules/routing/partitions.service.js';
 import { createProvider } from '../src/modules/routing/providers.service.js';
 import { importDeck } from '../src/modules/routing/rates.import.js';
@@ -137,7 +137,7 @@ function benchRating(): string[] {
     reference: defaultNpaNxxTable(),
     options: { lrnFailurePolicy: 'dialled', maxRoutes: 5 },
   };
-  const n = 200_000;
+  const n = 50_000;
   const calls: CallFacts[] = [];
   const num = () => `+1${NPAS[Math.floor(r() * NPAS.length)]}${200 + Math.floor(r() * 799)}${String(Math.floor(r() * 10_000)).padStart(4, '0')}`;
   for (let i = 0; i < n; i++)
@@ -249,11 +249,11 @@ async function bulkCdrs(ctx: AppContext, w: World, n: number) {
     const m = Math.min(chunk, n - done);
     await sql`
       insert into cdrs (id, call_id, customer_id, trunk_id, provider_id, ani, dni, direction, zone, decision_id, started_at, answered_at, ended_at, duration, disposition, sip_code, disconnect_cause, attempts, trace, sell_rate, sell_billable, sell_amount, cost_rate, cost_billable, cost_amount, rating_error, rated_at, received_at)
-      select gen_random_uuid()::text, 'bulk-' || ${done} || '-' || g, ${w.customerId}, ${w.trunkId}, ${w.providerId}, '+1212555' || lpad((g % 10000)::text, 4, '0'), '+1310555' || lpad((g % 9973)::text, 4, '0'), 'outbound', 'interstate', null,
+      select gen_random_uuid()::text, 'bulk-' || ${String(done)}::text || '-' || g, ${w.customerId}::text, ${w.trunkId}::text, ${w.providerId}::text, '+1212555' || lpad((g % 10000)::text, 4, '0'), '+1310555' || lpad((g % 9973)::text, 4, '0'), 'outbound', 'interstate', null,
         to_char(t, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), case when g % 10 < 6 then to_char(t + interval '3 seconds', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') end, to_char(t + interval '3 seconds' + (g % 600) * interval '1 second', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
         case when g % 10 < 6 then g % 600 else 0 end, case when g % 10 < 6 then 'answered' else 'busy' end, case when g % 10 < 6 then 200 else 486 end, null, '[]', '[]',
         12000, case when g % 10 < 6 then ((g % 600 + 5) / 6) * 6 else 0 end, case when g % 10 < 6 then ((g % 600 + 5) / 6) * 6 * 20 else 0 end, 6000, case when g % 10 < 6 then ((g % 600 + 5) / 6) * 6 else 0 end, case when g % 10 < 6 then ((g % 600 + 5) / 6) * 6 * 10 else 0 end, null, to_char(now(), 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), to_char(now(), 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
-      from (select g, (timestamp 'epoch' + ${now / 1000} * interval '1 second') - (g::double precision / ${n}) * ${days} * interval '1 day' as t from generate_series(${done + 1}, ${done + m}) g) s`.execute(
+      from (select g, (timestamp 'epoch' + ${now / 1000}::double precision * interval '1 second') - (g::double precision / ${n}::double precision) * ${days}::double precision * interval '1 day' as t from generate_series(${done + 1}::int, ${done + m}::int) g) s`.execute(
       ctx.db,
     );
     process.stdout.write(`  ${(done + m).toLocaleString('en-US')} CDRs written\n`);
@@ -261,7 +261,7 @@ async function bulkCdrs(ctx: AppContext, w: World, n: number) {
   await sql`
     insert into usage_hourly (customer_id, trunk_id, provider_id, zone, hour, calls, answered, duration, sell_billable, sell_amount, cost_amount, unrated)
     select customer_id, trunk_id, provider_id, zone, substr(started_at, 1, 13), count(*), sum(case when disposition = 'answered' then 1 else 0 end), sum(duration), sum(sell_billable), sum(sell_amount), sum(cost_amount), 0
-    from cdrs where customer_id = ${w.customerId} group by 1, 2, 3, 4, 5
+    from cdrs where customer_id = ${w.customerId}::text and call_id like 'bulk-%' group by 1, 2, 3, 4, 5
     on conflict (customer_id, hour, trunk_id, provider_id, zone) do update set calls = usage_hourly.calls + excluded.calls, answered = usage_hourly.answered + excluded.answered, duration = usage_hourly.duration + excluded.duration, sell_billable = usage_hourly.sell_billable + excluded.sell_billable, sell_amount = usage_hourly.sell_amount + excluded.sell_amount, cost_amount = usage_hourly.cost_amount + excluded.cost_amount`.execute(
     ctx.db,
   );
