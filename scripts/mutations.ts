@@ -99,7 +99,7 @@ export const MUTATIONS: Mutation[] = [
   {
     id: 'webhook-rate-limit-off',
     what: 'the per-organization webhook rate limit never refuses',
-    file: 'apps/opbx-server/src/modules/calls/webhooks.routes.ts',
+    file: 'apps/opbx-server/src/modules/cloudonix/cloudonix-webhooks.routes.ts',
     edits: [['ctx.config.OPBX_VOICE_RATE_LIMIT * 4, 1)', 'ctx.config.OPBX_VOICE_RATE_LIMIT * 4e9, 1)']],
     tests: ['apps/opbx-server/test/voice-limits.test.ts', 'apps/opbx-server/test/webhooks-auth.test.ts'],
   },
@@ -116,7 +116,7 @@ export const MUTATIONS: Mutation[] = [
   {
     id: 'webhook-bad-key-limit-off',
     what: 'an address may go on guessing requests keys on the webhooks',
-    file: 'apps/opbx-server/src/modules/calls/webhooks.routes.ts',
+    file: 'apps/opbx-server/src/modules/cloudonix/cloudonix-webhooks.routes.ts',
     edits: [
       ['ctx.limiter.peek(`webhook-auth:${request.ip}`, BAD_KEYS_PER_MINUTE)', 'ctx.limiter.peek(`webhook-auth:${request.ip}`, BAD_KEYS_PER_MINUTE * 1e9)'],
       [

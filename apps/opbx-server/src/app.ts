@@ -7,11 +7,10 @@ import { registerWebApp } from './http/web-app.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { businessHoursRoutes } from './modules/business-hours/business-hours.routes.js';
 import { callLogRoutes } from './modules/call-logs/call-logs.routes.js';
-import { sweepStaleCalls } from './modules/calls/sweep.js';
-import { voicemailRoutes } from './modules/calls/voicemails.routes.js';
-import { webhookRoutes } from './modules/calls/webhooks.routes.js';
+import { sweepStaleCalls } from './modules/call-records/sweep.js';
 import { cloudonixRoutes } from './modules/cloudonix/cloudonix.routes.js';
 import { cloudonixVerifyRoutes } from './modules/cloudonix/cloudonix.verify.js';
+import { webhookRoutes } from './modules/cloudonix/cloudonix-webhooks.routes.js';
 import { dashboardRoutes } from './modules/dashboard/dashboard.routes.js';
 import { didRoutes } from './modules/dids/dids.routes.js';
 import { extensionRoutes } from './modules/extensions/extensions.routes.js';
@@ -25,6 +24,8 @@ import { userRoutes } from './modules/users/users.routes.js';
 import { callPathRoutes } from './modules/voice/call-path.routes.js';
 import { createVoiceRuntime, type VoiceRuntime } from './modules/voice/runtime.js';
 import { voiceRoutes } from './modules/voice/voice.routes.js';
+import { extensionVoicemailRoutes } from './modules/voicemail/extension-voicemails.routes.js';
+import { voicemailBoxRoutes } from './modules/voicemail/voicemail-boxes.routes.js';
 
 export const API_PREFIX = '/api/v1';
 
@@ -113,7 +114,8 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
       cloudonixRoutes(api, ctx);
       cloudonixVerifyRoutes(api, ctx);
       outboundPolicyRoutes(api, ctx);
-      voicemailRoutes(api, ctx);
+      extensionVoicemailRoutes(api, ctx);
+      voicemailBoxRoutes(api, ctx);
       callLogRoutes(api, ctx);
       dashboardRoutes(api, ctx, voice);
       callPathRoutes(api, ctx, voice);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import type { PresenceChange } from '../src/modules/calls/calls.ingest.js';
+import type { PresenceChange } from '../src/modules/call-records/calls.ingest.js';
 import { cdrOf, createFlowsOrg, expectClean, type FlowsOrg, type FlowsServer, recordBus, startFlowsServer } from './support/flows-harness.js';
 
 /**

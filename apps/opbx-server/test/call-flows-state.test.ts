@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { sweepStaleCalls } from '../src/modules/calls/sweep.js';
+import { sweepStaleCalls } from '../src/modules/call-records/sweep.js';
 import { randomE164 } from './support/api.js';
 import { cdrOf, createFlowsOrg, expectClean, expectFinal, type FlowsOrg, type FlowsServer, recordBus, startFlowsServer } from './support/flows-harness.js';
 

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { queued, type QueuedEvent } from '../src/modules/calls/call-store.js';
-import { type CallBusMessage, type CallEvent, CALLS_TOPIC, ingestCallEvents } from '../src/modules/calls/calls.ingest.js';
-import { CallJournal } from '../src/modules/calls/journal.js';
-import { InThreadStore, journalStore, ThreadStore } from '../src/modules/calls/journal-stores.js';
+import { queued, type QueuedEvent } from '../src/modules/call-records/call-store.js';
+import { type CallBusMessage, type CallEvent, CALLS_TOPIC, ingestCallEvents } from '../src/modules/call-records/calls.ingest.js';
+import { CallJournal } from '../src/modules/call-records/journal.js';
+import { InThreadStore, journalStore, ThreadStore } from '../src/modules/call-records/journal-stores.js';
 import { createTestOrg, type TestOrg } from './support/api.js';
 import { createTestServer, type TestServer } from './support/context.js';
 

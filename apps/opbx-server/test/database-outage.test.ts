@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { TcpProxy } from '../../../packages/platform/test/support/tcp-proxy.js';
 import { until } from '../../../packages/platform/test/support/until.js';
-import { CallJournal } from '../src/modules/calls/journal.js';
-import { journalStore } from '../src/modules/calls/journal-stores.js';
+import { CallJournal } from '../src/modules/call-records/journal.js';
+import { journalStore } from '../src/modules/call-records/journal-stores.js';
 import { Api } from './support/api.js';
 import { createTestServer, type TestServer } from './support/context.js';
 import { createTelephonyOrg, newCallSid, type TelephonyOrg } from './support/telephony.js';

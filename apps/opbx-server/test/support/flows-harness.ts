@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { type CallTranscript, simulateCall, type SimulateCallOptions } from '@opbx/callsim';
 import { expect } from 'vitest';
 
-import { type CallBusMessage, CALLS_TOPIC } from '../../src/modules/calls/calls.ingest.js';
+import { type CallBusMessage, CALLS_TOPIC } from '../../src/modules/call-records/calls.ingest.js';
 import { type Api, createTestOrg, randomE164, type TestOrg, uniqueEmail } from './api.js';
 import { createTestServer, type TestServer } from './context.js';
 import { connectCloudonix } from './telephony.js';

@@ -7,7 +7,7 @@ import type { Insertable } from 'kysely';
 
 import type { AppContext } from '../../src/context.js';
 import type { CallLogsTable } from '../../src/db/schema.js';
-import { outcomeOf } from '../../src/modules/calls/call-state.js';
+import { outcomeOf } from '../../src/modules/call-records/call-state.js';
 import { Api, createTestOrg, randomE164, type TestOrg } from './api.js';
 
 /** A test organization that can take calls: Cloudonix settings, and a DID that rings the agent's extension. */

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 
-import type { CallLogRow } from '../calls/calls.ingest.js';
+import type { CallLogRow } from '../call-records/calls.ingest.js';
 
 export const CSV_COLUMNS = [
   'id',

@@ -1,4 +1,4 @@
-import type { CallLogRow } from '../calls/calls.ingest.js';
+import type { CallLogRow } from '../call-records/calls.ingest.js';
 import type { RoutingSnapshot } from '../voice/snapshot.js';
 
 export interface CallLogView {

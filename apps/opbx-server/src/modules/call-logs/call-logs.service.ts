@@ -4,7 +4,7 @@ import { CountCache, countRows, isUuid, notFound, type Page, paginate } from '@o
 
 import type { AppContext } from '../../context.js';
 import type { AuthInfo } from '../../http/auth.js';
-import type { CallLogRow } from '../calls/calls.ingest.js';
+import type { CallLogRow } from '../call-records/calls.ingest.js';
 import { CSV_COLUMNS, csvStream } from './call-logs.csv.js';
 import { type CallLogView, presentCallLog } from './call-logs.presenter.js';
 import { type CallScope, filteredCallLogs } from './call-logs.queries.js';

@@ -4,11 +4,11 @@ import { AppError, invalidField, MACHINE_ROUTE } from '@opbx/platform';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 import type { AppContext } from '../../context.js';
-import type { WebhookTenant } from '../cloudonix/cloudonix.service.js';
+import { epochToIso, isCancel, statusFromDisposition, statusFromSession } from '../call-records/call-state.js';
 import { presentedKey } from '../voice/params.js';
 import type { VoiceRuntime } from '../voice/runtime.js';
 import { BAD_KEYS_PER_MINUTE, normalizeParty } from '../voice/voice.routes.js';
-import { epochToIso, isCancel, statusFromDisposition, statusFromSession } from './call-state.js';
+import type { WebhookTenant } from './cloudonix.service.js';
 
 type Json = Record<string, unknown>;
 

@@ -6,7 +6,7 @@ import type { AuthInfo } from '../../http/auth.js';
 import { presentLiveCall } from '../call-logs/call-logs.presenter.js';
 import { filteredCallLogs } from '../call-logs/call-logs.queries.js';
 import { callScope } from '../call-logs/call-logs.service.js';
-import type { CallLogRow } from '../calls/calls.ingest.js';
+import type { CallLogRow } from '../call-records/calls.ingest.js';
 import type { VoiceRuntime } from '../voice/runtime.js';
 
 const LIVE = ['initiated', 'ringing', 'answered'] as const;

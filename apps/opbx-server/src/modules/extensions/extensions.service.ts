@@ -20,7 +20,7 @@ import type { Db } from '../../db/db.js';
 import type { ExtensionsTable } from '../../db/schema.js';
 import type { AuthInfo } from '../../http/auth.js';
 import { E164_RE, EXTENSION_NUMBER_RE } from '../../http/schemas.js';
-import { announceExtensionPresence } from '../calls/presence.js';
+import { announceExtensionPresence } from '../call-records/presence.js';
 import { loadOutboundPolicy } from '../outbound-policy/outbound-policy.service.js';
 import { refusalOf, REFUSALS } from '../outbound-policy/policy.js';
 import { assertUnreferenced, extensionReferences } from '../shared/references.js';

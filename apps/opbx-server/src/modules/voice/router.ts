@@ -1,5 +1,5 @@
 import { isOpenAt } from '../business-hours/schedule.js';
-import { cloudonixMeaning } from '../calls/cloudonix-status.js';
+import { cloudonixMeaning } from '../call-records/cloudonix-status.js';
 import { type BlockReason, refusalOf } from '../outbound-policy/policy.js';
 import { isExtensionNumber, toE164, userPart } from './numbers.js';
 import type { DidNode, ExtensionNode, RingGroupNode, RoutingSnapshot, Target } from './snapshot.js';
@@ -331,7 +331,7 @@ export async function continueCall(snap: RoutingSnapshot, cont: Continuation, ou
 
 export type DialOutcome = 'answered' | 'busy' | 'no_answer' | 'failed' | 'canceled' | 'unknown';
 
-/** `DialCallStatus` (or `CallStatus`) in any of Cloudonix's spellings (one table: calls/cloudonix-status.ts). */
+/** `DialCallStatus` (or `CallStatus`) in any of Cloudonix's spellings (one table: call-records/cloudonix-status.ts). */
 export function normalizeDialStatus(raw: string | undefined): DialOutcome {
   switch (cloudonixMeaning(raw)) {
     // A Dial's action runs after the bridge: `completed` means the callee answered and hung up since.

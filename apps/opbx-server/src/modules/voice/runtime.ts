@@ -1,8 +1,8 @@
 import type { AppContext } from '../../context.js';
 import { CONFIG_TOPIC } from '../../context.js';
-import { publishStored } from '../calls/calls.ingest.js';
-import { CallJournal } from '../calls/journal.js';
-import { journalStore } from '../calls/journal-stores.js';
+import { publishStored } from '../call-records/calls.ingest.js';
+import { CallJournal } from '../call-records/journal.js';
+import { journalStore } from '../call-records/journal-stores.js';
 import { WebhookKeyCache } from '../cloudonix/cloudonix.service.js';
 import type { RoutingEnv } from './router.js';
 import { loadSnapshot, type RoutingSnapshot } from './snapshot.js';

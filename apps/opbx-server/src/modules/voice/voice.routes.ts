@@ -5,8 +5,8 @@ import type { FastifyInstance } from 'fastify';
 
 import type { AppContext } from '../../context.js';
 import type { CallStatus } from '../../db/schema.js';
-import type { CallEvent } from '../calls/calls.ingest.js';
-import type { CallJournal } from '../calls/journal.js';
+import type { CallEvent } from '../call-records/calls.ingest.js';
+import type { CallJournal } from '../call-records/journal.js';
 import type { WebhookTenant } from '../cloudonix/cloudonix.service.js';
 import { CXML_CONTENT_TYPE, renderCxml } from './cxml.js';
 import { toE164, userPart } from './numbers.js';

@@ -5,10 +5,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../context.js';
 import { ALL_ROLES, authOf } from '../../http/auth.js';
 import { idParams } from '../../http/schemas.js';
-import { voicemailBoxRoutes } from '../voicemail/voicemail-boxes.routes.js';
 
 /** An extension's voicemail box (beyond the spec): managers see every box, agents their own. */
-export function voicemailRoutes(app: FastifyInstance, ctx: AppContext) {
+export function extensionVoicemailRoutes(app: FastifyInstance, ctx: AppContext) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.get(
     '/extensions/:id/voicemails',
@@ -34,5 +33,4 @@ export function voicemailRoutes(app: FastifyInstance, ctx: AppContext) {
       );
     },
   );
-  voicemailBoxRoutes(app, ctx);
 }
