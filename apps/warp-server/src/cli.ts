@@ -56,12 +56,6 @@ program
     const { startServer } = await import('./server.js');
     const server = await startServer(config(), { demo: Boolean(opts.demo) });
     if (opts.demo) {
-      const { seedRoutingDemo } = await import('./modules/routing/demo.js');
-      // After the banner, so a SIGTERM may arrive mid-way: a failed seed only warns (the next start seeds).
-      await seedRoutingDemo(server.ctx).then(
-        (created) => created && console.log('Routing demo: 2 providers, partition Standard, sell plan standard on Acme\'s trunks'),
-        (err: Error) => console.error(`Routing demo data not created: ${err.message}`),
-      );
       // A month of traffic on Acme's trunks, so CDRs, usage and margins have something to show.
       const { seedDemoTraffic } = await import('./modules/cdrs/traffic.js');
       await seedDemoTraffic(server.ctx).then(

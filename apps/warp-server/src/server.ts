@@ -29,6 +29,9 @@ export async function startServer(config: WarpConfig, options: { demo?: boolean;
   if (options.demo) {
     const seeded = await seedDemo(ctx);
     if (seeded.created) app.log.info('Demo data created');
+    // Routing demo data (issue 13), before listening: the first requests find the snapshot built.
+    const { seedRoutingDemo } = await import('./modules/routing/demo.js');
+    if (await seedRoutingDemo(ctx)) app.log.info('Routing demo data created');
   }
   await app.listen({ host: config.HOST, port: config.PORT });
   const address = app.server.address();
