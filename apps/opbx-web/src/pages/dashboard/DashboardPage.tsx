@@ -4,6 +4,7 @@ import { usePageTitle } from '../../lib/title';
 import { PageHeader } from '../../ui/Card';
 import { CallVolumeChart } from './CallVolumeChart';
 import { LiveCallsPanel } from './LiveCallsPanel';
+import { MissedCalls } from './MissedCalls';
 import { OnboardingChecklist } from './OnboardingChecklist';
 import { RecentCalls } from './RecentCalls';
 import { StatsCards } from './StatsCards';
@@ -31,6 +32,9 @@ export default function DashboardPage() {
             <CallVolumeChart />
           </div>
           <RecentCalls />
+        </div>
+        <div className="grid gap-5 lg:grid-cols-3">
+          <MissedCalls />
         </div>
       </div>
     </>
