@@ -175,7 +175,7 @@ interface World {
   email: string;
 }
 
-async function seedWorld(ctx: AppContext, dir: string): Promise<World> {
+export async function seedWorld(ctx: AppContext, dir: string): Promise<World> {
   const p = await createProvider(ctx, SYSTEM_ACTOR, {
     name: `Bench CDR ${randomBytes(3).toString('hex')}`,
     type: 'prefix',
@@ -317,6 +317,8 @@ export async function benchWarpCdrs(): Promise<{ lines: string[] }> {
   try {
     const w = await seedWorld(ctx, dir);
     const { key } = await createEdgeKey(ctx, 'bench');
+    // the trunk was inserted after the last rebuild
+    await routingOf(ctx).rebuild();
     const snapshot = await routingOf(ctx).current();
     server = await startChild(['apps/warp-server/src/cli.ts', 'serve'], { ...env, PORT: '0', HOST: '127.0.0.1' }, /WARP API listening on (http:\/\/\S+)\/v1/);
     const base = `${server.url.replace('localhost', '127.0.0.1')}/v1`;

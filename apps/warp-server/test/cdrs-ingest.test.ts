@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { type Api,expectError } from './support/api.js';
-import { answeredCdr, type CdrWorld,cdrWorld, failedCdr } from './support/cdrs.js';
+import { type Api, expectError } from './support/api.js';
+import { answeredCdr, type CdrWorld, cdrWorld, failedCdr } from './support/cdrs.js';
 import { createTestServer, type TestServer } from './support/context.js';
 import { createStaff } from './support/fixtures.js';
 
@@ -176,5 +178,19 @@ describe('ingestion', () => {
       .where('hour', '=', '2026-05-12T13')
       .executeTakeFirstOrThrow();
     expect(Number(roll.unrated)).toBe(1);
+  });
+
+  it('a trunk the routing snapshot does not know yet (created on another instance) is rated, not refused as unknown', async () => {
+    const trunk = await server.ctx.db.selectFrom('trunks').selectAll().where('id', '=', w.trunkId).executeTakeFirstOrThrow();
+    const id = randomUUID();
+    // written straight to the database, as another instance without a shared bus would
+    await server.ctx.db
+      .insertInto('trunks')
+      .values({ ...trunk, id, name: 'Other instance', allowed_ips: '["198.51.100.99/32"]' })
+      .execute();
+    const res = await w.edge.post('/internal/cdrs', { cdrs: [answeredCdr({ ...w, trunkId: id }, 'new-trunk-1', '2026-05-12T14:00:00Z', 7)] });
+    expect(res.body.data.results[0].status).toBe('accepted');
+    const row = await server.ctx.db.selectFrom('cdrs').selectAll().where('call_id', '=', 'new-trunk-1').executeTakeFirstOrThrow();
+    expect([row.rating_error, Number(row.sell_amount), Number(row.cost_amount)]).toEqual([null, 240, 700]);
   });
 });

@@ -48,7 +48,15 @@ export async function ingestCdrs(ctx: AppContext, body: unknown): Promise<Ingest
     ctx,
     valid.map((v) => v.cdr),
   );
-  const snapshot = await routingOf(ctx).current();
+  const state = routingOf(ctx);
+  let snapshot = await state.current();
+  // A trunk created a moment ago (on another instance, or before a bus message) is not in this
+  // snapshot yet: rebuild once rather than rate its calls as coming from an unknown trunk.
+  const known = (t: TrunkRef | undefined) => !t || snapshot.trunks.has(t.id);
+  if (!valid.every(({ cdr }) => known(cdr.trunk_id ? trunks.byId.get(cdr.trunk_id) : trunks.byIp(cdr.source_ip!)))) {
+    await state.rebuild();
+    snapshot = await state.current();
+  }
   const now = nowIso();
   const rows: { index: number; row: CdrsTable }[] = [];
   for (const { index, cdr } of valid) {
