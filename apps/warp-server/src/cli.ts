@@ -54,16 +54,8 @@ program
       telique = sandbox;
     }
     const { startServer } = await import('./server.js');
-    const server = await startServer(config(), { demo: Boolean(opts.demo) });
-    if (opts.demo) {
-      // A month of traffic on Acme's trunks, so CDRs, usage and margins have something to show.
-      const { seedDemoTraffic } = await import('./modules/cdrs/traffic.js');
-      await seedDemoTraffic(server.ctx).then(
-        (s) => s && console.log(`CDR demo: ${s.calls.toLocaleString('en-US')} calls over the last 30 days (${s.answered.toLocaleString('en-US')} answered)`),
-        (err: Error) => console.error(`CDR demo traffic not created: ${err.message}`),
-      );
-      if (telique) console.log(`Telique sandbox (LRN dips): ${telique.url}`);
-    }
+    await startServer(config(), { demo: Boolean(opts.demo) });
+    if (telique) console.log(`Telique sandbox (LRN dips): ${telique.url}`);
   });
 
 program

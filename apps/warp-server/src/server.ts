@@ -32,6 +32,10 @@ export async function startServer(config: WarpConfig, options: { demo?: boolean;
     // Routing demo data (issue 13), before listening: the first requests find the snapshot built.
     const { seedRoutingDemo } = await import('./modules/routing/demo.js');
     if (await seedRoutingDemo(ctx)) app.log.info('Routing demo data created');
+    // A month of traffic on Acme's trunks (issue 15), once, so CDRs, usage and margins have something to show.
+    const { seedDemoTraffic } = await import('./modules/cdrs/traffic.js');
+    const traffic = await seedDemoTraffic(ctx).catch((err: Error) => app.log.warn({ err }, 'CDR demo traffic not created'));
+    if (traffic) app.log.info(`CDR demo traffic: ${traffic.calls} calls over the last 30 days (${traffic.answered} answered)`);
   }
   await app.listen({ host: config.HOST, port: config.PORT });
   const address = app.server.address();

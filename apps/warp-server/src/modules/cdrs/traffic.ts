@@ -175,10 +175,10 @@ export async function runTraffic(run: TrafficRun): Promise<TrafficSummary> {
 }
 
 /**
- * The demo's month of traffic, once (after the routing demo data): about 10,000 calls over the
+ * The demo's month of traffic, once (after the routing demo data): about 6,000 calls over the
  * last 30 days on Acme's trunks, ingested in process exactly as the edge endpoint would.
  */
-export async function seedDemoTraffic(ctx: import('../../context.js').AppContext, calls = 10_000): Promise<TrafficSummary | undefined> {
+export async function seedDemoTraffic(ctx: import('../../context.js').AppContext, calls = 6_000): Promise<TrafficSummary | undefined> {
   if (await ctx.db.selectFrom('cdrs').select('id').limit(1).executeTakeFirst()) return undefined;
   const { ingestCdrs } = await import('./ingest.js');
   const { routingOf } = await import('../routing/routing.state.js');
