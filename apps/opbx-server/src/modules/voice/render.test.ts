@@ -156,7 +156,7 @@ describe('escaping', () => {
       timeout: 30,
       callerId: `+1212"5550100'`,
       record: true,
-      next: { k: 'end' },
+      next: { kind: 'end' },
     };
     const xml = renderPlan(plan, urls);
     const dial = parse(xml).Response.Dial;

@@ -29,7 +29,7 @@ describe('inbound calls to a DID', () => {
       timeout: EXTENSION_RING_SECONDS,
       callerId: null,
       record: false,
-      next: { k: 'ext', e: ext.id, h: 0, d: did.id },
+      next: { kind: 'extension', extensionId: ext.id, hop: 0, didId: did.id },
     });
     expect(facts).toEqual({ direction: 'inbound', didId: did.id, extensionId: ext.id });
   });

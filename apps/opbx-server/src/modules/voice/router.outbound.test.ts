@@ -50,7 +50,7 @@ describe('calls placed by an extension (Direction=subscriber)', () => {
   it('dials an E.164 number out with the organization default caller id', async () => {
     const { b, caller } = org();
     const { plan, facts } = await fromExtension(b.snapshot, '101', UK);
-    expect(dialPlan(plan)).toMatchObject({ targets: [{ kind: 'external', number: UK }], callerId: CALLER_ID, record: false, next: { k: 'end' } });
+    expect(dialPlan(plan)).toMatchObject({ targets: [{ kind: 'external', number: UK }], callerId: CALLER_ID, record: false, next: { kind: 'end' } });
     expect(facts).toEqual({ direction: 'outbound', extensionId: caller.id });
   });
 

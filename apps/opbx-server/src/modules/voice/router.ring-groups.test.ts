@@ -32,7 +32,7 @@ describe('simultaneous ring groups', () => {
     const dial = dialPlan(plan);
     expect(dial.targets.map((t) => t.number)).toEqual(['101', '104']);
     expect(dial.timeout).toBe(25);
-    expect(dial.next).toMatchObject({ k: 'rg', g: 'rg-1' });
+    expect(dial.next).toMatchObject({ kind: 'ring_group', ringGroupId: 'rg-1' });
     expect(facts).toMatchObject({ ringGroupId: 'rg-1' });
     // The rendered Dial has an action URL: without one, a no-answer could never reach the fallback.
     expect(verbsOf(plan)).toEqual(['Dial']);

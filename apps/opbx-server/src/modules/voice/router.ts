@@ -23,8 +23,16 @@ export interface CallInput {
 }
 
 /** What to do after a Dial ends without an answer. Carried (signed) in the callback URL. */
+/**
+ * What happens after a Dial that nobody answered: the extension's own no-answer handling, the ring
+ * group's next member (`order` from `nextIndex`), or the end of the call. `hop` counts forwards and
+ * fallbacks taken so far; `didId` is the number the call came in on. (Compact only in URLs: see
+ * callback-state.ts.)
+ */
 export type Continuation =
-  { k: 'ext'; e: string; h: number; d?: string } | { k: 'rg'; g: string; o: string[]; i: number; h: number; d?: string } | { k: 'end'; d?: string };
+  | { kind: 'extension'; extensionId: string; hop: number; didId?: string }
+  | { kind: 'ring_group'; ringGroupId: string; order: string[]; nextIndex: number; hop: number; didId?: string }
+  | { kind: 'end'; didId?: string };
 
 export type DialTarget = { kind: 'extension'; number: string; extensionId: string } | { kind: 'external'; number: string };
 
@@ -139,7 +147,7 @@ class Routing {
       timeout: EXTENSION_RING_SECONDS,
       callerId: null,
       record: this.snap.recordingEnabled,
-      next: this.withDid({ k: 'ext', e: ext.id, h: hop }),
+      next: this.withDid({ kind: 'extension', extensionId: ext.id, hop }),
     };
   }
 
@@ -166,7 +174,7 @@ class Routing {
       // An outside caller's number is passed through; an internal caller would show a bare extension, so use the company number.
       callerId: this.facts.direction === 'outbound' ? this.snap.defaultCallerId : null,
       record: this.snap.recordingEnabled,
-      next: this.withDid({ k: 'end' }),
+      next: this.withDid({ kind: 'end' }),
     };
   }
 
@@ -177,14 +185,14 @@ class Routing {
     const members = group.members.filter((id) => this.reachable(this.snap.extensions.get(id)));
     if (members.length === 0) return this.fallback(group, hop);
     if (group.strategy === 'simultaneous') {
-      return this.dialMembers(group, members, { k: 'rg', g: group.id, o: [], i: 0, h: hop });
+      return this.dialMembers(group, members, { kind: 'ring_group', ringGroupId: group.id, order: [], nextIndex: 0, hop });
     }
     let order = members;
     if (group.strategy === 'round_robin') {
       const start = ((await this.env.nextRotation(group.id)) - 1) % members.length;
       order = [...members.slice(start), ...members.slice(0, start)];
     }
-    return this.dialMembers(group, [order[0]!], { k: 'rg', g: group.id, o: order, i: 1, h: hop });
+    return this.dialMembers(group, [order[0]!], { kind: 'ring_group', ringGroupId: group.id, order, nextIndex: 1, hop });
   }
 
   private dialMembers(group: RingGroupNode, memberIds: string[], next: Continuation): Plan {
@@ -209,33 +217,33 @@ class Routing {
 
   /** The Dial of `cont` ended without an answer: try what comes next. */
   async continueAfterNoAnswer(cont: Continuation): Promise<Plan> {
-    switch (cont.k) {
+    switch (cont.kind) {
       case 'end':
         return hangup('no_answer');
-      case 'ext': {
-        const ext = this.snap.extensions.get(cont.e);
+      case 'extension': {
+        const ext = this.snap.extensions.get(cont.extensionId);
         if (!ext) return hangup('no_answer');
         this.facts.extensionId ??= ext.id;
-        if (ext.forwarding?.onNoAnswer) return this.forward(ext.forwarding.destination, cont.h + 1);
+        if (ext.forwarding?.onNoAnswer) return this.forward(ext.forwarding.destination, cont.hop + 1);
         return ext.voicemail ? this.voicemail(ext.id) : hangup('no_answer');
       }
-      case 'rg': {
-        const group = this.snap.ringGroups.get(cont.g);
+      case 'ring_group': {
+        const group = this.snap.ringGroups.get(cont.ringGroupId);
         if (!group) return hangup('no_answer');
         this.facts.ringGroupId ??= group.id;
         // Sequential / round robin: the next member still reachable now, in the original order.
-        for (let i = cont.i; i < cont.o.length; i++) {
-          if (this.reachable(this.snap.extensions.get(cont.o[i]!))) {
-            return this.dialMembers(group, [cont.o[i]!], { ...cont, i: i + 1 });
+        for (let i = cont.nextIndex; i < cont.order.length; i++) {
+          if (this.reachable(this.snap.extensions.get(cont.order[i]!))) {
+            return this.dialMembers(group, [cont.order[i]!], { ...cont, nextIndex: i + 1 });
           }
         }
-        return this.fallback(group, cont.h);
+        return this.fallback(group, cont.hop);
       }
     }
   }
 
   private withDid(c: Continuation): Continuation {
-    return this.did ? { ...c, d: this.did.id } : c;
+    return this.did ? { ...c, didId: this.did.id } : c;
   }
 }
 
@@ -294,7 +302,7 @@ async function routeFromExtension(snap: RoutingSnapshot, call: CallInput, env: R
       timeout: 60,
       callerId: snap.defaultCallerId,
       record: snap.recordingEnabled,
-      next: { k: 'end' },
+      next: { kind: 'end' },
     },
     facts: { direction: 'outbound', extensionId: caller.id },
   };
@@ -314,14 +322,15 @@ export function dialedNumber(dialed: string): string | undefined {
 
 /** A Dial action callback: answered calls are done; otherwise the continuation decides. */
 export async function continueCall(snap: RoutingSnapshot, cont: Continuation, outcome: DialOutcome, env: RoutingEnv): Promise<RouteResult> {
-  const r = new Routing(snap, env, 'inbound', findDidById(snap, cont.d));
+  const r = new Routing(snap, env, 'inbound', findDidById(snap, cont.didId));
   // Suspended mid-call: no next member, forward or voicemail.
   if (!snap.active && outcome !== 'answered') return { plan: hangup('unavailable'), facts: r.facts };
   if (outcome === 'answered') {
     // A Dial of one extension tells us who took the call; a ring group's call log gets that member.
-    const answeredBy = cont.k === 'ext' ? cont.e : cont.k === 'rg' && cont.o.length > 0 ? cont.o[cont.i - 1] : undefined;
+    const answeredBy =
+      cont.kind === 'extension' ? cont.extensionId : cont.kind === 'ring_group' && cont.order.length > 0 ? cont.order[cont.nextIndex - 1] : undefined;
     if (answeredBy) r.facts.extensionId = answeredBy;
-    if (cont.k === 'rg') r.facts.ringGroupId = cont.g;
+    if (cont.kind === 'ring_group') r.facts.ringGroupId = cont.ringGroupId;
     return { plan: hangup('answered', null), facts: r.facts };
   }
   // The caller hung up while it rang: nobody is left to route.

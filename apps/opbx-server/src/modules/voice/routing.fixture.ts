@@ -1,5 +1,6 @@
 import { compileSchedule, type Holiday, type Schedule } from '../business-hours/schedule.js';
 import { defaultPolicy, type OutboundPolicy } from '../outbound-policy/policy.js';
+import { packContinuation } from './callback-state.js';
 import { type CallbackUrls, planToVerbs } from './render.js';
 import { type Continuation, continueCall, type DialOutcome, type Plan, routeCall, type RouteResult, type RoutingEnv } from './router.js';
 import type { BusinessHoursNode, DidNode, ExtensionNode, RingGroupNode, RoutingSnapshot, Target } from './snapshot.js';
@@ -156,10 +157,10 @@ export async function follow(
 
 export const trail = (plans: Plan[]): string[] => plans.map(describePlan);
 
-/** Deterministic callback URLs; the `&` separators also exercise attribute escaping in golden files. */
+/** Deterministic callback URLs (the continuation in its wire form); the `&` separators also exercise attribute escaping in golden files. */
 export const stubUrls: CallbackUrls = {
   dial: (next: Continuation) =>
-    `https://pbx.example.test/api/voice/callback?${Object.entries(next)
+    `https://pbx.example.test/api/voice/callback?${Object.entries(packContinuation(next))
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : String(v)}`)
       .join('&')}`,

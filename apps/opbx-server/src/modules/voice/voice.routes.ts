@@ -8,15 +8,13 @@ import type { CallStatus } from '../../db/schema.js';
 import type { CallEvent } from '../call-records/calls.ingest.js';
 import type { CallJournal } from '../call-records/journal.js';
 import type { WebhookTenant } from '../cloudonix/cloudonix.service.js';
+import { type CallbackState, packState, unpackState } from './callback-state.js';
 import { CXML_CONTENT_TYPE, renderCxml } from './cxml.js';
 import { toE164, userPart } from './numbers.js';
 import { callSidOf, presentedKey, str, type VoiceParams, voiceParams } from './params.js';
 import { type CallbackUrls, renderPlan } from './render.js';
 import { type Continuation, continueCall, type DialOutcome, normalizeDialStatus, type Plan, routeCall, type RouteResult } from './router.js';
 import type { VoiceRuntime } from './runtime.js';
-
-/** Signed callback state: the continuation plus the organization and call it belongs to. */
-type CallbackState = { o: string; c: string; n?: Continuation; m?: string | null; b?: string; t: 'dial' | 'vm' | 'rec' };
 
 const cxml = (body: string, status = 200, headers?: Record<string, string>): LaneAnswer => ({
   status,
@@ -59,19 +57,25 @@ class SignedLinks implements CallbackUrls {
   ) {}
 
   private link(path: string, state: CallbackState): string {
-    return `${this.tenant.baseUrl}${path}?s=${this.signer.sign(state)}`;
+    return `${this.tenant.baseUrl}${path}?s=${this.signer.sign(packState(state))}`;
   }
 
-  dial(n: Continuation): string {
-    return this.link('/api/voice/callback', { o: this.tenant.organizationId, c: this.callSid, n, t: 'dial' });
+  dial(next: Continuation): string {
+    return this.link('/api/voice/callback', { kind: 'dial', organizationId: this.tenant.organizationId, callSid: this.callSid, next });
   }
 
-  voicemail(m: string | null, b?: string): string {
-    return this.link('/api/voice/voicemail', { o: this.tenant.organizationId, c: this.callSid, m, ...(b ? { b } : {}), t: 'vm' });
+  voicemail(mailboxExtensionId: string | null, boxId?: string): string {
+    return this.link('/api/voice/voicemail', {
+      kind: 'voicemail',
+      organizationId: this.tenant.organizationId,
+      callSid: this.callSid,
+      mailboxExtensionId,
+      ...(boxId ? { boxId } : {}),
+    });
   }
 
   recording(): string {
-    return this.link('/api/voice/recording', { o: this.tenant.organizationId, c: this.callSid, t: 'rec' });
+    return this.link('/api/voice/recording', { kind: 'recording', organizationId: this.tenant.organizationId, callSid: this.callSid });
   }
 }
 
@@ -155,13 +159,13 @@ export function voiceRoutes(app: FastifyInstance, ctx: AppContext, rt: VoiceRunt
   };
 
   /** Verifies a callback's signed state against the authenticated tenant and the call. */
-  function stateOf(request: LaneRequest, tenant: WebhookTenant, params: VoiceParams, kind: CallbackState['t']) {
+  function stateOf<K extends CallbackState['kind']>(request: LaneRequest, tenant: WebhookTenant, params: VoiceParams, kind: K) {
     const token = typeof request.query.s === 'string' ? request.query.s : '';
-    const state = ctx.signer.verify<CallbackState>(token);
-    if (!state || state.t !== kind || state.o !== tenant.organizationId) return undefined;
+    const state = unpackState(ctx.signer.verify<unknown>(token));
+    if (!state || state.kind !== kind || state.organizationId !== tenant.organizationId) return undefined;
     const sid = callSidOf(params);
-    if (sid && sid !== state.c) return undefined;
-    return { state, token };
+    if (sid && sid !== state.callSid) return undefined;
+    return { state: state as Extract<CallbackState, { kind: K }>, token };
   }
 
   const handleDialCallback = async (request: LaneRequest): Promise<LaneAnswer> => {
@@ -169,16 +173,16 @@ export function voiceRoutes(app: FastifyInstance, ctx: AppContext, rt: VoiceRunt
     if (refused(tenant)) return tenant;
     const params = voiceParams(request);
     const verified = stateOf(request, tenant, params, 'dial');
-    if (!verified?.state.n) return say(400, NOT_PROCESSED);
+    if (!verified) return say(400, NOT_PROCESSED);
     const { state, token } = verified;
     const snapshot = await rt.snapshots.get(tenant.organizationId);
     if (!snapshot) return say(404, 'This service is not available. Goodbye.');
     const raw = str(params, 'DialCallStatus', 'DialStatus', 'CallStatus');
     const outcome = normalizeDialStatus(raw);
-    const result = await continueCall(snapshot, state.n!, outcome, rt.env());
-    const body = renderPlan(result.plan, urls(tenant, state.c));
+    const result = await continueCall(snapshot, state.next, outcome, rt.env());
+    const body = renderPlan(result.plan, urls(tenant, state.callSid));
     if (!tenant.active || !snapshot.active) return cxml(body);
-    const ev = event(tenant, state.c, 'dial', `dial:${digest(token)}`, params, result, statusAfter(result.plan, outcome), outcome);
+    const ev = event(tenant, state.callSid, 'dial', `dial:${digest(token)}`, params, result, statusAfter(result.plan, outcome), outcome);
     // Some deployments report a Dial's recording on its action rather than a status callback.
     const recordingUrl = str(params, 'RecordingUrl');
     ev.patch = { ...ev.patch, status_raw: raw ?? null, ...(recordingUrl && /^https?:\/\//i.test(recordingUrl) ? { recording_url: recordingUrl } : {}) };
@@ -190,7 +194,7 @@ export function voiceRoutes(app: FastifyInstance, ctx: AppContext, rt: VoiceRunt
     const tenant = await tenantOf(request);
     if (refused(tenant)) return tenant;
     const params = voiceParams(request);
-    const verified = stateOf(request, tenant, params, 'vm');
+    const verified = stateOf(request, tenant, params, 'voicemail');
     if (!verified) return say(400, NOT_PROCESSED);
     const recordingUrl = str(params, 'RecordingUrl');
     if (tenant.active && recordingUrl && /^https?:\/\//i.test(recordingUrl)) {
@@ -211,15 +215,15 @@ export function voiceRoutes(app: FastifyInstance, ctx: AppContext, rt: VoiceRunt
     const tenant = await tenantOf(request);
     if (refused(tenant)) return tenant;
     const params = voiceParams(request);
-    const verified = stateOf(request, tenant, params, 'rec');
+    const verified = stateOf(request, tenant, params, 'recording');
     const recordingUrl = str(params, 'RecordingUrl');
     if (!verified || !recordingUrl || !/^https?:\/\//i.test(recordingUrl)) return say(400, 'Invalid recording callback.');
     if (!tenant.active) return cxml(renderCxml([]));
     await rt.journal.record({
       organizationId: tenant.organizationId,
-      callId: verified.state.c,
+      callId: verified.state.callSid,
       kind: 'recording',
-      providerKey: `rec:${verified.state.c}:${digest(recordingUrl)}`,
+      providerKey: `rec:${verified.state.callSid}:${digest(recordingUrl)}`,
       payload: params,
       patch: { recording_url: recordingUrl },
     });
@@ -259,14 +263,18 @@ async function storeVoicemail(
   ctx: AppContext,
   journal: CallJournal,
   organizationId: string,
-  state: CallbackState,
+  state: Extract<CallbackState, { kind: 'voicemail' }>,
   recordingUrl: string,
   durationRaw: string | undefined,
   from: string,
 ) {
   const duration = durationRaw && /^\d+$/.test(durationRaw) ? Number(durationRaw) : null;
   // The extension's mailbox, or the general box when routing named no extension.
-  const mailbox = state.m ? { extension_id: state.m, box_id: null } : state.b ? { extension_id: null, box_id: state.b } : undefined;
+  const mailbox = state.mailboxExtensionId
+    ? { extension_id: state.mailboxExtensionId, box_id: null }
+    : state.boxId
+      ? { extension_id: null, box_id: state.boxId }
+      : undefined;
   if (mailbox) {
     await ctx.db
       .insertInto('voicemails')
@@ -276,7 +284,7 @@ async function storeVoicemail(
         ...mailbox,
         mailbox: (mailbox.extension_id ?? mailbox.box_id)!,
         read_at: null,
-        call_id: state.c,
+        call_id: state.callSid,
         from_number: from,
         recording_url: recordingUrl,
         duration,
@@ -291,9 +299,9 @@ async function storeVoicemail(
   }
   await journal.record({
     organizationId,
-    callId: state.c,
+    callId: state.callSid,
     kind: 'recording',
-    providerKey: `vm:${state.c}:${state.m ?? state.b ?? 'none'}`,
+    providerKey: `vm:${state.callSid}:${state.mailboxExtensionId ?? state.boxId ?? 'none'}`,
     payload: { RecordingUrl: recordingUrl, RecordingDuration: durationRaw ?? null },
     patch: { recording_url: recordingUrl },
   });
