@@ -127,4 +127,24 @@ describe('contrast', { timeout: 90_000 }, () => {
       found.push(...(await check(page, path, heading)));
     expect(found).toEqual([]);
   });
+
+  it('leaves no tab stop in what is hidden from assistive tech (the call-volume chart), and its legend readable', async () => {
+    const { page } = await h.open();
+    await signIn(h, page, DEMO_OWNER);
+    await page.getByTestId('stats').waitFor();
+    await page.locator('.recharts-wrapper').first().waitFor();
+    const hiddenStops = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('[aria-hidden=true] *'))
+        .filter((el) => (el as HTMLElement).tabIndex >= 0)
+        .map((el) => el.tagName.toLowerCase()),
+    );
+    expect(hiddenStops).toEqual([]);
+    // The legend is inside the hidden chart, so the page check skips it: measure it here.
+    const legend = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('.recharts-legend-item-text')).map((el) => getComputedStyle(el.querySelector('span') ?? el).color),
+    );
+    expect(legend).toHaveLength(3);
+    // Not the series colours (amber and light grey are below 3:1 on white).
+    for (const color of legend) expect(color).not.toMatch(/245, 158, 11|212, 212, 216/);
+  });
 });

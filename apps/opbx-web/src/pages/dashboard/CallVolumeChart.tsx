@@ -57,7 +57,13 @@ export function CallVolumeChart() {
             <div aria-hidden className="relative size-full">
               {totals.total === 0 && <p className="absolute inset-x-0 top-1/3 z-10 text-center text-sm text-zinc-500">No calls in this period yet</p>}
               <ResponsiveContainer width="100%" height="100%">
-                <BarChart data={rows} margin={{ top: 4, right: 8, bottom: 0, left: -16 }} barCategoryGap={period === 'month' ? 2 : 4}>
+                {/* No keyboard layer: the chart is hidden from assistive tech (the summary above reads it), so it must hold no tab stop. */}
+                <BarChart
+                  data={rows}
+                  margin={{ top: 4, right: 8, bottom: 0, left: -16 }}
+                  barCategoryGap={period === 'month' ? 2 : 4}
+                  accessibilityLayer={false}
+                >
                   <CartesianGrid vertical={false} stroke="#f1f1f4" />
                   <XAxis
                     dataKey="label"
@@ -69,7 +75,13 @@ export function CallVolumeChart() {
                   />
                   <YAxis allowDecimals={false} tickLine={false} axisLine={false} tick={{ fontSize: 11, fill: '#71717a' }} width={40} />
                   <Tooltip cursor={{ fill: '#f4f4f5' }} contentStyle={{ borderRadius: 8, border: '1px solid #e4e4e7', fontSize: 12 }} />
-                  <Legend iconType="circle" iconSize={8} wrapperStyle={{ fontSize: 12 }} />
+                  {/* Legend words in text colour (the series colours are too light for text); the dots carry the colour. */}
+                  <Legend
+                    iconType="circle"
+                    iconSize={8}
+                    wrapperStyle={{ fontSize: 12 }}
+                    formatter={(value: string) => <span className="text-zinc-700">{value}</span>}
+                  />
                   <Bar dataKey="answered" name="Answered" stackId="calls" fill="#4f46e5" />
                   <Bar dataKey="missed" name="Missed" stackId="calls" fill="#f59e0b" />
                   <Bar dataKey="other" name="Other" stackId="calls" fill="#d4d4d8" radius={[3, 3, 0, 0]} />
