@@ -2,77 +2,12 @@ import { SimClock } from './clock.js';
 import { CxmlParseError, parseCxml } from './cxml/parse.js';
 import type { CxmlDocument, DialVerb, GatherVerb, HttpMethod, PlayVerb, PromptVerb, RecordVerb, SayVerb, Verb } from './cxml/types.js';
 import { type DialStatus, resolveDial } from './dial.js';
-import { type BodyEncoding, isLoopbackUrl, resolveUrl, send } from './http.js';
-import { newCallToken, newSessionId, newSipCallId, stableNumericId, uuidv7Sequence } from './ids.js';
+import { isLoopbackUrl, resolveUrl, send } from './http.js';
+import { uuidv7Sequence } from './ids.js';
 import { behaviourFor, gatherInputAt, recordingAt, type Scenario } from './scenario.js';
-import { type CallStatus, dialDisposition, dialStatusParams, type DialStatusStyle, type Disposition, finalSessionStatus, rejectOutcome } from './statuses.js';
+import { type CallStatus, dialDisposition, dialStatusParams, type Disposition, finalSessionStatus, rejectOutcome } from './statuses.js';
 import type { CallTranscript, DialRecord, ExchangeKind, ExecutedVerb, HttpExchange, HungUpBy } from './transcript.js';
-import { cdrPayload, type SessionFacts, sessionUpdatePayload, WebhookDispatcher, type WebhookOptions } from './webhooks.js';
-
-/** Cloudonix's documented `Direction` values, plus the two OPBX once expected (useful for robustness tests). */
-export type CallDirection = 'inbound' | 'subscriber' | 'outbound-api' | 'outbound' | 'application';
-export const CALL_DIRECTIONS: CallDirection[] = ['inbound', 'subscriber', 'outbound-api', 'outbound', 'application'];
-
-export interface SimulateCallOptions {
-  /** Where the OPBX server listens, e.g. `http://localhost:8000`. */
-  baseUrl: string;
-  /** The domain's requests key, sent as `Authorization: Bearer …` on every request. */
-  requestsKey: string;
-  /** Cloudonix domain name (`Domain`, `AccountSid`). */
-  domain: string;
-  from: string;
-  to: string;
-  direction?: CallDirection | (string & {});
-  /** `CallerName`; Cloudonix samples repeat the number. */
-  callerName?: string;
-  scenario?: Scenario;
-  /** Voice application URL (default `{baseUrl}/api/voice/route`) and method (default POST). */
-  routeUrl?: string;
-  routeMethod?: HttpMethod;
-  sessionUpdateUrl?: string;
-  cdrUrl?: string;
-  /** Webhook delivery options, or false to send none. */
-  webhooks?: WebhookOptions | false;
-  dialStatus?: DialStatusStyle;
-  /** CDR disposition of an answered call (default `ANSWERED`; Cloudonix's sample shows `CONNECTED`). */
-  answeredDisposition?: string;
-  /** Session `direction` in webhooks; derived from `direction` by default. */
-  sessionDirection?: string;
-  /** `strip-plus` reports numbers without the leading `+`, as Cloudonix's request samples do. */
-  numberFormat?: 'as-given' | 'strip-plus';
-  /** POST body encoding (Cloudonix sends JSON; `form` tests a server's tolerance). */
-  bodyEncoding?: BodyEncoding;
-  /** Sleep through simulated time (same as timeScale 1). */
-  realtime?: boolean;
-  /** 0 (default) = virtual time; 1 = real time; 0.1 = ten times faster than real time. */
-  timeScale?: number;
-  /** Epoch ms (or Date) the call starts at; default now. */
-  startTime?: number | Date;
-  /** Loop guard: CXML documents fetched per call (default 50). */
-  maxDocuments?: number;
-  /** Guard for endless prompts (`loop="0"`): simulated seconds per call (default 14400). */
-  maxCallSeconds?: number;
-  /** How long to wait for each HTTP answer (default 10000 ms, what OPBX assumed Cloudonix waits). */
-  requestTimeoutMs?: number;
-  /** Send absolute action/redirect URLs whose origin differs from baseUrl to baseUrl's origin instead. */
-  rewriteOrigin?: boolean;
-  /** Refuse every non-loopback URL (load mode). */
-  loopbackOnly?: boolean;
-  /** Also request the Dial/Record action after the caller hung up (response ignored). Record always does. */
-  actionAfterCallerHangup?: boolean;
-  /** Extra request parameters on every voice request (e.g. `Diverted`, `AssertedIdentity`). */
-  extraParams?: Record<string, unknown>;
-  /** Extra HTTP headers on every request (e.g. `X-CX-Source`). */
-  headers?: Record<string, string>;
-  /** Voice application name reported in CDRs and session profiles. */
-  applicationName?: string;
-  recordingBaseUrl?: string;
-  recordingFormat?: 'wav' | 'mp3';
-  callSid?: string;
-  sessionId?: number;
-  sipCallId?: string;
-  signal?: AbortSignal;
-}
+import { cdrPayload, type SessionFacts, sessionUpdatePayload, WebhookDispatcher } from './webhooks.js';
 
 interface DocRequest {
   kind: ExchangeKind;
@@ -96,76 +31,16 @@ class CallEnded extends Error {
   }
 }
 
+import { CALL_DIRECTIONS, type CallDirection, type SimulateCallOptions } from './call-options.js';
+import { sessionFacts } from './session.js';
+import { clip, summarizeVerb } from './verb-summary.js';
+
+export { CALL_DIRECTIONS, type CallDirection, type SimulateCallOptions, summarizeVerb };
+
 const DEFAULT_MAX_DOCUMENTS = 50;
 const DEFAULT_MAX_CALL_SECONDS = 4 * 3600;
 
-function sessionDirectionFor(direction: string, to: string): string {
-  switch (direction) {
-    case 'inbound':
-      return 'incoming';
-    case 'subscriber':
-      return /^\d{1,6}$/.test(to) ? 'internal' : 'outgoing';
-    case 'outbound':
-      return 'outgoing';
-    case 'outbound-api':
-    case 'application':
-      return 'application';
-    default:
-      return direction;
-  }
-}
-
 const round = (seconds: number) => Math.round(seconds * 1000) / 1000;
-
-function clip(text: string, max = 60): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
-
-export function summarizeVerb(verb: Verb): string {
-  const attrs = (names: string[]) =>
-    names
-      .filter((name) => verb.attributes[name] !== undefined)
-      .map((name) => `${name}=${verb.attributes[name]}`)
-      .join(' ');
-  const withAttrs = (head: string, names: string[]) => [head, attrs(names)].filter(Boolean).join(' ');
-  switch (verb.verb) {
-    case 'Dial':
-      return withAttrs(`Dial ${verb.targets.map((t) => `${t.kind}:${t.value}`).join(', ') || '(nothing)'}`, [
-        'timeout',
-        'callerId',
-        'action',
-        'method',
-        'trunks',
-        'timeLimit',
-        'record',
-      ]);
-    case 'Say':
-      return withAttrs(`Say "${clip(verb.text)}"`, ['loop', 'voice', 'answer']);
-    case 'Play':
-      return withAttrs(`Play ${verb.url || `digits ${verb.digits ?? ''}`}`, ['loop', 'answer']);
-    case 'Gather':
-      return withAttrs(`Gather (${verb.prompts.length} prompt${verb.prompts.length === 1 ? '' : 's'})`, [
-        'input',
-        'numDigits',
-        'finishOnKey',
-        'timeout',
-        'action',
-        'actionOnEmptyResult',
-      ]);
-    case 'Record':
-      return withAttrs('Record', ['maxLength', 'timeout', 'finishOnKey', 'action', 'recordingStatusCallback']);
-    case 'Redirect':
-      return withAttrs(`Redirect ${verb.url}`, ['method']);
-    case 'Pause':
-      return `Pause ${verb.length}s${verb.answer ? ' answer=true' : ''}`;
-    case 'Hangup':
-      return 'Hangup';
-    case 'Reject':
-      return `Reject reason=${verb.reason}`;
-    default:
-      return `<${verb.name}> (not simulated)`;
-  }
-}
 
 class CallRun {
   private readonly clock: SimClock;
@@ -206,43 +81,8 @@ class CallRun {
     this.baseOrigin = new URL(opts.baseUrl).origin;
     this.nextEventId = uuidv7Sequence(() => this.clock.now());
 
-    const format = (n: string) => (opts.numberFormat === 'strip-plus' ? n.replace(/^\+/, '') : n);
-    const from = format(opts.from);
-    const to = format(opts.to);
-    this.callerName = opts.callerName ?? from;
-    const token = opts.callSid ?? newCallToken();
-    const sipCallId = opts.sipCallId ?? newSipCallId();
-    const application = opts.applicationName ?? 'opbx';
-    const inbound = this.direction === 'inbound';
-    const subscriber = this.direction === 'subscriber';
-    const trunkId = inbound ? stableNumericId(`${opts.domain}/trunk`) : null;
-    this.facts = {
-      sessionId: opts.sessionId ?? newSessionId(),
-      token,
-      sipCallId,
-      domain: opts.domain,
-      domainId: stableNumericId(opts.domain),
-      from,
-      to,
-      direction: opts.sessionDirection ?? sessionDirectionFor(this.direction, to),
-      subscriberId: subscriber ? stableNumericId(`${opts.domain}/${from}`) : null,
-      startMs: start,
-      vappServer: 'callsim',
-      application,
-      trunkId,
-      profile: {
-        callId: [sipCallId],
-        application: [application],
-        ...(inbound
-          ? {
-              'inbound-trunk-id': trunkId,
-              'inbound-trunk-name': 'callsim-trunk',
-              'trunk-sip-headers': { 'Call-ID': sipCallId, From: `<sip:${from}@trunk.callsim.invalid>`, To: `<sip:${to}@${opts.domain}>` },
-            }
-          : {}),
-        ...(subscriber ? { 'subscriber-sip-headers': { 'Call-ID': sipCallId, 'User-Agent': 'callsim-phone' } } : {}),
-      },
-    };
+    this.facts = sessionFacts(opts, start, this.direction);
+    this.callerName = opts.callerName ?? this.facts.from;
 
     if (opts.webhooks !== false) {
       const base = opts.baseUrl.replace(/\/+$/, '');
