@@ -52,6 +52,8 @@ describe('call outcomes', { timeout: 90_000 }, () => {
 
     await nav(page, 'Call logs').click();
     await page.getByLabel('Search by phone number').fill(number);
+    // The search is applied after a pause in typing; let it land before the next filter changes the URL.
+    await expect.poll(() => new URL(page.url()).searchParams.get('search')).toBe(number);
     const rows = page.getByRole('row').filter({ hasText: '+1 404' });
     await expect.poll(() => rows.count()).toBe(2);
     await rows
@@ -70,7 +72,12 @@ describe('call outcomes', { timeout: 90_000 }, () => {
     await expect.poll(() => rows.count()).toBe(1);
     await rows.getByTestId('outcome').getByText('Missed').waitFor();
     // The count under the list is the rows it shows.
-    await expect.poll(() => page.getByRole('navigation', { name: 'Pagination' }).textContent()).toMatch(/^1 call\b/);
+    await expect
+      .poll(
+        async () =>
+          `${await page.getByRole('navigation', { name: 'Pagination' }).textContent()} | ${(await page.getByRole('row').allTextContents()).join(' / ')}`,
+      )
+      .toMatch(/^1 call\b/);
     await shot(page, 'call-logs-missed');
 
     await nav(page, 'Dashboard').click();
