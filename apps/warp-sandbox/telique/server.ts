@@ -53,7 +53,9 @@ export async function startTeliqueSandbox(options: TeliqueSandboxOptions = {}): 
     res.end(body);
   };
   const error = (res: ServerResponse, status: number, code: string, message: string, format: string) =>
-    format === 'plain' ? send(res, status, code === 'INVALID_PHONE_NUMBER' ? 'BADCOMMAND' : code, 'text/plain') : send(res, status, JSON.stringify({ error: { code, message } }));
+    format === 'plain'
+      ? send(res, status, code === 'INVALID_PHONE_NUMBER' ? 'BADCOMMAND' : code, 'text/plain')
+      : send(res, status, JSON.stringify({ error: { code, message } }));
 
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://sandbox');
@@ -69,7 +71,8 @@ export async function startTeliqueSandbox(options: TeliqueSandboxOptions = {}): 
     if (token !== undefined && token !== options.token) return error(res, 401, 'UNAUTHORIZED', 'invalid API token', format);
     if (token === undefined) {
       if (Date.now() - window.start >= 60_000) window = { start: Date.now(), count: 0 };
-      if (++window.count > (options.anonymousPerMinute ?? 10)) return error(res, 429, 'RATE_LIMIT_EXCEEDED', 'anonymous use is limited to 10 requests per minute', format);
+      if (++window.count > (options.anonymousPerMinute ?? 10))
+        return error(res, 429, 'RATE_LIMIT_EXCEEDED', 'anonymous use is limited to 10 requests per minute', format);
     }
     if (failure === 'timeout') {
       hanging.add(res);
@@ -84,11 +87,23 @@ export async function startTeliqueSandbox(options: TeliqueSandboxOptions = {}): 
     const record = table.get(tn) ?? { lrn: tn };
     if (record.lrn === null) return error(res, 404, 'PHONE_NUMBER_NOT_FOUND', 'no record for this number', format);
     if (format === 'plain') return send(res, 200, record.spid ? `${record.lrn};${record.spid}` : record.lrn, 'text/plain');
-    if (format === 'xml') return send(res, 200, `<?xml version="1.0"?><response><lrn>${record.lrn}</lrn>${record.spid ? `<spid>${record.spid}</spid>` : ''}</response>`, 'application/xml');
+    if (format === 'xml')
+      return send(
+        res,
+        200,
+        `<?xml version="1.0"?><response><lrn>${record.lrn}</lrn>${record.spid ? `<spid>${record.spid}</spid>` : ''}</response>`,
+        'application/xml',
+      );
     const now = new Date().toISOString();
     const body =
       options.shape === 'warp'
-        ? { phone_number: tn, lrn: record.lrn, status: 'success', timestamp: now, metadata: { spid: record.spid ?? null, lnp_type: record.lnp_type ?? 'lspp', activation_timestamp: now, last_updated: now } }
+        ? {
+            phone_number: tn,
+            lrn: record.lrn,
+            status: 'success',
+            timestamp: now,
+            metadata: { spid: record.spid ?? null, lnp_type: record.lnp_type ?? 'lspp', activation_timestamp: now, last_updated: now },
+          }
         : { lrn: record.lrn, spid: record.spid ?? null, lnp_type: '1', activation_timestamp: now };
     return send(res, 200, JSON.stringify(body));
   });

@@ -1,20 +1,22 @@
+import { randomBytes } from 'node:crypto';
 import { createReadStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+
 import { newId } from '@opbx/platform';
+
 import { fmt, load, percentile, rssOf, startChild } from '../../opbx-server/bench/support.js';
 import { readConfig } from '../src/config.js';
 import { createContext } from '../src/context.js';
 import { SYSTEM_ACTOR } from '../src/http/auth.js';
-import { decide, Deck, toMicros, type PartitionSnap, type ProviderSnap, type RateRow, type RoutingSnapshot } from '../src/modules/routing/engine/index.js';
-import { defaultNpaNxxTable } from '../src/modules/routing/reference/npanxx.js';
+import { createCustomer } from '../src/modules/customers/customers.service.js';
+import { decide, Deck, type PartitionSnap, type ProviderSnap, type RateRow, type RoutingSnapshot, toMicros } from '../src/modules/routing/engine/index.js';
+import { createPartition } from '../src/modules/routing/partitions.service.js';
+import { createProvider } from '../src/modules/routing/providers.service.js';
 import { importDeck } from '../src/modules/routing/rates.import.js';
 import { providerOwner } from '../src/modules/routing/rates.service.js';
-import { createProvider } from '../src/modules/routing/providers.service.js';
-import { createPartition } from '../src/modules/routing/partitions.service.js';
+import { defaultNpaNxxTable } from '../src/modules/routing/reference/npanxx.js';
 import { routingOf } from '../src/modules/routing/routing.state.js';
-import { createCustomer } from '../src/modules/customers/customers.service.js';
 import { insertUser } from '../src/modules/users/users.service.js';
 
 /**
@@ -63,7 +65,17 @@ async function benchImport(dir: string): Promise<string[]> {
   const url = process.env.DATABASE_URL?.startsWith('postgres') ? process.env.DATABASE_URL : `sqlite:${join(dir, 'import.db')}`;
   const ctx = await createContext(readConfig({ DATABASE_URL: url, WARP_APP_KEY: randomBytes(24).toString('hex'), LOG_LEVEL: 'silent', NODE_ENV: 'test' }));
   try {
-    const p = await createProvider(ctx, SYSTEM_ACTOR, { name: `Bench ${randomBytes(3).toString('hex')}`, type: 'lrn', status: 'active', gateways: [{ host: 'gw.example', port: 5060, transport: 'udp', priority: 1, weight: 100 }], jurisdiction_policy: 'interstate', ani_classes: ['any'], initial_increment: 6, subsequent_increment: 6, connection_fee: '0' });
+    const p = await createProvider(ctx, SYSTEM_ACTOR, {
+      name: `Bench ${randomBytes(3).toString('hex')}`,
+      type: 'lrn',
+      status: 'active',
+      gateways: [{ host: 'gw.example', port: 5060, transport: 'udp', priority: 1, weight: 100 }],
+      jurisdiction_policy: 'interstate',
+      ani_classes: ['any'],
+      initial_increment: 6,
+      subsequent_increment: 6,
+      connection_fee: '0',
+    });
     global.gc?.();
     const before = process.memoryUsage();
     let peakRss = before.rss;
@@ -107,7 +119,21 @@ function syntheticSnapshot(): { snapshot: RoutingSnapshot; numbers: string[]; an
   const intl = Array.from({ length: 250 }, (_, i) => String(20 + i * 3));
   const providers = new Map<string, ProviderSnap>();
   let rows = 0;
-  const row = (key: string, v: () => number, id: string): RateRow => ({ id, key, interstate: v(), intrastate: v(), local: null, indeterminate: v(), rate: null, connectionFee: 0, initialIncrement: 6, subsequentIncrement: 6, minimumDuration: 0, from: 0, to: Infinity });
+  const row = (key: string, v: () => number, id: string): RateRow => ({
+    id,
+    key,
+    interstate: v(),
+    intrastate: v(),
+    local: null,
+    indeterminate: v(),
+    rate: null,
+    connectionFee: 0,
+    initialIncrement: 6,
+    subsequentIncrement: 6,
+    minimumDuration: 0,
+    from: 0,
+    to: Infinity,
+  });
   const micros = () => toMicros(rate(r));
   for (let i = 0; i < 20; i++) {
     const deck = new Deck();
@@ -117,22 +143,58 @@ function syntheticSnapshot(): { snapshot: RoutingSnapshot; numbers: string[]; an
     deck.seal();
     const id = `p${i}`;
     providers.set(id, {
-      id, name: `Provider ${i}`, type: i < 16 ? 'lrn' : 'prefix', status: 'active',
+      id,
+      name: `Provider ${i}`,
+      type: i < 16 ? 'lrn' : 'prefix',
+      status: 'active',
       gateways: [{ host: `gw${i}.example`, port: 5060, transport: 'udp', priority: 1, weight: 100 }],
-      dialStringTemplate: null, techPrefix: null, jurisdictionPolicy: i % 3 === 0 ? 'poi' : 'interstate', poiState: 'TX',
-      aniClasses: new Set(['any']), maxChannels: null, maxCps: null, deck,
+      dialStringTemplate: null,
+      techPrefix: null,
+      jurisdictionPolicy: i % 3 === 0 ? 'poi' : 'interstate',
+      poiState: 'TX',
+      aniClasses: new Set(['any']),
+      maxChannels: null,
+      maxCps: null,
+      deck,
     });
   }
   const sell = new Deck();
   sell.add(row('1', () => toMicros('0.05'), 'sell-1'));
   for (const cc of intl) sell.add({ ...row(cc, () => 0, 's'), interstate: null, intrastate: null, indeterminate: null, rate: toMicros('0.05') });
   sell.seal();
-  const partition: PartitionSnap = { id: 'part', name: 'All', members: [...providers.keys()].map((providerId, i) => ({ providerId, priority: 1 + (i % 3), weight: 100 })) };
+  const partition: PartitionSnap = {
+    id: 'part',
+    name: 'All',
+    members: [...providers.keys()].map((providerId, i) => ({ providerId, priority: 1 + (i % 3), weight: 100 })),
+  };
   const snapshot: RoutingSnapshot = {
-    version: 1, builtAt: new Date().toISOString(), providers, partitions: new Map([[partition.id, partition]]),
+    version: 1,
+    builtAt: new Date().toISOString(),
+    providers,
+    partitions: new Map([[partition.id, partition]]),
     customers: new Map([['c', { id: 'c', name: 'Bench', status: 'active', ratePlan: 'retail', allowLoss: false }]]),
-    trunks: new Map([['t', { id: 't', customerId: 'c', name: 'edge', status: 'active', direction: 'both', techPrefix: null, allowedDestinations: new Set(['domestic', 'international', 'tollfree', 'premium']), blockedPrefixes: [], partitionId: 'part', ratePlan: null }]]),
-    sellPlans: new Map([['retail', sell]]), overrides: [], exclusions: [], reference: defaultNpaNxxTable(), options: { lrnFailurePolicy: 'dialled', maxRoutes: 5 },
+    trunks: new Map([
+      [
+        't',
+        {
+          id: 't',
+          customerId: 'c',
+          name: 'edge',
+          status: 'active',
+          direction: 'both',
+          techPrefix: null,
+          allowedDestinations: new Set(['domestic', 'international', 'tollfree', 'premium']),
+          blockedPrefixes: [],
+          partitionId: 'part',
+          ratePlan: null,
+        },
+      ],
+    ]),
+    sellPlans: new Map([['retail', sell]]),
+    overrides: [],
+    exclusions: [],
+    reference: defaultNpaNxxTable(),
+    options: { lrnFailurePolicy: 'dialled', maxRoutes: 5 },
   };
   const numbers = Array.from({ length: 4096 }, () => `+1${codes[Math.floor(r() * codes.length)]}${String(Math.floor(r() * 10000)).padStart(4, '0')}`);
   const anis = Array.from({ length: 64 }, (_, i) => (i % 8 === 0 ? '' : `+1${codes[Math.floor(r() * codes.length)]}0000`));
@@ -157,7 +219,13 @@ export function benchDecisions(): string[] {
   const cpu0 = process.cpuUsage();
   for (let i = 0; i < N; i++) {
     const a = process.hrtime.bigint();
-    const d = decide(snapshot, { trunkId: 't', ani: anis[i % anis.length]!, dni: numbers[(i * 7) % numbers.length]!, at: Date.now(), lrn: i % 5 === 0 ? { status: 'found', lrn: numbers[(i * 13) % numbers.length]!.slice(2) } : { status: 'not_found' } });
+    const d = decide(snapshot, {
+      trunkId: 't',
+      ani: anis[i % anis.length]!,
+      dni: numbers[(i * 7) % numbers.length]!,
+      at: Date.now(),
+      lrn: i % 5 === 0 ? { status: 'found', lrn: numbers[(i * 13) % numbers.length]!.slice(2) } : { status: 'not_found' },
+    });
     times[i] = Number(process.hrtime.bigint() - a) / 1000;
     if (d.decision === 'route') routed++;
     candidates += d.routes.length;
@@ -186,7 +254,15 @@ export function benchDecisions(): string[] {
 async function benchHttp(dir: string, seconds: number): Promise<string[]> {
   const url = `sqlite:${join(dir, 'http.db')}`;
   const key = randomBytes(24).toString('hex');
-  const env = { DATABASE_URL: url, WARP_APP_KEY: key, LOG_LEVEL: 'silent', NODE_ENV: 'test', WARP_WEBHOOK_POLL_MS: '0', WARP_LOGIN_LIMIT_IP: '100000', WARP_LOGIN_LIMIT_EMAIL: '100000' };
+  const env = {
+    DATABASE_URL: url,
+    WARP_APP_KEY: key,
+    LOG_LEVEL: 'silent',
+    NODE_ENV: 'test',
+    WARP_WEBHOOK_POLL_MS: '0',
+    WARP_LOGIN_LIMIT_IP: '100000',
+    WARP_LOGIN_LIMIT_EMAIL: '100000',
+  };
   // Seed: 20 providers with 2,000-row decks, a partition, a customer with a plan and a trunk, a staff admin.
   const ctx = await createContext(readConfig(env));
   let trunkId: string;
@@ -195,38 +271,97 @@ async function benchHttp(dir: string, seconds: number): Promise<string[]> {
     const members = [];
     const codes = [...npanxxCodes()].slice(0, 2000);
     for (let i = 0; i < 20; i++) {
-      const p = await createProvider(ctx, SYSTEM_ACTOR, { name: `HTTP ${i}`, type: 'lrn', status: 'active', gateways: [{ host: `gw${i}.example`, port: 5060, transport: 'udp', priority: 1, weight: 100 }], jurisdiction_policy: 'interstate', ani_classes: ['any'], initial_increment: 6, subsequent_increment: 6, connection_fee: '0' });
+      const p = await createProvider(ctx, SYSTEM_ACTOR, {
+        name: `HTTP ${i}`,
+        type: 'lrn',
+        status: 'active',
+        gateways: [{ host: `gw${i}.example`, port: 5060, transport: 'udp', priority: 1, weight: 100 }],
+        jurisdiction_policy: 'interstate',
+        ani_classes: ['any'],
+        initial_increment: 6,
+        subsequent_increment: 6,
+        connection_fee: '0',
+      });
       const csv = join(dir, `p${i}.csv`);
-      writeFileSync(csv, ['npanxx,interstate,intrastate,indeterminate,effective_date', ...codes.map((c) => `${c},${rate(r)},${rate(r)},${rate(r)},2026-01-01`)].join('\n'));
+      writeFileSync(
+        csv,
+        ['npanxx,interstate,intrastate,indeterminate,effective_date', ...codes.map((c) => `${c},${rate(r)},${rate(r)},${rate(r)},2026-01-01`)].join('\n'),
+      );
       await importDeck(ctx, await providerOwner(ctx, p.id), createReadStream(csv), false);
       members.push({ provider_id: p.id, priority: 1, weight: 100 });
     }
     const sell = join(dir, 'sell.csv');
     writeFileSync(sell, 'prefix,interstate,intrastate,indeterminate,effective_date\n1,0.05,0.05,0.05,2026-01-01\n');
-    await importDeck(ctx, { owner: 's:bench', provider_id: null, rate_plan: 'bench', defaults: { initial_increment: 6, subsequent_increment: 6, connection_fee: '0' } }, createReadStream(sell), false);
+    await importDeck(
+      ctx,
+      { owner: 's:bench', provider_id: null, rate_plan: 'bench', defaults: { initial_increment: 6, subsequent_increment: 6, connection_fee: '0' } },
+      createReadStream(sell),
+      false,
+    );
     const part = await createPartition(ctx, SYSTEM_ACTOR, { name: 'Bench', providers: members });
     const customer = await createCustomer(ctx, SYSTEM_ACTOR, { name: 'Bench', type: 'postpaid', contact: {} });
     await ctx.db.updateTable('customers').set({ rate_plan: 'bench' }).where('id', '=', customer.id).execute();
-    trunkId = (await ctx.db.insertInto('trunks').values({
-      id: newId(), customer_id: customer.id, name: 'edge', description: null, status: 'active', direction: 'both', auth_type: 'ip_acl',
-      allowed_ips: '["192.0.2.1/32"]', sip_username: null, sip_password_enc: null, tech_prefix: null, max_channels: 100, max_cps: 10, daily_spend_limit: null,
-      allowed_destinations: '["domestic"]', blocked_prefixes: '[]', codecs: '["PCMU"]', partition_id: part.id, outbound_destinations: '[]', created_at: new Date().toISOString(), updated_at: new Date().toISOString(),
-    }).returning('id').executeTakeFirstOrThrow()).id;
+    trunkId = (
+      await ctx.db
+        .insertInto('trunks')
+        .values({
+          id: newId(),
+          customer_id: customer.id,
+          name: 'edge',
+          description: null,
+          status: 'active',
+          direction: 'both',
+          auth_type: 'ip_acl',
+          allowed_ips: '["192.0.2.1/32"]',
+          sip_username: null,
+          sip_password_enc: null,
+          tech_prefix: null,
+          max_channels: 100,
+          max_cps: 10,
+          daily_spend_limit: null,
+          allowed_destinations: '["domestic"]',
+          blocked_prefixes: '[]',
+          codecs: '["PCMU"]',
+          partition_id: part.id,
+          outbound_destinations: '[]',
+          created_at: new Date().toISOString(),
+          updated_at: new Date().toISOString(),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
     await insertUser(ctx.db, { email: 'bench@warp.local', name: 'Bench', type: 'staff', staffRole: 'admin', password: 'bench-passw0rd-1' });
     await routingOf(ctx).close();
   } finally {
     await ctx.close();
   }
-  const server = await startChild(['apps/warp-server/src/cli.ts', 'serve'], { ...env, PORT: '0', HOST: '127.0.0.1' }, /WARP API listening on (http:\/\/\S+)\/v1/);
+  const server = await startChild(
+    ['apps/warp-server/src/cli.ts', 'serve'],
+    { ...env, PORT: '0', HOST: '127.0.0.1' },
+    /WARP API listening on (http:\/\/\S+)\/v1/,
+  );
   const base = server.url.replace('localhost', '127.0.0.1');
   const floor = await startChild(['apps/warp-server/bench/floor-server.ts'], { PORT: '0' }, /LISTENING (\S+)/);
   try {
-    const login = await fetch(`${base}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'bench@warp.local', password: 'bench-passw0rd-1' }) });
+    const login = await fetch(`${base}/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'bench@warp.local', password: 'bench-passw0rd-1' }),
+    });
     const token = ((await login.json()) as { access_token: string }).access_token;
     const r = rng(5);
     const codes = [...npanxxCodes()].slice(0, 2000);
-    const body = () => JSON.stringify({ trunk_id: trunkId, ani: '+13105550000', dni: `+1${codes[Math.floor(r() * codes.length)]}${String(Math.floor(r() * 10000)).padStart(4, '0')}` });
-    const check = await fetch(`${base}/v1/admin/routing/simulate`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: body() });
+    const body = () =>
+      JSON.stringify({
+        trunk_id: trunkId,
+        ani: '+13105550000',
+        dni: `+1${codes[Math.floor(r() * codes.length)]}${String(Math.floor(r() * 10000)).padStart(4, '0')}`,
+      });
+    const check = await fetch(`${base}/v1/admin/routing/simulate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: body(),
+    });
     const sample = (await check.json()) as { data: { decision: string; routes: unknown[] } };
     if (check.status !== 200) throw new Error(`simulate answered ${check.status}: ${JSON.stringify(sample).slice(0, 300)}`);
     const connections = 10;
@@ -264,7 +399,14 @@ async function benchHttp(dir: string, seconds: number): Promise<string[]> {
 export async function benchWarpRouting(): Promise<{ lines: string[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'warp-bench-'));
   try {
-    const lines = ['## WARP least-cost routing', '', `Load average at the start: ${loadavg().map((l) => l.toFixed(1)).join(', ')} on ${cpus().length} cores.`, ''];
+    const lines = [
+      '## WARP least-cost routing',
+      '',
+      `Load average at the start: ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(', ')} on ${cpus().length} cores.`,
+      '',
+    ];
     // Each section is printed as it finishes, so a failure later keeps the earlier figures.
     const section = (part: string[]) => {
       console.log(part.join('\n'));

@@ -112,7 +112,9 @@ program
 
 program
   .command('import-npanxx')
-  .description('Import NPA-NXX reference rows from a CSV file (header npanxx,state[,rate_center,ocn,lata]; a LERG extract converts to it); prints {"accepted","rejected"} as one JSON line')
+  .description(
+    'Import NPA-NXX reference rows from a CSV file (header npanxx,state[,rate_center,ocn,lata]; a LERG extract converts to it); prints {"accepted","rejected"} as one JSON line',
+  )
   .argument('<file>', 'the CSV file')
   .action(async (file: string) => {
     await withContext(async (ctx) => {
@@ -171,7 +173,9 @@ edgeKey
 const simulateCmd = program.command('simulate').description('Simulators for tests, demos and benchmarks');
 simulateCmd
   .command('traffic')
-  .description('Generate calls on the active trunks, route them with the live route engine and post their CDRs to /v1/internal/cdrs like a SIP edge; progress on stderr, one JSON summary line on stdout')
+  .description(
+    'Generate calls on the active trunks, route them with the live route engine and post their CDRs to /v1/internal/cdrs like a SIP edge; progress on stderr, one JSON summary line on stdout',
+  )
   .requiredOption('--rate <cps>', 'calls per second', Number)
   .requiredOption('--duration <seconds>', 'seconds of traffic', Number)
   .option('--answer-ratio <ratio>', 'share of routed calls answered (0-1)', Number, 0.6)
@@ -204,7 +208,11 @@ simulateCmd
             return state.current();
           },
           post: async (cdrs) => {
-            const res = await fetch(`${base}/internal/cdrs`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ cdrs }) });
+            const res = await fetch(`${base}/internal/cdrs`, {
+              method: 'POST',
+              headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+              body: JSON.stringify({ cdrs }),
+            });
             if (!res.ok) throw new Error(`POST /internal/cdrs answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
             return ((await res.json()) as { data: import('@warp/contract').IngestResult }).data;
           },

@@ -1,12 +1,13 @@
+import { sha256Hex } from '@opbx/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { until } from '../../../packages/platform/test/support/until.js';
-import { createTestServer, testConfig, type TestServer } from './support/context.js';
+import { buildApp } from '../src/app.js';
+import { createContext } from '../src/context.js';
 import { Api, expectError } from './support/api.js';
+import { createTestServer, testConfig, type TestServer } from './support/context.js';
 import { createStaff, createTestCustomer, type TestCustomer } from './support/fixtures.js';
 import { startReceiver } from './support/receiver.js';
-import { createContext } from '../src/context.js';
-import { buildApp } from '../src/app.js';
-import { sha256Hex } from '@opbx/platform';
 
 let server: TestServer;
 let acme: TestCustomer;
@@ -63,8 +64,16 @@ describe('API keys', () => {
     expectError(await new Api(server.app, writer.secret).get('/trunks'), 401, 'UNAUTHORIZED');
     expectError(await acme.users.customer_admin.api.delete(`/api-keys/${writer.id}`), 404);
 
-    const soon = await keyFor(acme.users.customer_admin.api, { name: 'Soon', scopes: ['trunks:read'], expires_at: new Date(Date.now() + 60_000).toISOString() });
-    await server.ctx.db.updateTable('api_keys').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).where('id', '=', soon.id).execute();
+    const soon = await keyFor(acme.users.customer_admin.api, {
+      name: 'Soon',
+      scopes: ['trunks:read'],
+      expires_at: new Date(Date.now() + 60_000).toISOString(),
+    });
+    await server.ctx.db
+      .updateTable('api_keys')
+      .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+      .where('id', '=', soon.id)
+      .execute();
     expectError(await new Api(server.app, soon.secret).get('/trunks'), 401);
     expectError(await acme.users.customer_admin.api.post('/api-keys', { name: 'Past', scopes: ['trunks:read'], expires_at: '2001-01-01T00:00:00Z' }), 422);
 
@@ -82,7 +91,7 @@ describe('API keys', () => {
     expectError(await api.post('/api-keys', { name: 'Escalate', scopes: ['trunks:write'] }), 403);
   });
 
-  it('a suspended customer\'s keys stop working', async () => {
+  it("a suspended customer's keys stop working", async () => {
     const other = await createTestCustomer(server, 'Suspend Keys');
     const key = await keyFor(other.users.customer_admin.api, { name: 'K', scopes: ['trunks:read'] });
     expect((await new Api(server.app, key.secret).get('/trunks')).status).toBe(200);
@@ -168,7 +177,11 @@ describe('outbound webhooks', () => {
     try {
       const hook = (await acme.users.developer.api.post('/webhooks', { url: receiver.url, events: ['trunk.created'] })).body.data;
       await acme.users.developer.api.post('/trunks', { name: 'Failing', allowed_ips: ['192.0.2.78'] });
-      await server.ctx.db.updateTable('webhooks').set({ failing_since: new Date(Date.now() - 25 * 3600_000).toISOString() }).where('id', '=', hook.id).execute();
+      await server.ctx.db
+        .updateTable('webhooks')
+        .set({ failing_since: new Date(Date.now() - 25 * 3600_000).toISOString() })
+        .where('id', '=', hook.id)
+        .execute();
       await server.app.deliveries.runOnce();
       const view = (await acme.users.developer.api.get(`/webhooks/${hook.id}`)).body.data;
       expect(view.status).toBe('disabled');
@@ -237,7 +250,15 @@ describe('outbound webhooks', () => {
     const strict = await createTestServer();
     try {
       const c = await createTestCustomer(strict, 'Strict');
-      for (const url of ['http://127.0.0.1:9/x', 'http://localhost/x', 'http://[::1]/x', 'http://169.254.169.254/latest', 'http://10.1.2.3/', 'http://[fe80::1]/', 'http://[::ffff:192.168.0.1]/']) {
+      for (const url of [
+        'http://127.0.0.1:9/x',
+        'http://localhost/x',
+        'http://[::1]/x',
+        'http://169.254.169.254/latest',
+        'http://10.1.2.3/',
+        'http://[fe80::1]/',
+        'http://[::ffff:192.168.0.1]/',
+      ]) {
         const res = await c.users.developer.api.post('/webhooks', { url, events: ['trunk.created'] });
         expectError(res, 422, 'VALIDATION_ERROR', url);
         expect(res.body.details[0].field).toBe('url');

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authenticator } from 'otplib';
-import { createTestServer, type TestServer } from './support/context.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { Api, expectError } from './support/api.js';
+import { createTestServer, type TestServer } from './support/context.js';
 import { createStaff, createTestCustomer, PASSWORD, type TestCustomer } from './support/fixtures.js';
 
 let server: TestServer;
@@ -38,13 +39,21 @@ describe('operations', () => {
     const res = await server.app.inject({
       method: 'OPTIONS',
       url: '/v1/trunks',
-      headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type,x-customer-id' },
+      headers: {
+        origin: 'http://localhost:5173',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,content-type,x-customer-id',
+      },
     });
     expect(res.statusCode).toBe(204);
     expect(res.headers['access-control-allow-origin']).toBe('http://localhost:5173');
     expect(String(res.headers['access-control-allow-headers'])).toContain('x-customer-id');
     expect(String(res.headers['access-control-expose-headers'])).toContain('x-request-id');
-    const foreign = await server.app.inject({ method: 'OPTIONS', url: '/v1/trunks', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+    const foreign = await server.app.inject({
+      method: 'OPTIONS',
+      url: '/v1/trunks',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+    });
     expect(foreign.headers['access-control-allow-origin']).toBeUndefined();
   });
 
@@ -112,7 +121,13 @@ describe('login, refresh, logout', () => {
     const s = await anon.post('/auth/login', { email: customer.users.viewer.email, password: PASSWORD });
     const { purgeExpired } = await import('../src/modules/auth/housekeeping.js');
     await purgeExpired(server.ctx, new Date(Date.now() + 3600_000));
-    expect(await server.ctx.db.selectFrom('access_tokens').select('token_hash').where('expires_at', '<', new Date(Date.now() + 3600_000).toISOString()).execute()).toEqual([]);
+    expect(
+      await server.ctx.db
+        .selectFrom('access_tokens')
+        .select('token_hash')
+        .where('expires_at', '<', new Date(Date.now() + 3600_000).toISOString())
+        .execute(),
+    ).toEqual([]);
     // The refresh token (30 days) still works and mints a new pair.
     expect((await anon.post('/auth/refresh', { refresh_token: s.body.refresh_token })).status).toBe(200);
   });
@@ -154,7 +169,11 @@ describe('TOTP MFA', () => {
     expect(missing.body.details).toEqual([{ field: 'mfa_code', message: expect.any(String) }]);
     expectError(await anon.post('/auth/login', { email: staff.email, password: PASSWORD, mfa_code: '12345x' }), 401);
     // confirm spent this step's code; the next step's is accepted (one step of clock drift).
-    const withCode = await anon.post('/auth/login', { email: staff.email, password: PASSWORD, mfa_code: authenticator.clone({ epoch: Date.now() + 30_000 }).generate(secret) });
+    const withCode = await anon.post('/auth/login', {
+      email: staff.email,
+      password: PASSWORD,
+      mfa_code: authenticator.clone({ epoch: Date.now() + 30_000 }).generate(secret),
+    });
     expect(withCode.status).toBe(200);
     expect(withCode.body.user.mfa_enabled).toBe(true);
     expect((await anon.post('/auth/login', { email: staff.email, password: PASSWORD, mfa_code: codes[0] })).status).toBe(200);

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { AdminApiClient, CustomerApiClient, memoryStorage } from '../../../packages/warp-client/src/index.js';
-import { answeredCdr, type CdrWorld,cdrWorld, failedCdr } from './support/cdrs.js';
+import { answeredCdr, type CdrWorld, cdrWorld, failedCdr } from './support/cdrs.js';
 import { createTestServer, type TestServer } from './support/context.js';
 import { createStaff, PASSWORD } from './support/fixtures.js';
 

@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { REPO_ROOT, run } from '../../opbx-server/test/support/cli.js';
-import { freshDatabaseUrl } from './support/context.js';
 import { DEMO_CUSTOMER, DEMO_STAFF } from '../src/demo/constants.js';
+import { freshDatabaseUrl } from './support/context.js';
 
 /** The CLI as an operator runs it: a child process on a fresh database. */
 let db: Awaited<ReturnType<typeof freshDatabaseUrl>>;
@@ -22,7 +24,17 @@ describe('warp CLI', () => {
     const staff = await warp(['create-staff', '--email', 'noc@carrier.example', '--password', 'Noc-passw0rd-1', '--role', 'support']);
     expect(staff.code, staff.stderr).toBe(0);
     expect(Object.keys(JSON.parse(staff.stdout.trim()))).toEqual(['user_id']);
-    const customer = await warp(['create-customer', '--name', 'Acme', '--type', 'postpaid', '--admin-email', 'admin@acme.example', '--admin-password', 'Acme-passw0rd-1']);
+    const customer = await warp([
+      'create-customer',
+      '--name',
+      'Acme',
+      '--type',
+      'postpaid',
+      '--admin-email',
+      'admin@acme.example',
+      '--admin-password',
+      'Acme-passw0rd-1',
+    ]);
     expect(customer.code, customer.stderr).toBe(0);
     const created = JSON.parse(customer.stdout.trim());
     expect(Object.keys(created)).toEqual(['customer_id', 'ban', 'user_id']);
@@ -31,7 +43,9 @@ describe('warp CLI', () => {
     const badRole = await warp(['create-staff', '--email', 'x@carrier.example', '--password', 'Noc-passw0rd-1', '--role', 'emperor']);
     expect(badRole.code).toBe(2);
     expect(badRole.stderr).toContain('--role');
-    expect((await warp(['create-customer', '--name', 'B', '--type', 'monthly', '--admin-email', 'b@b.example', '--admin-password', 'Acme-passw0rd-1'])).code).toBe(2);
+    expect(
+      (await warp(['create-customer', '--name', 'B', '--type', 'monthly', '--admin-email', 'b@b.example', '--admin-password', 'Acme-passw0rd-1'])).code,
+    ).toBe(2);
     const dup = await warp(['create-staff', '--email', 'noc@carrier.example', '--password', 'Noc-passw0rd-1', '--role', 'admin']);
     expect(dup.code).toBe(1);
     expect(dup.stderr).toContain('already exists');
@@ -61,7 +75,11 @@ describe('warp CLI', () => {
       const health = await (await fetch(`${url}/health`)).json();
       expect(health.data.status).toBe('ok');
       for (const login of [DEMO_STAFF, DEMO_CUSTOMER]) {
-        const res = await fetch(`${url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: login.email, password: login.password }) });
+        const res = await fetch(`${url}/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email: login.email, password: login.password }),
+        });
         expect(res.status, login.email).toBe(200);
       }
       const code = new Promise((resolve) => child.once('exit', resolve));

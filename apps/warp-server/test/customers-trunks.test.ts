@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestServer, type TestServer } from './support/context.js';
-import { Api, expectError } from './support/api.js';
-import { createStaff, createTestCustomer, type TestCustomer } from './support/fixtures.js';
-import { createCustomer } from '../src/modules/customers/customers.service.js';
+
 import { SYSTEM_ACTOR } from '../src/http/auth.js';
+import { createCustomer } from '../src/modules/customers/customers.service.js';
+import { Api, expectError } from './support/api.js';
+import { createTestServer, type TestServer } from './support/context.js';
+import { createStaff, createTestCustomer, type TestCustomer } from './support/fixtures.js';
 
 let server: TestServer;
 let acme: TestCustomer;
@@ -43,7 +44,15 @@ describe('customers (admin)', () => {
     const res = await admin.get(`/admin/customers?limit=1&page=1&search=${encodeURIComponent(acme.ban)}`);
     expect(res.status).toBe(200);
     expect(res.body.data).toHaveLength(1);
-    expect(res.body.data[0]).toMatchObject({ id: acme.id, ban: acme.ban, name: 'Acme Carrier', type: 'prepaid', status: 'active', credit_limit: '0', currency: 'USD' });
+    expect(res.body.data[0]).toMatchObject({
+      id: acme.id,
+      ban: acme.ban,
+      name: 'Acme Carrier',
+      type: 'prepaid',
+      status: 'active',
+      credit_limit: '0',
+      currency: 'USD',
+    });
     expect(res.body.meta.pagination).toEqual({ page: 1, perPage: 1, total: 1, totalPages: 1 });
     expect((await admin.get(`/admin/customers/${acme.ban}`)).body.data.id).toBe(acme.id);
     expectError(await admin.get('/admin/customers?limit=101'), 422, 'VALIDATION_ERROR');
@@ -80,7 +89,14 @@ describe('trunks', () => {
     const created = await acme.users.customer_admin.api.post('/trunks', trunkBody('Main'));
     expect(created.status).toBe(201);
     const t = created.body.data;
-    expect(t).toMatchObject({ name: 'Main', status: 'active', effective_status: 'active', auth_type: 'both', allowed_ips: ['203.0.113.0/24', '2001:db8::1/128'], daily_spend_limit: '250.00' });
+    expect(t).toMatchObject({
+      name: 'Main',
+      status: 'active',
+      effective_status: 'active',
+      auth_type: 'both',
+      allowed_ips: ['203.0.113.0/24', '2001:db8::1/128'],
+      daily_spend_limit: '250.00',
+    });
     expect(t.credentials).toMatchObject({ username: t.sip_username, realm: 'sip.warp.local' });
     expect(t.credentials.password).toHaveLength(24);
     const row = await server.ctx.db.selectFrom('trunks').selectAll().where('id', '=', t.id).executeTakeFirstOrThrow();
@@ -132,10 +148,18 @@ describe('trunks', () => {
     expectError(await acme.users.developer.api.get(`/trunks/${t.id}`), 404);
   });
 
-  it('test classifies the number and gives the route engine\'s customer-safe verdict (no partition or rate plan: not routable)', async () => {
+  it("test classifies the number and gives the route engine's customer-safe verdict (no partition or rate plan: not routable)", async () => {
     const t = (await acme.users.customer_admin.api.post('/trunks', trunkBody('Tester'))).body.data;
     const ok = await acme.users.developer.api.post(`/trunks/${t.id}/test`, { test_number: '1234#(212) 555-0123' });
-    expect(ok.body.data).toMatchObject({ normalized: '+12125550123', destination_class: 'domestic', allowed: true, route_engine: 'configured', routable: false, reason_code: 'RATE_NOT_FOUND', sell_rate: null });
+    expect(ok.body.data).toMatchObject({
+      normalized: '+12125550123',
+      destination_class: 'domestic',
+      allowed: true,
+      route_engine: 'configured',
+      routable: false,
+      reason_code: 'RATE_NOT_FOUND',
+      sell_rate: null,
+    });
     const tf = await acme.users.developer.api.post(`/trunks/${t.id}/test`, { test_number: '+18005550100' });
     expect(tf.body.data).toMatchObject({ destination_class: 'tollfree', allowed: true });
     const intl = await acme.users.developer.api.post(`/trunks/${t.id}/test`, { test_number: '011442079460000' });

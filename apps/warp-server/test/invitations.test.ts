@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestServer, type TestServer } from './support/context.js';
+
 import { Api, expectError, uniqueEmail } from './support/api.js';
+import { createTestServer, type TestServer } from './support/context.js';
 import { createStaff, createTestCustomer, PASSWORD, type TestCustomer } from './support/fixtures.js';
 
 let server: TestServer;
@@ -41,7 +42,11 @@ describe('invitations', () => {
 
   it('an expired or revoked invitation cannot be accepted; other roles cannot invite', async () => {
     const a = (await acme.users.customer_admin.api.post('/invitations', { email: uniqueEmail('late'), role: 'viewer' })).body.data;
-    await server.ctx.db.updateTable('invitations').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).where('id', '=', a.id).execute();
+    await server.ctx.db
+      .updateTable('invitations')
+      .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+      .where('id', '=', a.id)
+      .execute();
     expectError(await anon.post('/auth/invitations/accept', { token: a.token, password: 'Invited-passw0rd' }), 422);
     const b = (await acme.users.customer_admin.api.post('/invitations', { email: uniqueEmail('revoked'), role: 'viewer' })).body.data;
     expect((await acme.users.customer_admin.api.delete(`/invitations/${b.id}`)).status).toBe(204);

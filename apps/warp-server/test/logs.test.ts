@@ -1,14 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createContext } from '../src/context.js';
-import { buildApp } from '../src/app.js';
-import { freshDatabaseUrl, testConfig } from './support/context.js';
-import { Api } from './support/api.js';
-import { PASSWORD } from './support/fixtures.js';
-import { createCustomerWithAdmin } from '../src/modules/customers/customers.service.js';
-import { SYSTEM_ACTOR } from '../src/http/auth.js';
-import { startReceiver } from './support/receiver.js';
 import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { buildApp } from '../src/app.js';
 import type { AppContext } from '../src/context.js';
+import { createContext } from '../src/context.js';
+import { SYSTEM_ACTOR } from '../src/http/auth.js';
+import { createCustomerWithAdmin } from '../src/modules/customers/customers.service.js';
+import { Api } from './support/api.js';
+import { freshDatabaseUrl, testConfig } from './support/context.js';
+import { PASSWORD } from './support/fixtures.js';
+import { startReceiver } from './support/receiver.js';
 
 /** JSON log lines with request ids, and never a password, token, key, digest password or webhook secret. */
 let db: Awaited<ReturnType<typeof freshDatabaseUrl>>;
@@ -46,7 +47,18 @@ describe('logs', () => {
       await app.deliveries.runOnce();
       await me.get('/auth/me');
       const text = lines.join('');
-      for (const secret of [PASSWORD, 'Wrong-passw0rd-9', login.body.access_token, login.body.refresh_token, refreshed.body.access_token, refreshed.body.refresh_token, hook.secret, trunk.credentials.password, key.secret, 'url-secret-123']) {
+      for (const secret of [
+        PASSWORD,
+        'Wrong-passw0rd-9',
+        login.body.access_token,
+        login.body.refresh_token,
+        refreshed.body.access_token,
+        refreshed.body.refresh_token,
+        hook.secret,
+        trunk.credentials.password,
+        key.secret,
+        'url-secret-123',
+      ]) {
         expect(text).not.toContain(secret);
       }
       const parsed = lines.map((l) => JSON.parse(l));

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestServer, type TestServer } from './support/context.js';
+
 import { Api, expectError } from './support/api.js';
+import { createTestServer, type TestServer } from './support/context.js';
 import { createStaff, createTestCustomer, type TestCustomer } from './support/fixtures.js';
 import { followToRedirect, startIdentityProvider } from './support/oidc.js';
 
@@ -74,7 +75,9 @@ describe('OpenID Connect sign-in against a real provider', () => {
     const forgedCode = new URL(back);
     forgedCode.searchParams.set('code', 'not-a-real-code');
     expectError(await anon.get(`/auth/oidc/callback${forgedCode.search}`), 401);
-    expect(await server.ctx.db.selectFrom('sessions').select('id').where('user_id', '=', acme.users.viewer.id).where('method', '=', 'oidc').execute()).toEqual([]);
+    expect(await server.ctx.db.selectFrom('sessions').select('id').where('user_id', '=', acme.users.viewer.id).where('method', '=', 'oidc').execute()).toEqual(
+      [],
+    );
   });
 
   it('without configuration the routes say so (404), never a 500', async () => {

@@ -2,8 +2,8 @@ import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
 
 import { amountOf, billableSeconds, chargeOf, formatUnits, marginHealth, marginPercent, rawSeconds, type Tariff } from '../src/modules/rating/charge.js';
-import { type CallFacts,rateCall } from '../src/modules/rating/rate-call.js';
-import { dayStart, Deck, type OverrideSnap, type RateRow,toMicros } from '../src/modules/routing/engine/index.js';
+import { type CallFacts, rateCall } from '../src/modules/rating/rate-call.js';
+import { dayStart, Deck, type OverrideSnap, type RateRow, toMicros } from '../src/modules/routing/engine/index.js';
 import { CUSTOMER_ID, provider, snapshot, TRUNK_ID } from './support/routing.js';
 
 /* Rating (issue 15): every expectation below is worked out by hand in its comment. */

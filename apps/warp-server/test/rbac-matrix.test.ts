@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_KEY_SCOPES } from '@warp/contract';
-import { createTestServer, type TestServer } from './support/context.js';
-import { Api } from './support/api.js';
-import { createAllStaff, createTestCustomer, login, type TestCustomer } from './support/fixtures.js';
-import { createCustomer } from '../src/modules/customers/customers.service.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { SYSTEM_ACTOR } from '../src/http/auth.js';
+import { createCustomer } from '../src/modules/customers/customers.service.js';
+import { Api } from './support/api.js';
+import { createTestServer, type TestServer } from './support/context.js';
+import { createAllStaff, createTestCustomer, login, type TestCustomer } from './support/fixtures.js';
 
 /**
  * Every route × every caller, stated here independently of src/http/permissions.ts: a cell is

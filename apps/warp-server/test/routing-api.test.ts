@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestServer, type TestServer } from './support/context.js';
-import { expectError, type Api } from './support/api.js';
-import { createStaff, createTestCustomer, type TestCustomer } from './support/fixtures.js';
-import { uploadDeck } from './support/decks.js';
+
 import { startTeliqueSandbox, type TeliqueSandbox } from '../../warp-sandbox/telique/server.js';
+import { type Api, expectError } from './support/api.js';
+import { createTestServer, type TestServer } from './support/context.js';
+import { uploadDeck } from './support/decks.js';
+import { createStaff, createTestCustomer, type TestCustomer } from './support/fixtures.js';
 
 /* The routing admin API end to end: real HTTP (inject), real database, the Telique sandbox for LRN dips. */
 
@@ -33,15 +34,36 @@ async function provider(name: string, extra: Record<string, unknown> = {}) {
   return res.body.data as { id: string; name: string };
 }
 const tableCount = async (t: 'rates' | 'providers' | 'partitions' | 'routing_overrides' | 'routing_exclusions') =>
-  Number((await server.ctx.db.selectFrom(t).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await server.ctx.db
+        .selectFrom(t)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 describe('providers', () => {
   it('create with defaults, validation with field details, duplicate names 409, PATCH keeps what it omits', async () => {
     const p = await provider('Alpha', { jurisdiction_policy: 'poi', poi_state: 'TX', ani_classes: ['domestic', 'domestic'], max_channels: 100 });
     const view = (await admin.get('/admin/providers')).body.data.find((x: { id: string }) => x.id === p.id);
-    expect(view).toMatchObject({ name: 'Alpha', type: 'lrn', status: 'active', jurisdiction_policy: 'poi', poi_state: 'TX', ani_classes: ['domestic'], max_channels: 100, initial_increment: 6, connection_fee: '0' });
+    expect(view).toMatchObject({
+      name: 'Alpha',
+      type: 'lrn',
+      status: 'active',
+      jurisdiction_policy: 'poi',
+      poi_state: 'TX',
+      ani_classes: ['domestic'],
+      max_channels: 100,
+      initial_increment: 6,
+      connection_fee: '0',
+    });
     const before = await tableCount('providers');
-    expectError(await admin.post('/admin/providers', { name: 'Beta', type: 'lrn', gateways: gw('b.example'), jurisdiction_policy: 'poi' }), 422, 'VALIDATION_ERROR');
+    expectError(
+      await admin.post('/admin/providers', { name: 'Beta', type: 'lrn', gateways: gw('b.example'), jurisdiction_policy: 'poi' }),
+      422,
+      'VALIDATION_ERROR',
+    );
     const bad = await admin.post('/admin/providers', { name: '', type: 'voip', gateways: [{ host: 'x', port: 70000 }], connection_fee: '0.1234567', extra: 1 });
     expectError(bad, 422, 'VALIDATION_ERROR');
     expect(bad.body.details.map((d: { field: string }) => d.field)).toEqual(expect.arrayContaining(['name', 'type', 'gateways.0.port', 'connection_fee']));
@@ -90,7 +112,13 @@ describe('deck imports', () => {
     ].join('\n');
     const dry = await uploadDeck(server.app, admin, `/admin/providers/${p.id}/rates/import`, csv);
     expect(dry.status, JSON.stringify(dry.body)).toBe(200);
-    expect(dry.body.data).toMatchObject({ dry_run: false, rows: 14, accepted: 2, activated: false, diff: { new: 2, increased: 0, decreased: 0, unchanged: 0, removed: 0 } });
+    expect(dry.body.data).toMatchObject({
+      dry_run: false,
+      rows: 14,
+      accepted: 2,
+      activated: false,
+      diff: { new: 2, increased: 0, decreased: 0, unchanged: 0, removed: 0 },
+    });
     expect(dry.body.data.rejected).toEqual([
       { line: 4, reason: 'prefix must be 1 to 20 digits (E.164 without +, NANP with its leading 1)', column: 'prefix' },
       { line: 5, reason: 'npanxx must be 6 digits (NPA and NXX start with 2-9)', column: 'npanxx' },
@@ -106,7 +134,8 @@ describe('deck imports', () => {
       { line: 15, reason: 'expected 9 fields, found 4' },
     ]);
     expect(await tableCount('rates')).toBe(0);
-    const good = '\ufeffprefix,npanxx,interstate,intrastate,rate,effective_date\n1212,,0.01,0.009,,2026-01-01\n,212555,0.004,0.003,,2026-01-01\n44,,,,0.02,2026-01-01\n';
+    const good =
+      '\ufeffprefix,npanxx,interstate,intrastate,rate,effective_date\n1212,,0.01,0.009,,2026-01-01\n,212555,0.004,0.003,,2026-01-01\n44,,,,0.02,2026-01-01\n';
     const dryGood = await uploadDeck(server.app, admin, `/admin/providers/${p.id}/rates/import?dry_run=true`, good);
     expect(dryGood.body.data).toMatchObject({ dry_run: true, accepted: 3, rejected: [], activated: false, diff: { new: 3 } });
     expect(await tableCount('rates')).toBe(0);
@@ -125,14 +154,20 @@ describe('deck imports', () => {
   it('re-import gives the diff, end-dates superseded rows, never deletes: the past stays findable', async () => {
     const p = await provider('Diffed');
     const url = `/admin/providers/${p.id}/rates/import`;
-    const v1 = 'prefix,interstate,intrastate,rate,effective_date\n1212,0.010,0.009,,2026-01-01\n1213,0.010,0.009,,2026-01-01\n1214,0.010,0.009,,2026-01-01\n1215,0.010,0.009,,2026-01-01\n44,,,0.02,2026-01-01\n';
+    const v1 =
+      'prefix,interstate,intrastate,rate,effective_date\n1212,0.010,0.009,,2026-01-01\n1213,0.010,0.009,,2026-01-01\n1214,0.010,0.009,,2026-01-01\n1215,0.010,0.009,,2026-01-01\n44,,,0.02,2026-01-01\n';
     const first = await uploadDeck(server.app, admin, url, v1);
     expect(first.body.data).toMatchObject({ activated: true, accepted: 5, diff: { new: 5, increased: 0, decreased: 0, unchanged: 0, removed: 0 } });
-    const v2 = 'prefix,interstate,intrastate,rate,effective_date\n1212,0.012,0.009,,2026-06-01\n1213,0.008,0.009,,2026-06-01\n1214,0.010,0.009,,2026-06-01\n33,,,0.03,2026-06-01\n44,,,0.02,2026-06-01\n';
+    const v2 =
+      'prefix,interstate,intrastate,rate,effective_date\n1212,0.012,0.009,,2026-06-01\n1213,0.008,0.009,,2026-06-01\n1214,0.010,0.009,,2026-06-01\n33,,,0.03,2026-06-01\n44,,,0.02,2026-06-01\n';
     const second = await uploadDeck(server.app, admin, url, v2);
     expect(second.body.data).toMatchObject({ activated: true, accepted: 5, diff: { new: 1, increased: 1, decreased: 1, unchanged: 2, removed: 1 } });
     const rows = async (date: string, destination?: string) =>
-      (await admin.get(`/admin/rates?provider_id=${p.id}&effective_date=${date}${destination ? `&destination=${destination}` : ''}&limit=100`)).body.data as { prefix: string; interstate: string | null; end_date: string | null }[];
+      (await admin.get(`/admin/rates?provider_id=${p.id}&effective_date=${date}${destination ? `&destination=${destination}` : ''}&limit=100`)).body.data as {
+        prefix: string;
+        interstate: string | null;
+        end_date: string | null;
+      }[];
     // A key the new deck no longer lists ends when the new deck starts, but never in the past.
     const today = new Date().toISOString().slice(0, 10);
     const removedAt = today > '2026-06-01' ? today : '2026-06-01';
@@ -145,13 +180,23 @@ describe('deck imports', () => {
       ['44', null, null],
     ]);
     const june = await rows(removedAt);
-    expect(june.map((r) => [r.prefix, r.interstate])).toEqual([['1212', '0.012'], ['1213', '0.008'], ['1214', '0.010'], ['33', null], ['44', null]]);
+    expect(june.map((r) => [r.prefix, r.interstate])).toEqual([
+      ['1212', '0.012'],
+      ['1213', '0.008'],
+      ['1214', '0.010'],
+      ['33', null],
+      ['44', null],
+    ]);
     expect((await rows(removedAt, '12125551234')).map((r) => r.prefix)).toEqual(['1212']);
     // 5 rows, then 3 new ones (1212, 1213, 33); unchanged rows are not copied, nothing is deleted.
     expect(await tableCount('rates')).toBe(8);
-    const sell = await uploadDeck(server.app, admin, '/admin/rates/import', 'prefix,interstate,intrastate,effective_date\n1,0.02,0.02,2026-01-01\n', { rate_plan: 'wholesale-a' });
+    const sell = await uploadDeck(server.app, admin, '/admin/rates/import', 'prefix,interstate,intrastate,effective_date\n1,0.02,0.02,2026-01-01\n', {
+      rate_plan: 'wholesale-a',
+    });
     expect(sell.body.data).toMatchObject({ activated: true, accepted: 1 });
-    expect((await admin.get('/admin/rates?rate_plan=wholesale-a&effective_date=2026-07-01')).body.data).toMatchObject([{ rate_plan: 'wholesale-a', provider_id: null, prefix: '1', interstate: '0.02' }]);
+    expect((await admin.get('/admin/rates?rate_plan=wholesale-a&effective_date=2026-07-01')).body.data).toMatchObject([
+      { rate_plan: 'wholesale-a', provider_id: null, prefix: '1', interstate: '0.02' },
+    ]);
     expectError(await uploadDeck(server.app, admin, '/admin/rates/import', 'prefix,rate\n44,0.1\n'), 422);
   });
 });
@@ -160,33 +205,74 @@ describe('partitions, routes, overrides, exclusions, simulate, trunk test', () =
   it('routes a call by cost across a partition, with LRN from Telique, overrides and exclusions, and the customer sees only its part', async () => {
     const cheap = await provider('Cheap');
     const dear = await provider('Dear', { ani_classes: ['any'] });
-    for (const [p, rate] of [[cheap, '0.003'], [dear, '0.006']] as const) {
-      const r = await uploadDeck(server.app, admin, `/admin/providers/${p.id}/rates/import`, `npanxx,interstate,intrastate,indeterminate,effective_date\n201555,${rate},${rate},${rate},2026-01-01\n212555,0.05,0.05,0.05,2026-01-01\n`);
+    for (const [p, rate] of [
+      [cheap, '0.003'],
+      [dear, '0.006'],
+    ] as const) {
+      const r = await uploadDeck(
+        server.app,
+        admin,
+        `/admin/providers/${p.id}/rates/import`,
+        `npanxx,interstate,intrastate,indeterminate,effective_date\n201555,${rate},${rate},${rate},2026-01-01\n212555,0.05,0.05,0.05,2026-01-01\n`,
+      );
       expect(r.body.data.activated).toBe(true);
     }
-    await uploadDeck(server.app, admin, '/admin/rates/import', 'prefix,interstate,intrastate,indeterminate,effective_date\n1,0.01,0.01,0.01,2026-01-01\n', { rate_plan: 'acme-retail' });
+    await uploadDeck(server.app, admin, '/admin/rates/import', 'prefix,interstate,intrastate,indeterminate,effective_date\n1,0.01,0.01,0.01,2026-01-01\n', {
+      rate_plan: 'acme-retail',
+    });
     expect((await admin.patch(`/admin/customers/${acme.id}`, { rate_plan: 'acme-retail' })).body.data.rate_plan).toBe('acme-retail');
 
-    const partition = await admin.post('/admin/partitions', { name: 'Standard', providers: [{ provider_id: dear.id, priority: 1, weight: 100 }, { provider_id: cheap.id, priority: 2, weight: 100 }] });
+    const partition = await admin.post('/admin/partitions', {
+      name: 'Standard',
+      providers: [
+        { provider_id: dear.id, priority: 1, weight: 100 },
+        { provider_id: cheap.id, priority: 2, weight: 100 },
+      ],
+    });
     expect(partition.status).toBe(201);
     expect(partition.body.data).toMatchObject({ name: 'Standard', trunk_count: 0, providers: [{ provider_id: dear.id }, { provider_id: cheap.id }] });
-    const badPartition = await admin.post('/admin/partitions', { name: 'Bad', providers: [{ provider_id: '01900000-0000-7000-8000-000000000000' }, { provider_id: cheap.id, time_windows: [{ days: ['mon'], start: '08:00', end: '09:00', timezone: 'Mars/Olympus' }] }] });
+    const badPartition = await admin.post('/admin/partitions', {
+      name: 'Bad',
+      providers: [
+        { provider_id: '01900000-0000-7000-8000-000000000000' },
+        { provider_id: cheap.id, time_windows: [{ days: ['mon'], start: '08:00', end: '09:00', timezone: 'Mars/Olympus' }] },
+      ],
+    });
     expectError(badPartition, 422);
     expect(badPartition.body.details.map((d: { field: string }) => d.field)).toEqual(['providers.1.time_windows.0.timezone']);
-    const trunk = (await acme.users.customer_admin.api.post('/trunks', { name: 'LCR', allowed_ips: ['192.0.2.10'], allowed_destinations: ['domestic'] })).body.data;
+    const trunk = (await acme.users.customer_admin.api.post('/trunks', { name: 'LCR', allowed_ips: ['192.0.2.10'], allowed_destinations: ['domestic'] })).body
+      .data;
     const assigned = await admin.post(`/admin/trunks/${trunk.id}/partition`, { partition_id: partition.body.data.id });
     expect(assigned.body.data).toMatchObject({ id: trunk.id, partition_id: partition.body.data.id });
     expectError(await admin.post(`/admin/trunks/${trunk.id}/partition`, { partition_id: '01900000-0000-7000-8000-000000000000' }), 422);
     expectError(await admin.post('/admin/trunks/01900000-0000-7000-8000-000000000000/partition', { partition_id: null }), 404);
     expect((await admin.get('/admin/partitions')).body.data.find((x: { id: string }) => x.id === partition.body.data.id).trunk_count).toBe(1);
     const routes = (await admin.get(`/admin/routes?partition_id=${partition.body.data.id}`)).body.data;
-    expect(routes.map((r: { provider_name: string; priority: number; active_now: boolean }) => [r.provider_name, r.priority, r.active_now])).toEqual([['Dear', 1, true], ['Cheap', 2, true]]);
+    expect(routes.map((r: { provider_name: string; priority: number; active_now: boolean }) => [r.provider_name, r.priority, r.active_now])).toEqual([
+      ['Dear', 1, true],
+      ['Cheap', 2, true],
+    ]);
 
     // 212-555-1234 is ported to an NJ LRN: both providers price it on 201555.
     const sim = await admin.post('/admin/routing/simulate', { trunk_id: trunk.id, ani: '+13105550000', dni: '2125551234' });
     expect(sim.status, JSON.stringify(sim.body)).toBe(200);
-    expect(sim.body.data).toMatchObject({ decision: 'route', reason_code: null, zone: 'us', lrn: '2015550000', ani_state: 'CA', dni_state: 'NJ', sell_rate: '0.010000' });
-    expect(sim.body.data.routes.map((r: { provider_name: string; cost_rate: string; margin: string; jurisdiction: string }) => [r.provider_name, r.cost_rate, r.margin, r.jurisdiction])).toEqual([
+    expect(sim.body.data).toMatchObject({
+      decision: 'route',
+      reason_code: null,
+      zone: 'us',
+      lrn: '2015550000',
+      ani_state: 'CA',
+      dni_state: 'NJ',
+      sell_rate: '0.010000',
+    });
+    expect(
+      sim.body.data.routes.map((r: { provider_name: string; cost_rate: string; margin: string; jurisdiction: string }) => [
+        r.provider_name,
+        r.cost_rate,
+        r.margin,
+        r.jurisdiction,
+      ]),
+    ).toEqual([
       ['Cheap', '0.003000', '0.007000', 'interstate'],
       ['Dear', '0.006000', '0.004000', 'interstate'],
     ]);
@@ -219,7 +305,8 @@ describe('partitions, routes, overrides, exclusions, simulate, trunk test', () =
     const test = await acme.users.developer.api.post(`/trunks/${trunk.id}/test`, { test_number: '2125551234' });
     expect(test.body.data).toMatchObject({ route_engine: 'configured', allowed: true, routable: true, reason_code: null, zone: 'us', sell_rate: '0.010000' });
     const text = JSON.stringify(test.body);
-    for (const secret of ['Dear', 'Cheap', dear.id, cheap.id, '0.006', '0.003', 'cost', 'margin', 'provider', 'dial_string', 'trace']) expect(text).not.toContain(secret);
+    for (const secret of ['Dear', 'Cheap', dear.id, cheap.id, '0.006', '0.003', 'cost', 'margin', 'provider', 'dial_string', 'trace'])
+      expect(text).not.toContain(secret);
     const blocked = await acme.users.developer.api.post(`/trunks/${trunk.id}/test`, { test_number: '2015550000' });
     expect(blocked.body.data).toMatchObject({ routable: false, reason_code: 'DESTINATION_BLOCKED', sell_rate: null });
 

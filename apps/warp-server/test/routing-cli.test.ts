@@ -2,11 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { REPO_ROOT, run } from '../../opbx-server/test/support/cli.js';
-import { freshDatabaseUrl, testConfig } from './support/context.js';
 import { createContext } from '../src/context.js';
 import { loadSnapshot } from '../src/modules/routing/routing.state.js';
+import { freshDatabaseUrl, testConfig } from './support/context.js';
 
 /** `warp import-npanxx FILE` as an operator runs it, then the routing snapshot built from that database. */
 let db: Awaited<ReturnType<typeof freshDatabaseUrl>>;

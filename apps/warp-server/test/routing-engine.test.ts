@@ -1,7 +1,19 @@
-import { describe, expect, it } from 'vitest';
 import { Decimal } from 'decimal.js';
-import { decide, fromMicros, normalizeNumber, matchesPattern, prefixesOf, toMicros, decimalToMicros, type OverrideSnap, type ExclusionSnap, type RouteRequest } from '../src/modules/routing/engine/index.js';
-import { CUSTOMER_ID, TRUNK_ID, provider, seeded, snapshot, type RateInput, type SnapshotInput } from './support/routing.js';
+import { describe, expect, it } from 'vitest';
+
+import {
+  decide,
+  decimalToMicros,
+  type ExclusionSnap,
+  fromMicros,
+  matchesPattern,
+  normalizeNumber,
+  type OverrideSnap,
+  prefixesOf,
+  type RouteRequest,
+  toMicros,
+} from '../src/modules/routing/engine/index.js';
+import { CUSTOMER_ID, provider, type RateInput, seeded, snapshot, type SnapshotInput, TRUNK_ID } from './support/routing.js';
 
 /* The route engine on hand-built decks: no database, no HTTP. */
 
@@ -14,10 +26,34 @@ const members = (...ids: string[]) => ({ members: ids.map((providerId) => ({ pro
 const flat = (key: string, rate: string) => ({ key, interstate: rate, intrastate: rate, local: rate, indeterminate: rate });
 
 function override(o: Partial<OverrideSnap> & Pick<OverrideSnap, 'action'>): OverrideSnap {
-  return { id: `ov-${Math.random().toString(36).slice(2, 8)}`, customerId: null, trunkId: null, prefix: '1', npanxx: null, ocn: null, lata: null, providerIds: [], rate: null, timeWindow: null, createdAt: '2026-01-01T00:00:00Z', ...o };
+  return {
+    id: `ov-${Math.random().toString(36).slice(2, 8)}`,
+    customerId: null,
+    trunkId: null,
+    prefix: '1',
+    npanxx: null,
+    ocn: null,
+    lata: null,
+    providerIds: [],
+    rate: null,
+    timeWindow: null,
+    createdAt: '2026-01-01T00:00:00Z',
+    ...o,
+  };
 }
 function exclusion(e: Partial<ExclusionSnap>): ExclusionSnap {
-  return { id: `ex-${Math.random().toString(36).slice(2, 8)}`, customerId: null, providerId: null, prefix: null, npanxxPattern: null, country: null, premium: false, expiresAt: null, reason: null, ...e };
+  return {
+    id: `ex-${Math.random().toString(36).slice(2, 8)}`,
+    customerId: null,
+    providerId: null,
+    prefix: null,
+    npanxxPattern: null,
+    country: null,
+    premium: false,
+    expiresAt: null,
+    reason: null,
+    ...e,
+  };
 }
 
 describe('numbers', () => {
@@ -101,7 +137,10 @@ describe('pricing', () => {
 
   it('prices LRN providers on the LRN (ported numbers), prefix providers on the dialled digits', () => {
     const input = {
-      providers: [provider('lrn', [flat('1212555', '0.009'), flat('1201555', '0.001')]), provider('dnis', [flat('1212555', '0.002'), flat('1201555', '0.0005')], { type: 'prefix' })],
+      providers: [
+        provider('lrn', [flat('1212555', '0.009'), flat('1201555', '0.001')]),
+        provider('dnis', [flat('1212555', '0.002'), flat('1201555', '0.0005')], { type: 'prefix' }),
+      ],
       partition: members('lrn', 'dnis'),
     };
     const d = run(input, { lrn: { status: 'found', lrn: '2015550000' } });
@@ -116,7 +155,10 @@ describe('pricing', () => {
   it('prices OCN/LATA providers on the terminating OCN and LATA, falling back to the NPA-NXX', () => {
     const p = provider('ol', [{ key: '9104:132', interstate: '0.003', intrastate: '0.0025' }, flat('1310555', '0.006')], { type: 'ocn_lata' });
     expect(run({ providers: [p], partition: members('ol') }).routes[0]).toMatchObject({ cost_rate: '0.002500', rate_key: 'OCN/LATA 9104/132' });
-    expect(run({ providers: [p], partition: members('ol') }, { dni: '+13105551234' }).routes[0]).toMatchObject({ cost_rate: '0.006000', rate_key: 'prefix 1310555' });
+    expect(run({ providers: [p], partition: members('ol') }, { dni: '+13105551234' }).routes[0]).toMatchObject({
+      cost_rate: '0.006000',
+      rate_key: 'prefix 1310555',
+    });
   });
 });
 
@@ -139,7 +181,7 @@ describe('jurisdiction', () => {
     expect(d.routes[0]).toMatchObject({ jurisdiction: 'interstate' });
   });
 
-  it('no ANI, non-NANP ANI or an ANI without a known state is indeterminate, priced at the row\'s indeterminate rate', () => {
+  it("no ANI, non-NANP ANI or an ANI without a known state is indeterminate, priced at the row's indeterminate rate", () => {
     for (const ani of ['', '+442079460000', 'anonymous', '+16045550000', '+18005550000']) {
       const d = run(one(), { ani });
       expect(d.routes[0], ani).toMatchObject({ jurisdiction: 'indeterminate', cost_rate: '0.009000' });
@@ -147,37 +189,57 @@ describe('jurisdiction', () => {
     }
   });
 
-  it('without an indeterminate rate the provider\'s IJ policy decides: interstate, intrastate, or POI', () => {
+  it("without an indeterminate rate the provider's IJ policy decides: interstate, intrastate, or POI", () => {
     expect(run(one({ jurisdictionPolicy: 'interstate' }, noIndet), { ani: '' }).routes[0]).toMatchObject({ jurisdiction: 'interstate', cost_rate: '0.010000' });
     expect(run(one({ jurisdictionPolicy: 'intrastate' }, noIndet), { ani: '' }).routes[0]).toMatchObject({ jurisdiction: 'intrastate', cost_rate: '0.008000' });
     // POI in the terminating state: intrastate; elsewhere: interstate.
     const poiNy = run(one({ jurisdictionPolicy: 'poi', poiState: 'NY' }, noIndet), { ani: '+442079460000' });
     expect(poiNy.routes[0]).toMatchObject({ jurisdiction: 'intrastate', cost_rate: '0.008000', rate_key: 'prefix 1, IJ policy poi' });
-    expect(run(one({ jurisdictionPolicy: 'poi', poiState: 'TX' }, noIndet), { ani: '' }).routes[0]).toMatchObject({ jurisdiction: 'interstate', cost_rate: '0.010000' });
+    expect(run(one({ jurisdictionPolicy: 'poi', poiState: 'TX' }, noIndet), { ani: '' }).routes[0]).toMatchObject({
+      jurisdiction: 'interstate',
+      cost_rate: '0.010000',
+    });
     // A known ANI is not indeterminate: the policy does not apply.
     expect(run(one({ jurisdictionPolicy: 'interstate' }, noIndet), { ani: '+17185550000' }).routes[0]).toMatchObject({ jurisdiction: 'intrastate' });
   });
 
   it('the sell side prices an indeterminate call at the higher of inter/intra when its row has no indeterminate rate', () => {
-    const d = run({ providers: [provider('a', [flat('1', '0.001')])], partition: members('a'), sell: [{ key: '1', interstate: '0.011', intrastate: '0.013' }] }, { ani: '' });
+    const d = run(
+      { providers: [provider('a', [flat('1', '0.001')])], partition: members('a'), sell: [{ key: '1', interstate: '0.011', intrastate: '0.013' }] },
+      { ani: '' },
+    );
     expect(d.sell_rate).toBe('0.013000');
   });
 });
 
 describe('LRN failure policy', () => {
-  const input = (policy: 'block' | 'dialled') => ({ providers: [provider('a', [flat('1212555', '0.004')])], partition: members('a'), lrnFailurePolicy: policy });
+  const input = (policy: 'block' | 'dialled') => ({
+    providers: [provider('a', [flat('1212555', '0.004')])],
+    partition: members('a'),
+    lrnFailurePolicy: policy,
+  });
   it('block refuses with LRN_LOOKUP_FAILED; dialled routes on the dialled NPA-NXX and says so', () => {
     expect(run(input('block'), { lrn: { status: 'failed', error: 'timeout' } })).toMatchObject({ decision: 'reject', reason_code: 'LRN_LOOKUP_FAILED' });
     const d = run(input('dialled'), { lrn: { status: 'failed', error: 'timeout' } });
     expect(d).toMatchObject({ decision: 'route', lrn: null });
     expect(d.trace).toContainEqual({ step: 'lrn', detail: 'dip failed (timeout); policy: route on the dialled NPA-NXX 212555' });
     // Toll-free and international numbers are never dipped, so a failure does not matter to them.
-    expect(run({ ...input('block'), providers: [provider('a', [{ key: '44', rate: '0.01' }], { type: 'international' })] }, { dni: '+442079460000', lrn: { status: 'failed', error: 'x' } }).decision).toBe('route');
+    expect(
+      run(
+        { ...input('block'), providers: [provider('a', [{ key: '44', rate: '0.01' }], { type: 'international' })] },
+        { dni: '+442079460000', lrn: { status: 'failed', error: 'x' } },
+      ).decision,
+    ).toBe('route');
   });
 });
 
 describe('pre-checks', () => {
-  const base = { providers: [provider('a', [flat('1', '0.001'), { key: '44', rate: '0.01' }, { key: '1800', rate: '0.001' }, { key: '1876', rate: '0.1' }], { type: 'prefix' })], partition: members('a') };
+  const base = {
+    providers: [
+      provider('a', [flat('1', '0.001'), { key: '44', rate: '0.01' }, { key: '1800', rate: '0.001' }, { key: '1876', rate: '0.1' }], { type: 'prefix' }),
+    ],
+    partition: members('a'),
+  };
   it('trunk and customer status, direction, destination classes, blocked prefixes, N11 and bad numbers', () => {
     expect(run({ ...base, trunk: { status: 'suspended' } }).reason_code).toBe('TRUNK_DISABLED');
     expect(run({ ...base, trunk: { status: 'inactive' } }).reason_code).toBe('TRUNK_DISABLED');
@@ -220,7 +282,12 @@ describe('pre-checks', () => {
 });
 
 describe('overrides', () => {
-  const providers = [provider('a', [flat('1', '0.001')]), provider('b', [flat('1', '0.002')]), provider('c', [flat('1', '0.003')]), provider('x', [flat('1', '0.004')])];
+  const providers = [
+    provider('a', [flat('1', '0.001')]),
+    provider('b', [flat('1', '0.002')]),
+    provider('c', [flat('1', '0.003')]),
+    provider('x', [flat('1', '0.004')]),
+  ];
   const input = (overrides: OverrideSnap[]) => ({ providers, partition: members('a', 'b', 'c'), overrides });
 
   it('force_providers: trunk beats customer beats global; forced come first in their order, LCR follows as backup', () => {
@@ -236,7 +303,12 @@ describe('overrides', () => {
     expect(d.routes[0]).toMatchObject({ forced: true });
     expect(d.trace).toContainEqual({ step: 'override', detail: expect.stringContaining(`${trunk.id} (trunk ${TRUNK_ID}, prefix 1): force x, c`) });
     // Another customer's or another trunk's overrides do not apply.
-    expect(order([override({ action: 'force_providers', customerId: 'other', providerIds: ['c'] }), override({ action: 'force_providers', trunkId: 'other', providerIds: ['b'] })])).toEqual(['a', 'b', 'c']);
+    expect(
+      order([
+        override({ action: 'force_providers', customerId: 'other', providerIds: ['c'] }),
+        override({ action: 'force_providers', trunkId: 'other', providerIds: ['b'] }),
+      ]),
+    ).toEqual(['a', 'b', 'c']);
   });
 
   it('within one scope the most specific match wins (NPA-NXX over a shorter prefix)', () => {
@@ -266,8 +338,16 @@ describe('overrides', () => {
 });
 
 describe('exclusions', () => {
-  const providers = [provider('a', [flat('1', '0.001'), { key: '44', rate: '0.01' }], { type: 'prefix' }), provider('b', [flat('1', '0.002'), { key: '44', rate: '0.02' }], { type: 'prefix' })];
-  const input = (exclusions: ExclusionSnap[]) => ({ providers, partition: members('a', 'b'), exclusions, sell: [flat('1', '0.05'), { key: '44', rate: '0.05' }] });
+  const providers = [
+    provider('a', [flat('1', '0.001'), { key: '44', rate: '0.01' }], { type: 'prefix' }),
+    provider('b', [flat('1', '0.002'), { key: '44', rate: '0.02' }], { type: 'prefix' }),
+  ];
+  const input = (exclusions: ExclusionSnap[]) => ({
+    providers,
+    partition: members('a', 'b'),
+    exclusions,
+    sell: [flat('1', '0.05'), { key: '44', rate: '0.05' }],
+  });
 
   it('remove a provider for the customer or everywhere; all removed is ALL_PROVIDERS_EXCLUDED', () => {
     expect(run(input([exclusion({ providerId: 'a', customerId: CUSTOMER_ID, reason: 'QUALITY' })])).routes.map((r) => r.provider_id)).toEqual(['b']);
@@ -297,23 +377,41 @@ describe('exclusions', () => {
 
 describe('margin guard and capacity', () => {
   it('drops providers above the sell rate; none left is MARGIN_GUARD; a customer allowed to lose keeps them', () => {
-    const input = { providers: [provider('a', [flat('1', '0.06')]), provider('b', [flat('1', '0.04')])], partition: members('a', 'b'), sell: [flat('1', '0.05')] };
+    const input = {
+      providers: [provider('a', [flat('1', '0.06')]), provider('b', [flat('1', '0.04')])],
+      partition: members('a', 'b'),
+      sell: [flat('1', '0.05')],
+    };
     const d = run(input);
     expect(d.routes.map((r) => r.provider_id)).toEqual(['b']);
-    expect(d.trace).toContainEqual({ step: 'candidate', detail: 'A: cost 0.060000 (prefix 1, local) above the ceiling 0.050000', provider_id: 'a', dropped: 'ceiling' });
+    expect(d.trace).toContainEqual({
+      step: 'candidate',
+      detail: 'A: cost 0.060000 (prefix 1, local) above the ceiling 0.050000',
+      provider_id: 'a',
+      dropped: 'ceiling',
+    });
     // A cost equal to the sell rate is no loss.
     expect(run({ ...input, sell: [flat('1', '0.04')] }).routes.map((r) => r.provider_id)).toEqual(['b']);
     expect(run({ ...input, sell: [flat('1', '0.01')] })).toMatchObject({ decision: 'reject', reason_code: 'MARGIN_GUARD' });
     const loss = run({ ...input, sell: [flat('1', '0.01')], customer: { allowLoss: true } });
-    expect(loss.routes.map((r) => [r.provider_id, r.margin])).toEqual([['b', '-0.030000'], ['a', '-0.050000']]);
+    expect(loss.routes.map((r) => [r.provider_id, r.margin])).toEqual([
+      ['b', '-0.030000'],
+      ['a', '-0.050000'],
+    ]);
   });
 
   it('skips providers at their channel or CPS limit', () => {
-    const input = { providers: [provider('a', [flat('1', '0.001')], { maxChannels: 10 }), provider('b', [flat('1', '0.002')], { maxCps: 5 })], partition: members('a', 'b') };
+    const input = {
+      providers: [provider('a', [flat('1', '0.001')], { maxChannels: 10 }), provider('b', [flat('1', '0.002')], { maxCps: 5 })],
+      partition: members('a', 'b'),
+    };
     const load = (busy: Record<string, { channels: number; cps: number }>) => (id: string) => busy[id];
     expect(run(input, { load: load({ a: { channels: 9, cps: 100 } }) }).routes.map((r) => r.provider_id)).toEqual(['a', 'b']);
     expect(run(input, { load: load({ a: { channels: 10, cps: 0 } }) }).routes.map((r) => r.provider_id)).toEqual(['b']);
-    expect(run(input, { load: load({ a: { channels: 10, cps: 0 }, b: { channels: 0, cps: 5 } }) })).toMatchObject({ decision: 'reject', reason_code: 'CAPACITY_EXCEEDED' });
+    expect(run(input, { load: load({ a: { channels: 10, cps: 0 }, b: { channels: 0, cps: 5 } }) })).toMatchObject({
+      decision: 'reject',
+      reason_code: 'CAPACITY_EXCEEDED',
+    });
   });
 });
 
@@ -342,11 +440,24 @@ describe('ordering', () => {
 
   it('a cheaper provider always beats priority and weight; top N are returned with dial strings', () => {
     const providers = [
-      provider('a', [flat('1', '0.003')], { gateways: [{ host: 'a1.example', port: 5080, transport: 'tcp', priority: 1, weight: 1 }], techPrefix: '123#', dialStringTemplate: 'sip:{tech_prefix}{dni}@{host}:{port};transport={transport}' }),
-      provider('b', [flat('1', '0.002')], { gateways: [{ host: '198.51.100.7', port: 5060, transport: 'udp', priority: 1, weight: 1 }], dialStringTemplate: 'sip:{e164}@{host}' }),
+      provider('a', [flat('1', '0.003')], {
+        gateways: [{ host: 'a1.example', port: 5080, transport: 'tcp', priority: 1, weight: 1 }],
+        techPrefix: '123#',
+        dialStringTemplate: 'sip:{tech_prefix}{dni}@{host}:{port};transport={transport}',
+      }),
+      provider('b', [flat('1', '0.002')], {
+        gateways: [{ host: '198.51.100.7', port: 5060, transport: 'udp', priority: 1, weight: 1 }],
+        dialStringTemplate: 'sip:{e164}@{host}',
+      }),
       provider('c', [flat('1', '0.001')]),
     ];
-    const partition = { members: [{ providerId: 'a', priority: 1, weight: 1000 }, { providerId: 'b', priority: 5, weight: 1 }, { providerId: 'c', priority: 9, weight: 1 }] };
+    const partition = {
+      members: [
+        { providerId: 'a', priority: 1, weight: 1000 },
+        { providerId: 'b', priority: 5, weight: 1 },
+        { providerId: 'c', priority: 9, weight: 1 },
+      ],
+    };
     const d = decide(snapshot({ providers, partition }), { trunkId: TRUNK_ID, ani: NY_ANI, dni: NY_DNI, at: AT, maxRoutes: 2 });
     expect(d.routes.map((r) => [r.provider_id, r.dial_string])).toEqual([
       ['c', 'sip:12125551234@gw.c.example:5060;transport=udp'],
@@ -358,7 +469,11 @@ describe('ordering', () => {
   });
 
   it('partition members outside their time window are skipped; disabled providers too', () => {
-    const providers = [provider('a', [flat('1', '0.001')]), provider('b', [flat('1', '0.002')]), provider('off', [flat('1', '0.0001')], { status: 'disabled' })];
+    const providers = [
+      provider('a', [flat('1', '0.001')]),
+      provider('b', [flat('1', '0.002')]),
+      provider('off', [flat('1', '0.0001')], { status: 'disabled' }),
+    ];
     const partition = {
       members: [
         { providerId: 'a', priority: 1, weight: 1, timeWindows: [{ days: ['mon' as const, 'tue' as const], start: '00:00', end: '23:59', timezone: 'UTC' }] },
@@ -368,7 +483,10 @@ describe('ordering', () => {
     };
     const d = run({ providers, partition });
     expect(d.routes.map((r) => r.provider_id)).toEqual(['b']);
-    expect(d.trace.filter((t) => t.dropped).map((t) => [t.provider_id, t.dropped])).toEqual([['a', 'window'], ['off', 'disabled']]);
+    expect(d.trace.filter((t) => t.dropped).map((t) => [t.provider_id, t.dropped])).toEqual([
+      ['a', 'window'],
+      ['off', 'disabled'],
+    ]);
   });
 });
 
@@ -385,7 +503,21 @@ describe('the trace', () => {
       { providers, partition: members('cheap', 'ok', 'dear', 'ex', 'norate'), exclusions: [exclusion({ id: 'ex-1', providerId: 'ex', reason: 'DISPUTE' })] },
       { ani: '+13105550000', lrn: { status: 'not_found' } },
     );
-    expect(d.trace.map((t) => t.step)).toEqual(['precheck', 'normalize', 'lrn', 'jurisdiction', 'sell_rate', 'ceiling', 'partition', 'candidate', 'candidate', 'candidate', 'candidate', 'candidate', 'order']);
+    expect(d.trace.map((t) => t.step)).toEqual([
+      'precheck',
+      'normalize',
+      'lrn',
+      'jurisdiction',
+      'sell_rate',
+      'ceiling',
+      'partition',
+      'candidate',
+      'candidate',
+      'candidate',
+      'candidate',
+      'candidate',
+      'order',
+    ]);
     expect(d.trace.filter((t) => t.dropped)).toEqual([
       { step: 'candidate', detail: 'CHEAP: does not accept domestic callers', provider_id: 'cheap', dropped: 'ani_class' },
       { step: 'candidate', detail: 'DEAR: cost 0.090000 (prefix 1, interstate) above the ceiling 0.020000', provider_id: 'dear', dropped: 'ceiling' },

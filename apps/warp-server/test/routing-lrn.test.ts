@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { startTeliqueSandbox, type TeliqueSandbox } from '../../warp-sandbox/telique/server.js';
 import { TeliqueLrnClient } from '../src/modules/routing/lrn/telique.js';
 import { defaultNpaNxxTable, stateOfPlace } from '../src/modules/routing/reference/npanxx.js';
-import { startTeliqueSandbox, type TeliqueSandbox } from '../../warp-sandbox/telique/server.js';
 
 /* The Telique LRN adapter against the Telique sandbox (a real HTTP server following Telique's contract). */
 
@@ -37,7 +38,7 @@ describe('Telique sandbox (the contract itself)', () => {
 });
 
 describe('TeliqueLrnClient', () => {
-  it('reads a ported number\'s LRN (both JSON shapes), a not-ported number as itself, 404 as no record', async () => {
+  it("reads a ported number's LRN (both JSON shapes), a not-ported number as itself, 404 as no record", async () => {
     const c = client();
     expect(await c.dip('2125551234')).toEqual({ status: 'found', lrn: '2015550000' });
     expect(await c.dip('7185550000')).toEqual({ status: 'found', lrn: '7185550000' });

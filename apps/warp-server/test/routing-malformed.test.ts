@@ -1,8 +1,9 @@
+import * as contract from '@warp/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import * as contract from '@warp/contract';
-import { createTestServer, type TestServer } from './support/context.js';
+
 import type { Api, Reply } from './support/api.js';
+import { createTestServer, type TestServer } from './support/context.js';
 import { createStaff, createTestCustomer, type TestCustomer } from './support/fixtures.js';
 
 /**
@@ -42,14 +43,97 @@ interface WriteRoute {
   required: string[];
 }
 const routes: WriteRoute[] = [
-  { name: 'create provider', method: 'POST', url: () => '/admin/providers', valid: { name: 'New', type: 'prefix', status: 'active', gateways: [{ host: 'n.example', port: 5060, transport: 'udp', priority: 1, weight: 100 }], dial_string_template: 'sip:{dni}@{host}', tech_prefix: '12#', jurisdiction_policy: 'poi', poi_state: 'TX', ani_classes: ['any'], max_channels: 10, max_cps: 5, initial_increment: 6, subsequent_increment: 6, connection_fee: '0.01' }, schema: contract.providerCreate, required: ['name', 'type', 'gateways'] },
-  { name: 'update provider', method: 'PATCH', url: () => `/admin/providers/${ids.provider}`, valid: { name: 'Renamed', max_channels: 20, ani_classes: ['domestic'], connection_fee: '0' }, schema: contract.providerUpdate, required: [] },
-  { name: 'create partition', method: 'POST', url: () => '/admin/partitions', get valid() { return { name: 'P2', description: 'd', providers: [{ provider_id: ids.provider, priority: 1, weight: 10, time_windows: [window] }] }; }, schema: contract.partitionCreate, required: ['name'] },
-  { name: 'update partition', method: 'PATCH', url: () => `/admin/partitions/${ids.partition}`, get valid() { return { name: 'P3', providers: [{ provider_id: ids.provider, priority: 2, weight: 5 }] }; }, schema: contract.partitionUpdate, required: [] },
-  { name: 'assign partition', method: 'POST', url: () => `/admin/trunks/${ids.trunk}/partition`, get valid() { return { partition_id: ids.partition }; }, schema: contract.assignPartition, required: ['partition_id'] },
-  { name: 'create override', method: 'POST', url: () => '/admin/overrides', get valid() { return { customer_id: acme.id, prefix: '1212', action: 'sell_rate', rate: '0.01', time_window: window, note: 'n' }; }, schema: contract.overrideCreate, required: ['action'] },
-  { name: 'create exclusion', method: 'POST', url: () => '/admin/exclusions', get valid() { return { customer_id: acme.id, npanxx_pattern: '900NXX', expires_at: '2099-01-01T00:00:00Z', reason: 'r' }; }, schema: contract.exclusionCreate, required: [] },
-  { name: 'simulate', method: 'POST', url: () => '/admin/routing/simulate', get valid() { return { customer_id: acme.id, ani: '+12125550000', dni: '+12125551234', at: '2026-07-01T12:00:00Z' }; }, schema: contract.simulateRequest, required: ['ani', 'dni'] },
+  {
+    name: 'create provider',
+    method: 'POST',
+    url: () => '/admin/providers',
+    valid: {
+      name: 'New',
+      type: 'prefix',
+      status: 'active',
+      gateways: [{ host: 'n.example', port: 5060, transport: 'udp', priority: 1, weight: 100 }],
+      dial_string_template: 'sip:{dni}@{host}',
+      tech_prefix: '12#',
+      jurisdiction_policy: 'poi',
+      poi_state: 'TX',
+      ani_classes: ['any'],
+      max_channels: 10,
+      max_cps: 5,
+      initial_increment: 6,
+      subsequent_increment: 6,
+      connection_fee: '0.01',
+    },
+    schema: contract.providerCreate,
+    required: ['name', 'type', 'gateways'],
+  },
+  {
+    name: 'update provider',
+    method: 'PATCH',
+    url: () => `/admin/providers/${ids.provider}`,
+    valid: { name: 'Renamed', max_channels: 20, ani_classes: ['domestic'], connection_fee: '0' },
+    schema: contract.providerUpdate,
+    required: [],
+  },
+  {
+    name: 'create partition',
+    method: 'POST',
+    url: () => '/admin/partitions',
+    get valid() {
+      return { name: 'P2', description: 'd', providers: [{ provider_id: ids.provider, priority: 1, weight: 10, time_windows: [window] }] };
+    },
+    schema: contract.partitionCreate,
+    required: ['name'],
+  },
+  {
+    name: 'update partition',
+    method: 'PATCH',
+    url: () => `/admin/partitions/${ids.partition}`,
+    get valid() {
+      return { name: 'P3', providers: [{ provider_id: ids.provider, priority: 2, weight: 5 }] };
+    },
+    schema: contract.partitionUpdate,
+    required: [],
+  },
+  {
+    name: 'assign partition',
+    method: 'POST',
+    url: () => `/admin/trunks/${ids.trunk}/partition`,
+    get valid() {
+      return { partition_id: ids.partition };
+    },
+    schema: contract.assignPartition,
+    required: ['partition_id'],
+  },
+  {
+    name: 'create override',
+    method: 'POST',
+    url: () => '/admin/overrides',
+    get valid() {
+      return { customer_id: acme.id, prefix: '1212', action: 'sell_rate', rate: '0.01', time_window: window, note: 'n' };
+    },
+    schema: contract.overrideCreate,
+    required: ['action'],
+  },
+  {
+    name: 'create exclusion',
+    method: 'POST',
+    url: () => '/admin/exclusions',
+    get valid() {
+      return { customer_id: acme.id, npanxx_pattern: '900NXX', expires_at: '2099-01-01T00:00:00Z', reason: 'r' };
+    },
+    schema: contract.exclusionCreate,
+    required: [],
+  },
+  {
+    name: 'simulate',
+    method: 'POST',
+    url: () => '/admin/routing/simulate',
+    get valid() {
+      return { customer_id: acme.id, ani: '+12125550000', dni: '+12125551234', at: '2026-07-01T12:00:00Z' };
+    },
+    schema: contract.simulateRequest,
+    required: ['ani', 'dni'],
+  },
 ];
 
 const HUGE = 'x'.repeat(100_000);
@@ -84,7 +168,11 @@ function problems(res: Reply): string[] {
   if (res.status < 400 || res.status >= 500) p.push(`status ${res.status}`);
   const b = res.body;
   if (!b || typeof b.code !== 'string' || !Array.isArray(b.details) || b.requestId !== res.headers['x-request-id']) p.push('not the error body');
-  if (res.status === 422 && !(b.details.length > 0 && b.details.every((d: { field: unknown; message: unknown }) => typeof d.field === 'string' && typeof d.message === 'string'))) p.push('422 without field details');
+  if (
+    res.status === 422 &&
+    !(b.details.length > 0 && b.details.every((d: { field: unknown; message: unknown }) => typeof d.field === 'string' && typeof d.message === 'string'))
+  )
+    p.push('422 without field details');
   return p;
 }
 
@@ -118,13 +206,22 @@ describe('malformed input on every routing write route', () => {
     for (const [url, body, field] of cases) {
       const res = await admin.post(url, body);
       expect(res.status, url).toBe(422);
-      expect(res.body.details.map((d: { field: string }) => d.field), url).toContain(field);
+      expect(
+        res.body.details.map((d: { field: string }) => d.field),
+        url,
+      ).toContain(field);
     }
     expect(await snapshot()).toBe(before);
   });
 
   it('bad query strings on the routing lists are 422, never 500', async () => {
-    for (const url of ['/admin/rates?limit=0', '/admin/rates?effective_date=2026-13-01', '/admin/rates?destination=12a', '/admin/providers?page=-1', '/admin/routes?partition_id=x']) {
+    for (const url of [
+      '/admin/rates?limit=0',
+      '/admin/rates?effective_date=2026-13-01',
+      '/admin/rates?destination=12a',
+      '/admin/providers?page=-1',
+      '/admin/routes?partition_id=x',
+    ]) {
       const res = await admin.get(url);
       expect(res.status, url).toBe(422);
       expect(problems(res), url).toEqual([]);

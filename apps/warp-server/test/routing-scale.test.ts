@@ -1,14 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { MemoryEventBus } from '@opbx/platform';
-import { buildApp } from '../src/app.js';
-import { createContext, type AppContext } from '../src/context.js';
-import { routingOf } from '../src/modules/routing/routing.state.js';
-import { freshDatabaseUrl, testConfig } from './support/context.js';
-import { Api } from './support/api.js';
-import { createStaff } from './support/fixtures.js';
-import { uploadDeck } from './support/decks.js';
 import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { buildApp } from '../src/app.js';
+import { type AppContext, createContext } from '../src/context.js';
+import { routingOf } from '../src/modules/routing/routing.state.js';
+import { Api } from './support/api.js';
+import { freshDatabaseUrl, testConfig } from './support/context.js';
+import { uploadDeck } from './support/decks.js';
+import { createStaff } from './support/fixtures.js';
 
 /*
  * A 100,000-row deck through the HTTP import (on PostgreSQL in the PostgreSQL pass, SQLite
@@ -65,20 +67,47 @@ describe('scale and instances', () => {
     await until(async () => (await routingOf(b.ctx).current()).providers.has(provider.id));
 
     const list = [...codes()].slice(0, 100_000);
-    const deck = (price: (i: number) => string) => ['npanxx,interstate,intrastate,indeterminate,effective_date', ...list.map((c, i) => `${c},${price(i)},${price(i)},${price(i)},2026-01-01`)].join('\n');
-    const first = await uploadDeck(a.app, admin, `/admin/providers/${provider.id}/rates/import`, deck(() => '0.004000'));
+    const deck = (price: (i: number) => string) =>
+      ['npanxx,interstate,intrastate,indeterminate,effective_date', ...list.map((c, i) => `${c},${price(i)},${price(i)},${price(i)},2026-01-01`)].join('\n');
+    const first = await uploadDeck(
+      a.app,
+      admin,
+      `/admin/providers/${provider.id}/rates/import`,
+      deck(() => '0.004000'),
+    );
     expect(first.status, JSON.stringify(first.body).slice(0, 300)).toBe(200);
-    expect(first.body.data).toMatchObject({ rows: 100_000, accepted: 100_000, rejected: [], activated: true, diff: { new: 100_000, increased: 0, decreased: 0, unchanged: 0, removed: 0 } });
-    const count = async () => Number((await a.ctx.db.selectFrom('rates').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    expect(first.body.data).toMatchObject({
+      rows: 100_000,
+      accepted: 100_000,
+      rejected: [],
+      activated: true,
+      diff: { new: 100_000, increased: 0, decreased: 0, unchanged: 0, removed: 0 },
+    });
+    const count = async () =>
+      Number(
+        (
+          await a.ctx.db
+            .selectFrom('rates')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     expect(await count()).toBe(100_000);
 
     // 1,000 up, 2,000 down, the last 500 gone, the rest the same.
-    const changed = ['npanxx,interstate,intrastate,indeterminate,effective_date', ...list.slice(0, 99_500).map((c, i) => {
-      const v = i < 1000 ? '0.005000' : i < 3000 ? '0.003000' : '0.004000';
-      return `${c},${v},${v},${v},2026-06-01`;
-    })].join('\n');
+    const changed = [
+      'npanxx,interstate,intrastate,indeterminate,effective_date',
+      ...list.slice(0, 99_500).map((c, i) => {
+        const v = i < 1000 ? '0.005000' : i < 3000 ? '0.003000' : '0.004000';
+        return `${c},${v},${v},${v},2026-06-01`;
+      }),
+    ].join('\n');
     const dry = await uploadDeck(a.app, admin, `/admin/providers/${provider.id}/rates/import?dry_run=true`, changed);
-    expect(dry.body.data).toMatchObject({ accepted: 99_500, activated: false, diff: { new: 0, increased: 1000, decreased: 2000, unchanged: 96_500, removed: 500 } });
+    expect(dry.body.data).toMatchObject({
+      accepted: 99_500,
+      activated: false,
+      diff: { new: 0, increased: 1000, decreased: 2000, unchanged: 96_500, removed: 500 },
+    });
     expect(await count()).toBe(100_000);
     const second = await uploadDeck(a.app, admin, `/admin/providers/${provider.id}/rates/import`, changed);
     expect(second.body.data).toMatchObject({ activated: true, diff: { increased: 1000, decreased: 2000, unchanged: 96_500, removed: 500 } });

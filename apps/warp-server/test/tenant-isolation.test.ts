@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_KEY_SCOPES } from '@warp/contract';
-import { createTestServer, type TestServer } from './support/context.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { Api, expectError, uniqueEmail } from './support/api.js';
+import { createTestServer, type TestServer } from './support/context.js';
 import { createTestCustomer, type TestCustomer } from './support/fixtures.js';
 import { startReceiver } from './support/receiver.js';
 

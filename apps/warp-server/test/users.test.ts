@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestServer, type TestServer } from './support/context.js';
+
 import { Api, expectError } from './support/api.js';
+import { createTestServer, type TestServer } from './support/context.js';
 import { createStaff, createTestCustomer, login, PASSWORD, type TestCustomer } from './support/fixtures.js';
 
 let server: TestServer;

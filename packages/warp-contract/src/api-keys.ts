@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { cidrSchema, isoDateTime, text } from './common.js';
 
 /** The customer API's areas a key can be scoped to; later issues add theirs here. */

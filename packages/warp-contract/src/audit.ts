@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { listQuery } from './common.js';
 
 export const auditEntryView = z.object({

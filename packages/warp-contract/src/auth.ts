@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { emailSchema, responseMeta } from './common.js';
 import { userView } from './users.js';
 
@@ -47,7 +48,12 @@ export const mfaEnrolResponse = z.object({
 });
 export type MfaEnrolResponse = z.infer<typeof mfaEnrolResponse>;
 
-export const mfaConfirmRequest = z.strictObject({ code: z.string().trim().regex(/^\d{6}$/, 'must be the 6-digit code') });
+export const mfaConfirmRequest = z.strictObject({
+  code: z
+    .string()
+    .trim()
+    .regex(/^\d{6}$/, 'must be the 6-digit code'),
+});
 export const mfaConfirmResponse = z.object({ enabled: z.literal(true), recovery_codes: z.array(z.string()) });
 export type MfaConfirmResponse = z.infer<typeof mfaConfirmResponse>;
 

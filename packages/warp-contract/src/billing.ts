@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { idSchema, isoDateTime, listQuery } from './common.js';
 import { currencySchema } from './customers.js';
 import { dateSchema, decimalSchema } from './scalars.js';
@@ -54,7 +55,10 @@ export const paymentMethodView = z.object({
   id: idSchema,
   type: paymentMethodType,
   brand: z.string().nullable(),
-  last4: z.string().regex(/^\d{4}$/).nullable(),
+  last4: z
+    .string()
+    .regex(/^\d{4}$/)
+    .nullable(),
   exp_month: z.number().int().min(1).max(12).nullable(),
   exp_year: z.number().int().nullable(),
   is_default: z.boolean(),
@@ -106,9 +110,7 @@ export const arReport = z.object({
   currency: currencySchema,
   total: decimalSchema,
   buckets: z.object({ current: decimalSchema, d1_30: decimalSchema, d31_60: decimalSchema, d61_90: decimalSchema, d90_plus: decimalSchema }),
-  customers: z.array(
-    z.object({ customer_id: idSchema, name: z.string(), ban: z.string(), outstanding: decimalSchema, oldest_due: dateSchema.nullable() }),
-  ),
+  customers: z.array(z.object({ customer_id: idSchema, name: z.string(), ban: z.string(), outstanding: decimalSchema, oldest_due: dateSchema.nullable() })),
 });
 export type ARReport = z.infer<typeof arReport>;
 

@@ -26,8 +26,7 @@ export type ResponseMeta = z.infer<typeof responseMeta>;
 /** `{data, meta}` around one resource. */
 export const apiResponse = <T extends z.ZodType>(data: T) => z.object({ data, meta: responseMeta });
 /** `{data: [...], meta: {pagination, ...}}` around a page of a list. */
-export const apiListResponse = <T extends z.ZodType>(item: T) =>
-  z.object({ data: z.array(item), meta: responseMeta.extend({ pagination: paginationMeta }) });
+export const apiListResponse = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item), meta: responseMeta.extend({ pagination: paginationMeta }) });
 
 export interface ApiResponse<T> {
   data: T;

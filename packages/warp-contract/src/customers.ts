@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { emailSchema, listQuery, longText, moneySchema, searchSchema, text } from './common.js';
 
 export const CUSTOMER_TYPES = ['prepaid', 'postpaid'] as const;
@@ -28,11 +29,17 @@ export const addressSchema = z.strictObject({
   city: text(100),
   state: text(100).optional(),
   postal_code: text(20),
-  country: z.string().trim().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code, e.g. US'),
+  country: z
+    .string()
+    .trim()
+    .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code, e.g. US'),
 });
 export type Address = z.infer<typeof addressSchema>;
 
-export const currencySchema = z.string().trim().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code, e.g. USD');
+export const currencySchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code, e.g. USD');
 
 export const customerView = z.object({
   id: z.string(),
@@ -60,7 +67,10 @@ export const customerView = z.object({
 export type Customer = z.infer<typeof customerView>;
 
 /** A rate plan's name, as sell decks are uploaded under it. */
-export const ratePlanName = z.string().trim().regex(/^[\w.-]{1,64}$/, 'must be 1 to 64 letters, digits, . _ or -');
+export const ratePlanName = z
+  .string()
+  .trim()
+  .regex(/^[\w.-]{1,64}$/, 'must be 1 to 64 letters, digits, . _ or -');
 
 export const customerCreate = z.strictObject({
   name: text(200),

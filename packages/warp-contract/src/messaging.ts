@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { idSchema, isoDateTime, listQuery } from './common.js';
 import { decimalSchema, e164 } from './scalars.js';
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { idSchema, isoDateTime } from './common.js';
 
 /*
@@ -128,9 +129,7 @@ export const netSuiteJournalEntryView = z.looseObject({
   subsidiary: netSuiteRef.optional(),
   currency: netSuiteRef.optional(),
   memo: z.string().optional(),
-  line: sublist(
-    z.looseObject({ account: netSuiteRef, debit: z.number().optional(), credit: z.number().optional(), memo: z.string().optional() }),
-  ).optional(),
+  line: sublist(z.looseObject({ account: netSuiteRef, debit: z.number().optional(), credit: z.number().optional(), memo: z.string().optional() })).optional(),
 });
 export const netSuiteSubsidiaryView = z.looseObject({
   id: z.string(),
@@ -177,8 +176,6 @@ export const netSuiteErrorBody = z.looseObject({
   title: z.string().optional(),
   status: z.number().optional(),
   'o:errorCode': z.string().optional(),
-  'o:errorDetails': z
-    .array(z.looseObject({ detail: z.string(), 'o:errorCode': z.string(), 'o:errorPath': z.string().optional() }))
-    .optional(),
+  'o:errorDetails': z.array(z.looseObject({ detail: z.string(), 'o:errorCode': z.string(), 'o:errorPath': z.string().optional() })).optional(),
 });
 export type NetSuiteErrorBody = z.infer<typeof netSuiteErrorBody>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { idSchema, isoDateTime, listQuery } from './common.js';
 import { decimalSchema, e164, usStateSchema } from './scalars.js';
 
@@ -23,10 +24,16 @@ export const numberQuery = listQuery.extend({ trunk_id: idSchema.optional() });
 export type NumberQuery = z.infer<typeof numberQuery>;
 
 export const numberSearchQuery = z.object({
-  area_code: z.string().regex(/^[2-9]\d{2}$/).optional(),
+  area_code: z
+    .string()
+    .regex(/^[2-9]\d{2}$/)
+    .optional(),
   rate_center: z.string().max(64).optional(),
   state: usStateSchema.optional(),
-  contains: z.string().regex(/^\d{1,10}$/).optional(),
+  contains: z
+    .string()
+    .regex(/^\d{1,10}$/)
+    .optional(),
   limit: z.coerce.number().int().min(1).max(100).optional(),
 });
 export type NumberSearchQuery = z.infer<typeof numberSearchQuery>;
@@ -48,7 +55,10 @@ export const serviceAddress = z.strictObject({
   city: z.string().min(1).max(100),
   state: usStateSchema,
   postal_code: z.string().regex(/^\d{5}(-\d{4})?$/),
-  country: z.string().regex(/^[A-Z]{2}$/).default('US'),
+  country: z
+    .string()
+    .regex(/^[A-Z]{2}$/)
+    .default('US'),
 });
 export const portRequest = z.strictObject({
   numbers: z.array(e164).min(1).max(1000),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { idSchema, isoDateTime } from './common.js';
 import { decimalSchema } from './scalars.js';
 
@@ -100,10 +101,12 @@ const ticketFields = {
   assigned_to: idSchema.nullable().optional(),
 };
 export const ticketCreate = z.strictObject(ticketFields);
-export const ticketUpdate = z.strictObject({
-  ...ticketFields,
-  status: ticketStatus,
-}).partial();
+export const ticketUpdate = z
+  .strictObject({
+    ...ticketFields,
+    status: ticketStatus,
+  })
+  .partial();
 export const ticketView = z.object({
   ...ticketFields,
   id: idSchema,

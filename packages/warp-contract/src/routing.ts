@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { idSchema, isoDateTime, listQuery } from './common.js';
 import { dateSchema, decimalSchema, digitsSchema, reportPeriod, timeWindow, usStateSchema } from './scalars.js';
 
@@ -30,7 +31,10 @@ const providerFields = {
   gateways: z.array(gatewayView).min(1).max(32),
   /** e.g. `sip:{tech_prefix}{dni}@{host}:{port}` */
   dial_string_template: z.string().max(255).optional(),
-  tech_prefix: z.string().regex(/^[0-9#*]{0,16}$/).optional(),
+  tech_prefix: z
+    .string()
+    .regex(/^[0-9#*]{0,16}$/)
+    .optional(),
   jurisdiction_policy: jurisdictionPolicy.default('interstate'),
   /** the provider's point-of-interconnect state, required with `poi` */
   poi_state: usStateSchema.nullable().optional(),
@@ -44,10 +48,10 @@ const providerFields = {
 };
 
 const providerBody = z.strictObject(providerFields);
-export const providerCreate = providerBody.refine(
-  (p) => p.jurisdiction_policy !== 'poi' || !!p.poi_state,
-  { message: 'poi_state is required with jurisdiction_policy poi', path: ['poi_state'] },
-);
+export const providerCreate = providerBody.refine((p) => p.jurisdiction_policy !== 'poi' || !!p.poi_state, {
+  message: 'poi_state is required with jurisdiction_policy poi',
+  path: ['poi_state'],
+});
 /** PATCH bodies: every field optional and no defaults (an omitted field keeps its stored value). */
 function patchOf<S extends z.ZodRawShape>(shape: S) {
   const out: Record<string, z.ZodType> = {};
@@ -117,7 +121,10 @@ export const rateView = z.object({
   /** set on customer sell decks */
   rate_plan: z.string().nullable(),
   prefix: digitsSchema.nullable(),
-  npanxx: z.string().regex(/^\d{6}$/).nullable(),
+  npanxx: z
+    .string()
+    .regex(/^\d{6}$/)
+    .nullable(),
   description: z.string().nullable(),
   country: z.string().nullable(),
   interstate: decimalSchema.nullable(),
@@ -222,9 +229,18 @@ const scopeFields = {
 };
 const matchFields = {
   prefix: digitsSchema.optional(),
-  npanxx: z.string().regex(/^\d{6}$/).optional(),
-  ocn: z.string().regex(/^[0-9A-Z]{4}$/).optional(),
-  lata: z.string().regex(/^\d{3,5}$/).optional(),
+  npanxx: z
+    .string()
+    .regex(/^\d{6}$/)
+    .optional(),
+  ocn: z
+    .string()
+    .regex(/^[0-9A-Z]{4}$/)
+    .optional(),
+  lata: z
+    .string()
+    .regex(/^\d{3,5}$/)
+    .optional(),
 };
 export const overrideAction = z.enum(['force_providers', 'sell_rate', 'rate_ceiling']);
 const overrideBody = z.strictObject({
@@ -265,16 +281,22 @@ const exclusionBody = z.strictObject({
   /** or block a destination */
   prefix: digitsSchema.optional(),
   /** NPA-NXX with N (2-9) and X (0-9) wildcards: `900NXX`, `8XXNXX` */
-  npanxx_pattern: z.string().regex(/^[0-9NX]{3,6}$/).optional(),
-  country: z.string().regex(/^[A-Z]{2}$/).optional(),
+  npanxx_pattern: z
+    .string()
+    .regex(/^[0-9NX]{3,6}$/)
+    .optional(),
+  country: z
+    .string()
+    .regex(/^[A-Z]{2}$/)
+    .optional(),
   premium: z.boolean().optional(),
   expires_at: isoDateTime.nullable().optional(),
   reason: z.string().max(500).optional(),
 });
-export const exclusionCreate = exclusionBody.refine(
-  (e) => !!(e.provider_id || e.prefix || e.npanxx_pattern || e.country || e.premium),
-  { message: 'give provider_id or a destination (prefix, npanxx_pattern, country, premium)', path: ['provider_id'] },
-);
+export const exclusionCreate = exclusionBody.refine((e) => !!(e.provider_id || e.prefix || e.npanxx_pattern || e.country || e.premium), {
+  message: 'give provider_id or a destination (prefix, npanxx_pattern, country, premium)',
+  path: ['provider_id'],
+});
 export const exclusionView = z.object({
   ...exclusionBody.shape,
   id: idSchema,
@@ -341,4 +363,3 @@ export const simulationResult = z.object({
 });
 export type RouteCandidate = z.infer<typeof routeCandidate>;
 export type SimulationResult = z.infer<typeof simulationResult>;
-

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { idSchema, isoDateTime } from './common.js';
 
 /* Toll-free numbers through Somos (customer side) and RespOrg administration (staff side). Seed types. */
@@ -9,7 +10,10 @@ export const tfn = z.string().regex(/^8(00|33|44|55|66|77|88)\d{7}$/, 'a toll-fr
 export const tollFreeSearchQuery = z.object({
   area_code: z.enum(['800', '833', '844', '855', '866', '877', '888']).optional(),
   /** vanity pattern, digits or letters with `*` wildcards */
-  pattern: z.string().regex(/^[0-9A-Z*]{1,10}$/i).optional(),
+  pattern: z
+    .string()
+    .regex(/^[0-9A-Z*]{1,10}$/i)
+    .optional(),
   quantity: z.coerce.number().int().min(1).max(10).optional(),
   consecutive: z.coerce.boolean().optional(),
 });
@@ -31,7 +35,10 @@ export const tollFreeRouting = z.strictObject({
   /** ordered failover trunks */
   failover_trunk_ids: z.array(idSchema).max(5).optional(),
   /** RespOrg carrier identification codes, when routed per CIC */
-  cic: z.string().regex(/^\d{4}$/).optional(),
+  cic: z
+    .string()
+    .regex(/^\d{4}$/)
+    .optional(),
 });
 export type RoutingConfig = z.infer<typeof tollFreeRouting>;
 export const smsEnableOptions = z.strictObject({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { cidrSchema, listQuery, longText, moneySchema, text } from './common.js';
 import { numberZone, rejectReason } from './routing.js';
 import { decimalSchema } from './scalars.js';
@@ -28,7 +29,10 @@ export const outboundDestination = z.strictObject({
 });
 export type OutboundDestination = z.infer<typeof outboundDestination>;
 
-const prefix = z.string().trim().regex(/^\+?[0-9]{1,15}$/, 'must be 1 to 15 digits, optionally after +');
+const prefix = z
+  .string()
+  .trim()
+  .regex(/^\+?[0-9]{1,15}$/, 'must be 1 to 15 digits, optionally after +');
 
 const fields = {
   name: text(100),
@@ -37,7 +41,11 @@ const fields = {
   direction: z.enum(TRUNK_DIRECTIONS),
   auth_type: z.enum(TRUNK_AUTH_TYPES),
   allowed_ips: z.array(cidrSchema).max(100, 'at most 100 entries'),
-  tech_prefix: z.string().trim().regex(/^[0-9#*]{1,10}$/, 'must be 1 to 10 digits, # or *').nullable(),
+  tech_prefix: z
+    .string()
+    .trim()
+    .regex(/^[0-9#*]{1,10}$/, 'must be 1 to 10 digits, # or *')
+    .nullable(),
   max_channels: z.number().int().min(1).max(100_000),
   max_cps: z.number().int().min(1).max(10_000),
   daily_spend_limit: moneySchema.nullable(),
@@ -65,7 +73,12 @@ export const trunkCreate = z.strictObject({
   partition_id: fields.partition_id.optional(),
   outbound_destinations: fields.outbound_destinations.default([]),
   /** overrides the customer's rate plan (staff only, like partition_id) */
-  rate_plan: z.string().trim().regex(/^[\w.-]{1,64}$/, 'must be 1 to 64 letters, digits, . _ or -').nullable().optional(),
+  rate_plan: z
+    .string()
+    .trim()
+    .regex(/^[\w.-]{1,64}$/, 'must be 1 to 64 letters, digits, . _ or -')
+    .nullable()
+    .optional(),
 });
 export type TrunkCreateRequest = z.input<typeof trunkCreate>;
 
@@ -85,7 +98,12 @@ export const trunkUpdate = z.strictObject({
   codecs: fields.codecs.optional(),
   partition_id: fields.partition_id.optional(),
   outbound_destinations: fields.outbound_destinations.optional(),
-  rate_plan: z.string().trim().regex(/^[\w.-]{1,64}$/, 'must be 1 to 64 letters, digits, . _ or -').nullable().optional(),
+  rate_plan: z
+    .string()
+    .trim()
+    .regex(/^[\w.-]{1,64}$/, 'must be 1 to 64 letters, digits, . _ or -')
+    .nullable()
+    .optional(),
 });
 export type TrunkUpdateRequest = z.input<typeof trunkUpdate>;
 
@@ -125,7 +143,12 @@ export const trunkCreated = trunkView.extend({ credentials: trunkCredentials.opt
 export type TrunkCreated = z.infer<typeof trunkCreated>;
 
 export const trunkTestRequest = z.strictObject({
-  test_number: z.string().trim().min(1, 'is required').max(32).regex(/^\+?[0-9#* ().-]{2,31}$/, 'must be a phone number (digits, optionally the trunk\'s tech prefix)'),
+  test_number: z
+    .string()
+    .trim()
+    .min(1, 'is required')
+    .max(32)
+    .regex(/^\+?[0-9#* ().-]{2,31}$/, "must be a phone number (digits, optionally the trunk's tech prefix)"),
 });
 export const trunkTestResult = z.object({
   test_number: z.string(),

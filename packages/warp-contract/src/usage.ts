@@ -1,14 +1,12 @@
 import { z } from 'zod';
+
 import { idSchema, isoDateTime } from './common.js';
 import { dateSchema, decimalSchema, reportPeriod } from './scalars.js';
 
 /* Usage summaries, live metrics and margin analysis (issue 15). */
 
 /** `?period=today|week|month`, or a custom `?start&end` without `period` (what the seed's client sends). */
-export const usageSummaryQuery = z.union([
-  z.object({ period: reportPeriod }),
-  z.object({ start: z.string().min(1), end: z.string().min(1) }),
-]);
+export const usageSummaryQuery = z.union([z.object({ period: reportPeriod }), z.object({ start: z.string().min(1), end: z.string().min(1) })]);
 export type UsageSummaryQuery = z.infer<typeof usageSummaryQuery>;
 
 export const usageDay = z.object({

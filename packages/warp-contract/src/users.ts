@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { emailSchema, listQuery, searchSchema, text } from './common.js';
 
 export const STAFF_ROLES = ['super_admin', 'admin', 'support', 'finance', 'sales'] as const;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { listQuery, longText } from './common.js';
 
 export const WEBHOOK_EVENTS = ['trunk.created', 'trunk.updated', 'trunk.deleted', 'api_key.created', 'cdr_export.ready'] as const;

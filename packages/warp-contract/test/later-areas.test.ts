@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+
 import {
-  RATE_DECK_COLUMNS,
   cdrDetailView,
   cdrView,
   exclusionCreate,
@@ -9,6 +9,7 @@ import {
   overrideCreate,
   partitionCreate,
   providerCreate,
+  RATE_DECK_COLUMNS,
   simulateRequest,
   simulationResult,
   usageSummaryQuery,
@@ -53,7 +54,23 @@ describe('routing (issue 13)', () => {
 
   it('deck columns, partitions, overrides, exclusions and the simulator use the issue’s names', () => {
     expect([...RATE_DECK_COLUMNS].sort()).toEqual(
-      ['prefix', 'npanxx', 'description', 'country', 'interstate', 'intrastate', 'local', 'indeterminate', 'rate', 'connection_fee', 'initial_increment', 'subsequent_increment', 'minimum_duration', 'effective_date', 'end_date'].sort(),
+      [
+        'prefix',
+        'npanxx',
+        'description',
+        'country',
+        'interstate',
+        'intrastate',
+        'local',
+        'indeterminate',
+        'rate',
+        'connection_fee',
+        'initial_increment',
+        'subsequent_increment',
+        'minimum_duration',
+        'effective_date',
+        'end_date',
+      ].sort(),
     );
     expect(partitionCreate.parse({ name: 'Premium', providers: [{ provider_id: P1, priority: 1, weight: 100 }] }).providers).toHaveLength(1);
     expect(overrideCreate.safeParse({ trunk_id: T1, prefix: '4420', action: 'force_providers', provider_ids: [P1, P2] }).success).toBe(true);
@@ -66,7 +83,16 @@ describe('routing (issue 13)', () => {
       reason_code: null,
       zone: 'us',
       lrn: '14155550000',
-      routes: [{ provider_id: P1, provider_name: 'Carrier A', cost_rate: '0.004', sell_rate: '0.0065', margin: '0.0025', dial_string: 'sip:14155550100@sip.carrier-a.example:5060' }],
+      routes: [
+        {
+          provider_id: P1,
+          provider_name: 'Carrier A',
+          cost_rate: '0.004',
+          sell_rate: '0.0065',
+          margin: '0.0025',
+          dial_string: 'sip:14155550100@sip.carrier-a.example:5060',
+        },
+      ],
       trace: [{ step: 'lrn', detail: 'ported to 415555' }],
     };
     expect(simulationResult.parse(answer)).toMatchObject(answer);
@@ -94,9 +120,36 @@ describe('CDRs and usage (issue 15)', () => {
   });
 
   it('rated CDR views carry the named fields, money as decimal strings', () => {
-    const customerKeys = ['id', 'call_id', 'trunk_id', 'ani', 'dni', 'direction', 'zone', 'started_at', 'answered_at', 'ended_at', 'duration', 'billable_seconds', 'rate', 'amount', 'disposition'];
+    const customerKeys = [
+      'id',
+      'call_id',
+      'trunk_id',
+      'ani',
+      'dni',
+      'direction',
+      'zone',
+      'started_at',
+      'answered_at',
+      'ended_at',
+      'duration',
+      'billable_seconds',
+      'rate',
+      'amount',
+      'disposition',
+    ];
     expect(Object.keys(cdrView.shape).sort()).toEqual(customerKeys.sort());
-    for (const key of ['sell_rate', 'sell_amount', 'cost_rate', 'cost_amount', 'margin', 'margin_percent', 'provider_id', 'attempts', 'rating_error', 'trace']) {
+    for (const key of [
+      'sell_rate',
+      'sell_amount',
+      'cost_rate',
+      'cost_amount',
+      'margin',
+      'margin_percent',
+      'provider_id',
+      'attempts',
+      'rating_error',
+      'trace',
+    ]) {
       expect(cdrDetailView.shape).toHaveProperty(key);
     }
     expect(cdrView.shape.amount.safeParse(0.1).success).toBe(false);

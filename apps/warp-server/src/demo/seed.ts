@@ -1,6 +1,7 @@
+import { trunkCreate } from '@warp/contract';
+
 import type { AppContext } from '../context.js';
 import { SYSTEM_ACTOR } from '../http/auth.js';
-import { trunkCreate } from '@warp/contract';
 import { createCustomerWithAdmin, getCustomer } from '../modules/customers/customers.service.js';
 import { createTrunk } from '../modules/trunks/trunks.service.js';
 import { findUserByEmail, insertUser } from '../modules/users/users.service.js';
@@ -25,15 +26,20 @@ export async function seedDemo(ctx: AppContext): Promise<{ created: boolean }> {
     { email: DEMO_CUSTOMER.email, password: DEMO_CUSTOMER.password, name: 'Dana Ops' },
   );
   const customer = await getCustomer(ctx, acme.customer_id);
-  await createTrunk(ctx, { actor: SYSTEM_ACTOR, isStaff: true }, customer, trunkCreate.parse({
-    name: 'Acme Main',
-    description: 'Primary SBC pair',
-    auth_type: 'ip_acl',
-    allowed_ips: ['203.0.113.10/32', '203.0.113.11/32'],
-    max_channels: 200,
-    max_cps: 20,
-    allowed_destinations: ['domestic', 'tollfree'],
-    outbound_destinations: [{ host: 'sbc1.acme-telecom.example' }],
-  }));
+  await createTrunk(
+    ctx,
+    { actor: SYSTEM_ACTOR, isStaff: true },
+    customer,
+    trunkCreate.parse({
+      name: 'Acme Main',
+      description: 'Primary SBC pair',
+      auth_type: 'ip_acl',
+      allowed_ips: ['203.0.113.10/32', '203.0.113.11/32'],
+      max_channels: 200,
+      max_cps: 20,
+      allowed_destinations: ['domestic', 'tollfree'],
+      outbound_destinations: [{ host: 'sbc1.acme-telecom.example' }],
+    }),
+  );
   return { created: true };
 }

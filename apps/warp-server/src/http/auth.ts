@@ -1,11 +1,13 @@
 import { BlockList, isIPv6 } from 'node:net';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { AppError, forbidden, invalidField, notFound, sha256Hex, unauthorized, constantTimeEqual } from '@opbx/platform';
+
+import { AppError, constantTimeEqual, forbidden, invalidField, notFound, sha256Hex, unauthorized } from '@opbx/platform';
 import type { CustomerRole, StaffRole } from '@warp/contract';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+
 import type { AppContext } from '../context.js';
 import type { CustomersTable } from '../db/schema.js';
 import { findCustomer } from '../modules/customers/customers.queries.js';
-import { ADMIN_AREAS, isRead, roleAllows, scopesAllow, type AdminArea, type Area, type CustomerArea, type Role } from './permissions.js';
+import { ADMIN_AREAS, type AdminArea, type Area, type CustomerArea, isRead, type Role, roleAllows, scopesAllow } from './permissions.js';
 
 export interface UserPrincipal {
   kind: 'user';
@@ -132,8 +134,7 @@ async function resolveTenant(ctx: AppContext, request: FastifyRequest, principal
   return customer;
 }
 
-const suspended = (customer: CustomersTable) =>
-  new AppError('FORBIDDEN', `The customer account ${customer.ban} is ${customer.status}: only reads are allowed`);
+const suspended = (customer: CustomersTable) => new AppError('FORBIDDEN', `The customer account ${customer.ban} is ${customer.status}: only reads are allowed`);
 
 /**
  * One hook authenticates and authorizes every route from its declaration (`config.area`, or
@@ -146,7 +147,10 @@ export function registerAuth(app: FastifyInstance, ctx: AppContext) {
     const token = bearerToken(request);
     if (!token) throw unauthorized('Authentication required: send a Bearer token or API key');
     const principal = token.startsWith(API_KEY_PREFIX) ? await resolveApiKey(ctx, token, request.ip) : await resolveUserToken(ctx, token);
-    if (!principal) throw unauthorized(token.startsWith(API_KEY_PREFIX) ? 'The API key is invalid, revoked, expired or not allowed from this address' : 'The token is invalid or has expired');
+    if (!principal)
+      throw unauthorized(
+        token.startsWith(API_KEY_PREFIX) ? 'The API key is invalid, revoked, expired or not allowed from this address' : 'The token is invalid or has expired',
+      );
     request.principal = principal;
     const area = config?.area;
     if (!area) throw forbidden();
@@ -166,8 +170,7 @@ export function registerAuth(app: FastifyInstance, ctx: AppContext) {
       request.tenant = { customer, role: null };
       return;
     }
-    const role: Role =
-      principal.type === 'staff' ? principal.staffRole! : principal.memberships.find((m) => m.customerId === customer.id)!.role;
+    const role: Role = principal.type === 'staff' ? principal.staffRole! : principal.memberships.find((m) => m.customerId === customer.id)!.role;
     if (!roleAllows(role, area as CustomerArea, request.method)) throw forbidden();
     if (customer.status !== 'active' && principal.type === 'customer' && !isRead(request.method)) throw suspended(customer);
     request.tenant = { customer, role };

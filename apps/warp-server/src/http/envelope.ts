@@ -1,7 +1,7 @@
+import { countRows, type ErrorRenderer, nowIso } from '@opbx/platform';
+import { type ApiListResponse, type ApiResponse, DEFAULT_LIMIT, type ListQuery, type PaginationMeta } from '@warp/contract';
 import type { FastifyRequest } from 'fastify';
 import type { SelectQueryBuilder } from 'kysely';
-import { countRows, nowIso, type ErrorRenderer } from '@opbx/platform';
-import { DEFAULT_LIMIT, type ApiListResponse, type ApiResponse, type ListQuery, type PaginationMeta } from '@warp/contract';
 
 /** WARP's error body: `{code, message, details, requestId}` at the top level, `details` always a list. */
 export const warpErrorBody: ErrorRenderer = (request, code, message, details) => ({

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+
 import type { Api, Reply } from './api.js';
 
 /** A multipart/form-data body: fields first, then the CSV as the `file` part (as the seed client sends it). */
@@ -10,10 +11,18 @@ export function multipartBody(csv: string, fields: Record<string, string> = {}, 
 }
 
 /** Uploads a deck as `api`'s caller. */
-export async function uploadDeck(app: FastifyInstance, api: Api, url: string, csv: string, fields: Record<string, string> = {}, fileField = 'file'): Promise<Reply> {
+export async function uploadDeck(
+  app: FastifyInstance,
+  api: Api,
+  url: string,
+  csv: string,
+  fields: Record<string, string> = {},
+  fileField = 'file',
+): Promise<Reply> {
   const { payload, contentType } = multipartBody(csv, fields, fileField);
   const res = await app.inject({ method: 'POST', url: `/v1${url}`, payload, headers: { authorization: `Bearer ${api.token}`, 'content-type': contentType } });
   return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined, headers: res.headers };
 }
 
-export const DECK_HEADER = 'prefix,npanxx,description,country,interstate,intrastate,local,indeterminate,rate,connection_fee,initial_increment,subsequent_increment,minimum_duration,effective_date,end_date';
+export const DECK_HEADER =
+  'prefix,npanxx,description,country,interstate,intrastate,local,indeterminate,rate,connection_fee,initial_increment,subsequent_increment,minimum_duration,effective_date,end_date';

@@ -1,10 +1,11 @@
 import type { CustomerRole, StaffRole } from '@warp/contract';
 import { CUSTOMER_ROLES, STAFF_ROLES } from '@warp/contract';
-import type { TestServer } from './context.js';
-import { Api, uniqueEmail } from './api.js';
+
 import { SYSTEM_ACTOR } from '../../src/http/auth.js';
 import { createCustomer } from '../../src/modules/customers/customers.service.js';
 import { addMembership, insertUser } from '../../src/modules/users/users.service.js';
+import { Api, uniqueEmail } from './api.js';
+import type { TestServer } from './context.js';
 
 export const PASSWORD = 'fixture-passw0rd';
 

@@ -1,4 +1,15 @@
-import { Deck, dayStart, toMicros, type CustomerSnap, type NpaNxxInfo, type PartitionSnap, type ProviderSnap, type RateRow, type RoutingSnapshot, type TrunkSnap } from '../../src/modules/routing/engine/index.js';
+import {
+  type CustomerSnap,
+  dayStart,
+  Deck,
+  type NpaNxxInfo,
+  type PartitionSnap,
+  type ProviderSnap,
+  type RateRow,
+  type RoutingSnapshot,
+  toMicros,
+  type TrunkSnap,
+} from '../../src/modules/routing/engine/index.js';
 
 /* Hand-built routing snapshots for the engine's unit tests. */
 
@@ -99,7 +110,19 @@ export function snapshot(input: SnapshotInput): RoutingSnapshot {
     partitions: new Map([[partition.id, partition]]),
     customers: new Map([[customer.id, customer]]),
     trunks: new Map([[trunk.id, trunk]]),
-    sellPlans: new Map([['retail', deck(input.sell ?? [{ key: '1', interstate: '0.02', intrastate: '0.02', local: '0.02', indeterminate: '0.02' }, { key: '44', rate: '0.05' }, { key: '1800', rate: '0.02' }, { key: '1876', rate: '0.3' }])]]),
+    sellPlans: new Map([
+      [
+        'retail',
+        deck(
+          input.sell ?? [
+            { key: '1', interstate: '0.02', intrastate: '0.02', local: '0.02', indeterminate: '0.02' },
+            { key: '44', rate: '0.05' },
+            { key: '1800', rate: '0.02' },
+            { key: '1876', rate: '0.3' },
+          ],
+        ),
+      ],
+    ]),
     overrides: input.overrides ?? [],
     exclusions: input.exclusions ?? [],
     reference: { lookup: (npanxx) => REFERENCE[npanxx] },

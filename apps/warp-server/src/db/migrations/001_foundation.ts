@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 const text = 'text' as const;
 
@@ -240,9 +240,7 @@ async function appendOnly(db: Kysely<any>, table: string) {
   const isPostgres = (db.getExecutor().adapter as { constructor: { name: string } }).constructor.name.startsWith('Postgres');
   if (isPostgres) {
     await sql
-      .raw(
-        `create function ${table}_append_only() returns trigger language plpgsql as $$ begin raise exception '${table} is append-only'; end $$`,
-      )
+      .raw(`create function ${table}_append_only() returns trigger language plpgsql as $$ begin raise exception '${table} is append-only'; end $$`)
       .execute(db);
     await sql.raw(`create trigger ${table}_no_change before update or delete on ${table} for each row execute function ${table}_append_only()`).execute(db);
   } else {
@@ -253,7 +251,23 @@ async function appendOnly(db: Kysely<any>, table: string) {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of ['webhook_attempts', 'webhook_deliveries', 'webhooks', 'api_keys', 'trunks', 'audit_log', 'oidc_states', 'invitations', 'access_tokens', 'refresh_tokens', 'sessions', 'recovery_codes', 'memberships', 'users', 'customers']) {
+  for (const t of [
+    'webhook_attempts',
+    'webhook_deliveries',
+    'webhooks',
+    'api_keys',
+    'trunks',
+    'audit_log',
+    'oidc_states',
+    'invitations',
+    'access_tokens',
+    'refresh_tokens',
+    'sessions',
+    'recovery_codes',
+    'memberships',
+    'users',
+    'customers',
+  ]) {
     await db.schema.dropTable(t).ifExists().execute();
   }
 }

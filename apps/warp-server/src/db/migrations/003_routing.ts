@@ -121,7 +121,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
 
   await db.schema.alterTable('customers').addColumn('rate_plan', text).execute();
-  await db.schema.alterTable('customers').addColumn('allow_loss', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('customers')
+    .addColumn('allow_loss', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
   await db.schema.alterTable('trunks').addColumn('rate_plan', text).execute();
 }
 

@@ -1,4 +1,4 @@
-import { type Kysely,sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 import { ensureCdrPartition, isPostgres } from '../../modules/cdrs/partitions.js';
 

@@ -1,4 +1,5 @@
 import type { Migration } from 'kysely';
+
 import * as m001 from './001_foundation.js';
 import * as m002 from './002_totp_replay.js';
 import * as m003 from './003_routing.js';

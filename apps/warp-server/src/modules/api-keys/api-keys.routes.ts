@@ -1,6 +1,7 @@
+import { apiKeyCreate, idParams, listQuery } from '@warp/contract';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { apiKeyCreate, idParams, listQuery } from '@warp/contract';
+
 import type { AppContext } from '../../context.js';
 import { actorOf, principalOf, tenantOf } from '../../http/auth.js';
 import { listOf, ok } from '../../http/envelope.js';

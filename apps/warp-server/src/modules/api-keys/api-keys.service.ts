@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import type { z } from 'zod';
+
 import { forbidden, invalidField, isUniqueViolation, newId, notFound, nowIso, sha256Hex } from '@opbx/platform';
 import type { ApiKey, apiKeyCreate, ApiKeyCreated, ListQuery } from '@warp/contract';
+import type { z } from 'zod';
+
 import type { AppContext } from '../../context.js';
 import type { ApiKeysTable, CustomersTable } from '../../db/schema.js';
-import { API_KEY_PREFIX, type Actor, type Principal } from '../../http/auth.js';
+import { type Actor, API_KEY_PREFIX, type Principal } from '../../http/auth.js';
 import { paginate } from '../../http/envelope.js';
 import { audit } from '../audit/audit.service.js';
 import { enqueueEvent } from '../webhooks/events.js';
@@ -43,10 +45,18 @@ export async function listApiKeys(ctx: AppContext, customer: CustomersTable, que
 }
 
 /** The secret is returned here only; the database keeps its SHA-256 and a lookup prefix. */
-export async function createApiKey(ctx: AppContext, actor: Actor, principal: Principal, customer: CustomersTable, input: z.output<typeof apiKeyCreate>): Promise<ApiKeyCreated> {
+export async function createApiKey(
+  ctx: AppContext,
+  actor: Actor,
+  principal: Principal,
+  customer: CustomersTable,
+  input: z.output<typeof apiKeyCreate>,
+): Promise<ApiKeyCreated> {
   // A key may mint keys, but never with more power than it has itself.
   if (principal.kind === 'api_key') {
-    const beyond = input.scopes.filter((s) => !principal.scopes.includes(s) && !(s.endsWith(':read') && principal.scopes.includes(s.replace(':read', ':write'))));
+    const beyond = input.scopes.filter(
+      (s) => !principal.scopes.includes(s) && !(s.endsWith(':read') && principal.scopes.includes(s.replace(':read', ':write'))),
+    );
     if (beyond.length) throw forbidden(`An API key cannot grant scopes it does not have: ${beyond.join(', ')}`);
   }
   if (input.expires_at && Date.parse(input.expires_at) <= Date.now()) throw invalidField('expires_at', 'must be in the future');
@@ -72,7 +82,13 @@ export async function createApiKey(ctx: AppContext, actor: Actor, principal: Pri
     try {
       await ctx.db.transaction().execute(async (trx) => {
         await trx.insertInto('api_keys').values(row).execute();
-        await audit(trx, actor, { action: 'api_key.create', customerId: customer.id, targetType: 'api_key', targetId: row.id, changes: { name: row.name, scopes, prefix: row.prefix } });
+        await audit(trx, actor, {
+          action: 'api_key.create',
+          customerId: customer.id,
+          targetType: 'api_key',
+          targetId: row.id,
+          changes: { name: row.name, scopes, prefix: row.prefix },
+        });
         await enqueueEvent(trx, customer.id, 'api_key.created', view);
       });
       return { ...view, secret };
@@ -85,10 +101,22 @@ export async function createApiKey(ctx: AppContext, actor: Actor, principal: Pri
 
 /** Revokes (kept for the audit trail, never listed again); the key stops working at once. */
 export async function revokeApiKey(ctx: AppContext, actor: Actor, customer: CustomersTable, id: string): Promise<void> {
-  const row = await ctx.db.selectFrom('api_keys').selectAll().where('customer_id', '=', customer.id).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+  const row = await ctx.db
+    .selectFrom('api_keys')
+    .selectAll()
+    .where('customer_id', '=', customer.id)
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
   if (!row) throw notFound('API key');
   await ctx.db.transaction().execute(async (trx) => {
     await trx.updateTable('api_keys').set({ revoked_at: nowIso() }).where('id', '=', row.id).execute();
-    await audit(trx, actor, { action: 'api_key.revoke', customerId: customer.id, targetType: 'api_key', targetId: row.id, changes: { name: row.name, prefix: row.prefix } });
+    await audit(trx, actor, {
+      action: 'api_key.revoke',
+      customerId: customer.id,
+      targetType: 'api_key',
+      targetId: row.id,
+      changes: { name: row.name, prefix: row.prefix },
+    });
   });
 }

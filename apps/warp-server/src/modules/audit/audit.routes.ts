@@ -1,6 +1,7 @@
+import { auditListQuery } from '@warp/contract';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { auditListQuery } from '@warp/contract';
+
 import type { AppContext } from '../../context.js';
 import { listOf } from '../../http/envelope.js';
 import { listAudit } from './audit.service.js';

@@ -1,7 +1,8 @@
+import { notFound, nowIso } from '@opbx/platform';
+import { type AuthTokens, loginRequest, mfaConfirmRequest, mfaDisableRequest, refreshRequest } from '@warp/contract';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { nowIso, notFound } from '@opbx/platform';
-import { loginRequest, mfaConfirmRequest, mfaDisableRequest, refreshRequest, type AuthTokens } from '@warp/contract';
+
 import type { AppContext } from '../../context.js';
 import { actorOf, userOf } from '../../http/auth.js';
 import { ok } from '../../http/envelope.js';

@@ -1,5 +1,6 @@
 import { AppError, dummyPasswordHash, sha256Hex, verifyPassword } from '@opbx/platform';
 import type { AuthResponse, LoginRequest } from '@warp/contract';
+
 import type { AppContext } from '../../context.js';
 import { findUserByEmail, presentUser } from '../users/users.service.js';
 import { verifySecondFactor } from './mfa.js';
@@ -24,7 +25,9 @@ export async function login(ctx: AppContext, body: LoginRequest, ip: string): Pr
   if (user.status !== 'active') throw new AppError('FORBIDDEN', 'This user is disabled');
   if (user.mfa_enabled) {
     if (!body.mfa_code) {
-      throw new AppError('UNAUTHORIZED', 'A two-factor code is required', [{ field: 'mfa_code', message: 'is required: this account uses two-factor authentication' }]);
+      throw new AppError('UNAUTHORIZED', 'A two-factor code is required', [
+        { field: 'mfa_code', message: 'is required: this account uses two-factor authentication' },
+      ]);
     }
     if (!(await verifySecondFactor(ctx, ctx.db, user, body.mfa_code))) {
       throw new AppError('UNAUTHORIZED', 'The two-factor code is not valid', [{ field: 'mfa_code', message: 'is not valid' }]);

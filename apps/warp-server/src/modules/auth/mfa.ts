@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { authenticator } from 'otplib';
-import QRCode from 'qrcode';
-import type { Kysely } from 'kysely';
+
 import { AppError, conflict, newId, nowIso, sha256Hex, verifyPassword } from '@opbx/platform';
 import type { MfaConfirmResponse, MfaEnrolResponse } from '@warp/contract';
+import type { Kysely } from 'kysely';
+import { authenticator } from 'otplib';
+import QRCode from 'qrcode';
+
 import type { AppContext } from '../../context.js';
 import type { Database, UsersTable } from '../../db/schema.js';
 import type { Actor } from '../../http/auth.js';
@@ -28,7 +30,11 @@ const normalizeRecovery = (code: string) => code.trim().toLowerCase();
 export async function enrol(ctx: AppContext, user: UsersTable): Promise<MfaEnrolResponse> {
   if (user.mfa_enabled) throw conflict('Two-factor authentication is already enabled');
   const secret = authenticator.generateSecret(20);
-  await ctx.db.updateTable('users').set({ mfa_secret_enc: ctx.secrets.encrypt(secret), updated_at: nowIso() }).where('id', '=', user.id).execute();
+  await ctx.db
+    .updateTable('users')
+    .set({ mfa_secret_enc: ctx.secrets.encrypt(secret), updated_at: nowIso() })
+    .where('id', '=', user.id)
+    .execute();
   const otpauth_url = authenticator.keyuri(user.email, ISSUER, secret);
   return { secret, otpauth_url, qr_code: await QRCode.toDataURL(otpauth_url) };
 }

@@ -1,4 +1,5 @@
 import type { Customer } from '@warp/contract';
+
 import type { CustomersTable } from '../../db/schema.js';
 
 export function presentCustomer(row: CustomersTable): Customer {

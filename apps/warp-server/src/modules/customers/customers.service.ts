@@ -1,7 +1,9 @@
 import { randomInt } from 'node:crypto';
+
 import { conflict, containsInsensitive, isUniqueViolation, newId, notFound, nowIso } from '@opbx/platform';
-import type { z } from 'zod';
 import type { accountUpdate, customerCreate, CustomerListQuery, customerUpdate } from '@warp/contract';
+import type { z } from 'zod';
+
 import type { AppContext } from '../../context.js';
 import type { CustomersTable } from '../../db/schema.js';
 import type { Actor } from '../../http/auth.js';
@@ -43,7 +45,13 @@ export async function createCustomer(ctx: AppContext, actor: Actor, input: Creat
     try {
       await ctx.db.transaction().execute(async (trx) => {
         await trx.insertInto('customers').values(row).execute();
-        await audit(trx, actor, { action: 'customer.create', customerId: row.id, targetType: 'customer', targetId: row.id, changes: diff(null, presentCustomer(row)) });
+        await audit(trx, actor, {
+          action: 'customer.create',
+          customerId: row.id,
+          targetType: 'customer',
+          targetId: row.id,
+          changes: diff(null, presentCustomer(row)),
+        });
       });
       return row;
     } catch (err) {
@@ -87,7 +95,11 @@ async function applyUpdate(ctx: AppContext, actor: Actor, current: CustomersTabl
   delete what.updated_at;
   if (Object.keys(what).length === 0) return current;
   await ctx.db.transaction().execute(async (trx) => {
-    await trx.updateTable('customers').set({ ...changes, updated_at: next.updated_at }).where('id', '=', current.id).execute();
+    await trx
+      .updateTable('customers')
+      .set({ ...changes, updated_at: next.updated_at })
+      .where('id', '=', current.id)
+      .execute();
     await audit(trx, actor, { action, customerId: current.id, targetType: 'customer', targetId: current.id, changes: what });
   });
   return next;
@@ -150,7 +162,13 @@ export async function createCustomerWithAdmin(
   const user = await ctx.db.transaction().execute(async (trx) => {
     const u = await insertUser(trx, { email: admin.email, name: admin.name ?? 'Administrator', type: 'customer', password: admin.password });
     await addMembership(trx, u.id, customer.id, 'customer_admin');
-    await audit(trx, actor, { action: 'user.create', customerId: customer.id, targetType: 'user', targetId: u.id, changes: { email: u.email, role: 'customer_admin' } });
+    await audit(trx, actor, {
+      action: 'user.create',
+      customerId: customer.id,
+      targetType: 'user',
+      targetId: u.id,
+      changes: { email: u.email, role: 'customer_admin' },
+    });
     return u;
   });
   return { customer_id: customer.id, ban: customer.ban, user_id: user.id };

@@ -1,6 +1,7 @@
+import { adminInvitationCreate, customerInvitationCreate, idParams, invitationAcceptRequest, listQuery } from '@warp/contract';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { adminInvitationCreate, customerInvitationCreate, idParams, invitationAcceptRequest, listQuery } from '@warp/contract';
+
 import type { AppContext } from '../../context.js';
 import { actorOf, tenantOf, userOf } from '../../http/auth.js';
 import { listOf, ok } from '../../http/envelope.js';

@@ -1,5 +1,16 @@
 import { AppError, conflict, forbidden, generateToken, invalidField, newId, notFound, nowIso, sha256Hex, verifyPassword } from '@opbx/platform';
-import { CUSTOMER_ROLES, STAFF_ROLES, type AuthResponse, type CustomerRole, type Invitation, type InvitationAcceptRequest, type InvitationCreated, type ListQuery, type StaffRole } from '@warp/contract';
+import {
+  type AuthResponse,
+  CUSTOMER_ROLES,
+  type CustomerRole,
+  type Invitation,
+  type InvitationAcceptRequest,
+  type InvitationCreated,
+  type ListQuery,
+  STAFF_ROLES,
+  type StaffRole,
+} from '@warp/contract';
+
 import type { AppContext } from '../../context.js';
 import type { InvitationsTable } from '../../db/schema.js';
 import type { Actor, UserPrincipal } from '../../http/auth.js';
@@ -27,7 +38,12 @@ interface InviteInput {
 }
 
 /** Staff invite staff or a customer's user; only a super_admin may invite a super_admin. */
-export async function inviteAsStaff(ctx: AppContext, actor: Actor, inviter: UserPrincipal, input: { email: string; role: StaffRole | CustomerRole; customer_id?: string | undefined; name?: string | undefined }) {
+export async function inviteAsStaff(
+  ctx: AppContext,
+  actor: Actor,
+  inviter: UserPrincipal,
+  input: { email: string; role: StaffRole | CustomerRole; customer_id?: string | undefined; name?: string | undefined },
+) {
   if (isStaffRole(input.role)) {
     if (input.customer_id !== undefined) throw invalidField('customer_id', 'must be omitted for a staff role');
     if (input.role === 'super_admin' && inviter.staffRole !== 'super_admin') throw forbidden('Only a super_admin may invite a super_admin');
@@ -42,9 +58,15 @@ export async function inviteAsStaff(ctx: AppContext, actor: Actor, inviter: User
 
 export async function createInvitation(ctx: AppContext, actor: Actor, input: InviteInput): Promise<InvitationCreated> {
   const existing = await findUserByEmail(ctx.db, input.email);
-  if (existing && (isStaffRole(input.role) || existing.type === 'staff')) throw conflict('A user with this email already exists', [{ field: 'email', message: 'is already taken' }]);
+  if (existing && (isStaffRole(input.role) || existing.type === 'staff'))
+    throw conflict('A user with this email already exists', [{ field: 'email', message: 'is already taken' }]);
   if (existing && input.customerId) {
-    const member = await ctx.db.selectFrom('memberships').select('role').where('user_id', '=', existing.id).where('customer_id', '=', input.customerId).executeTakeFirst();
+    const member = await ctx.db
+      .selectFrom('memberships')
+      .select('role')
+      .where('user_id', '=', existing.id)
+      .where('customer_id', '=', input.customerId)
+      .executeTakeFirst();
     if (member) throw conflict('This user already belongs to the account', [{ field: 'email', message: 'is already a member' }]);
   }
   const token = generateToken('warp_inv');
@@ -64,7 +86,13 @@ export async function createInvitation(ctx: AppContext, actor: Actor, input: Inv
   };
   await ctx.db.transaction().execute(async (trx) => {
     await trx.insertInto('invitations').values(row).execute();
-    await audit(trx, actor, { action: 'invitation.create', customerId: row.customer_id, targetType: 'invitation', targetId: row.id, changes: { email: row.email, role: row.role } });
+    await audit(trx, actor, {
+      action: 'invitation.create',
+      customerId: row.customer_id,
+      targetType: 'invitation',
+      targetId: row.id,
+      changes: { email: row.email, role: row.role },
+    });
   });
   const accept_url = `${ctx.config.WARP_PORTAL_URL.replace(/\/$/, '')}/accept-invitation?token=${encodeURIComponent(token)}`;
   return { ...presentInvitation(row), token, accept_url };
@@ -84,7 +112,13 @@ export async function revokeInvitation(ctx: AppContext, actor: Actor, customerId
   if (!row || row.accepted_at || row.revoked_at) throw notFound('Invitation');
   await ctx.db.transaction().execute(async (trx) => {
     await trx.updateTable('invitations').set({ revoked_at: nowIso() }).where('id', '=', row.id).execute();
-    await audit(trx, actor, { action: 'invitation.revoke', customerId: row.customer_id, targetType: 'invitation', targetId: row.id, changes: { email: row.email } });
+    await audit(trx, actor, {
+      action: 'invitation.revoke',
+      customerId: row.customer_id,
+      targetType: 'invitation',
+      targetId: row.id,
+      changes: { email: row.email },
+    });
   });
 }
 
@@ -98,10 +132,16 @@ export async function acceptInvitation(ctx: AppContext, body: InvitationAcceptRe
   const existing = await findUserByEmail(ctx.db, row.email);
   if (existing) {
     const ok = existing.password_hash ? await verifyPassword(existing.password_hash, body.password) : false;
-    if (!ok || existing.type === 'staff' || !row.customer_id) throw new AppError('UNAUTHORIZED', 'This email already has a WARP login: enter its current password to join the account');
+    if (!ok || existing.type === 'staff' || !row.customer_id)
+      throw new AppError('UNAUTHORIZED', 'This email already has a WARP login: enter its current password to join the account');
   }
   const userId = await ctx.db.transaction().execute(async (trx) => {
-    const claimed = await trx.updateTable('invitations').set({ accepted_at: nowIso() }).where('id', '=', row.id).where('accepted_at', 'is', null).executeTakeFirst();
+    const claimed = await trx
+      .updateTable('invitations')
+      .set({ accepted_at: nowIso() })
+      .where('id', '=', row.id)
+      .where('accepted_at', 'is', null)
+      .executeTakeFirst();
     if (Number(claimed.numUpdatedRows) !== 1) throw invalidField('token', 'is invalid, used or expired');
     const user =
       existing ??
@@ -114,7 +154,13 @@ export async function acceptInvitation(ctx: AppContext, body: InvitationAcceptRe
       }));
     if (row.customer_id && isCustomerRole(row.role)) await addMembership(trx, user.id, row.customer_id, row.role);
     const actor: Actor = { type: 'user', id: user.id, label: user.email, requestId: null, ip };
-    await audit(trx, actor, { action: 'invitation.accept', customerId: row.customer_id, targetType: 'invitation', targetId: row.id, changes: { role: row.role } });
+    await audit(trx, actor, {
+      action: 'invitation.accept',
+      customerId: row.customer_id,
+      targetType: 'invitation',
+      targetId: row.id,
+      changes: { role: row.role },
+    });
     return user.id;
   });
   const tokens = await startSession(ctx, userId, 'invitation', ip);

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+
 import type { AppContext } from '../../context.js';
 import { ok } from '../../http/envelope.js';
 import { tokenReply } from '../auth/auth.routes.js';

@@ -1,6 +1,7 @@
-import * as client from 'openid-client';
 import { AppError, nowIso, sha256Hex } from '@opbx/platform';
 import type { AuthResponse } from '@warp/contract';
+import * as client from 'openid-client';
+
 import type { AppContext } from '../../context.js';
 import { startSession } from '../auth/sessions.js';
 import { findUserByEmail, presentUser } from '../users/users.service.js';
@@ -27,7 +28,13 @@ export class OidcSignIn {
     const c = this.ctx.config;
     if (!this.enabled) throw new AppError('NOT_FOUND', 'OpenID Connect sign-in is not configured');
     this.discovered ??= client
-      .discovery(new URL(c.WARP_OIDC_ISSUER!), c.WARP_OIDC_CLIENT_ID!, c.WARP_OIDC_CLIENT_SECRET, undefined, c.WARP_OIDC_ALLOW_HTTP ? { execute: [client.allowInsecureRequests] } : undefined)
+      .discovery(
+        new URL(c.WARP_OIDC_ISSUER!),
+        c.WARP_OIDC_CLIENT_ID!,
+        c.WARP_OIDC_CLIENT_SECRET,
+        undefined,
+        c.WARP_OIDC_ALLOW_HTTP ? { execute: [client.allowInsecureRequests] } : undefined,
+      )
       .catch((err) => {
         this.discovered = undefined; // try again on the next request
         throw err;
@@ -46,7 +53,13 @@ export class OidcSignIn {
     await this.ctx.db.deleteFrom('oidc_states').where('expires_at', '<', new Date(now).toISOString()).execute();
     await this.ctx.db
       .insertInto('oidc_states')
-      .values({ state_hash: sha256Hex(state), code_verifier: verifier, nonce, expires_at: new Date(now + STATE_TTL_MS).toISOString(), created_at: new Date(now).toISOString() })
+      .values({
+        state_hash: sha256Hex(state),
+        code_verifier: verifier,
+        nonce,
+        expires_at: new Date(now + STATE_TTL_MS).toISOString(),
+        created_at: new Date(now).toISOString(),
+      })
       .execute();
     return client
       .buildAuthorizationUrl(config, {

@@ -1,6 +1,7 @@
 import { conflict, invalid, newId, notFound, nowIso } from '@opbx/platform';
 import type { Partition, partitionCreate, partitionUpdate, Route, RouteQuery } from '@warp/contract';
 import type { z } from 'zod';
+
 import type { AppContext } from '../../context.js';
 import type { PartitionProvidersTable, PartitionsTable } from '../../db/routing-tables.js';
 import type { Actor } from '../../http/auth.js';
@@ -21,14 +22,23 @@ async function checkMembers(ctx: AppContext, members: Members) {
   });
   const tz = members.flatMap((m, i) => timezoneIssues(m.time_windows ?? [], (j) => `providers.${i}.time_windows.${j}.timezone`));
   if (dups.length || tz.length) throw invalid([...dups, ...tz]);
-  await mustExist(ctx.db, 'providers', members.map((m, i) => ({ field: `providers.${i}.provider_id`, id: m.provider_id })));
+  await mustExist(
+    ctx.db,
+    'providers',
+    members.map((m, i) => ({ field: `providers.${i}.provider_id`, id: m.provider_id })),
+  );
 }
 
 async function present(ctx: AppContext, rows: PartitionsTable[]): Promise<Partition[]> {
   if (!rows.length) return [];
   const ids = rows.map((r) => r.id);
   const members = await ctx.db.selectFrom('partition_providers').selectAll().where('partition_id', 'in', ids).orderBy('position').execute();
-  const counts = await ctx.db.selectFrom('trunks').select(['partition_id', (eb) => eb.fn.countAll<string | number>().as('n')]).where('partition_id', 'in', ids).groupBy('partition_id').execute();
+  const counts = await ctx.db
+    .selectFrom('trunks')
+    .select(['partition_id', (eb) => eb.fn.countAll<string | number>().as('n')])
+    .where('partition_id', 'in', ids)
+    .groupBy('partition_id')
+    .execute();
   return rows.map((r) =>
     presentPartition(
       r,
@@ -75,7 +85,13 @@ export async function createPartition(ctx: AppContext, actor: Actor, input: z.ou
   await ctx.db.transaction().execute(async (trx) => {
     await trx.insertInto('partitions').values(row).execute();
     if (input.providers.length) await trx.insertInto('partition_providers').values(memberRows(row.id, input.providers)).execute();
-    await audit(trx, actor, { action: 'partition.create', customerId: null, targetType: 'partition', targetId: row.id, changes: { name: row.name, providers: input.providers.length } });
+    await audit(trx, actor, {
+      action: 'partition.create',
+      customerId: null,
+      targetType: 'partition',
+      targetId: row.id,
+      changes: { name: row.name, providers: input.providers.length },
+    });
   });
   await routingOf(ctx).changed();
   return getPartition(ctx, row.id);
@@ -89,14 +105,24 @@ export async function updatePartition(ctx: AppContext, actor: Actor, id: string,
   await ctx.db.transaction().execute(async (trx) => {
     await trx
       .updateTable('partitions')
-      .set({ updated_at: nowIso(), ...(input.name !== undefined ? { name: input.name } : {}), ...(input.description !== undefined ? { description: input.description } : {}) })
+      .set({
+        updated_at: nowIso(),
+        ...(input.name !== undefined ? { name: input.name } : {}),
+        ...(input.description !== undefined ? { description: input.description } : {}),
+      })
       .where('id', '=', id)
       .execute();
     if (input.providers) {
       await trx.deleteFrom('partition_providers').where('partition_id', '=', id).execute();
       if (input.providers.length) await trx.insertInto('partition_providers').values(memberRows(id, input.providers)).execute();
     }
-    await audit(trx, actor, { action: 'partition.update', customerId: null, targetType: 'partition', targetId: id, changes: { name: { from: cur.name, to: input.name ?? cur.name }, ...(input.providers ? { providers: input.providers.length } : {}) } });
+    await audit(trx, actor, {
+      action: 'partition.update',
+      customerId: null,
+      targetType: 'partition',
+      targetId: id,
+      changes: { name: { from: cur.name, to: input.name ?? cur.name }, ...(input.providers ? { providers: input.providers.length } : {}) },
+    });
   });
   await routingOf(ctx).changed();
   return getPartition(ctx, id);
@@ -108,7 +134,17 @@ export async function listRoutes(ctx: AppContext, query: RouteQuery): Promise<Ro
     .selectFrom('partition_providers as m')
     .innerJoin('partitions as pa', 'pa.id', 'm.partition_id')
     .innerJoin('providers as p', 'p.id', 'm.provider_id')
-    .select(['m.partition_id', 'pa.name as partition_name', 'm.provider_id', 'p.name as provider_name', 'p.status as provider_status', 'm.priority', 'm.weight', 'm.time_windows', 'm.position']);
+    .select([
+      'm.partition_id',
+      'pa.name as partition_name',
+      'm.provider_id',
+      'p.name as provider_name',
+      'p.status as provider_status',
+      'm.priority',
+      'm.weight',
+      'm.time_windows',
+      'm.position',
+    ]);
   if (query.partition_id) q = q.where('m.partition_id', '=', query.partition_id);
   if (query.provider_id) q = q.where('m.provider_id', '=', query.provider_id);
   const now = Date.now();

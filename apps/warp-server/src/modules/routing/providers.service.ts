@@ -1,11 +1,12 @@
 import { conflict, invalid, newId, notFound, nowIso } from '@opbx/platform';
-import type { ListQuery, Provider, ProviderCreate, ProviderUpdate, providerCreate, providerUpdate } from '@warp/contract';
+import type { ListQuery, Provider, ProviderCreate, providerCreate, ProviderUpdate, providerUpdate } from '@warp/contract';
 import type { z } from 'zod';
+
 import type { AppContext } from '../../context.js';
 import type { ProvidersTable } from '../../db/routing-tables.js';
 import type { Actor } from '../../http/auth.js';
-import { audit } from '../audit/audit.service.js';
 import { paginate } from '../../http/envelope.js';
+import { audit } from '../audit/audit.service.js';
 import { presentProvider } from './routing.presenter.js';
 import { routingOf } from './routing.state.js';
 
@@ -49,7 +50,13 @@ export async function createProvider(ctx: AppContext, actor: Actor, input: z.out
   };
   await ctx.db.transaction().execute(async (trx) => {
     await trx.insertInto('providers').values(row).execute();
-    await audit(trx, actor, { action: 'provider.create', customerId: null, targetType: 'provider', targetId: row.id, changes: { name: input.name, type: input.type } });
+    await audit(trx, actor, {
+      action: 'provider.create',
+      customerId: null,
+      targetType: 'provider',
+      targetId: row.id,
+      changes: { name: input.name, type: input.type },
+    });
   });
   await routingOf(ctx).changed();
   return presentProvider(row);
@@ -101,7 +108,8 @@ export async function deleteProvider(ctx: AppContext, actor: Actor, id: string):
     const forced = (await ctx.db.selectFrom('routing_overrides').select('provider_ids').where('action', '=', 'force_providers').execute()).some((o) =>
       (JSON.parse(o.provider_ids) as string[]).includes(id),
     );
-    if (member || forced) throw conflict(`Provider ${cur.name} is active and routes calls (${member ? 'in a partition' : 'in a forced override'}): disable it first`);
+    if (member || forced)
+      throw conflict(`Provider ${cur.name} is active and routes calls (${member ? 'in a partition' : 'in a forced override'}): disable it first`);
   }
   await ctx.db.transaction().execute(async (trx) => {
     await trx.deleteFrom('partition_providers').where('provider_id', '=', id).execute();

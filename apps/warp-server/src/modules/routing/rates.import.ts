@@ -1,7 +1,9 @@
 import type { Readable } from 'node:stream';
-import { parse } from 'csv-parse';
+
 import { invalid, newId, nowIso } from '@opbx/platform';
 import { RATE_DECK_COLUMNS, type RateImportReport } from '@warp/contract';
+import { parse } from 'csv-parse';
+
 import type { AppContext } from '../../context.js';
 import type { RatesTable } from '../../db/routing-tables.js';
 import { decimalToMicros } from './engine/money.js';
@@ -36,10 +38,17 @@ export interface ImportResult extends RateImportReport {
   rejected_total: number;
 }
 
-const isDate = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
+const isDate = (s: string) =>
+  /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
 const keyOf = (r: { prefix: string | null; npanxx: string | null }) => (r.npanxx ? `N${r.npanxx}` : `P${r.prefix}`);
 
-function validateRow(rec: string[], index: Map<string, number>, line: number, owner: DeckOwner, today: string): { row?: Staged; reason?: string; column?: string } {
+function validateRow(
+  rec: string[],
+  index: Map<string, number>,
+  line: number,
+  owner: DeckOwner,
+  today: string,
+): { row?: Staged; reason?: string; column?: string } {
   const v = (c: string) => {
     const i = index.get(c);
     const s = i === undefined ? undefined : rec[i];
@@ -62,7 +71,8 @@ function validateRow(rec: string[], index: Map<string, number>, line: number, ow
   }
   const nanp = !!npanxx || prefix!.startsWith('1');
   if (nanp) {
-    if (rates.rate === null && (rates.interstate === null || rates.intrastate === null)) return { reason: 'a NANP row needs interstate and intrastate rates (or one rate)', column: 'interstate' };
+    if (rates.rate === null && (rates.interstate === null || rates.intrastate === null))
+      return { reason: 'a NANP row needs interstate and intrastate rates (or one rate)', column: 'interstate' };
   } else {
     if (rates.rate === null) return { reason: 'a non-NANP row needs its single rate', column: 'rate' };
     const extra = (['interstate', 'intrastate', 'local', 'indeterminate'] as const).find((c) => rates[c] !== null);
@@ -113,7 +123,21 @@ function validateRow(rec: string[], index: Map<string, number>, line: number, ow
   };
 }
 
-type Live = Pick<RatesTable, 'id' | 'prefix' | 'npanxx' | 'effective_date' | 'end_date' | 'connection_fee' | 'initial_increment' | 'subsequent_increment' | 'minimum_duration' | 'description' | 'country' | (typeof RATE_COLUMNS)[number]>;
+type Live = Pick<
+  RatesTable,
+  | 'id'
+  | 'prefix'
+  | 'npanxx'
+  | 'effective_date'
+  | 'end_date'
+  | 'connection_fee'
+  | 'initial_increment'
+  | 'subsequent_increment'
+  | 'minimum_duration'
+  | 'description'
+  | 'country'
+  | (typeof RATE_COLUMNS)[number]
+>;
 
 /** new > old in any rate column: increased; else any lower: decreased; else unchanged. */
 function compare(next: Staged, live: Live): 'increased' | 'decreased' | 'unchanged' {
@@ -156,7 +180,13 @@ export async function importDeck(ctx: AppContext, owner: DeckOwner, file: Readab
   let width = 0;
   let index: Map<string, number> | undefined;
   // Arrays, with the line number appended by on_record: no per-row objects beyond the staged row.
-  const parser = parse({ bom: true, trim: true, skip_empty_lines: true, relax_column_count: true, on_record: (rec: string[], context: { lines: number }) => (rec.push(String(context.lines)), rec) });
+  const parser = parse({
+    bom: true,
+    trim: true,
+    skip_empty_lines: true,
+    relax_column_count: true,
+    on_record: (rec: string[], context: { lines: number }) => (rec.push(String(context.lines)), rec),
+  });
   file.pipe(parser);
   file.on('error', (err) => parser.destroy(err));
   let rows = 0;
@@ -206,7 +236,20 @@ export async function importDeck(ctx: AppContext, owner: DeckOwner, file: Readab
   const live = new Map<string, Live>();
   const liveRows = await ctx.db
     .selectFrom('rates')
-    .select(['id', 'prefix', 'npanxx', 'effective_date', 'end_date', 'connection_fee', 'initial_increment', 'subsequent_increment', 'minimum_duration', 'description', 'country', ...RATE_COLUMNS])
+    .select([
+      'id',
+      'prefix',
+      'npanxx',
+      'effective_date',
+      'end_date',
+      'connection_fee',
+      'initial_increment',
+      'subsequent_increment',
+      'minimum_duration',
+      'description',
+      'country',
+      ...RATE_COLUMNS,
+    ])
     .where('owner', '=', owner.owner)
     .where('end_date', 'is', null)
     .execute();
@@ -262,7 +305,11 @@ export async function importDeck(ctx: AppContext, owner: DeckOwner, file: Readab
     await ctx.db.transaction().execute(async (trx) => {
       for (const [date, ids] of ends) {
         for (let i = 0; i < ids.length; i += CHUNK) {
-          await trx.updateTable('rates').set({ end_date: date }).where('id', 'in', ids.slice(i, i + CHUNK)).execute();
+          await trx
+            .updateTable('rates')
+            .set({ end_date: date })
+            .where('id', 'in', ids.slice(i, i + CHUNK))
+            .execute();
         }
       }
       for (let i = 0; i < inserts.length; i += CHUNK) {

@@ -1,5 +1,13 @@
 import type { Exclusion, Override, Partition, Provider, Rate } from '@warp/contract';
-import type { PartitionProvidersTable, PartitionsTable, ProvidersTable, RatesTable, RoutingExclusionsTable, RoutingOverridesTable } from '../../db/routing-tables.js';
+
+import type {
+  PartitionProvidersTable,
+  PartitionsTable,
+  ProvidersTable,
+  RatesTable,
+  RoutingExclusionsTable,
+  RoutingOverridesTable,
+} from '../../db/routing-tables.js';
 
 const json = <T>(s: string | null): T | undefined => (s ? (JSON.parse(s) as T) : undefined);
 

@@ -1,7 +1,4 @@
 import multipart from '@fastify/multipart';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { AppError, invalid, notFound, nowIso } from '@opbx/platform';
 import {
   assignPartition,
@@ -17,17 +14,21 @@ import {
   routeQuery,
   simulateRequest,
 } from '@warp/contract';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+
 import type { AppContext } from '../../context.js';
 import { actorOf } from '../../http/auth.js';
 import { listOf, ok } from '../../http/envelope.js';
 import { audit } from '../audit/audit.service.js';
 import { presentTrunk } from '../trunks/trunks.presenter.js';
-import { importDeck, type DeckOwner } from './rates.import.js';
-import { listRates, providerOwner, sellOwner } from './rates.service.js';
 import * as partitions from './partitions.service.js';
 import * as providers from './providers.service.js';
-import * as rules from './rules.service.js';
+import { type DeckOwner, importDeck } from './rates.import.js';
+import { listRates, providerOwner, sellOwner } from './rates.service.js';
 import { routingOf } from './routing.state.js';
+import * as rules from './rules.service.js';
 import { simulate } from './simulate.service.js';
 import { mustExist } from './validate.js';
 
@@ -124,7 +125,13 @@ export function routingRoutes(app: FastifyInstance, ctx: AppContext) {
     if (partitionId) await mustExist(ctx.db, 'partitions', [{ field: 'partition_id', id: partitionId }]);
     await ctx.db.transaction().execute(async (trx) => {
       await trx.updateTable('trunks').set({ partition_id: partitionId, updated_at: nowIso() }).where('id', '=', trunk.id).execute();
-      await audit(trx, actorOf(req), { action: 'trunk.partition', customerId: trunk.customer_id, targetType: 'trunk', targetId: trunk.id, changes: { partition_id: { from: trunk.partition_id, to: partitionId } } });
+      await audit(trx, actorOf(req), {
+        action: 'trunk.partition',
+        customerId: trunk.customer_id,
+        targetType: 'trunk',
+        targetId: trunk.id,
+        changes: { partition_id: { from: trunk.partition_id, to: partitionId } },
+      });
     });
     await state.changed();
     const customer = await ctx.db.selectFrom('customers').select('status').where('id', '=', trunk.customer_id).executeTakeFirstOrThrow();
@@ -149,5 +156,7 @@ export function routingRoutes(app: FastifyInstance, ctx: AppContext) {
     return reply.status(204).send();
   });
 
-  r.post('/admin/routing/simulate', { config: { area: 'admin_routing_simulate' }, schema: { tags, body: simulateRequest } }, async (req) => ok(req, await simulate(ctx, req.body)));
+  r.post('/admin/routing/simulate', { config: { area: 'admin_routing_simulate' }, schema: { tags, body: simulateRequest } }, async (req) =>
+    ok(req, await simulate(ctx, req.body)),
+  );
 }

@@ -1,10 +1,26 @@
 import { randomUUID } from 'node:crypto';
-import { RedisEventBus, type EventBus } from '@opbx/platform';
+
+import { type EventBus, RedisEventBus } from '@opbx/platform';
 import type { TimeWindow } from '@warp/contract';
+
 import type { AppContext } from '../../context.js';
 import type { CustomersTable, TrunksTable } from '../../db/schema.js';
-import { Deck, dayStart, decimalToMicros, priceIndexOf, toMicros, type CustomerSnap, type NpaNxxInfo, type TrunkSnap, type OverrideSnap, type PartitionSnap, type ProviderSnap, type RateRow, type RoutingSnapshot } from './engine/index.js';
-import { TeliqueLrnClient, type LrnDipper } from './lrn/telique.js';
+import {
+  type CustomerSnap,
+  dayStart,
+  decimalToMicros,
+  Deck,
+  type NpaNxxInfo,
+  type OverrideSnap,
+  type PartitionSnap,
+  priceIndexOf,
+  type ProviderSnap,
+  type RateRow,
+  type RoutingSnapshot,
+  toMicros,
+  type TrunkSnap,
+} from './engine/index.js';
+import { type LrnDipper, TeliqueLrnClient } from './lrn/telique.js';
 import { defaultNpaNxxTable } from './reference/npanxx.js';
 
 const TOPIC = 'warp.routing.changed';
@@ -18,7 +34,18 @@ const micros = (s: string | null) => (s === null ? null : /^\d{1,7}(\.\d{1,6})?$
 export const rateKey = (r: { prefix: string | null; npanxx: string | null }) => (r.npanxx ? `1${r.npanxx}` : r.prefix!);
 
 export const CUSTOMER_COLUMNS = ['id', 'name', 'status', 'rate_plan', 'allow_loss'] as const;
-export const TRUNK_COLUMNS = ['id', 'customer_id', 'name', 'status', 'direction', 'tech_prefix', 'allowed_destinations', 'blocked_prefixes', 'partition_id', 'rate_plan'] as const;
+export const TRUNK_COLUMNS = [
+  'id',
+  'customer_id',
+  'name',
+  'status',
+  'direction',
+  'tech_prefix',
+  'allowed_destinations',
+  'blocked_prefixes',
+  'partition_id',
+  'rate_plan',
+] as const;
 
 export const customerSnap = (c: Pick<CustomersTable, (typeof CUSTOMER_COLUMNS)[number]>): CustomerSnap => ({
   id: c.id,
@@ -50,7 +77,23 @@ export async function loadSnapshot(ctx: AppContext, version: number): Promise<Ro
   for (;;) {
     const rows = await db
       .selectFrom('rates')
-      .select(['id', 'owner', 'prefix', 'npanxx', 'interstate', 'intrastate', 'local', 'indeterminate', 'rate', 'connection_fee', 'initial_increment', 'subsequent_increment', 'minimum_duration', 'effective_date', 'end_date'])
+      .select([
+        'id',
+        'owner',
+        'prefix',
+        'npanxx',
+        'interstate',
+        'intrastate',
+        'local',
+        'indeterminate',
+        'rate',
+        'connection_fee',
+        'initial_increment',
+        'subsequent_increment',
+        'minimum_duration',
+        'effective_date',
+        'end_date',
+      ])
       .where('id', '>', after)
       .orderBy('id')
       .limit(PAGE)
@@ -104,7 +147,9 @@ export async function loadSnapshot(ctx: AppContext, version: number): Promise<Ro
   const partitions = new Map<string, PartitionSnap>();
   for (const p of await db.selectFrom('partitions').select(['id', 'name']).execute()) partitions.set(p.id, { id: p.id, name: p.name, members: [] });
   for (const m of await db.selectFrom('partition_providers').selectAll().orderBy('position').execute()) {
-    partitions.get(m.partition_id)?.members.push({ providerId: m.provider_id, priority: Number(m.priority), weight: Number(m.weight), timeWindows: json<TimeWindow[]>(m.time_windows) });
+    partitions
+      .get(m.partition_id)
+      ?.members.push({ providerId: m.provider_id, priority: Number(m.priority), weight: Number(m.weight), timeWindows: json<TimeWindow[]>(m.time_windows) });
   }
   const customers = new Map((await db.selectFrom('customers').select(CUSTOMER_COLUMNS).execute()).map((c) => [c.id, customerSnap(c)]));
   const trunks = new Map((await db.selectFrom('trunks').select(TRUNK_COLUMNS).execute()).map((t) => [t.id, trunkSnap(t)]));
@@ -181,7 +226,12 @@ export class RoutingState {
   ) {
     const c = ctx.config;
     if (c.WARP_TELIQUE_URL) {
-      this.lrn = new TeliqueLrnClient({ baseUrl: c.WARP_TELIQUE_URL, token: c.WARP_TELIQUE_TOKEN, timeoutMs: c.WARP_LRN_TIMEOUT_MS, cacheTtlMs: c.WARP_LRN_CACHE_TTL * 1000 });
+      this.lrn = new TeliqueLrnClient({
+        baseUrl: c.WARP_TELIQUE_URL,
+        token: c.WARP_TELIQUE_TOKEN,
+        timeoutMs: c.WARP_LRN_TIMEOUT_MS,
+        cacheTtlMs: c.WARP_LRN_CACHE_TTL * 1000,
+      });
     }
     this.bus = bus ?? (c.REDIS_URL ? new RedisEventBus(c.REDIS_URL, `${c.WARP_REDIS_PREFIX}bus:`) : undefined);
     if (this.bus) {

@@ -1,6 +1,7 @@
 import { invalid, newId, notFound, nowIso } from '@opbx/platform';
 import type { Exclusion, exclusionCreate, Override, overrideCreate } from '@warp/contract';
 import type { z } from 'zod';
+
 import type { AppContext } from '../../context.js';
 import type { RoutingExclusionsTable, RoutingOverridesTable } from '../../db/routing-tables.js';
 import type { Actor } from '../../http/auth.js';
@@ -28,10 +29,15 @@ export async function listOverrides(ctx: AppContext): Promise<Override[]> {
 export async function createOverride(ctx: AppContext, actor: Actor, input: z.output<typeof overrideCreate>): Promise<Override> {
   const tz = timezoneIssues([input.time_window], () => 'time_window.timezone');
   if (tz.length) throw invalid(tz);
-  if (input.action !== 'force_providers' && input.provider_ids) throw invalid([{ field: 'provider_ids', message: `provider_ids only go with force_providers` }]);
+  if (input.action !== 'force_providers' && input.provider_ids)
+    throw invalid([{ field: 'provider_ids', message: `provider_ids only go with force_providers` }]);
   if (input.action === 'force_providers' && input.rate) throw invalid([{ field: 'rate', message: 'rate does not go with force_providers' }]);
   const scope = await scopeOf(ctx, input.customer_id, input.trunk_id);
-  await mustExist(ctx.db, 'providers', (input.provider_ids ?? []).map((id, i) => ({ field: `provider_ids.${i}`, id })));
+  await mustExist(
+    ctx.db,
+    'providers',
+    (input.provider_ids ?? []).map((id, i) => ({ field: `provider_ids.${i}`, id })),
+  );
   const row: RoutingOverridesTable = {
     id: newId(),
     ...scope,
@@ -49,7 +55,13 @@ export async function createOverride(ctx: AppContext, actor: Actor, input: z.out
   };
   await ctx.db.transaction().execute(async (trx) => {
     await trx.insertInto('routing_overrides').values(row).execute();
-    await audit(trx, actor, { action: 'routing_override.create', customerId: row.customer_id, targetType: 'routing_override', targetId: row.id, changes: { action: row.action } });
+    await audit(trx, actor, {
+      action: 'routing_override.create',
+      customerId: row.customer_id,
+      targetType: 'routing_override',
+      targetId: row.id,
+      changes: { action: row.action },
+    });
   });
   await routingOf(ctx).changed();
   return presentOverride(row);
@@ -60,7 +72,13 @@ export async function deleteOverride(ctx: AppContext, actor: Actor, id: string):
   if (!row) throw notFound('Override');
   await ctx.db.transaction().execute(async (trx) => {
     await trx.deleteFrom('routing_overrides').where('id', '=', id).execute();
-    await audit(trx, actor, { action: 'routing_override.delete', customerId: row.customer_id, targetType: 'routing_override', targetId: id, changes: { action: row.action } });
+    await audit(trx, actor, {
+      action: 'routing_override.delete',
+      customerId: row.customer_id,
+      targetType: 'routing_override',
+      targetId: id,
+      changes: { action: row.action },
+    });
   });
   await routingOf(ctx).changed();
 }
@@ -86,7 +104,13 @@ export async function createExclusion(ctx: AppContext, actor: Actor, input: z.ou
   };
   await ctx.db.transaction().execute(async (trx) => {
     await trx.insertInto('routing_exclusions').values(row).execute();
-    await audit(trx, actor, { action: 'routing_exclusion.create', customerId: row.customer_id, targetType: 'routing_exclusion', targetId: row.id, changes: {} });
+    await audit(trx, actor, {
+      action: 'routing_exclusion.create',
+      customerId: row.customer_id,
+      targetType: 'routing_exclusion',
+      targetId: row.id,
+      changes: {},
+    });
   });
   await routingOf(ctx).changed();
   return presentExclusion(row);

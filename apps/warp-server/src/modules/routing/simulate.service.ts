@@ -1,7 +1,8 @@
 import { notFound } from '@opbx/platform';
+
 import type { AppContext } from '../../context.js';
 import { decide, needsLrn, normalizeNumber, type RouteDecision } from './engine/index.js';
-import { CUSTOMER_COLUMNS, TRUNK_COLUMNS, customerSnap, routingOf, trunkSnap } from './routing.state.js';
+import { CUSTOMER_COLUMNS, customerSnap, routingOf, TRUNK_COLUMNS, trunkSnap } from './routing.state.js';
 
 export interface SimulateInput {
   trunk_id?: string;

@@ -1,4 +1,5 @@
 import type { TrunkTestResult } from '@warp/contract';
+
 import type { TrunksTable } from '../../db/schema.js';
 
 type DestinationClass = TrunkTestResult['destination_class'];

@@ -1,4 +1,5 @@
 import type { Trunk } from '@warp/contract';
+
 import type { CustomersTable, TrunksTable } from '../../db/schema.js';
 
 /** Never the digest password: it leaves only through create and GET /trunks/:id/credentials. */

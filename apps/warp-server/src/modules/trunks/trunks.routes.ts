@@ -1,7 +1,8 @@
+import { adminTrunkListQuery, idParams, trunkCreate, trunkListQuery, trunkTestRequest, trunkUpdate } from '@warp/contract';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { adminTrunkListQuery, idParams, trunkCreate, trunkListQuery, trunkTestRequest, trunkUpdate } from '@warp/contract';
+
 import type { AppContext } from '../../context.js';
 import { actorOf, tenantOf } from '../../http/auth.js';
 import { listOf, ok } from '../../http/envelope.js';

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { z } from 'zod';
+
 import { AppError, conflict, forbidden, invalidField, isUniqueViolation, newId, notFound, nowIso, randomSecret } from '@opbx/platform';
 import type { adminTrunkListQuery, trunkCreate, TrunkCreated, TrunkCredentials, trunkListQuery, TrunkTestResult, trunkUpdate } from '@warp/contract';
+import type { z } from 'zod';
+
 import type { AppContext } from '../../context.js';
 import type { CustomersTable, TrunksTable } from '../../db/schema.js';
 import type { Actor } from '../../http/auth.js';
@@ -54,7 +56,11 @@ export async function listTrunks(ctx: AppContext, customer: CustomersTable, quer
 
 /** Across customers, for staff. */
 export async function listAllTrunks(ctx: AppContext, query: z.output<typeof adminTrunkListQuery>) {
-  let q = ctx.db.selectFrom('trunks').innerJoin('customers', 'customers.id', 'trunks.customer_id').selectAll('trunks').select('customers.status as customer_status');
+  let q = ctx.db
+    .selectFrom('trunks')
+    .innerJoin('customers', 'customers.id', 'trunks.customer_id')
+    .selectAll('trunks')
+    .select('customers.status as customer_status');
   if (query.status) q = q.where('trunks.status', '=', query.status);
   if (query.customer_id) q = q.where('trunks.customer_id', '=', query.customer_id);
   if (query.partition_id) q = q.where('trunks.partition_id', '=', query.partition_id);
@@ -168,7 +174,13 @@ export async function deleteTrunk(ctx: AppContext, writer: Writer, customer: Cus
   const view = presentTrunk(current, customer.status);
   await ctx.db.transaction().execute(async (trx) => {
     await trx.deleteFrom('trunks').where('id', '=', current.id).where('customer_id', '=', customer.id).execute();
-    await audit(trx, writer.actor, { action: 'trunk.delete', customerId: customer.id, targetType: 'trunk', targetId: current.id, changes: { name: current.name } });
+    await audit(trx, writer.actor, {
+      action: 'trunk.delete',
+      customerId: customer.id,
+      targetType: 'trunk',
+      targetId: current.id,
+      changes: { name: current.name },
+    });
     await enqueueEvent(trx, customer.id, 'trunk.deleted', view);
   });
 }

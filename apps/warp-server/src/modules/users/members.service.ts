@@ -1,7 +1,8 @@
-import { conflict, containsInsensitive, forbidden, notFound, nowIso, verifyPassword, hashPassword, AppError } from '@opbx/platform';
+import { AppError, conflict, containsInsensitive, forbidden, hashPassword, notFound, nowIso, verifyPassword } from '@opbx/platform';
 import type { AccountUser, AdminUserUpdate, CustomerRole, ListQuery, User } from '@warp/contract';
-import type { z } from 'zod';
 import type { adminUserListQuery } from '@warp/contract';
+import type { z } from 'zod';
+
 import type { AppContext } from '../../context.js';
 import type { Actor, UserPrincipal } from '../../http/auth.js';
 import { paginate } from '../../http/envelope.js';
@@ -49,7 +50,13 @@ export async function updateMember(ctx: AppContext, actor: Actor, customerId: st
   if (member.role === 'customer_admin') await keepAnAdmin(ctx, customerId, userId);
   await ctx.db.transaction().execute(async (trx) => {
     await trx.updateTable('memberships').set({ role }).where('customer_id', '=', customerId).where('user_id', '=', userId).execute();
-    await audit(trx, actor, { action: 'user.role_change', customerId, targetType: 'user', targetId: userId, changes: { role: { from: member.role, to: role } } });
+    await audit(trx, actor, {
+      action: 'user.role_change',
+      customerId,
+      targetType: 'user',
+      targetId: userId,
+      changes: { role: { from: member.role, to: role } },
+    });
   });
   return presentMember({ ...member, role });
 }
@@ -87,7 +94,10 @@ export async function updateUser(ctx: AppContext, actor: Actor, by: UserPrincipa
   if (by.userId === id) throw forbidden('You cannot change your own role or status');
   const row = await ctx.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw notFound('User');
-  if (input.role !== undefined && row.type !== 'staff') throw new AppError('VALIDATION_ERROR', 'Customer users have roles per account', [{ field: 'role', message: 'applies to staff only; change a customer user\'s role on the account' }]);
+  if (input.role !== undefined && row.type !== 'staff')
+    throw new AppError('VALIDATION_ERROR', 'Customer users have roles per account', [
+      { field: 'role', message: "applies to staff only; change a customer user's role on the account" },
+    ]);
   const touchesSuper = row.staff_role === 'super_admin' || input.role === 'super_admin';
   if (touchesSuper && by.staffRole !== 'super_admin') throw forbidden('Only a super_admin may grant, change or disable a super_admin');
   // Defence in depth: self-changes are refused above, so an acting super_admin is always another one.
@@ -121,7 +131,13 @@ export async function changePassword(ctx: AppContext, actor: Actor, by: UserPrin
   const hash = await hashPassword(next);
   await ctx.db.transaction().execute(async (trx) => {
     await trx.updateTable('users').set({ password_hash: hash, updated_at: nowIso() }).where('id', '=', row.id).execute();
-    const others = await trx.selectFrom('sessions').select('id').where('user_id', '=', row.id).where('id', '!=', by.sessionId).where('revoked_at', 'is', null).execute();
+    const others = await trx
+      .selectFrom('sessions')
+      .select('id')
+      .where('user_id', '=', row.id)
+      .where('id', '!=', by.sessionId)
+      .where('revoked_at', 'is', null)
+      .execute();
     for (const s of others) await revokeSession(trx, s.id, 'password_changed');
     await audit(trx, actor, { action: 'user.password_change', customerId: null, targetType: 'user', targetId: row.id });
   });

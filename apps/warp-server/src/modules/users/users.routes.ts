@@ -1,6 +1,7 @@
+import { accountUserUpdate, adminUserListQuery, adminUserUpdate, idParams, listQuery, passwordChangeRequest } from '@warp/contract';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { accountUserUpdate, adminUserListQuery, adminUserUpdate, idParams, listQuery, passwordChangeRequest } from '@warp/contract';
+
 import type { AppContext } from '../../context.js';
 import { actorOf, tenantOf, userOf } from '../../http/auth.js';
 import { listOf, ok } from '../../http/envelope.js';
@@ -28,7 +29,9 @@ export function userRoutes(app: FastifyInstance, ctx: AppContext) {
     const { data, pagination } = await members.listUsers(ctx, req.query);
     return listOf(req, data, pagination);
   });
-  r.get('/admin/users/:id', { config: { area: 'admin_users' }, schema: { tags: admin, params: idParams } }, async (req) => ok(req, await members.getUser(ctx, req.params.id)));
+  r.get('/admin/users/:id', { config: { area: 'admin_users' }, schema: { tags: admin, params: idParams } }, async (req) =>
+    ok(req, await members.getUser(ctx, req.params.id)),
+  );
   r.patch('/admin/users/:id', { config: { area: 'admin_users' }, schema: { tags: admin, params: idParams, body: adminUserUpdate } }, async (req) =>
     ok(req, await members.updateUser(ctx, actorOf(req), userOf(req), req.params.id, req.body)),
   );

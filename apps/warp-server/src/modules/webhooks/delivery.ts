@@ -1,7 +1,9 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { FastifyBaseLogger } from 'fastify';
+
 import { newId, nowIso } from '@opbx/platform';
+import type { FastifyBaseLogger } from 'fastify';
+
 import type { AppContext } from '../../context.js';
 import type { WebhookDeliveriesTable } from '../../db/schema.js';
 import { SYSTEM_ACTOR } from '../../http/auth.js';
@@ -30,7 +32,13 @@ function post(url: string, body: string, headers: Record<string, string>, timeou
       (res) => {
         res.resume();
         const retryAfter = Number(res.headers['retry-after']);
-        res.on('end', () => resolve({ status: res.statusCode ?? null, error: null, ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}) }));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? null,
+            error: null,
+            ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}),
+          }),
+        );
         res.on('error', () => resolve({ status: res.statusCode ?? null, error: null }));
       },
     );
@@ -115,7 +123,11 @@ export class DeliveryWorker {
     const { ctx } = this;
     const hook = await ctx.db.selectFrom('webhooks').selectAll().where('id', '=', delivery.webhook_id).executeTakeFirst();
     if (!hook || hook.status !== 'active') {
-      await ctx.db.updateTable('webhook_deliveries').set({ status: 'failed', last_error: 'endpoint disabled', locked_until: null, next_attempt_at: null, updated_at: nowIso() }).where('id', '=', delivery.id).execute();
+      await ctx.db
+        .updateTable('webhook_deliveries')
+        .set({ status: 'failed', last_error: 'endpoint disabled', locked_until: null, next_attempt_at: null, updated_at: nowIso() })
+        .where('id', '=', delivery.id)
+        .execute();
       return;
     }
     const started = Date.now();
@@ -142,7 +154,10 @@ export class DeliveryWorker {
     // The log names the endpoint by id: URLs often carry credentials.
     this.log?.info({ webhook_id: hook.id, delivery_id: delivery.id, status: outcome.status, error, attempt: attempts }, 'webhook delivery attempt');
     await ctx.db.transaction().execute(async (trx) => {
-      await trx.insertInto('webhook_attempts').values({ id: newId(), delivery_id: delivery.id, attempted_at: at, status_code: outcome.status, error, duration_ms: Date.now() - started }).execute();
+      await trx
+        .insertInto('webhook_attempts')
+        .values({ id: newId(), delivery_id: delivery.id, attempted_at: at, status_code: outcome.status, error, duration_ms: Date.now() - started })
+        .execute();
       await trx
         .updateTable('webhook_deliveries')
         .set({
@@ -168,8 +183,19 @@ export class DeliveryWorker {
         // status and reason, and the audit log staff read).
         const reason = `Disabled automatically: every delivery has failed since ${failingSince} (last: ${error})`;
         await trx.updateTable('webhooks').set({ status: 'disabled', disabled_reason: reason, updated_at: nowIso() }).where('id', '=', hook.id).execute();
-        await trx.updateTable('webhook_deliveries').set({ status: 'failed', next_attempt_at: null, last_error: 'endpoint disabled', updated_at: nowIso() }).where('webhook_id', '=', hook.id).where('status', '=', 'pending').execute();
-        await audit(trx, SYSTEM_ACTOR, { action: 'webhook.disabled', customerId: hook.customer_id, targetType: 'webhook', targetId: hook.id, changes: { reason } });
+        await trx
+          .updateTable('webhook_deliveries')
+          .set({ status: 'failed', next_attempt_at: null, last_error: 'endpoint disabled', updated_at: nowIso() })
+          .where('webhook_id', '=', hook.id)
+          .where('status', '=', 'pending')
+          .execute();
+        await audit(trx, SYSTEM_ACTOR, {
+          action: 'webhook.disabled',
+          customerId: hook.customer_id,
+          targetType: 'webhook',
+          targetId: hook.id,
+          changes: { reason },
+        });
         this.log?.warn({ webhook_id: hook.id, customer_id: hook.customer_id }, 'webhook endpoint disabled after failing for too long');
       }
     });

@@ -1,6 +1,7 @@
-import type { Transaction } from 'kysely';
 import { newId, nowIso } from '@opbx/platform';
 import type { WebhookEventType, WebhookPayload } from '@warp/contract';
+import type { Transaction } from 'kysely';
+
 import type { Database } from '../../db/schema.js';
 
 /**

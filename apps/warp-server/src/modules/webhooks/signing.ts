@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+
 import { constantTimeEqual } from '@opbx/platform';
 
 /** `X-Warp-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + "." + body)>`. */

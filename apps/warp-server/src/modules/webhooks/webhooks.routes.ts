@@ -1,7 +1,8 @@
+import { deliveryListQuery, idParams, listQuery, webhookCreate, webhookUpdate } from '@warp/contract';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { deliveryListQuery, idParams, listQuery, webhookCreate, webhookUpdate } from '@warp/contract';
+
 import type { AppContext } from '../../context.js';
 import { actorOf, tenantOf } from '../../http/auth.js';
 import { listOf, ok } from '../../http/envelope.js';

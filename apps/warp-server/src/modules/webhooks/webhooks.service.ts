@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
+
 import { conflict, invalidField, newId, notFound, nowIso } from '@opbx/platform';
 import type { ListQuery, Webhook, WebhookCreate, WebhookCreated, WebhookDelivery, WebhookUpdate } from '@warp/contract';
+
 import type { AppContext } from '../../context.js';
 import type { CustomersTable, WebhookDeliveriesTable, WebhooksTable } from '../../db/schema.js';
 import type { Actor } from '../../http/auth.js';
@@ -77,7 +79,13 @@ export async function createWebhook(ctx: AppContext, actor: Actor, customer: Cus
   await ctx.db.transaction().execute(async (trx) => {
     await trx.insertInto('webhooks').values(row).execute();
     // The URL is audited by host only: query strings often carry credentials.
-    await audit(trx, actor, { action: 'webhook.create', customerId: customer.id, targetType: 'webhook', targetId: row.id, changes: { host: new URL(row.url).host, events: view.events } });
+    await audit(trx, actor, {
+      action: 'webhook.create',
+      customerId: customer.id,
+      targetType: 'webhook',
+      targetId: row.id,
+      changes: { host: new URL(row.url).host, events: view.events },
+    });
   });
   return { ...view, secret };
 }
@@ -112,8 +120,18 @@ export async function rotateSecret(ctx: AppContext, actor: Actor, customer: Cust
   const secret = `whsec_${randomBytes(32).toString('base64url')}`;
   const updated_at = nowIso();
   await ctx.db.transaction().execute(async (trx) => {
-    await trx.updateTable('webhooks').set({ secret_enc: ctx.secrets.encrypt(secret), updated_at }).where('id', '=', current.id).execute();
-    await audit(trx, actor, { action: 'webhook.rotate_secret', customerId: customer.id, targetType: 'webhook', targetId: current.id, changes: { secret: { from: '[redacted]', to: '[redacted]' } } });
+    await trx
+      .updateTable('webhooks')
+      .set({ secret_enc: ctx.secrets.encrypt(secret), updated_at })
+      .where('id', '=', current.id)
+      .execute();
+    await audit(trx, actor, {
+      action: 'webhook.rotate_secret',
+      customerId: customer.id,
+      targetType: 'webhook',
+      targetId: current.id,
+      changes: { secret: { from: '[redacted]', to: '[redacted]' } },
+    });
   });
   return { ...presentWebhook({ ...current, updated_at }), secret };
 }
@@ -122,11 +140,22 @@ export async function deleteWebhook(ctx: AppContext, actor: Actor, customer: Cus
   const current = await findWebhook(ctx, customer.id, id);
   await ctx.db.transaction().execute(async (trx) => {
     await trx.deleteFrom('webhooks').where('id', '=', current.id).execute();
-    await audit(trx, actor, { action: 'webhook.delete', customerId: customer.id, targetType: 'webhook', targetId: current.id, changes: { host: new URL(current.url).host } });
+    await audit(trx, actor, {
+      action: 'webhook.delete',
+      customerId: customer.id,
+      targetType: 'webhook',
+      targetId: current.id,
+      changes: { host: new URL(current.url).host },
+    });
   });
 }
 
-export async function listDeliveries(ctx: AppContext, customer: CustomersTable, webhookId: string, query: ListQuery & { status?: WebhookDeliveriesTable['status'] }) {
+export async function listDeliveries(
+  ctx: AppContext,
+  customer: CustomersTable,
+  webhookId: string,
+  query: ListQuery & { status?: WebhookDeliveriesTable['status'] },
+) {
   await findWebhook(ctx, customer.id, webhookId);
   let q = ctx.db.selectFrom('webhook_deliveries').selectAll().where('webhook_id', '=', webhookId).where('customer_id', '=', customer.id);
   if (query.status) q = q.where('status', '=', query.status);
@@ -143,7 +172,12 @@ export async function getDelivery(ctx: AppContext, customer: CustomersTable, web
     .where('customer_id', '=', customer.id)
     .executeTakeFirst();
   if (!row) throw notFound('Delivery');
-  const attempts = await ctx.db.selectFrom('webhook_attempts').select(['attempted_at', 'status_code', 'error', 'duration_ms']).where('delivery_id', '=', row.id).orderBy('attempted_at').execute();
+  const attempts = await ctx.db
+    .selectFrom('webhook_attempts')
+    .select(['attempted_at', 'status_code', 'error', 'duration_ms'])
+    .where('delivery_id', '=', row.id)
+    .orderBy('attempted_at')
+    .execute();
   return { ...presentDelivery(row), attempt_log: attempts };
 }
 
@@ -154,10 +188,28 @@ export async function redeliver(ctx: AppContext, actor: Actor, customer: Custome
   const original = await ctx.db.selectFrom('webhook_deliveries').selectAll().where('id', '=', deliveryId).where('webhook_id', '=', hook.id).executeTakeFirst();
   if (!original) throw notFound('Delivery');
   const now = nowIso();
-  const copy: WebhookDeliveriesTable = { ...original, id: newId(), status: 'pending', attempts: 0, next_attempt_at: now, locked_until: null, last_status_code: null, last_error: null, delivered_at: null, created_at: now, updated_at: now };
+  const copy: WebhookDeliveriesTable = {
+    ...original,
+    id: newId(),
+    status: 'pending',
+    attempts: 0,
+    next_attempt_at: now,
+    locked_until: null,
+    last_status_code: null,
+    last_error: null,
+    delivered_at: null,
+    created_at: now,
+    updated_at: now,
+  };
   await ctx.db.transaction().execute(async (trx) => {
     await trx.insertInto('webhook_deliveries').values(copy).execute();
-    await audit(trx, actor, { action: 'webhook.redeliver', customerId: customer.id, targetType: 'webhook', targetId: hook.id, changes: { delivery_id: original.id, event_id: original.event_id } });
+    await audit(trx, actor, {
+      action: 'webhook.redeliver',
+      customerId: customer.id,
+      targetType: 'webhook',
+      targetId: hook.id,
+      changes: { delivery_id: original.id, event_id: original.event_id },
+    });
   });
   return presentDelivery(copy);
 }

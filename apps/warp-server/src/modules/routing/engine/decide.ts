@@ -1,9 +1,10 @@
 import { classifyDestination } from '@opbx/platform/telephony';
 import type { Jurisdiction, RejectReason } from '@warp/contract';
-import { prefixesOf, type DeckMatch, type RateRow } from './deck.js';
-import { longestForAll, priceIndexOf } from './price-index.js';
+
+import { type DeckMatch, prefixesOf, type RateRow } from './deck.js';
 import { fromMicros, marginOf, type Micros } from './money.js';
-import { aniClassOf, destinationClassOf, matchesPattern, normalizeNumber, US_TERRITORY_NPAS, type Normalized, type Zone } from './numbers.js';
+import { aniClassOf, destinationClassOf, matchesPattern, type Normalized, normalizeNumber, US_TERRITORY_NPAS, type Zone } from './numbers.js';
+import { longestForAll, priceIndexOf } from './price-index.js';
 import type { CustomerSnap, ExclusionSnap, OverrideSnap, PartitionMemberSnap, ProviderSnap, RoutingSnapshot, TrunkSnap } from './snapshot.js';
 import { inAnyWindow, inWindow } from './windows.js';
 
@@ -144,7 +145,8 @@ export function decide(snapshot: RoutingSnapshot, req: RouteRequest): RouteDecis
   out.destination_class = destinationClass;
   note('normalize', `${req.dni} → +${dni.digits}: zone ${dni.zone}, class ${destinationClass}${dni.npanxx ? `, NPA-NXX ${dni.npanxx}` : ''}`);
   if (dni.zone === 'n11') return reject('DESTINATION_NOT_ALLOWED', `N11 service code ${dni.digits} is not carried`);
-  if (trunk && !trunk.allowedDestinations.has(destinationClass)) return reject('DESTINATION_NOT_ALLOWED', `${destinationClass} destinations are not allowed on trunk ${trunk.name}`);
+  if (trunk && !trunk.allowedDestinations.has(destinationClass))
+    return reject('DESTINATION_NOT_ALLOWED', `${destinationClass} destinations are not allowed on trunk ${trunk.name}`);
   const blocked = trunk?.blockedPrefixes.find((p) => dni.digits.startsWith(p.replace(/^\+/, '')));
   if (blocked) return reject('DESTINATION_BLOCKED', `trunk blocked prefix ${blocked}`);
 
@@ -157,7 +159,8 @@ export function decide(snapshot: RoutingSnapshot, req: RouteRequest): RouteDecis
     const scope = e.customerId ? 'customer' : 'global';
     let why: string | undefined;
     if (e.prefix && dni.digits.startsWith(e.prefix)) why = `prefix ${e.prefix}`;
-    else if (e.npanxxPattern && dni.digits.length === 11 && dni.digits[0] === '1' && matchesPattern(e.npanxxPattern, dni.digits.slice(1))) why = `NPA-NXX pattern ${e.npanxxPattern}`;
+    else if (e.npanxxPattern && dni.digits.length === 11 && dni.digits[0] === '1' && matchesPattern(e.npanxxPattern, dni.digits.slice(1)))
+      why = `NPA-NXX pattern ${e.npanxxPattern}`;
     else if (e.premium && dni.zone === 'premium') why = 'premium destinations';
     else if (e.country && countryOf() === e.country) why = `country ${e.country}`;
     if (why) return reject('DESTINATION_BLOCKED', `${scope} exclusion ${e.id}: ${why}${e.reason ? ` (${e.reason})` : ''}`);
@@ -181,7 +184,10 @@ export function decide(snapshot: RoutingSnapshot, req: RouteRequest): RouteDecis
       out.lrn = lrn.lrn;
       termDigits = `1${lrn.lrn}`;
       termNpanxx = lrn.lrn.slice(0, 6);
-      note('lrn', lrn.lrn.slice(0, 6) === dni.npanxx ? `LRN ${lrn.lrn} (not ported away from ${dni.npanxx})` : `LRN ${lrn.lrn}: ported, priced on NPA-NXX ${termNpanxx}`);
+      note(
+        'lrn',
+        lrn.lrn.slice(0, 6) === dni.npanxx ? `LRN ${lrn.lrn} (not ported away from ${dni.npanxx})` : `LRN ${lrn.lrn}: ported, priced on NPA-NXX ${termNpanxx}`,
+      );
     } else note('lrn', lrn ? 'no LRN on record: the dialled NPA-NXX' : 'no dip made: the dialled NPA-NXX');
   }
   const termInfo = termNpanxx ? snapshot.reference.lookup(termNpanxx) : undefined;
@@ -199,16 +205,23 @@ export function decide(snapshot: RoutingSnapshot, req: RouteRequest): RouteDecis
     else if (aniInfo?.rateCenter && termInfo?.rateCenter && aniInfo.rateCenter === termInfo.rateCenter) natural = 'local';
     else natural = 'intrastate';
     const why = !ani
-      ? req.ani ? `ANI ${JSON.stringify(req.ani)} is not a number` : 'no ANI'
-      : !aniState ? (ani.zone === 'international' || ani.zone === 'caribbean' || ani.zone === 'tollfree' ? `ANI +${ani.digits} is not a geographic US/Canada number` : `ANI NPA-NXX ${ani.npanxx} has no state on record`)
-      : !dniState ? `NPA-NXX ${termNpanxx} has no state on record`
-      : `ANI ${aniState} → ${dniState}`;
+      ? req.ani
+        ? `ANI ${JSON.stringify(req.ani)} is not a number`
+        : 'no ANI'
+      : !aniState
+        ? ani.zone === 'international' || ani.zone === 'caribbean' || ani.zone === 'tollfree'
+          ? `ANI +${ani.digits} is not a geographic US/Canada number`
+          : `ANI NPA-NXX ${ani.npanxx} has no state on record`
+        : !dniState
+          ? `NPA-NXX ${termNpanxx} has no state on record`
+          : `ANI ${aniState} → ${dniState}`;
     note('jurisdiction', `${natural}: ${why}`);
   }
 
   // 7. Overrides by precedence: trunk, then customer, then global; within one scope the most specific match.
   const termOcnLata = termInfo?.ocn && termInfo.lata ? { ocn: termInfo.ocn, lata: termInfo.lata } : undefined;
-  const override = (action: OverrideSnap['action']) => pickOverride(snapshot.overrides, action, trunk?.id ?? null, customer.id, dni, termNpanxx, termOcnLata, at);
+  const override = (action: OverrideSnap['action']) =>
+    pickOverride(snapshot.overrides, action, trunk?.id ?? null, customer.id, dni, termNpanxx, termOcnLata, at);
   const force = override('force_providers');
   const sellOverride = override('sell_rate');
   const ceilingOverride = override('rate_ceiling');
@@ -229,7 +242,12 @@ export function decide(snapshot: RoutingSnapshot, req: RouteRequest): RouteDecis
   if (sell === null) return reject('RATE_NOT_FOUND', `no sell rate for +${dni.digits}: the call could not be billed`);
   out.sell_rate = fromMicros(sell);
   const ceiling = ceilingOverride ? ceilingOverride.rate : customer.allowLoss ? null : sell;
-  note('ceiling', ceiling === null ? 'none: the customer may be routed at a loss' : `${fromMicros(ceiling)} (${ceilingOverride ? 'override' : 'the sell rate: no route at a loss'})`);
+  note(
+    'ceiling',
+    ceiling === null
+      ? 'none: the customer may be routed at a loss'
+      : `${fromMicros(ceiling)} (${ceilingOverride ? 'override' : 'the sell rate: no route at a loss'})`,
+  );
 
   // 9. Candidates: forced providers first, then the partition's members.
   const members: (PartitionMemberSnap & { forcedIndex: number })[] = [];
@@ -256,7 +274,7 @@ export function decide(snapshot: RoutingSnapshot, req: RouteRequest): RouteDecis
   let termHits: (DeckMatch | undefined)[] | undefined;
   const lookup = (p: ProviderSnap, terminating: boolean): DeckMatch | undefined => {
     const slot = index.slots.get(p.id);
-    if (slot === undefined) return (terminating ? p.deck.longestOf(termPrefixes, at) : p.deck.longestOf(dialledPrefixes, at));
+    if (slot === undefined) return terminating ? p.deck.longestOf(termPrefixes, at) : p.deck.longestOf(dialledPrefixes, at);
     if (terminating) return (termHits ??= longestForAll(index, termPrefixes, at))[slot];
     return (dialledHits ??= longestForAll(index, dialledPrefixes, at))[slot];
   };
@@ -295,10 +313,19 @@ export function decide(snapshot: RoutingSnapshot, req: RouteRequest): RouteDecis
       continue;
     }
     if (ceiling !== null && priced.cost > ceiling) {
-      drop(p, p.id, 'ceiling', `cost ${fromMicros(priced.cost)} (${priced.matched}${priced.jurisdiction ? `, ${priced.jurisdiction}` : ''}) above the ceiling ${fromMicros(ceiling)}`);
+      drop(
+        p,
+        p.id,
+        'ceiling',
+        `cost ${fromMicros(priced.cost)} (${priced.matched}${priced.jurisdiction ? `, ${priced.jurisdiction}` : ''}) above the ceiling ${fromMicros(ceiling)}`,
+      );
       continue;
     }
-    trace.push({ step: 'candidate', detail: `${p.name}: cost ${fromMicros(priced.cost)} (${priced.matched}${priced.jurisdiction ? `, ${priced.jurisdiction}` : ''})`, provider_id: p.id });
+    trace.push({
+      step: 'candidate',
+      detail: `${p.name}: cost ${fromMicros(priced.cost)} (${priced.matched}${priced.jurisdiction ? `, ${priced.jurisdiction}` : ''})`,
+      provider_id: p.id,
+    });
     // Exponential race: among equal cost and priority, P(first) = weight / Σ weights.
     const draw = m.weight > 0 ? -Math.log(1 - rng()) / m.weight : Infinity;
     candidates.push({ provider: p, ...priced, priority: m.priority, weight: m.weight, forcedIndex: m.forcedIndex, draw });
@@ -327,7 +354,11 @@ export function decide(snapshot: RoutingSnapshot, req: RouteRequest): RouteDecis
     rate_key: c.matched,
     forced: c.forcedIndex !== Infinity,
   }));
-  note('order', out.routes.map((r, i) => `${i + 1}. ${r.provider_name} ${r.cost_rate}`).join(', ') + (candidates.length > max ? ` (${candidates.length - max} more not returned)` : ''));
+  note(
+    'order',
+    out.routes.map((r, i) => `${i + 1}. ${r.provider_name} ${r.cost_rate}`).join(', ') +
+      (candidates.length > max ? ` (${candidates.length - max} more not returned)` : ''),
+  );
   out.decision = 'route';
   return out;
 }
@@ -366,7 +397,8 @@ export function pickOverride(
     let best: OverrideSnap | undefined;
     for (const o of overrides) {
       if (o.action !== action) continue;
-      if (scope === 'trunk' ? !o.trunkId || o.trunkId !== trunkId : scope === 'customer' ? o.trunkId || o.customerId !== customerId : o.trunkId || o.customerId) continue;
+      if (scope === 'trunk' ? !o.trunkId || o.trunkId !== trunkId : scope === 'customer' ? o.trunkId || o.customerId !== customerId : o.trunkId || o.customerId)
+        continue;
       if (o.timeWindow && !inWindow(o.timeWindow, at)) continue;
       const hit =
         (o.prefix !== null && dni.digits.startsWith(o.prefix)) ||
@@ -435,7 +467,12 @@ function costOf(
     cost = column(row, jurisdiction);
   }
   if (cost === null) return undefined;
-  return { cost, jurisdiction, row, matched: natural === 'indeterminate' && jurisdiction !== 'indeterminate' ? `${matched}, IJ policy ${p.jurisdictionPolicy}` : matched };
+  return {
+    cost,
+    jurisdiction,
+    row,
+    matched: natural === 'indeterminate' && jurisdiction !== 'indeterminate' ? `${matched}, IJ policy ${p.jurisdictionPolicy}` : matched,
+  };
 }
 
 /** The provider's dial string from its template, on a gateway chosen by priority then weight. */

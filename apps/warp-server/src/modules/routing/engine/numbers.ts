@@ -12,19 +12,44 @@ export const PREMIUM_NXXS = new Set(['976']);
 
 /** Canadian area codes (CNA assignments, 2025). */
 export const CANADA_NPAS = new Set(
-  ('204 226 236 249 250 257 263 289 306 343 354 365 367 368 382 403 416 418 428 431 437 438 450 460 468 474 506 514 519 ' +
-    '548 579 581 584 587 604 613 639 647 672 683 705 709 742 753 778 780 782 807 819 825 867 873 879 902 905 942').split(' '),
+  (
+    '204 226 236 249 250 257 263 289 306 343 354 365 367 368 382 403 416 418 428 431 437 438 450 460 468 474 506 514 519 ' +
+    '548 579 581 584 587 604 613 639 647 672 683 705 709 742 753 778 780 782 807 819 825 867 873 879 902 905 942'
+  ).split(' '),
 );
 
 /** NANP members outside the US and Canada, by area code (ISO country). US territories count as US. */
 export const CARIBBEAN_NPAS: ReadonlyMap<string, string> = new Map([
-  ['242', 'BS'], ['246', 'BB'], ['264', 'AI'], ['268', 'AG'], ['284', 'VG'], ['345', 'KY'], ['441', 'BM'], ['473', 'GD'],
-  ['649', 'TC'], ['658', 'JM'], ['664', 'MS'], ['721', 'SX'], ['758', 'LC'], ['767', 'DM'], ['784', 'VC'], ['809', 'DO'],
-  ['829', 'DO'], ['849', 'DO'], ['868', 'TT'], ['869', 'KN'], ['876', 'JM'],
+  ['242', 'BS'],
+  ['246', 'BB'],
+  ['264', 'AI'],
+  ['268', 'AG'],
+  ['284', 'VG'],
+  ['345', 'KY'],
+  ['441', 'BM'],
+  ['473', 'GD'],
+  ['649', 'TC'],
+  ['658', 'JM'],
+  ['664', 'MS'],
+  ['721', 'SX'],
+  ['758', 'LC'],
+  ['767', 'DM'],
+  ['784', 'VC'],
+  ['809', 'DO'],
+  ['829', 'DO'],
+  ['849', 'DO'],
+  ['868', 'TT'],
+  ['869', 'KN'],
+  ['876', 'JM'],
 ]);
 /** US territories inside the NANP, by area code: their "state" for jurisdiction. */
 export const US_TERRITORY_NPAS: ReadonlyMap<string, string> = new Map([
-  ['340', 'VI'], ['670', 'MP'], ['671', 'GU'], ['684', 'AS'], ['787', 'PR'], ['939', 'PR'],
+  ['340', 'VI'],
+  ['670', 'MP'],
+  ['671', 'GU'],
+  ['684', 'AS'],
+  ['787', 'PR'],
+  ['939', 'PR'],
 ]);
 
 export interface Normalized {

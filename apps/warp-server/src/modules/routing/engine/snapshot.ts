@@ -1,4 +1,5 @@
 import type { TimeWindow } from '@warp/contract';
+
 import type { Deck } from './deck.js';
 import type { Micros } from './money.js';
 

@@ -1,7 +1,9 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+
 import { parse } from 'csv-parse';
+
 import type { NpaNxxInfo, NpaNxxReference } from '../engine/snapshot.js';
 
 /**
@@ -45,15 +47,69 @@ export class NpaNxxTable implements NpaNxxReference {
 }
 
 const STATES: Record<string, string> = {
-  Alabama: 'AL', Alaska: 'AK', Arizona: 'AZ', Arkansas: 'AR', California: 'CA', Colorado: 'CO', Connecticut: 'CT', Delaware: 'DE',
-  'Washington D.C.': 'DC', Florida: 'FL', Georgia: 'GA', Hawaii: 'HI', Idaho: 'ID', Illinois: 'IL', Indiana: 'IN', Iowa: 'IA',
-  Kansas: 'KS', Kentucky: 'KY', Louisiana: 'LA', Maine: 'ME', Maryland: 'MD', Massachusetts: 'MA', Michigan: 'MI', Minnesota: 'MN',
-  Mississippi: 'MS', Missouri: 'MO', Montana: 'MT', Nebraska: 'NE', Nevada: 'NV', 'New Hampshire': 'NH', 'New Jersey': 'NJ',
-  'New Mexico': 'NM', 'New York': 'NY', 'Long Island': 'NY', 'North Carolina': 'NC', 'North Dakota': 'ND', Ohio: 'OH', Oklahoma: 'OK',
-  Oregon: 'OR', Pennsylvania: 'PA', 'Rhode Island': 'RI', 'South Carolina': 'SC', 'South Dakota': 'SD', Tennessee: 'TN', Texas: 'TX',
-  Utah: 'UT', Vermont: 'VT', Virginia: 'VA', 'Washington State': 'WA', 'West Virginia': 'WV', Wisconsin: 'WI', Wyoming: 'WY',
-  Alberta: 'AB', 'British Columbia': 'BC', 'British Colombia': 'BC', Manitoba: 'MB', 'New Brunswick': 'NB', 'Newfoundland and Labrador': 'NL',
-  'Nova Scotia/Prince Edward Island': 'NS', Ontario: 'ON', Quebec: 'QC', Saskatchewan: 'SK', 'Northwest Territories/Nunavut/Yukon': 'NT',
+  Alabama: 'AL',
+  Alaska: 'AK',
+  Arizona: 'AZ',
+  Arkansas: 'AR',
+  California: 'CA',
+  Colorado: 'CO',
+  Connecticut: 'CT',
+  Delaware: 'DE',
+  'Washington D.C.': 'DC',
+  Florida: 'FL',
+  Georgia: 'GA',
+  Hawaii: 'HI',
+  Idaho: 'ID',
+  Illinois: 'IL',
+  Indiana: 'IN',
+  Iowa: 'IA',
+  Kansas: 'KS',
+  Kentucky: 'KY',
+  Louisiana: 'LA',
+  Maine: 'ME',
+  Maryland: 'MD',
+  Massachusetts: 'MA',
+  Michigan: 'MI',
+  Minnesota: 'MN',
+  Mississippi: 'MS',
+  Missouri: 'MO',
+  Montana: 'MT',
+  Nebraska: 'NE',
+  Nevada: 'NV',
+  'New Hampshire': 'NH',
+  'New Jersey': 'NJ',
+  'New Mexico': 'NM',
+  'New York': 'NY',
+  'Long Island': 'NY',
+  'North Carolina': 'NC',
+  'North Dakota': 'ND',
+  Ohio: 'OH',
+  Oklahoma: 'OK',
+  Oregon: 'OR',
+  Pennsylvania: 'PA',
+  'Rhode Island': 'RI',
+  'South Carolina': 'SC',
+  'South Dakota': 'SD',
+  Tennessee: 'TN',
+  Texas: 'TX',
+  Utah: 'UT',
+  Vermont: 'VT',
+  Virginia: 'VA',
+  'Washington State': 'WA',
+  'West Virginia': 'WV',
+  Wisconsin: 'WI',
+  Wyoming: 'WY',
+  Alberta: 'AB',
+  'British Columbia': 'BC',
+  'British Colombia': 'BC',
+  Manitoba: 'MB',
+  'New Brunswick': 'NB',
+  'Newfoundland and Labrador': 'NL',
+  'Nova Scotia/Prince Edward Island': 'NS',
+  Ontario: 'ON',
+  Quebec: 'QC',
+  Saskatchewan: 'SK',
+  'Northwest Territories/Nunavut/Yukon': 'NT',
 };
 const CODES = new Set(Object.values(STATES).concat(['PE', 'NU', 'YT', 'NT', 'VI', 'PR', 'GU']));
 
@@ -102,7 +158,10 @@ export const NPANXX_COLUMNS = ['npanxx', 'state', 'rate_center', 'ocn', 'lata'] 
  * Streams the import CSV (header `npanxx,state[,rate_center,ocn,lata]`, any order): yields valid
  * rows, collects the invalid ones with their line numbers.
  */
-export async function readNpaNxxCsv(file: string, onRow: (row: NpaNxxRow) => void): Promise<{ accepted: number; rejected: { line: number; reason: string }[] }> {
+export async function readNpaNxxCsv(
+  file: string,
+  onRow: (row: NpaNxxRow) => void,
+): Promise<{ accepted: number; rejected: { line: number; reason: string }[] }> {
   const rejected: { line: number; reason: string }[] = [];
   let accepted = 0;
   const parser = createReadStream(file).pipe(parse({ columns: true, bom: true, trim: true, skip_empty_lines: true, info: true, relax_column_count: true }));
