@@ -1,3 +1,5 @@
+import { seededRandom } from '@opbx/platform';
+
 import { type HttpResult, send } from './http.js';
 import type { Disposition } from './statuses.js';
 
@@ -158,17 +160,6 @@ interface Pending {
   sessionStatus?: string;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface DispatcherConfig {
   sessionUpdateUrl: string;
   cdrUrl: string;
@@ -216,7 +207,7 @@ export class WebhookDispatcher {
     const batch = this.held.splice(0);
     if (this.config.options.order === 'reverse') batch.reverse();
     else if (this.config.options.order === 'shuffle') {
-      const random = mulberry32(this.config.options.seed ?? Date.now());
+      const random = seededRandom(this.config.options.seed ?? Date.now());
       for (let i = batch.length - 1; i > 0; i -= 1) {
         const j = Math.floor(random() * (i + 1));
         [batch[i], batch[j]] = [batch[j]!, batch[i]!];

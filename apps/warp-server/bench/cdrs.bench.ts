@@ -3,6 +3,7 @@ import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { seededRandom as seeded } from '@opbx/platform';
 import { sql } from 'kysely';
 import pg_ from 'pg';
 
@@ -12,7 +13,7 @@ import { type AppContext, createContext } from '../src/context.js';
 import { SYSTEM_ACTOR } from '../src/http/auth.js';
 import { createEdgeKey } from '../src/modules/cdrs/edge-keys.js';
 import { ensureCdrPartitions } from '../src/modules/cdrs/partitions.js';
-import { generateCall, seeded } from '../src/modules/cdrs/traffic.js';
+import { generateCall } from '../src/modules/cdrs/traffic.js';
 import { createCustomer } from '../src/modules/customers/customers.service.js';
 import { chargeOf } from '../src/modules/rating/charge.js';
 import { type CallFacts, rateCall } from '../src/modules/rating/rate-call.js';

@@ -20,6 +20,7 @@ export * from './operations/health.js';
 export * from './operations/lifecycle.js';
 export * from './operations/operations.js';
 export * from './process-guards.js';
+export * from './random.js';
 export * from './realtime/pusher-auth.js';
 export * from './realtime/pusher-server.js';
 export * from './security/passwords.js';

@@ -1,3 +1,5 @@
+import { seededRandom } from '@opbx/platform';
+
 import {
   type CustomerSnap,
   dayStart,
@@ -130,14 +132,5 @@ export function snapshot(input: SnapshotInput): RoutingSnapshot {
   };
 }
 
-/** A seeded uniform generator (mulberry32), so weighted draws are reproducible. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded uniform generator, so weighted draws are reproducible. */
+export const seeded = seededRandom;

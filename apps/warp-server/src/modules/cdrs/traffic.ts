@@ -1,3 +1,4 @@
+import { seededRandom } from '@opbx/platform';
 import type { IngestCdr, IngestResult } from '@warp/contract';
 
 import { decide, type RoutingSnapshot } from '../routing/engine/index.js';
@@ -10,17 +11,6 @@ import { decide, type RoutingSnapshot } from '../routing/engine/index.js';
  */
 
 const NPAS = ['212', '310', '312', '415', '713', '305', '404', '617', '206', '303', '512', '718', '201', '602', '215'];
-
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface CallOptions {
   answerRatio: number;
@@ -117,7 +107,7 @@ export interface TrafficRun {
 
 /** Generates `rate × duration` calls, posting them in batches of up to 1,000 once a second (or back to back). */
 export async function runTraffic(run: TrafficRun): Promise<TrafficSummary> {
-  const rng = seeded(run.seed ?? Date.now());
+  const rng = seededRandom(run.seed ?? Date.now());
   const total = Math.round(run.rate * run.duration);
   const s: TrafficSummary = { calls: 0, routed: 0, answered: 0, accepted: 0, duplicate: 0, rejected: 0, batches: 0, seconds: 0 };
   const began = Date.now();
