@@ -44,6 +44,9 @@ function upsert(qc: QueryClient, call: LiveCall) {
   });
 }
 
+/** Statuses a call never leaves: such a call is no longer live. */
+const ENDED: ReadonlySet<string> = new Set(['completed', 'failed', 'busy', 'no_answer']);
+
 function remove(qc: QueryClient, callId: string) {
   qc.setQueryData<LiveCallsData>(keys.dashboard.live, (old) => (old ? { data: old.data.filter((c) => c.call_id !== callId) } : old));
 }
@@ -131,6 +134,13 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
         refresh('stats', 'logs');
       });
       calls.listen('.call.updated', (e: CallUpdatedEvent) => {
+        // A correction after the end (a CDR arriving after call.ended) carries the final state: it must
+        // not bring the call back onto the live board.
+        if (ENDED.has(e.call.status)) {
+          remove(qc, e.call.call_id);
+          refresh('stats', 'recent', 'volume', 'logs');
+          return;
+        }
         upsert(qc, e.call);
         refresh('logs');
       });
