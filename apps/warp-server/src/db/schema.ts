@@ -225,4 +225,12 @@ export interface Database extends RoutingTables {
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  trunk_numbers: TrunkNumbersTable;
+}
+
+/** A number WARP sold, owned by a trunk (the SIP edge's origination, issue 16). */
+export interface TrunkNumbersTable {
+  number: string;
+  trunk_id: string;
+  created_at: string;
 }
