@@ -107,6 +107,20 @@ export interface CdrExportsTable {
   expires_at: string;
 }
 
+/** A route decision as the edge got it (migration 008): what rating reads back for a CDR naming it. */
+export interface RouteDecisionsTable {
+  id: string;
+  decided_at: string;
+  customer_id: string;
+  trunk_id: string | null;
+  decision: 'route' | 'reject';
+  /** the call's own jurisdiction (null outside US and premium numbers) */
+  jurisdiction: string | null;
+  lrn: string | null;
+  /** JSON: the engine's trace */
+  trace: string;
+}
+
 export interface CdrTables {
   edge_keys: EdgeKeysTable;
   cdr_calls: CdrCallsTable;
@@ -114,6 +128,7 @@ export interface CdrTables {
   cdr_rating_history: CdrRatingHistoryTable;
   usage_hourly: UsageHourlyTable;
   cdr_exports: CdrExportsTable;
+  route_decisions: RouteDecisionsTable;
 }
 
 // The CDR tables join WARP's Database type here, so schema.ts (shared) needs no edit.

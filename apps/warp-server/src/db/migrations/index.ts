@@ -6,8 +6,8 @@ import * as m003 from './003_routing.js';
 import * as m004 from './004_cdrs.js';
 import * as m005 from './005_cdr_exports.js';
 import * as m006 from './006_deck_ocn_lata.js';
-import * as m007 from './007_route_decisions.js';
 import * as m007 from './007_sip_edge.js';
+import * as m008 from './008_route_decisions.js';
 
 /** Ordered by name; never edit a migration once released, add the next one. */
 export const migrations: Record<string, Migration> = {
@@ -17,6 +17,6 @@ export const migrations: Record<string, Migration> = {
   '004_cdrs': m004,
   '005_cdr_exports': m005,
   '006_deck_ocn_lata': m006,
-  '007_route_decisions': m007,
   '007_sip_edge': m007,
+  '008_route_decisions': m008,
 };
