@@ -30,3 +30,6 @@ export class SimClock {
     if (this.timeScale > 0) await sleep(seconds * 1000 * this.timeScale, undefined, { signal: this.signal });
   }
 }
+
+/** Seconds to the millisecond, as transcripts report times and durations. */
+export const roundSeconds = (seconds: number) => Math.round(seconds * 1000) / 1000;
