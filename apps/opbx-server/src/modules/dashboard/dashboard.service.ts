@@ -8,6 +8,7 @@ import { filteredCallLogs } from '../call-logs/call-logs.queries.js';
 import { callScope } from '../call-logs/call-logs.service.js';
 import type { CallLogRow } from '../call-records/calls.ingest.js';
 import type { VoiceRuntime } from '../voice/runtime.js';
+import { type Period, periodWindow } from './period.js';
 
 const LIVE = ['initiated', 'ringing', 'answered'] as const;
 
@@ -90,12 +91,9 @@ export async function liveCalls(ctx: AppContext, voice: VoiceRuntime, auth: Auth
  * split into answered and missed. Grouped in SQL by UTC hour (portable `substr` on ISO text),
  * then folded into local buckets, so the query returns at most a few thousand small rows.
  */
-export async function callVolume(ctx: AppContext, auth: AuthInfo, period: 'day' | 'week' | 'month') {
+export async function callVolume(ctx: AppContext, auth: AuthInfo, period: Period) {
   const scope = await callScope(ctx, auth);
-  const now = DateTime.now().setZone(scope.timezone);
-  const unit = period === 'day' ? 'hour' : 'day';
-  const count = period === 'day' ? 24 : period === 'week' ? 7 : 30;
-  const first = now.startOf(unit).minus({ [unit]: count - 1 });
+  const { unit, count, first } = periodWindow(period, scope.timezone);
   const rows = await filteredCallLogs(ctx.db, scope, {})
     .where('created_at', '>=', first.toUTC().toISO()!)
     .select((eb) => [sql<string>`substr(created_at, 1, 13)`.as('hour'), 'outcome', eb.fn.countAll<number>().as('n')])
