@@ -325,3 +325,87 @@ describe('partitions, routes, overrides, exclusions, simulate, trunk test', () =
     expect(down.trace).toContainEqual({ step: 'lrn', detail: 'dip failed (HTTP 503 DATA_STORE_UNAVAILABLE); policy: route on the dialled NPA-NXX 212555' });
   });
 });
+
+describe('OCN/LATA decks', () => {
+  it("rows keyed by ocn and lata are validated, stored and listed, and price an ocn_lata provider on the LRN's OCN/LATA", async () => {
+    const olata = await provider('Olata', { type: 'ocn_lata' });
+    const url = `/admin/providers/${olata.id}/rates/import`;
+    const bad = [
+      'ocn,lata,npanxx,interstate,intrastate,effective_date',
+      '9104,132,,0.003,0.0025,2026-01-01',
+      '91045,132,,0.003,0.003,2026-01-01',
+      '9104,13,,0.003,0.003,2026-01-01',
+      '9-04,132,,0.003,0.003,2026-01-01',
+      '9104,,,0.003,0.003,2026-01-01',
+      ',132,,0.003,0.003,2026-01-01',
+      '9104,132,212555,0.003,0.003,2026-01-01',
+      '9104,132,,0.004,0.004,2026-01-01',
+      '9102,224,,0.003,,2026-01-01',
+    ].join('\n');
+    const refused = await uploadDeck(server.app, admin, url, bad);
+    expect(refused.body.data).toMatchObject({ rows: 9, accepted: 1, activated: false });
+    expect(refused.body.data.rejected).toEqual([
+      { line: 3, reason: 'ocn must be 4 letters or digits', column: 'ocn' },
+      { line: 4, reason: 'lata must be 3 digits', column: 'lata' },
+      { line: 5, reason: 'ocn must be 4 letters or digits', column: 'ocn' },
+      { line: 6, reason: 'an OCN/LATA row needs both ocn and lata', column: 'lata' },
+      { line: 7, reason: 'an OCN/LATA row needs both ocn and lata', column: 'ocn' },
+      { line: 8, reason: 'give ocn and lata, or a prefix or npanxx, not both', column: 'ocn' },
+      { line: 9, reason: 'duplicate of line 2 (same ocn/lata and effective_date)', column: 'ocn' },
+      { line: 10, reason: 'a NANP row needs interstate and intrastate rates (or one rate)', column: 'interstate' },
+    ]);
+    const sellOcn = await uploadDeck(server.app, admin, '/admin/rates/import', 'ocn,lata,rate,effective_date\n9104,132,0.01,2026-01-01\n', {
+      rate_plan: 'ocn-sell',
+    });
+    expect(sellOcn.body.data.rejected).toEqual([
+      { line: 2, reason: 'OCN/LATA rows belong in provider decks (ocn_lata providers), not sell decks', column: 'ocn' },
+    ]);
+    expectError(await uploadDeck(server.app, admin, url, 'ocn,interstate,intrastate\n9104,0.1,0.1\n'), 422);
+
+    // The reference table names the OCN/LATA of each NPA-NXX (a LERG-derived import).
+    const now = new Date().toISOString();
+    await server.ctx.db
+      .insertInto('npanxx_reference')
+      .values([
+        { npanxx: '212557', state: 'NY', rate_center: 'NWYRCYZN01', ocn: '9104', lata: '132', updated_at: now },
+        { npanxx: '201557', state: 'NJ', rate_center: 'HACKENSACK', ocn: '0A6B', lata: '224', updated_at: now },
+      ])
+      .execute();
+    const good =
+      'ocn,lata,npanxx,interstate,intrastate,indeterminate,effective_date\n9104,132,,0.003,0.0025,0.003,2026-01-01\n0a6b,224,,0.004,0.004,0.004,2026-01-01\n,,212557,0.009,0.009,0.009,2026-01-01\n';
+    const first = await uploadDeck(server.app, admin, url, good);
+    expect(first.body.data).toMatchObject({ activated: true, accepted: 3, diff: { new: 3 } });
+    const listed = (await admin.get(`/admin/rates?provider_id=${olata.id}&effective_date=2026-07-01`)).body.data as Record<string, unknown>[];
+    expect(listed.map((r) => [r.ocn, r.lata, r.npanxx, r.prefix, r.interstate]).sort()).toEqual([
+      [null, null, '212557', null, '0.009'],
+      ['0A6B', '224', null, null, '0.004'],
+      ['9104', '132', null, null, '0.003'],
+    ]);
+    const again = await uploadDeck(server.app, admin, url, good.replace('0a6b,224,,0.004', '0A6B,224,,0.005'));
+    expect(again.body.data).toMatchObject({ activated: true, diff: { new: 0, increased: 1, unchanged: 2, removed: 0 } });
+
+    const carrier = await createTestCustomer(server, 'OCN Carrier');
+    await uploadDeck(server.app, admin, '/admin/rates/import', 'prefix,interstate,intrastate,indeterminate,effective_date\n1,0.01,0.01,0.01,2026-01-01\n', {
+      rate_plan: 'ocn-retail',
+    });
+    await admin.patch(`/admin/customers/${carrier.id}`, { rate_plan: 'ocn-retail' });
+    const part = await admin.post('/admin/partitions', { name: 'OCN', providers: [{ provider_id: olata.id }] });
+    const trunk = (await carrier.users.customer_admin.api.post('/trunks', { name: 'OCN', allowed_ips: ['192.0.2.11'], allowed_destinations: ['domestic'] }))
+      .body.data;
+    await admin.post(`/admin/trunks/${trunk.id}/partition`, { partition_id: part.body.data.id });
+    const simulate = async (dni: string) => (await admin.post('/admin/routing/simulate', { trunk_id: trunk.id, ani: '+12125570000', dni })).body.data;
+    // Not ported (the Telique sandbox answers the number itself): 212557's OCN/LATA; the caller's rate centre, so local (no local column: intrastate's rate).
+    expect((await simulate('2125570000')).routes).toMatchObject([
+      { provider_name: 'Olata', cost_rate: '0.002500', rate_key: 'OCN/LATA 9104/132', jurisdiction: 'local' },
+    ]);
+    // Ported to an NJ LRN: the LRN's OCN/LATA (0A6B/224), interstate from a NY caller.
+    telique.table.set('2125570001', { lrn: '2015570000', spid: '0A6B' });
+    expect((await simulate('2125570001')).routes).toMatchObject([
+      { provider_name: 'Olata', cost_rate: '0.005000', rate_key: 'OCN/LATA 0A6B/224', jurisdiction: 'interstate' },
+    ]);
+    // An NPA-NXX whose reference has no OCN/LATA (the default table's 212555): its NPA-NXX row; none at all: no route.
+    await uploadDeck(server.app, admin, url, `${good},,212555,0.008,0.008,0.008,2026-01-01\n`);
+    expect((await simulate('2125550000')).routes[0]).toMatchObject({ cost_rate: '0.008000', rate_key: 'prefix 1212555' });
+    expect(await simulate('2125560000')).toMatchObject({ decision: 'reject', reason_code: 'NO_ROUTE' });
+  });
+});

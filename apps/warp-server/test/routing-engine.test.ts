@@ -160,6 +160,34 @@ describe('pricing', () => {
       rate_key: 'prefix 1310555',
     });
   });
+
+  it("prices an OCN/LATA provider on the LRN's OCN/LATA (a ported number), on the row valid at the instant; an LRN provider ignores OCN/LATA rows", () => {
+    const rows = [
+      { key: '9104:132', interstate: '0.003', intrastate: '0.0025' },
+      { key: '9102:224', interstate: '0.004', intrastate: '0.004', to: '2026-06-01' },
+      { key: '9102:224', interstate: '0.0045', intrastate: '0.0045', from: '2026-06-01' },
+      flat('1212555', '0.009'),
+      flat('1201555', '0.008'),
+    ];
+    const input = { providers: [provider('ol', rows, { type: 'ocn_lata' }), provider('lrn', rows)], partition: members('ol', 'lrn') };
+    // 212-555-1234 (OCN 9104, LATA 132) ported to an NJ LRN (201555: OCN 9102, LATA 224).
+    const ported = run(input, { lrn: { status: 'found', lrn: '2015550000' } });
+    expect(ported.routes.map((r) => [r.provider_id, r.cost_rate, r.rate_key])).toEqual([
+      ['ol', '0.004500', 'OCN/LATA 9102/224'],
+      ['lrn', '0.008000', 'prefix 1201555'],
+    ]);
+    const before = run(input, { lrn: { status: 'found', lrn: '2015550000' }, at: Date.parse('2026-05-31T23:00:00Z') });
+    expect(before.routes[0]).toMatchObject({ provider_id: 'ol', cost_rate: '0.004000', rate_key: 'OCN/LATA 9102/224' });
+    expect(run(input, { lrn: { status: 'not_found' } }).routes[0]).toMatchObject({ provider_id: 'ol', cost_rate: '0.002500', rate_key: 'OCN/LATA 9104/132' });
+    // 512555 has an OCN/LATA in the reference but no row for it; 900555 none at all: the NPA-NXX rows price them.
+    const fallback = provider('ol', [...rows, flat('1512555', '0.007'), flat('1900555', '0.011')], { type: 'ocn_lata' });
+    expect(run({ providers: [fallback], partition: members('ol') }, { dni: '+15125551234' }).routes[0]).toMatchObject({
+      cost_rate: '0.007000',
+      rate_key: 'prefix 1512555',
+    });
+    const premium = run({ providers: [fallback], partition: members('ol'), sell: [flat('1', '0.05')] }, { dni: '+19005551234' });
+    expect(premium.routes[0]).toMatchObject({ cost_rate: '0.011000', rate_key: 'prefix 1900555' });
+  });
 });
 
 describe('jurisdiction', () => {

@@ -91,10 +91,12 @@ export type ProviderPerformance = z.infer<typeof providerPerformance>;
 
 // ---------------------------------------------------------------- rate decks
 
-/** The deck CSV header (any order; unknown columns are refused). `prefix` or `npanxx` names the row. */
+/** The deck CSV header (any order; unknown columns are refused). `prefix`, `npanxx` or `ocn` + `lata` names the row. */
 export const RATE_DECK_COLUMNS = [
   'prefix',
   'npanxx',
+  'ocn',
+  'lata',
   'description',
   'country',
   'interstate',
@@ -124,6 +126,15 @@ export const rateView = z.object({
   npanxx: z
     .string()
     .regex(/^\d{6}$/)
+    .nullable(),
+  /** OCN/LATA-keyed rows (priced for `ocn_lata` providers): both set, prefix and npanxx null */
+  ocn: z
+    .string()
+    .regex(/^[0-9A-Z]{4}$/)
+    .nullable(),
+  lata: z
+    .string()
+    .regex(/^\d{3}$/)
     .nullable(),
   description: z.string().nullable(),
   country: z.string().nullable(),

@@ -57,6 +57,8 @@ describe('routing (issue 13)', () => {
       [
         'prefix',
         'npanxx',
+        'ocn',
+        'lata',
         'description',
         'country',
         'interstate',

@@ -27,6 +27,9 @@ export interface RatesTable {
   rate_plan: string | null;
   prefix: string | null;
   npanxx: string | null;
+  /** OCN/LATA-keyed rows (migration 006): both set, prefix and npanxx null */
+  ocn: string | null;
+  lata: string | null;
   description: string | null;
   country: string | null;
   interstate: string | null;

@@ -40,7 +40,9 @@ export interface ImportResult extends RateImportReport {
 
 const isDate = (s: string) =>
   /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
-const keyOf = (r: { prefix: string | null; npanxx: string | null }) => (r.npanxx ? `N${r.npanxx}` : `P${r.prefix}`);
+const keyOf = (r: { prefix: string | null; npanxx: string | null; ocn: string | null; lata: string | null }) =>
+  r.npanxx ? `N${r.npanxx}` : r.ocn ? `O${r.ocn}:${r.lata}` : `P${r.prefix}`;
+const keyName = (r: { npanxx: string | null; ocn: string | null }) => (r.npanxx ? 'npanxx' : r.ocn ? 'ocn' : 'prefix');
 
 function validateRow(
   rec: string[],
@@ -56,10 +58,20 @@ function validateRow(
   };
   const prefix = v('prefix');
   const npanxx = v('npanxx');
+  const ocn = v('ocn')?.toUpperCase() ?? null;
+  const lata = v('lata');
   if (prefix && npanxx) return { reason: 'give prefix or npanxx, not both', column: 'prefix' };
-  if (!prefix && !npanxx) return { reason: 'prefix or npanxx is required', column: 'prefix' };
+  if ((ocn || lata) && (prefix || npanxx)) return { reason: 'give ocn and lata, or a prefix or npanxx, not both', column: ocn ? 'ocn' : 'lata' };
+  if (!prefix && !npanxx && !ocn && !lata) return { reason: 'prefix or npanxx (or ocn and lata) is required', column: 'prefix' };
   if (prefix && !/^\d{1,20}$/.test(prefix)) return { reason: 'prefix must be 1 to 20 digits (E.164 without +, NANP with its leading 1)', column: 'prefix' };
   if (npanxx && !/^[2-9]\d{2}[2-9]\d{2}$/.test(npanxx)) return { reason: 'npanxx must be 6 digits (NPA and NXX start with 2-9)', column: 'npanxx' };
+  if (ocn || lata) {
+    if (!ocn || !lata) return { reason: 'an OCN/LATA row needs both ocn and lata', column: ocn ? 'lata' : 'ocn' };
+    if (!/^[0-9A-Z]{4}$/.test(ocn)) return { reason: 'ocn must be 4 letters or digits', column: 'ocn' };
+    if (!/^\d{3}$/.test(lata)) return { reason: 'lata must be 3 digits', column: 'lata' };
+    // The sell side prices on the dialled digits; an OCN/LATA row there would never be read.
+    if (owner.provider_id === null) return { reason: 'OCN/LATA rows belong in provider decks (ocn_lata providers), not sell decks', column: 'ocn' };
+  }
   const rates: Record<string, string | null> = {};
   for (const c of RATE_COLUMNS) {
     const s = v(c);
@@ -69,7 +81,7 @@ function validateRow(
     }
     rates[c] = s;
   }
-  const nanp = !!npanxx || prefix!.startsWith('1');
+  const nanp = !!npanxx || !!ocn || prefix!.startsWith('1');
   if (nanp) {
     if (rates.rate === null && (rates.interstate === null || rates.intrastate === null))
       return { reason: 'a NANP row needs interstate and intrastate rates (or one rate)', column: 'interstate' };
@@ -106,6 +118,8 @@ function validateRow(
       line,
       prefix,
       npanxx,
+      ocn,
+      lata,
       description,
       country,
       interstate: rates.interstate!,
@@ -128,6 +142,8 @@ type Live = Pick<
   | 'id'
   | 'prefix'
   | 'npanxx'
+  | 'ocn'
+  | 'lata'
   | 'effective_date'
   | 'end_date'
   | 'connection_fee'
@@ -199,7 +215,8 @@ export async function importDeck(ctx: AppContext, owner: DeckOwner, file: Readab
         const dup = names.find((n, i) => names.indexOf(n) !== i);
         if (unknown.length) headerError = `unknown column(s): ${unknown.join(', ')}; the columns are ${RATE_DECK_COLUMNS.join(', ')}`;
         else if (dup) headerError = `column ${dup} appears twice`;
-        else if (!names.includes('prefix') && !names.includes('npanxx')) headerError = 'the header must name prefix or npanxx';
+        else if (!names.includes('prefix') && !names.includes('npanxx') && !(names.includes('ocn') && names.includes('lata')))
+          headerError = 'the header must name prefix or npanxx (or ocn and lata)';
         if (headerError) throw invalid([{ field: 'file', message: headerError }]);
         width = names.length;
         index = new Map(names.map((n, i) => [n, i]));
@@ -218,7 +235,8 @@ export async function importDeck(ctx: AppContext, owner: DeckOwner, file: Readab
       const dupKey = `${keyOf(row)}@${row.effective_date}`;
       const first = seen.get(dupKey);
       if (first !== undefined) {
-        reject(line, `duplicate of line ${first} (same ${row.npanxx ? 'npanxx' : 'prefix'} and effective_date)`, row.npanxx ? 'npanxx' : 'prefix');
+        const name = keyName(row);
+        reject(line, `duplicate of line ${first} (same ${name === 'ocn' ? 'ocn/lata' : name} and effective_date)`, name);
         continue;
       }
       seen.set(dupKey, line);
@@ -240,6 +258,8 @@ export async function importDeck(ctx: AppContext, owner: DeckOwner, file: Readab
       'id',
       'prefix',
       'npanxx',
+      'ocn',
+      'lata',
       'effective_date',
       'end_date',
       'connection_fee',
@@ -323,6 +343,8 @@ export async function importDeck(ctx: AppContext, owner: DeckOwner, file: Readab
               rate_plan: owner.rate_plan,
               prefix: r.prefix,
               npanxx: r.npanxx,
+              ocn: r.ocn,
+              lata: r.lata,
               description: r.description,
               country: r.country,
               interstate: r.interstate,

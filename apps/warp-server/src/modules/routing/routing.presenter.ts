@@ -57,6 +57,8 @@ export function presentRate(r: RatesTable): Rate {
     rate_plan: r.rate_plan,
     prefix: r.prefix,
     npanxx: r.npanxx,
+    ocn: r.ocn ?? null,
+    lata: r.lata ?? null,
     description: r.description,
     country: r.country,
     interstate: r.interstate,

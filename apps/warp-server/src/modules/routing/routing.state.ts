@@ -30,8 +30,9 @@ const json = <T>(s: string | null): T | null => (s ? (JSON.parse(s) as T) : null
 // Stored rates were validated on import (at most 6 places, at most 1,000,000): the fast exact path.
 const micros = (s: string | null) => (s === null ? null : /^\d{1,7}(\.\d{1,6})?$/.test(s) ? decimalToMicros(s) : toMicros(s));
 
-/** A deck row's match key: NPA-NXX rows become the E.164 prefix 1NPANXX (see engine/deck.ts). */
-export const rateKey = (r: { prefix: string | null; npanxx: string | null }) => (r.npanxx ? `1${r.npanxx}` : r.prefix!);
+/** A deck row's match key: NPA-NXX rows become the E.164 prefix 1NPANXX, OCN/LATA rows `OCN:LATA` (see engine/deck.ts). */
+export const rateKey = (r: { prefix: string | null; npanxx: string | null; ocn: string | null; lata: string | null }) =>
+  r.npanxx ? `1${r.npanxx}` : r.ocn ? `${r.ocn}:${r.lata}` : r.prefix!;
 
 export const CUSTOMER_COLUMNS = ['id', 'name', 'status', 'rate_plan', 'allow_loss'] as const;
 export const TRUNK_COLUMNS = [
@@ -82,6 +83,8 @@ export async function loadSnapshot(ctx: AppContext, version: number): Promise<Ro
         'owner',
         'prefix',
         'npanxx',
+        'ocn',
+        'lata',
         'interstate',
         'intrastate',
         'local',
