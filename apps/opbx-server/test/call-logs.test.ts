@@ -517,6 +517,86 @@ describe('GET /call-logs/export (CSV)', () => {
     expect(viaWebhook.to_number).toBe(org.did.number);
   });
 
+  it('puts names and numbers next to the ids, and local times named by the organization’s zone', async () => {
+    const org = await createTelephonyOrg(server.app, server.ctx, { name: 'Named CSV Org', timezone: 'Europe/Paris' });
+    const agentName = (await org.agent.get('/auth/me')).body.name as string;
+    const virtual = (await org.owner.post('/extensions', { extension_number: '401', type: 'virtual' })).body.id as string;
+    const group = await org.owner.post('/ring-groups', { name: 'Sales, "EU"', strategy: 'simultaneous', members: [{ extension_id: virtual, priority: 1 }] });
+    expect(group.status).toBe(201);
+    const [summer, winter, bare] = await insertCallLogs(server.ctx, [
+      {
+        organization_id: org.organizationId,
+        created_at: '2025-05-01T10:03:00.000Z',
+        did_id: org.did.id,
+        extension_id: org.agentExtensionId,
+        answer_time: '2025-05-01T10:03:05.000Z',
+        end_time: '2025-05-01T10:04:05.000Z',
+        duration: 60,
+      },
+      // 23:30 UTC on 15 January is half past midnight on the 16th in Paris (UTC+1 in winter).
+      { organization_id: org.organizationId, created_at: '2025-01-15T23:30:00.000Z', extension_id: virtual, ring_group_id: group.body.id, status: 'no_answer' },
+      { organization_id: org.organizationId, created_at: '2025-01-15T08:00:00.000Z' },
+    ]);
+    const { header, rows } = await exportCsv(org.owner);
+    expect(header).toEqual([
+      'id',
+      'call_id',
+      'direction',
+      'from_number',
+      'to_number',
+      'did_id',
+      'did_number',
+      'extension_id',
+      'extension_number',
+      'extension_name',
+      'ring_group_id',
+      'ring_group_name',
+      'status',
+      'outcome',
+      'start_time (Europe/Paris)',
+      'answer_time (Europe/Paris)',
+      'end_time (Europe/Paris)',
+      'created_at',
+      'answer_time',
+      'end_time',
+      'duration',
+      'recording_url',
+    ]);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    expect(byId.get(summer!.id!)).toMatchObject({
+      did_id: org.did.id,
+      did_number: org.did.number,
+      extension_id: org.agentExtensionId,
+      extension_number: '300',
+      extension_name: agentName,
+      ring_group_name: '',
+      // Paris is UTC+2 in May.
+      'start_time (Europe/Paris)': '2025-05-01 12:03:00',
+      'answer_time (Europe/Paris)': '2025-05-01 12:03:05',
+      'end_time (Europe/Paris)': '2025-05-01 12:04:05',
+      created_at: '2025-05-01T10:03:00.000Z',
+      answer_time: '2025-05-01T10:03:05.000Z',
+    });
+    expect(byId.get(winter!.id!)).toMatchObject({
+      did_number: '',
+      extension_number: '401',
+      extension_name: '',
+      ring_group_id: group.body.id,
+      ring_group_name: 'Sales, "EU"',
+      'start_time (Europe/Paris)': '2025-01-16 00:30:00',
+      'answer_time (Europe/Paris)': '',
+    });
+    expect(byId.get(bare!.id!)).toMatchObject({
+      did_number: '',
+      extension_number: '',
+      extension_name: '',
+      ring_group_name: '',
+      'start_time (Europe/Paris)': '2025-01-15 09:00:00',
+    });
+    // An agent's export joins the same names to their own calls only.
+    expect((await exportCsv(org.agent)).rows.map((r) => [r.id, r.extension_name])).toEqual([[summer!.id, agentName]]);
+  });
+
   it('streams large exports completely, in order, across its internal pages', async () => {
     const org = await createTelephonyOrg(server.app, server.ctx, { name: 'Volume Org' });
     const base = Date.UTC(2025, 0, 1);
