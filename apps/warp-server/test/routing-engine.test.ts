@@ -518,6 +518,86 @@ describe('ordering', () => {
   });
 });
 
+describe('partition time windows', () => {
+  type Day = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+  /** Is the windowed member 'w' among the routes at `iso`? ('all' is always there, so the call routes either way.) */
+  const open = (days: Day[], start: string, end: string, iso: string, timezone = 'America/New_York') => {
+    const providers = [provider('w', [flat('1', '0.001')]), provider('all', [flat('1', '0.002')])];
+    const partition = {
+      members: [
+        { providerId: 'w', priority: 1, weight: 1, timeWindows: [{ days, start, end, timezone }] },
+        { providerId: 'all', priority: 1, weight: 1 },
+      ],
+    };
+    const d = run({ providers, partition }, { at: Date.parse(iso) });
+    expect(d.decision).toBe('route');
+    const inside = d.routes.some((r) => r.provider_id === 'w');
+    if (!inside) expect(d.trace).toContainEqual({ step: 'candidate', detail: 'W: outside its partition time window', provider_id: 'w', dropped: 'window' });
+    return inside;
+  };
+  const weekdays: Day[] = ['mon', 'tue', 'wed', 'thu', 'fri'];
+
+  it('a window is read in its time zone: start inclusive, end exclusive, only on its days', () => {
+    // Wednesday 2026-07-01, New York on EDT (UTC-4).
+    expect(open(weekdays, '09:00', '17:00', '2026-07-01T13:00:00Z')).toBe(true); // 09:00
+    expect(open(weekdays, '09:00', '17:00', '2026-07-01T12:59:59Z')).toBe(false); // 08:59:59
+    expect(open(weekdays, '09:00', '17:00', '2026-07-01T20:59:00Z')).toBe(true); // 16:59
+    expect(open(weekdays, '09:00', '17:00', '2026-07-01T21:00:00Z')).toBe(false); // 17:00
+    expect(open(weekdays, '09:00', '17:00', '2026-07-04T15:00:00Z')).toBe(false); // Saturday 11:00
+    // 02:00 UTC Thursday is still Wednesday 22:00 in New York: the zone's day, not UTC's.
+    expect(open(['wed'], '21:00', '23:00', '2026-07-02T02:00:00Z')).toBe(true);
+    expect(open(['thu'], '21:00', '23:00', '2026-07-02T02:00:00Z')).toBe(false);
+    expect(open(['thu'], '00:00', '01:00', '2026-07-02T04:30:00Z')).toBe(true); // Thursday 00:30
+    expect(open(['wed'], '09:00', '12:00', '2026-07-01T13:00:00Z')).toBe(true); // 09:00 in New York…
+    expect(open(['wed'], '09:00', '12:00', '2026-07-01T13:00:00Z', 'UTC')).toBe(false); // …13:00 in UTC
+  });
+
+  it('an overnight window (end before start) runs across midnight; its early hours belong to the day it started', () => {
+    // Friday 22:00 → Saturday 06:00, New York.
+    expect(open(['fri'], '22:00', '06:00', '2026-07-04T02:30:00Z')).toBe(true); // Friday 22:30
+    expect(open(['fri'], '22:00', '06:00', '2026-07-04T09:59:00Z')).toBe(true); // Saturday 05:59
+    expect(open(['fri'], '22:00', '06:00', '2026-07-04T10:00:00Z')).toBe(false); // Saturday 06:00
+    expect(open(['fri'], '22:00', '06:00', '2026-07-05T02:30:00Z')).toBe(false); // Saturday 22:30: not a Friday night
+    expect(open(['fri'], '22:00', '06:00', '2026-07-03T09:00:00Z')).toBe(false); // Friday 05:00: Thursday's night
+    expect(open(['sun'], '22:00', '06:00', '2026-07-06T04:00:00Z')).toBe(true); // Monday 00:00 after Sunday (the week wraps)
+  });
+
+  it('follows daylight saving time in America/New_York (March and November 2026)', () => {
+    // 09:00-17:00 on weekdays: 14:00 UTC is 09:00 EST on Friday 6 March, 10:00 EDT on Monday 9 March.
+    expect(open(weekdays, '09:00', '17:00', '2026-03-06T13:30:00Z')).toBe(false); // 08:30 EST
+    expect(open(weekdays, '09:00', '17:00', '2026-03-06T14:00:00Z')).toBe(true); // 09:00 EST
+    expect(open(weekdays, '09:00', '17:00', '2026-03-09T13:00:00Z')).toBe(true); // 09:00 EDT
+    expect(open(weekdays, '09:00', '17:00', '2026-03-09T12:59:00Z')).toBe(false); // 08:59 EDT
+    expect(open(weekdays, '09:00', '17:00', '2026-03-09T21:00:00Z')).toBe(false); // 17:00 EDT
+    // Sunday 8 March: clocks go from 02:00 EST to 03:00 EDT (07:00 UTC).
+    expect(open(['sun'], '01:00', '03:00', '2026-03-08T06:59:00Z')).toBe(true); // 01:59 EST
+    expect(open(['sun'], '01:00', '03:00', '2026-03-08T07:00:00Z')).toBe(false); // 03:00 EDT
+    // Sunday 1 November: 01:00-02:00 happens twice (EDT, then EST); both are inside.
+    expect(open(['sun'], '01:00', '02:00', '2026-11-01T05:30:00Z')).toBe(true); // 01:30 EDT
+    expect(open(['sun'], '01:00', '02:00', '2026-11-01T06:30:00Z')).toBe(true); // 01:30 EST
+    expect(open(['sun'], '01:00', '02:00', '2026-11-01T07:00:00Z')).toBe(false); // 02:00 EST
+    // An overnight window across the change: Saturday 22:00 → Sunday 06:00 lasts 9 hours in November.
+    expect(open(['sat'], '22:00', '06:00', '2026-11-01T10:59:00Z')).toBe(true); // Sunday 05:59 EST
+    expect(open(['sat'], '22:00', '06:00', '2026-11-01T11:00:00Z')).toBe(false); // Sunday 06:00 EST
+  });
+
+  it('a member with several windows is open in any of them; start = end is the whole day', () => {
+    const providers = [provider('w', [flat('1', '0.001')])];
+    const windows = [
+      { days: ['mon' as const], start: '09:00', end: '12:00', timezone: 'Europe/London' },
+      { days: ['mon' as const], start: '14:00', end: '18:00', timezone: 'America/Los_Angeles' },
+    ];
+    const at = (iso: string) =>
+      run({ providers, partition: { members: [{ providerId: 'w', priority: 1, weight: 1, timeWindows: windows }] } }, { at: Date.parse(iso) });
+    expect(at('2026-07-06T08:30:00Z').decision).toBe('route'); // 09:30 BST
+    expect(at('2026-07-06T12:00:00Z').decision).toBe('reject'); // 13:00 BST, 05:00 PDT
+    expect(at('2026-07-06T21:00:00Z').decision).toBe('route'); // 14:00 PDT
+    expect(open(['wed'], '00:00', '00:00', '2026-07-02T03:59:00Z')).toBe(true); // Wednesday 23:59
+    expect(open(['wed'], '00:00', '00:00', '2026-07-01T04:00:00Z')).toBe(true); // Wednesday 00:00
+    expect(open(['wed'], '00:00', '00:00', '2026-07-02T04:00:00Z')).toBe(false); // Thursday 00:00
+  });
+});
+
 describe('the trace', () => {
   it('names every rule that fired and every dropped candidate with its reason, in order', () => {
     const providers = [

@@ -13,8 +13,10 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 }
 
 /**
- * Is `at` inside the weekly window, in the window's time zone? A window whose end is before its
- * start runs overnight (22:00–06:00): the early part belongs to the day it started on.
+ * Is `at` inside the weekly window, in the window's time zone (its wall clock, so daylight saving
+ * moves the window with the clocks)? Start inclusive, end exclusive. A window whose end is before
+ * its start runs overnight (22:00–06:00): the early part belongs to the day it started on. Start
+ * equal to end is the whole day (HH:MM cannot say 24:00, and an empty window would be pointless).
  */
 export function inWindow(window: TimeWindow, at: number): boolean {
   const parts = formatter(window.timezone ?? 'UTC').formatToParts(at);
@@ -26,7 +28,8 @@ export function inWindow(window: TimeWindow, at: number): boolean {
   const start = sh * 60 + sm;
   const end = eh * 60 + em;
   const days = window.days as string[];
-  if (start <= end) return days.includes(day) && minute >= start && minute < end;
+  if (start === end) return days.includes(day);
+  if (start < end) return days.includes(day) && minute >= start && minute < end;
   const yesterday = DAYS[(DAYS.indexOf(day) + 6) % 7]!;
   return (days.includes(day) && minute >= start) || (days.includes(yesterday) && minute < end);
 }
