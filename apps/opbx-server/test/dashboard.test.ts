@@ -184,8 +184,15 @@ describe('GET /dashboard/live-calls', () => {
     expect(board.body.data[0]).toMatchObject({ did_id: org.did.id, extension_id: org.agentExtensionId, extension_number: org.agentExtensionNumber });
     expect((await org.owner.get('/dashboard/stats')).body.active_calls).toBe(1);
 
+    const agentName = (await org.agent.get('/auth/me')).body.name;
+    // Ringing: the extension's user is named, nobody has answered yet.
+    expect(ringing.data.call).toMatchObject({ extension_name: agentName });
+    expect(ringing.data.call.answered_by).toBeUndefined();
+
     const answered = await log.waitFor((e) => e.name === 'call.updated' && e.data.call.status === 'answered', 'an answered update');
     expect(withoutClock(await liveEntry(callId))).toEqual(withoutClock(answered.data.call));
+    // Who answered, on the event and on the board.
+    expect(answered.data.call.answered_by).toEqual({ extension_id: org.agentExtensionId, extension_number: org.agentExtensionNumber, name: agentName });
 
     await log.waitFor((e) => e.name === 'call.ended', 'call.ended');
     expect(await liveEntry(callId)).toBeUndefined();
@@ -194,5 +201,44 @@ describe('GET /dashboard/live-calls', () => {
     const transcript = await call;
     expect(transcript.callSid).toBe(callId);
     expect(transcript.errors).toEqual([]);
+  });
+
+  it('names the ring group member who answered, on the event and on the board', async () => {
+    const org = await createTelephonyOrg(live.server.app, live.server.ctx, { name: 'Live Group', baseUrl: live.base });
+    const first = (await org.owner.post('/extensions', { extension_number: '401', type: 'virtual' })).body.id;
+    const group = await org.owner.post('/ring-groups', {
+      name: 'Sales',
+      strategy: 'sequential',
+      members: [
+        { extension_id: first, priority: 1 },
+        { extension_id: org.agentExtensionId, priority: 2 },
+      ],
+    });
+    expect(group.status).toBe(201);
+    expect((await org.owner.patch(`/dids/${org.did.id}`, { routing_type: 'ring_group', routing_config: { ring_group_id: group.body.id } })).status).toBe(200);
+    const echo = createEcho(live, org.owner.token!);
+    echoes.push(echo);
+    const log = new EventRecorder();
+    const channel = echo
+      .private(`organization.${org.organizationId}.calls`)
+      .listen('.call.updated', log.on('call.updated'))
+      .listen('.call.ended', log.on('call.ended'));
+    await subscription(channel);
+
+    // 401 is busy; the agent's extension (300) rings next and answers.
+    const call = simulateInbound(live.base, org, {
+      timeScale: 1,
+      scenario: { targets: { '401': { outcome: 'busy', after: 0.3 }, [org.agentExtensionNumber]: { outcome: 'answer', after: 0.5, talk: 1.5 } } },
+    });
+    const answered = await log.waitFor((e) => e.name === 'call.updated' && e.data.call.status === 'answered', 'an answered update');
+    const agentName = (await org.agent.get('/auth/me')).body.name;
+    expect(answered.data.call).toMatchObject({
+      ring_group_name: 'Sales',
+      answered_by: { extension_id: org.agentExtensionId, extension_number: org.agentExtensionNumber, name: agentName },
+    });
+    const board = (await org.owner.get('/dashboard/live-calls')).body.data;
+    expect(board.find((c: any) => c.call_id === answered.data.call.call_id)?.answered_by?.extension_number).toBe(org.agentExtensionNumber);
+    await log.waitFor((e) => e.name === 'call.ended', 'call.ended');
+    expect((await call).errors).toEqual([]);
   });
 });

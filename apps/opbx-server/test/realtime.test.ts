@@ -77,6 +77,9 @@ const LIVE_CALL_KEYS = [
   'duration',
   'started_at',
   'outcome',
+  // Beyond the spec, additive: the extension's user, and who took an answered call.
+  'extension_name',
+  'answered_by',
 ];
 const CALL_LOG_KEYS = [
   'id',

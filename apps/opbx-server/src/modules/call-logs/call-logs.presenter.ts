@@ -65,6 +65,8 @@ export interface LiveCallView {
   did_id?: string;
   extension_number?: string;
   extension_id?: string;
+  /** Beyond the spec: the extension's user's name. */
+  extension_name?: string;
   ring_group_name?: string;
   ring_group_id?: string;
   status: CallLogRow['status'];
@@ -72,6 +74,11 @@ export interface LiveCallView {
   outcome: CallLogRow['outcome'];
   duration: number;
   started_at: string;
+  /**
+   * Beyond the spec: the extension that took an answered inbound call (a ring group's member once
+   * one answers). Absent while ringing, on outbound calls, and when nobody can be named.
+   */
+  answered_by?: { extension_id: string; extension_number?: string; name?: string };
 }
 
 /** The spec's LiveCall: names come from the in-memory routing snapshot, not extra queries. */
@@ -80,6 +87,8 @@ export function presentLiveCall(row: CallLogRow, snap: RoutingSnapshot | undefin
   const group = row.ring_group_id ? snap?.ringGroups.get(row.ring_group_id) : undefined;
   const didNumber = row.did_id ? snap?.didsById.get(row.did_id)?.number : undefined;
   const since = Date.parse(row.answer_time ?? row.created_at);
+  // The journal files an answered call under the extension that took it (see call-store's answeredBy).
+  const answered = row.direction === 'inbound' && row.outcome === 'answered';
   return {
     call_id: row.call_id,
     from_number: row.from_number,
@@ -88,11 +97,15 @@ export function presentLiveCall(row: CallLogRow, snap: RoutingSnapshot | undefin
     ...(didNumber ? { did_number: didNumber } : {}),
     ...(row.extension_id ? { extension_id: row.extension_id } : {}),
     ...(ext ? { extension_number: ext.number } : {}),
+    ...(ext?.name ? { extension_name: ext.name } : {}),
     ...(row.ring_group_id ? { ring_group_id: row.ring_group_id } : {}),
     ...(group ? { ring_group_name: group.name } : {}),
     status: row.status,
     outcome: row.outcome,
     duration: Number.isFinite(since) ? Math.max(0, Math.floor((now - since) / 1000)) : 0,
     started_at: row.created_at,
+    ...(answered && row.extension_id
+      ? { answered_by: { extension_id: row.extension_id, ...(ext ? { extension_number: ext.number } : {}), ...(ext?.name ? { name: ext.name } : {}) } }
+      : {}),
   };
 }

@@ -209,11 +209,13 @@ export async function updateUser(ctx: AppContext, auth: AuthInfo, id: string, in
       if (!tokenIds) ended = { reason };
       else if (tokenIds.length > 0) ended = { reason, token_ids: tokenIds };
     }
-    return { statusChanged: input.status !== undefined && input.status !== target.status, ended };
+    const statusChanged = input.status !== undefined && input.status !== target.status;
+    return { routingChanged: statusChanged || (input.name !== undefined && input.name !== target.name), ended };
   });
   if (outcome.ended) await publishSessionsEnded(ctx, { organization_id: auth.organizationId, user_id: id, ...outcome.ended });
-  // A user's status decides whether their extension rings and may dial out: routing must know now.
-  if (outcome.statusChanged) await ctx.configChanged(auth.organizationId);
+  // A user's status decides whether their extension rings and may dial out: routing must know now
+  // (and the snapshot's name is what the live board shows).
+  if (outcome.routingChanged) await ctx.configChanged(auth.organizationId);
   return presentUser((await findUserById(ctx.db, auth.organizationId, id))!, ctx);
 }
 

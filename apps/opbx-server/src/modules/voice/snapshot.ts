@@ -26,6 +26,8 @@ export interface ExtensionNode {
   userActive: boolean | null;
   voicemail: boolean;
   forwarding: { destination: string; onNoAnswer: boolean } | null;
+  /** The assigned user's name, for the live board (not used by routing). */
+  name?: string;
 }
 
 export interface RingGroupNode {
@@ -93,7 +95,7 @@ export async function loadSnapshot(db: Kysely<Database>, organizationId: string)
   if (!org) return undefined;
   const [extensions, users, groups, members, hours, dids, generalBox] = await Promise.all([
     db.selectFrom('extensions').selectAll().where('organization_id', '=', organizationId).execute(),
-    db.selectFrom('users').select(['id', 'status']).where('organization_id', '=', organizationId).execute(),
+    db.selectFrom('users').select(['id', 'status', 'name']).where('organization_id', '=', organizationId).execute(),
     db.selectFrom('ring_groups').selectAll().where('organization_id', '=', organizationId).execute(),
     db.selectFrom('ring_group_members').selectAll().where('organization_id', '=', organizationId).execute(),
     db.selectFrom('business_hours').selectAll().where('organization_id', '=', organizationId).execute(),
@@ -107,6 +109,7 @@ export async function loadSnapshot(db: Kysely<Database>, organizationId: string)
     dids.map((d) => d.phone_number),
   );
   const userStatus = new Map(users.map((u) => [u.id, u.status === 'active']));
+  const userName = new Map(users.map((u) => [u.id, u.name]));
 
   const snapshot: RoutingSnapshot = {
     organizationId,
@@ -134,6 +137,7 @@ export async function loadSnapshot(db: Kysely<Database>, organizationId: string)
       voicemail: Boolean(e.voicemail_enabled),
       forwarding:
         e.forwarding_enabled && e.forwarding_destination ? { destination: e.forwarding_destination, onNoAnswer: Boolean(e.forwarding_on_no_answer) } : null,
+      ...(e.user_id && userName.has(e.user_id) ? { name: userName.get(e.user_id)! } : {}),
     };
     snapshot.extensions.set(node.id, node);
     snapshot.extensionsByNumber.set(node.number, node);
