@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { recordRouteDecisions } from '../src/modules/rating/decisions.js';
+import { decide } from '../src/modules/routing/engine/index.js';
+import { routingOf } from '../src/modules/routing/routing.state.js';
 import { type Api, expectError } from './support/api.js';
 import { answeredCdr, type CdrWorld, cdrWorld, failedCdr } from './support/cdrs.js';
 import { createTestServer, type TestServer } from './support/context.js';
@@ -192,5 +195,44 @@ describe('ingestion', () => {
     expect(res.body.data.results[0].status).toBe('accepted');
     const row = await server.ctx.db.selectFrom('cdrs').selectAll().where('call_id', '=', 'new-trunk-1').executeTakeFirstOrThrow();
     expect([row.rating_error, Number(row.sell_amount), Number(row.cost_amount)]).toEqual([null, 240, 700]);
+  });
+
+  it("a CDR naming its route decision is priced on the jurisdiction that decision recorded; another customer's decision is ignored", async () => {
+    const at = Date.parse('2026-05-12T15:00:00Z');
+    const decision = decide(await routingOf(server.ctx).current(), { trunkId: w.trunkId, ani: '+12125551000', dni: '+13105552000', at });
+    expect(decision.jurisdiction).toBe('interstate'); // NY → CA, as the CDR's own numbers say
+    // The edge routed on an intrastate decision (say, reference data that placed the NPA-NXX in NY then):
+    // the bill follows what routing used, not what rating would work out today.
+    await recordRouteDecisions(server.ctx.db, [
+      { id: 'dec-own', decidedAt: new Date(at), customerId: w.customer.id, trunkId: w.trunkId, decision: { ...decision, jurisdiction: 'intrastate' } },
+      { id: 'dec-other', decidedAt: new Date(at), customerId: randomUUID(), trunkId: null, decision: { ...decision, jurisdiction: 'intrastate' } },
+    ]);
+    const res = await w.edge.post('/internal/cdrs', {
+      cdrs: [
+        answeredCdr(w, 'with-decision', '2026-05-12T15:00:00Z', 7, { decision_id: 'dec-own' }),
+        answeredCdr(w, 'foreign-decision', '2026-05-12T15:00:01Z', 7, { decision_id: 'dec-other' }),
+        answeredCdr(w, 'unknown-decision', '2026-05-12T15:00:02Z', 7, { decision_id: 'dec-never-recorded' }),
+      ],
+    });
+    expect(res.body.data.results.map((r: { status: string }) => r.status)).toEqual(['accepted', 'accepted', 'accepted']);
+    const figures = async (callId: string) => {
+      const row = await server.ctx.db.selectFrom('cdrs').selectAll().where('call_id', '=', callId).executeTakeFirstOrThrow();
+      return { id: row.id, zone: row.zone, sell: Number(row.sell_amount), cost: Number(row.cost_amount), err: row.rating_error };
+    };
+    // intrastate: sell 12 s × 0.015/60 = 0.003; cost max(7, 30) → 60 s × 0.009/60 + 0.001 = 0.010
+    const own = await figures('with-decision');
+    expect(own).toMatchObject({ zone: 'intrastate', sell: 300, cost: 1000, err: null });
+    // interstate, computed from the numbers: 0.0024 and 0.007
+    expect(await figures('foreign-decision')).toMatchObject({ zone: 'interstate', sell: 240, cost: 700, err: null });
+    expect(await figures('unknown-decision')).toMatchObject({ zone: 'interstate', sell: 240, cost: 700, err: null });
+
+    // Staff see the decision's own trace, then how rating priced the call.
+    const detail = await admin.get(`/admin/cdrs/${own.id}`);
+    const steps = detail.body.data.trace as { step: string; detail: string }[];
+    expect(steps.slice(0, decision.trace.length)).toEqual(decision.trace);
+    expect(steps.find((s) => s.step === 'jurisdiction' && s.detail.includes('recorded on route decision dec-own'))).toBeDefined();
+    const foreign = await figures('foreign-decision');
+    const other = (await admin.get(`/admin/cdrs/${foreign.id}`)).body.data.trace as { step: string; detail: string }[];
+    expect(other[0]).toEqual({ step: 'jurisdiction', detail: 'interstate: computed at rating (no recorded route decision)' });
   });
 });

@@ -2,8 +2,9 @@ import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
 
 import { amountOf, billableSeconds, chargeOf, formatUnits, marginHealth, marginPercent, rawSeconds, type Tariff } from '../src/modules/rating/charge.js';
-import { type CallFacts, rateCall } from '../src/modules/rating/rate-call.js';
-import { dayStart, Deck, type OverrideSnap, type RateRow, toMicros } from '../src/modules/routing/engine/index.js';
+import { type CallFacts, rateCall, ratingTrace } from '../src/modules/rating/rate-call.js';
+import { dayStart, decide, Deck, fromMicros, type OverrideSnap, type RateRow, toMicros } from '../src/modules/routing/engine/index.js';
+import { jurisdictionOf, priceNumberOf, priceProvider, priceSell } from '../src/modules/routing/engine/price-provider.js';
 import { CUSTOMER_ID, provider, snapshot, TRUNK_ID } from './support/routing.js';
 
 /* Rating (issue 15): every expectation below is worked out by hand in its comment. */
@@ -272,6 +273,67 @@ describe('rating a call on both sides', () => {
     (noPlan.sellPlans as Map<string, Deck>).set('retail', new Deck());
     expect(rateCall(noPlan, call({})).error).toMatch(/no sell rate.*RATE_NOT_FOUND/);
     expect(rateCall(world(), call({ providerId: 'ghost' })).error).toMatch(/unknown/);
+  });
+});
+
+describe('the jurisdiction rating prices on', () => {
+  it('the one the route decision recorded, not one worked out again (the CDR names its decision)', () => {
+    // NY → CA would be interstate; the decision said intrastate.
+    const r = rateCall(world(), call({ decision: { id: 'd1', jurisdiction: 'intrastate', lrn: null } }));
+    expect([r.jurisdiction, r.jurisdictionFrom, r.error]).toEqual(['intrastate', 'd1', null]);
+    // sell 12 s × 0.015/60 = 0.003; cost max(7, 30) → 60 s × 0.009/60 + 0.001 = 0.010
+    expect([r.sell.charge.amount, r.cost.charge.amount]).toEqual([300, 1000]);
+    expect(ratingTrace(r)[0]).toEqual({ step: 'jurisdiction', detail: 'intrastate: recorded on route decision d1' });
+  });
+
+  it("without a decision, the engine's rule: no ANI is indeterminate; the sell side bills its indeterminate rate, the cost side the provider's IJ policy", () => {
+    const snap = world();
+    const r = rateCall(snap, call({ ani: '' }));
+    expect([r.jurisdiction, r.jurisdictionFrom, r.costJurisdiction]).toEqual(['indeterminate', null, 'interstate']);
+    // sell 12 s × 0.02/60 = 0.004; the carrier's row has no indeterminate rate, its policy is interstate: 60 s × 0.006/60 + 0.001 = 0.007
+    expect([r.sell.charge.amount, r.cost.charge.amount]).toEqual([400, 700]);
+    expect(r.zone).toBe('interstate');
+    snap.providers.get('carrier')!.jurisdictionPolicy = 'intrastate';
+    const intra = rateCall(snap, call({ ani: '' }));
+    // 60 s × 0.009/60 + 0.001 = 0.010
+    expect([intra.costJurisdiction, intra.cost.charge.amount]).toEqual(['intrastate', 1000]);
+    expect(ratingTrace(intra)[0]?.detail).toBe('indeterminate: computed at rating (no recorded route decision)');
+  });
+
+  it("a recorded LRN: the ported number is priced on its LRN's NPA-NXX by an LRN provider, the sell side on the dialled digits", () => {
+    // dialled 310 (CA), ported to NY 718: NY → NY in another rate centre is intrastate
+    const r = rateCall(world(), call({ decision: { id: 'd2', jurisdiction: null, lrn: '7185550000' } }));
+    expect([r.jurisdiction, r.jurisdictionFrom, r.error]).toEqual(['intrastate', null, null]);
+    // sell on 1310 → plan row 1, intrastate 0.015: 12 s → 0.003; cost on 1718, intrastate 0.007, 6/6: 12 s × 0.007/60 = 0.0014
+    expect([r.sell.charge.amount, r.cost.charge.amount]).toEqual([300, 140]);
+  });
+
+  it('the pricing entry point agrees with the route engine on every provider it routes, the sell rate and the jurisdiction', () => {
+    const snap = world();
+    snap.providers.get('spare')!.jurisdictionPolicy = 'intrastate';
+    snap.customers.get(CUSTOMER_ID)!.allowLoss = true; // no ceiling: the dear spare is routed (and compared) too
+    const calls: [string, string][] = [
+      ['+12125551000', '+13105552000'],
+      ['+12125551000', '+17185552000'],
+      ['+12125551000', '+12125562000'],
+      ['', '+13105552000'],
+      ['+442071234567', '+12125562000'],
+    ];
+    let compared = 0;
+    for (const [ani, dni] of calls)
+      for (const at of [JUNE - 1, JUNE]) {
+        const d = decide(snap, { trunkId: TRUNK_ID, ani, dni, at, maxRoutes: 10, rng: () => 0 });
+        const number = priceNumberOf(snap, dni, undefined, null)!;
+        const j = jurisdictionOf(snap, ani, number);
+        expect(j ?? null).toBe(d.jurisdiction);
+        expect(fromMicros(priceSell(snap, snap.trunks.get(TRUNK_ID), snap.customers.get(CUSTOMER_ID)!, number, j, at)!.rate)).toBe(d.sell_rate);
+        for (const route of d.routes) {
+          const priced = priceProvider(snap.providers.get(route.provider_id)!, number, j, at)!;
+          expect([fromMicros(priced.rate), priced.jurisdiction, priced.matched]).toEqual([route.cost_rate, route.jurisdiction, route.rate_key]);
+          compared++;
+        }
+      }
+    expect(compared).toBe(20); // 10 decisions × both providers
   });
 });
 

@@ -2,7 +2,7 @@ import type { Cdr, CdrDetail } from '@warp/contract';
 
 import type { CdrRatingHistoryTable, CdrsTable } from '../../db/cdr-tables.js';
 import { formatUnits, marginPercent } from '../rating/charge.js';
-import { fromMicros } from '../routing/engine/index.js';
+import { fromMicros, type TraceStep } from '../routing/engine/index.js';
 
 const rateOf = (v: number | string | null) => (v === null ? null : fromMicros(Number(v)));
 const units = (v: number | string) => BigInt(String(v));
@@ -28,10 +28,14 @@ export function presentCdr(row: CdrsTable): Cdr {
   };
 }
 
-/** Staff: both ratings, the attempts, the route engine's trace and the figures before each re-rating. */
+/**
+ * Staff: both ratings, the attempts, the trace (the recorded route decision's steps when the CDR
+ * names one, then how rating priced it) and the figures before each re-rating.
+ */
 export function presentCdrDetail(
   row: CdrsTable,
   history: CdrRatingHistoryTable[] = [],
+  decisionTrace: readonly TraceStep[] = [],
 ): CdrDetail & { cost_billable_seconds: number; rating_history: unknown[] } {
   const sell = units(row.sell_amount);
   const cost = units(row.cost_amount);
@@ -48,7 +52,7 @@ export function presentCdrDetail(
     provider_id: row.provider_id,
     attempts: JSON.parse(row.attempts),
     rating_error: row.rating_error,
-    trace: JSON.parse(row.trace),
+    trace: [...decisionTrace, ...(JSON.parse(row.trace) as TraceStep[])],
     rating_history: history.map((h) => ({
       rerate_id: h.rerate_id,
       sell_rate: rateOf(h.sell_rate),

@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import type { AppContext } from '../../context.js';
 import type { CustomersTable } from '../../db/schema.js';
 import { paginate } from '../../http/envelope.js';
+import { decisionTrace } from '../rating/decisions.js';
 import { presentCdr, presentCdrDetail } from './cdrs.presenter.js';
 import { parseRange } from './range.js';
 
@@ -58,6 +59,9 @@ export async function listAdminCdrs(ctx: AppContext, query: AdminCdrQuery & { un
 export async function getAdminCdr(ctx: AppContext, id: string) {
   const row = await ctx.db.selectFrom('cdrs').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw notFound('CDR');
-  const history = await ctx.db.selectFrom('cdr_rating_history').selectAll().where('cdr_id', '=', id).orderBy('replaced_at').execute();
-  return presentCdrDetail(row, history);
+  const [history, routing] = await Promise.all([
+    ctx.db.selectFrom('cdr_rating_history').selectAll().where('cdr_id', '=', id).orderBy('replaced_at').execute(),
+    row.decision_id ? decisionTrace(ctx.db, row.decision_id, row.customer_id) : null,
+  ]);
+  return presentCdrDetail(row, history, routing ?? []);
 }

@@ -6,7 +6,8 @@ import type { AppContext } from '../../context.js';
 import type { CdrsTable } from '../../db/cdr-tables.js';
 import { ipAllowed } from '../../http/auth.js';
 import { rawSeconds } from '../rating/charge.js';
-import { rateCall } from '../rating/rate-call.js';
+import { recordedDecisionsFor } from '../rating/decisions.js';
+import { rateCall, ratingTrace,type RecordedDecision } from '../rating/rate-call.js';
 import { routingOf } from '../routing/routing.state.js';
 import { answeredAttempt, attemptIssues, dispositionOf } from './disposition.js';
 import { ensureCdrPartitions } from './partitions.js';
@@ -57,6 +58,10 @@ export async function ingestCdrs(ctx: AppContext, body: unknown): Promise<Ingest
     await state.rebuild();
     snapshot = await state.current();
   }
+  const decisionOf = await recordedDecisionsFor(
+    ctx.db,
+    valid.map(({ cdr }) => cdr.decision_id ?? null),
+  );
   const now = nowIso();
   const rows: { index: number; row: CdrsTable }[] = [];
   for (const { index, cdr } of valid) {
@@ -70,7 +75,7 @@ export async function ingestCdrs(ctx: AppContext, body: unknown): Promise<Ingest
       });
       continue;
     }
-    rows.push({ index, row: buildRow(cdr, trunk, snapshot, now) });
+    rows.push({ index, row: buildRow(cdr, trunk, snapshot, decisionOf(cdr.decision_id ?? null, trunk.customer_id), now) });
   }
 
   if (rows.length) {
@@ -107,7 +112,13 @@ export async function ingestCdrs(ctx: AppContext, body: unknown): Promise<Ingest
   return { results };
 }
 
-function buildRow(cdr: Parsed, trunk: TrunkRef, snapshot: Awaited<ReturnType<ReturnType<typeof routingOf>['current']>>, now: string): CdrsTable {
+function buildRow(
+  cdr: Parsed,
+  trunk: TrunkRef,
+  snapshot: Awaited<ReturnType<ReturnType<typeof routingOf>['current']>>,
+  decision: RecordedDecision | null,
+  now: string,
+): CdrsTable {
   const answered = answeredAttempt(cdr.attempts);
   const last = cdr.attempts[cdr.attempts.length - 1];
   const answeredAt = answered?.answered_at ?? null;
@@ -122,6 +133,7 @@ function buildRow(cdr: Parsed, trunk: TrunkRef, snapshot: Awaited<ReturnType<Ret
     providerId: answered?.provider_id ?? null,
     answered: !!answered,
     rawSeconds: raw,
+    decision,
   });
   return {
     id: newId(),
@@ -142,7 +154,7 @@ function buildRow(cdr: Parsed, trunk: TrunkRef, snapshot: Awaited<ReturnType<Ret
     sip_code: last?.sip_code ?? null,
     disconnect_cause: cdr.disconnect_cause ?? null,
     attempts: JSON.stringify(cdr.attempts),
-    trace: JSON.stringify(rated.trace),
+    trace: JSON.stringify(ratingTrace(rated)),
     ...ratingColumns(rated),
     rated_at: now,
     received_at: now,

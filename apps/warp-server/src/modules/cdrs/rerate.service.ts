@@ -4,7 +4,8 @@ import type { AppContext } from '../../context.js';
 import type { CdrsTable } from '../../db/cdr-tables.js';
 import type { Actor } from '../../http/auth.js';
 import { audit } from '../audit/audit.service.js';
-import { rateCall } from '../rating/rate-call.js';
+import { recordedDecisionsFor } from '../rating/decisions.js';
+import { rateCall, ratingTrace } from '../rating/rate-call.js';
 import { routingOf } from '../routing/routing.state.js';
 import { answeredAttempt } from './disposition.js';
 import { parseRange } from './range.js';
@@ -41,6 +42,11 @@ export async function rerate(ctx: AppContext, actor: Actor, input: { date_from: 
     read += rows.length;
     const now = nowIso();
     const updates: { old: CdrsTable; next: CdrsTable }[] = [];
+    // The jurisdiction and LRN routing used do not change with a deck correction: read them back.
+    const decisionOf = await recordedDecisionsFor(
+      ctx.db,
+      rows.map((r) => r.decision_id),
+    );
     for (const old of rows) {
       const attempts = JSON.parse(old.attempts) as Parameters<typeof answeredAttempt>[0];
       const answered = answeredAttempt(attempts);
@@ -53,8 +59,9 @@ export async function rerate(ctx: AppContext, actor: Actor, input: { date_from: 
         providerId: answered?.provider_id ?? null,
         answered: !!answered,
         rawSeconds: Number(old.duration),
+        decision: decisionOf(old.decision_id, old.customer_id),
       });
-      const next = { ...old, ...ratingColumns(rated), zone: rated.zone, trace: JSON.stringify(rated.trace), rated_at: now };
+      const next = { ...old, ...ratingColumns(rated), zone: rated.zone, trace: JSON.stringify(ratingTrace(rated)), rated_at: now };
       const same = (k: keyof CdrsTable) => String(old[k] ?? '') === String(next[k] ?? '');
       if (!(['sell_rate', 'sell_amount', 'sell_billable', 'cost_rate', 'cost_amount', 'cost_billable', 'rating_error', 'zone'] as const).every(same))
         updates.push({ old, next });

@@ -64,6 +64,8 @@ export interface RouteDecision {
   normalized: string | null;
   destination_class: 'domestic' | 'international' | 'tollfree' | 'premium' | null;
   sell_rate: string | null;
+  /** the call's own jurisdiction (US and premium numbers), before any provider's IJ policy: what rating reads back */
+  jurisdiction: Jurisdiction | null;
   routes: RoutedCandidate[];
   trace: TraceStep[];
 }
@@ -109,6 +111,7 @@ export function decide(snapshot: RoutingSnapshot, req: RouteRequest): RouteDecis
     normalized: null,
     destination_class: null,
     sell_rate: null,
+    jurisdiction: null,
     routes: [],
     trace,
   };
@@ -169,7 +172,7 @@ export function decide(snapshot: RoutingSnapshot, req: RouteRequest): RouteDecis
   // 4. The caller: class and state.
   const ani = req.ani ? normalizeNumber(req.ani) : undefined;
   const aniClass = aniClassOf(ani);
-  const aniState = ani?.npanxx && (ani.zone === 'us' || ani.zone === 'canada' || ani.zone === 'premium') ? stateOf(snapshot, ani.npanxx) : null;
+  const aniState = aniStateOf(snapshot, ani);
   out.ani_state = aniState;
 
   // 5. LRN: ported numbers are priced and routed on their LRN's NPA-NXX.
@@ -195,15 +198,9 @@ export function decide(snapshot: RoutingSnapshot, req: RouteRequest): RouteDecis
   out.dni_state = dniState;
 
   // 6. Jurisdiction of the call itself (each provider may then price an indeterminate one its way).
-  const jurisdictional = dni.zone === 'us' || dni.zone === 'premium';
-  let natural: Jurisdiction | undefined;
-  if (jurisdictional) {
-    const aniInfo = aniState && ani?.npanxx ? snapshot.reference.lookup(ani.npanxx) : undefined;
-    if (!ani) natural = 'indeterminate';
-    else if (!aniState || !dniState) natural = 'indeterminate';
-    else if (aniState !== dniState) natural = 'interstate';
-    else if (aniInfo?.rateCenter && termInfo?.rateCenter && aniInfo.rateCenter === termInfo.rateCenter) natural = 'local';
-    else natural = 'intrastate';
+  const natural = callJurisdiction(snapshot, dni.zone, ani, aniState, dniState, termInfo?.rateCenter);
+  out.jurisdiction = natural ?? null;
+  if (natural) {
     const why = !ani
       ? req.ani
         ? `ANI ${JSON.stringify(req.ani)} is not a number`
@@ -363,8 +360,34 @@ export function decide(snapshot: RoutingSnapshot, req: RouteRequest): RouteDecis
   return out;
 }
 
-function stateOf(snapshot: RoutingSnapshot, npanxx: string): string | null {
+export function stateOf(snapshot: RoutingSnapshot, npanxx: string): string | null {
   return snapshot.reference.lookup(npanxx)?.state ?? US_TERRITORY_NPAS.get(npanxx.slice(0, 3)) ?? null;
+}
+
+/** The caller's state, for geographic US/Canada (and premium) numbers only. */
+export function aniStateOf(snapshot: RoutingSnapshot, ani: Normalized | undefined): string | null {
+  return ani?.npanxx && (ani.zone === 'us' || ani.zone === 'canada' || ani.zone === 'premium') ? stateOf(snapshot, ani.npanxx) : null;
+}
+
+/**
+ * Step 6: the call's own jurisdiction, for US and premium numbers (undefined elsewhere). Each
+ * provider may then price an indeterminate call by its IJ policy (costOf). Exported so rating
+ * computes it the same way when no recorded decision says what routing used.
+ */
+export function callJurisdiction(
+  snapshot: RoutingSnapshot,
+  dniZone: Zone,
+  ani: Normalized | undefined,
+  aniState: string | null,
+  dniState: string | null,
+  termRateCenter: string | null | undefined,
+): Jurisdiction | undefined {
+  if (dniZone !== 'us' && dniZone !== 'premium') return undefined;
+  if (!ani || !aniState || !dniState) return 'indeterminate';
+  if (aniState !== dniState) return 'interstate';
+  const aniInfo = ani.npanxx ? snapshot.reference.lookup(ani.npanxx) : undefined;
+  if (aniInfo?.rateCenter && termRateCenter && aniInfo.rateCenter === termRateCenter) return 'local';
+  return 'intrastate';
 }
 
 /** The partition a customer without a trunk (simulator) routes on: its first trunk's that has one. */
@@ -421,7 +444,7 @@ function describeOverride(o: OverrideSnap): string {
 }
 
 /** The sell side prices an indeterminate call at its indeterminate rate, else the higher of inter/intra. */
-function sellPrice(row: RateRow, j: Jurisdiction | undefined): Micros | null {
+export function sellPrice(row: RateRow, j: Jurisdiction | undefined): Micros | null {
   if (j === undefined) return row.rate ?? row.interstate ?? row.indeterminate;
   if (j === 'indeterminate') {
     if (row.indeterminate !== null) return row.indeterminate;
@@ -431,7 +454,7 @@ function sellPrice(row: RateRow, j: Jurisdiction | undefined): Micros | null {
   return column(row, j);
 }
 
-function column(row: RateRow, j: Exclude<Jurisdiction, 'indeterminate'>): Micros | null {
+export function column(row: RateRow, j: Exclude<Jurisdiction, 'indeterminate'>): Micros | null {
   if (j === 'local') return row.local ?? row.intrastate ?? row.rate;
   return (j === 'interstate' ? row.interstate : row.intrastate) ?? row.rate;
 }
@@ -441,7 +464,7 @@ function column(row: RateRow, j: Exclude<Jurisdiction, 'indeterminate'>): Micros
  * priced at the row's indeterminate rate; without one the provider's IJ policy decides
  * (interstate, intrastate, or POI: intrastate when the call ends in its POI state).
  */
-function costOf(
+export function costOf(
   p: ProviderSnap,
   lookup: (p: ProviderSnap, terminating: boolean) => DeckMatch | undefined,
   term: { ocn: string; lata: string } | undefined,
