@@ -16,6 +16,7 @@ import { healthRoutes } from './modules/health/health.routes.js';
 import { invitationRoutes } from './modules/invitations/invitations.routes.js';
 import { oidcRoutes } from './modules/oidc/oidc.routes.js';
 import { routingRoutes } from './modules/routing/routing.routes.js';
+import { limitsOf, sipEdgeRoutes } from './modules/sip-edge/sip.routes.js';
 import { trunkRoutes } from './modules/trunks/trunks.routes.js';
 import { userRoutes } from './modules/users/users.routes.js';
 import { DeliveryWorker } from './modules/webhooks/delivery.js';
@@ -79,6 +80,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
       internalCdrRoutes(api, ctx);
       cdrRoutes(api, ctx);
       routingRoutes(api, ctx);
+      void api.register(sipEdgeRoutes(ctx, limitsOf(ctx)), { prefix: '/internal/sip' });
     },
     { prefix: API_PREFIX },
   );

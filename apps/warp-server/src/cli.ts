@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import type { z } from 'zod';
 
 import { readConfig, type WarpConfig } from './config.js';
+import { registerEdgeCommands } from './modules/sip-edge/edge.cli.js';
 
 // The server, database and services load inside each command, so `--help` answers quickly.
 const createContext = async (...args: Parameters<typeof import('./context.js').createContext>) => (await import('./context.js')).createContext(...args);
@@ -169,6 +170,8 @@ edgeKey
       console.log(JSON.stringify({ id, revoked: true }));
     });
   });
+
+registerEdgeCommands(program, withContext);
 
 const simulateCmd = program.command('simulate').description('Simulators for tests, demos and benchmarks');
 simulateCmd

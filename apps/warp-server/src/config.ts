@@ -72,6 +72,8 @@ const schema = z.object({
   WARP_ROUTING_MAX_ROUTES: envInt(5, 1, 20),
   /** largest rate deck upload, bytes */
   WARP_RATE_IMPORT_MAX_BYTES: envInt(256 * 1024 * 1024, 1024, 2 * 1024 * 1024 * 1024),
+  /** SIP edge (issue 16): the longest call; Kamailio ends longer ones, and a channel whose end is never reported is freed after it. */
+  WARP_SIP_MAX_CALL_SECONDS: envInt(4 * 3600, 60, 48 * 3600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -29,6 +29,8 @@ export interface AppContext {
   limiter: RateLimiter;
   /** Shared backends whose outage the server rides out (Redis): for the logs and /health. */
   backends: BackendHealth[];
+  /** The shared Redis client when REDIS_URL is set (the SIP edge's call limits count in it). */
+  redis?: Redis;
   close(): Promise<void>;
 }
 
@@ -48,6 +50,7 @@ export async function createContext(config: WarpConfig, options: { migrate?: boo
     secrets: new SecretBox(appKey(config)),
     limiter: redisLimiter ?? new MemoryRateLimiter(),
     backends: redisLimiter ? [redisLimiter.health] : [],
+    redis,
     async close() {
       redis?.disconnect();
       await handle.close();

@@ -55,3 +55,26 @@ export async function requireEdgeKey(ctx: AppContext, request: FastifyRequest): 
     .catch(() => undefined);
   return { id: row.id, name: row.name };
 }
+
+const KEY_CACHE_MS = 5_000;
+const keyCaches = new WeakMap<AppContext, Map<string, { id: string; name: string; until: number }>>();
+
+/**
+ * requireEdgeKey for the per-call SIP path: a key seen valid in the last few seconds is accepted
+ * from memory, so the decision never waits on the database; a revocation takes effect within
+ * KEY_CACHE_MS. Unknown keys always go to the database (and are never cached).
+ */
+export async function requireEdgeKeyFast(ctx: AppContext, request: FastifyRequest): Promise<{ id: string; name: string }> {
+  const token = bearerToken(request);
+  if (!token || !token.startsWith(EDGE_KEY_PREFIX)) throw unauthorized('An edge key is required: send it as a Bearer token');
+  let cache = keyCaches.get(ctx);
+  if (!cache) keyCaches.set(ctx, (cache = new Map()));
+  const hash = sha256Hex(token);
+  const hit = cache.get(hash);
+  const now = Date.now();
+  if (hit && hit.until > now) return hit;
+  const key = await requireEdgeKey(ctx, request);
+  if (cache.size > 1000) cache.clear();
+  cache.set(hash, { ...key, until: now + KEY_CACHE_MS });
+  return key;
+}

@@ -9,6 +9,7 @@ import type { CustomersTable } from '../../db/schema.js';
 import type { Actor } from '../../http/auth.js';
 import { paginate } from '../../http/envelope.js';
 import { audit, diff } from '../audit/audit.service.js';
+import { edgeChanged } from '../sip-edge/edge-directory.js';
 import { presentCustomer } from './customers.presenter.js';
 import { findCustomer } from './customers.queries.js';
 
@@ -146,6 +147,7 @@ export async function changeStatus(ctx: AppContext, actor: Actor, idOrBan: strin
       changes: { status: { from: current.status, to }, reason },
     });
   });
+  await edgeChanged(ctx);
   return next;
 }
 

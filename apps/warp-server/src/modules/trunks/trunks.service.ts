@@ -10,6 +10,7 @@ import type { Actor } from '../../http/auth.js';
 import { paginate } from '../../http/envelope.js';
 import { audit, diff } from '../audit/audit.service.js';
 import { customerView, simulate } from '../routing/simulate.service.js';
+import { edgeChanged } from '../sip-edge/edge-directory.js';
 import { enqueueEvent } from '../webhooks/events.js';
 import { checkTrunk, classify, normalizeDialled } from './classify.js';
 import { presentTrunk } from './trunks.presenter.js';
@@ -109,6 +110,7 @@ export async function createTrunk(ctx: AppContext, writer: Writer, customer: Cus
     if (isUniqueViolation(err)) throw nameTaken(row.name);
     throw err;
   }
+  await edgeChanged(ctx);
   const credentials = credentialsOf(ctx, row);
   return credentials ? { ...view, credentials } : view;
 }
@@ -165,6 +167,7 @@ export async function updateTrunk(ctx: AppContext, writer: Writer, customer: Cus
     if (isUniqueViolation(err)) throw nameTaken(next.name);
     throw err;
   }
+  await edgeChanged(ctx);
   const credentials = generated ? credentialsOf(ctx, next) : undefined;
   return credentials ? { ...view, credentials } : view;
 }
@@ -183,6 +186,7 @@ export async function deleteTrunk(ctx: AppContext, writer: Writer, customer: Cus
     });
     await enqueueEvent(trx, customer.id, 'trunk.deleted', view);
   });
+  await edgeChanged(ctx);
 }
 
 /** The digest credentials, for the customer's admin; every look is audited. */

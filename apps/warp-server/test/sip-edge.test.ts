@@ -1,0 +1,133 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { createEdgeKey } from '../src/modules/cdrs/edge-keys.js';
+import { cleanUpSipFiles, type Edge, runUac, startEdge, startUas, type UacResult,type Uas } from './sip/sip-harness.js';
+import { uacScenario, uasScenario } from './sip/sipp-scenarios.js';
+import type { Api } from './support/api.js';
+import { createTestServer, type TestServer } from './support/context.js';
+import { uploadDeck } from './support/decks.js';
+import { createStaff, createTestCustomer } from './support/fixtures.js';
+
+/*
+ * The SIP edge (issue 16) with real SIP: Kamailio from the project's configuration asks this WARP
+ * for every INVITE; SIPp plays the customers and the providers' gateways on loopback addresses.
+ *
+ * Destinations and what the decks make of them (every provider: same rate in every column):
+ *   1310… Mid 0.005 < Dear 0.006          → Mid answers
+ *   1415… Flaky 0.004 (503) < Mid 0.005   → Flaky, then Mid
+ *   1646… Busy 0.004 (486) < Mid 0.005    → Busy; 486 reaches the caller, no failover
+ *   1212555… blocked by an exclusion      → 403
+ */
+
+let server: TestServer;
+let admin: Api;
+let apiUrl: string;
+let edge: Edge;
+const uas: Record<'mid' | 'dear' | 'flaky' | 'busy', Uas> = {} as never;
+const providers: Record<keyof typeof uas, string> = {} as never;
+const trunks: Record<'main' | 'oneChannel' | 'twoCps' | 'digest', string> = {} as never;
+const ADDR = { main: '127.0.0.10', oneChannel: '127.0.0.11', digest: '127.0.0.12', twoCps: '127.0.0.13', stranger: '127.0.0.99' };
+const DIGEST = { user: '', password: '' };
+const TECH = { customer: '4242', mid: '7781' };
+
+const deck = (prefix: string, rate: string) =>
+  `prefix,interstate,intrastate,local,indeterminate,connection_fee,initial_increment,subsequent_increment,effective_date\n${prefix},${rate},${rate},${rate},${rate},0,6,6,2026-01-01\n`;
+
+async function provider(name: keyof typeof uas, gw: Uas, prefixes: Record<string, string>, techPrefix?: string) {
+  const p = await admin.post('/admin/providers', {
+    name: `SIP ${name}`,
+    type: 'prefix',
+    gateways: [{ host: gw.host, port: gw.port, transport: 'udp', priority: 1, weight: 100 }],
+    ...(techPrefix ? { tech_prefix: techPrefix } : {}),
+  });
+  expect(p.status, JSON.stringify(p.body)).toBe(201);
+  const csv = Object.entries(prefixes)
+    .map(([prefix, rate]) => deck(prefix, rate).split('\n')[1])
+    .join('\n');
+  const up = await uploadDeck(server.app, admin, `/admin/providers/${p.body.data.id}/rates/import`, `${deck('1', '0').split('\n')[0]}\n${csv}\n`);
+  expect(up.status, JSON.stringify(up.body)).toBe(200);
+  providers[name] = p.body.data.id;
+}
+
+beforeAll(async () => {
+  server = await createTestServer();
+  await server.app.listen({ port: 0, host: '127.0.0.1' });
+  const address = server.app.server.address() as { port: number };
+  apiUrl = `http://127.0.0.1:${address.port}`;
+  admin = (await createStaff(server, 'admin')).api;
+
+  uas.mid = await startUas('127.0.0.20', uasScenario({ answer: 200 }));
+  uas.dear = await startUas('127.0.0.21', uasScenario({ answer: 200 }));
+  uas.flaky = await startUas('127.0.0.22', uasScenario({ answer: 503 }));
+  uas.busy = await startUas('127.0.0.23', uasScenario({ answer: 486 }));
+  await provider('mid', uas.mid, { 1310: '0.005', 1415: '0.005', 1646: '0.005' }, TECH.mid);
+  await provider('dear', uas.dear, { 1310: '0.006' });
+  await provider('flaky', uas.flaky, { 1415: '0.004' });
+  await provider('busy', uas.busy, { 1646: '0.004' });
+
+  const plan = 'sip-edge-plan';
+  expect((await uploadDeck(server.app, admin, '/admin/rates/import', deck('1', '0.012'), { rate_plan: plan })).status).toBe(200);
+  const customer = await createTestCustomer(server, 'SIP Edge Customer');
+  expect((await admin.patch(`/admin/customers/${customer.id}`, { rate_plan: plan })).status).toBe(200);
+  const part = await admin.post('/admin/partitions', {
+    name: 'SIP edge partition',
+    providers: Object.values(providers).map((provider_id) => ({ provider_id })),
+  });
+  expect(part.status, JSON.stringify(part.body)).toBe(201);
+  const api = customer.users.customer_admin.api;
+  const trunk = async (key: keyof typeof trunks, body: Record<string, unknown>) => {
+    const t = await api.post('/trunks', { name: `SIP ${key}`, max_cps: 100, max_channels: 100, ...body });
+    expect(t.status, JSON.stringify(t.body)).toBe(201);
+    trunks[key] = t.body.data.id;
+    expect((await admin.post(`/admin/trunks/${trunks[key]}/partition`, { partition_id: part.body.data.id })).status).toBe(200);
+    return t.body.data;
+  };
+  await trunk('main', { auth_type: 'ip_acl', allowed_ips: [`${ADDR.main}/32`], tech_prefix: TECH.customer });
+  await trunk('oneChannel', { auth_type: 'ip_acl', allowed_ips: [`${ADDR.oneChannel}/32`], max_channels: 1 });
+  await trunk('twoCps', { auth_type: 'ip_acl', allowed_ips: [`${ADDR.twoCps}/32`], max_cps: 2 });
+  const digest = await trunk('digest', { auth_type: 'both', allowed_ips: [`${ADDR.digest}/32`] });
+  Object.assign(DIGEST, { user: digest.credentials.username, password: digest.credentials.password });
+  expect((await admin.post('/admin/exclusions', { prefix: '1212555', reason: 'fraud' })).status).toBe(201);
+
+  const { key } = await createEdgeKey(server.ctx, 'sip test edge');
+  edge = await startEdge({ apiUrl, edgeKey: key });
+}, 120_000);
+
+afterAll(async () => {
+  await edge?.stop();
+  await Promise.all(Object.values(uas).map((u) => u.stop()));
+  await server?.close();
+  cleanUpSipFiles();
+});
+
+const ok = (r: UacResult) => expect(r.exitCode, `${r.errors}\n${r.screen}\n${edge.log().slice(-3000)}`).toBe(0);
+
+/** The CDRs of a trunk, once `n` have arrived (the edge reports at the end of each call). */
+async function cdrsOf(trunkId: string, n: number) {
+  for (let i = 0; i < 100; i++) {
+    const rows = await server.ctx.db.selectFrom('cdrs').selectAll().where('trunk_id', '=', trunkId).orderBy('started_at').execute();
+    if (rows.length >= n) return rows;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`fewer than ${n} CDRs for trunk ${trunkId}\n${edge.log().slice(-3000)}`);
+}
+
+const attemptsOf = (row: { attempts: string }) =>
+  (JSON.parse(row.attempts) as { provider_id: string; sip_code: number }[]).map((a) => [a.provider_id, a.sip_code]);
+
+describe('termination through Kamailio', () => {
+  it('routes to the cheaper provider, strips the customer tech prefix, adds the provider’s, and the CDR is rated on the provider that answered', async () => {
+    const before = uas.mid.invites().length;
+    ok(await runUac({ edge, from: ADDR.main, dni: `${TECH.customer}13105550100`, scenario: uacScenario({ expect: 200 }), holdMs: 1000 }));
+    expect(uas.mid.invites().slice(before)).toEqual([expect.stringMatching(new RegExp(`^sip:${TECH.mid}13105550100@127\\.0\\.0\\.20:${uas.mid.port}`))]);
+    expect(uas.dear.invites()).toEqual([]);
+    const [cdr] = await cdrsOf(trunks.main, 1);
+    expect(cdr).toMatchObject({ provider_id: providers.mid, disposition: 'answered', rating_error: null });
+    expect(attemptsOf(cdr!)).toEqual([[providers.mid, 200]]);
+    // 1 s held: 6/6 increments → 6 s billed; sell 0.012/min, cost 0.005/min
+    expect(Number(cdr!.sell_billable)).toBe(6);
+    expect(Number(cdr!.cost_billable)).toBe(6);
+    expect(Number(cdr!.sell_amount)).toBe(120); // 6/60 × 0.012 = 0.0012, in 1e-5 units
+    expect(Number(cdr!.cost_amount)).toBe(50);
+  });
+});
