@@ -137,3 +137,21 @@ export async function shot(page: Page, name: string): Promise<void> {
 export function nav(page: Page, name: string) {
   return page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
 }
+
+/** A bearer token from the API's own sign-in, to set up records the way another client would. */
+export async function apiToken(h: Harness, who: { email: string; password: string }): Promise<string> {
+  const res = await fetch(`${h.base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(who) });
+  if (res.status !== 200) throw new Error(`signing in as ${who.email} through the API answered ${res.status}`);
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
+/** One API request with a bearer token: its status and JSON body (null when it has none). */
+export async function api(h: Harness, token: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${h.base}/api/v1${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
