@@ -462,7 +462,13 @@ describe('conflicts', () => {
     const blocked = await org.owner.delete(`/business-hours/${hours.id}`);
     expect(blocked.status).toBe(409);
     expect(blocked.body.error.code).toBe('CONFLICT');
-    expect(blocked.body.error.details).toEqual([{ field: 'dids', message: `Routing target of phone number ${did.body.phone_number}` }]);
+    expect(blocked.body.error.details).toEqual([
+      {
+        field: 'dids',
+        message: `Routing target of phone number ${did.body.phone_number}`,
+        used_by: { type: 'did', id: did.body.id, name: did.body.phone_number },
+      },
+    ]);
     expect((await org.owner.get(`/business-hours/${hours.id}`)).status).toBe(200);
     expect((await org.owner.delete(`/dids/${did.body.id}`)).status).toBe(204);
     expect((await org.owner.delete(`/business-hours/${hours.id}`)).status).toBe(204);
@@ -480,14 +486,18 @@ describe('conflicts', () => {
     });
     const other2 = await create(org.owner, { open_hours_routing: { type: 'extension', extension_id: ext }, closed_hours_routing: { type: 'hangup' } });
 
-    for (const [path, owner] of [
-      [`/ring-groups/${group}`, name],
-      [`/extensions/${mailbox}`, name],
-      [`/extensions/${ext}`, other2.name],
+    for (const [path, owner, ownerId] of [
+      [`/ring-groups/${group}`, name, hours.id],
+      [`/extensions/${mailbox}`, name, hours.id],
+      [`/extensions/${ext}`, other2.name, other2.id],
     ] as const) {
       const res = await org.owner.delete(path);
       expect(res.status, path).toBe(409);
-      expect(res.body.error.details).toContainEqual({ field: 'business_hours', message: `Routing target of business hours "${owner}"` });
+      expect(res.body.error.details).toContainEqual({
+        field: 'business_hours',
+        message: `Routing target of business hours "${owner}"`,
+        used_by: { type: 'business_hours', id: ownerId, name: owner },
+      });
       expect((await org.owner.get(path)).status).toBe(200);
     }
 

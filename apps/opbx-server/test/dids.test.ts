@@ -634,11 +634,28 @@ describe('DIDs: targets in use cannot be deleted', () => {
       const res = await a.owner.delete(`/extensions/${extension}`);
       expect(res.status).toBe(409);
       expect(res.body.error.code).toBe('CONFLICT');
-      expect(res.body.error.details).toContainEqual({ field: 'dids', message: expect.stringContaining(did.phone_number) });
+      expect(res.body.error.details).toContainEqual({
+        field: 'dids',
+        message: expect.stringContaining(did.phone_number),
+        used_by: { type: 'did', id: did.id, name: did.phone_number },
+      });
     }
     expect((await a.owner.delete(`/dids/${routed.id}`)).status).toBe(204);
     expect((await a.owner.delete(`/dids/${voicemail.id}`)).status).toBe(204);
     for (const extension of [target, fallback, mailbox]) expect((await a.owner.delete(`/extensions/${extension}`)).status).toBe(204);
+  });
+
+  it('deleting an extension another extension forwards to is a 409 naming the forwarding extension', async () => {
+    const target = await createExtension(a.owner, '465');
+    const forwarder = await a.owner.post('/extensions', { extension_number: '466', type: 'virtual', call_forwarding: { enabled: true, destination: '465' } });
+    expect(forwarder.status, JSON.stringify(forwarder.body)).toBe(201);
+    const res = await a.owner.delete(`/extensions/${target}`);
+    expect(res.status).toBe(409);
+    expect(res.body.error.details).toEqual([
+      { field: 'extensions', message: 'Call forwarding destination of extension 466', used_by: { type: 'extension', id: forwarder.body.id, name: '466' } },
+    ]);
+    expect((await a.owner.delete(`/extensions/${forwarder.body.id}`)).status).toBe(204);
+    expect((await a.owner.delete(`/extensions/${target}`)).status).toBe(204);
   });
 
   it.each([
@@ -650,7 +667,11 @@ describe('DIDs: targets in use cannot be deleted', () => {
     const res = await a.owner.delete(`/${path}/${target}`);
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('CONFLICT');
-    expect(res.body.error.details).toContainEqual({ field: 'dids', message: expect.stringContaining(did.phone_number) });
+    expect(res.body.error.details).toContainEqual({
+      field: 'dids',
+      message: expect.stringContaining(did.phone_number),
+      used_by: { type: 'did', id: did.id, name: did.phone_number },
+    });
     await expectRestrictedDelete(table, target);
     expect((await a.owner.delete(`/dids/${did.id}`)).status).toBe(204);
     expect((await a.owner.delete(`/${path}/${target}`)).status).toBe(204);

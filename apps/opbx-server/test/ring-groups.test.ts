@@ -638,7 +638,10 @@ describe('ring groups: delete safety', () => {
     const res = await org.owner.delete(`/ring-groups/${group.id}`);
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('CONFLICT');
-    expect(res.body.error.details).toEqual([{ field: 'dids', message: `Routing target of phone number ${phone}` }]);
+    const didId = (await server.ctx.db.selectFrom('dids').select('id').where('phone_number', '=', phone).executeTakeFirstOrThrow()).id;
+    expect(res.body.error.details).toEqual([
+      { field: 'dids', message: `Routing target of phone number ${phone}`, used_by: { type: 'did', id: didId, name: phone } },
+    ]);
     expect((await org.owner.get(`/ring-groups/${group.id}`)).body).toEqual(group);
     await server.ctx.db.deleteFrom('dids').where('phone_number', '=', phone).execute();
     expect((await org.owner.delete(`/ring-groups/${group.id}`)).status).toBe(204);
@@ -669,7 +672,9 @@ describe('ring groups: delete safety', () => {
       .execute();
     const res = await org.owner.delete(`/ring-groups/${group.id}`);
     expect(res.status).toBe(409);
-    expect(res.body.error.details).toEqual([{ field: 'business_hours', message: 'Routing target of business hours "Office"' }]);
+    expect(res.body.error.details).toEqual([
+      { field: 'business_hours', message: 'Routing target of business hours "Office"', used_by: { type: 'business_hours', id: hoursId, name: 'Office' } },
+    ]);
     await server.ctx.db.deleteFrom('business_hours').where('id', '=', hoursId).execute();
     expect((await org.owner.delete(`/ring-groups/${group.id}`)).status).toBe(204);
   });
@@ -686,10 +691,11 @@ describe('ring groups: delete safety', () => {
 
     const delMember = await org.owner.delete(`/extensions/${member}`);
     expect(delMember.status).toBe(409);
-    expect(delMember.body.error.details).toEqual([{ field: 'ring_groups', message: `Member of ring group "${name}"` }]);
+    const usedBy = { type: 'ring_group', id: group.id, name };
+    expect(delMember.body.error.details).toEqual([{ field: 'ring_groups', message: `Member of ring group "${name}"`, used_by: usedBy }]);
     const delTarget = await org.owner.delete(`/extensions/${target}`);
     expect(delTarget.status).toBe(409);
-    expect(delTarget.body.error.details).toEqual([{ field: 'ring_groups', message: `Fallback of ring group "${name}"` }]);
+    expect(delTarget.body.error.details).toEqual([{ field: 'ring_groups', message: `Fallback of ring group "${name}"`, used_by: usedBy }]);
     expect((await org.owner.get(`/ring-groups/${group.id}`)).body).toEqual(group);
 
     // Once the group lets go, both can be deleted.

@@ -13,6 +13,8 @@ export type ErrorCode =
 export interface ErrorDetail {
   field: string;
   message: string;
+  /** Beyond the spec, on "still in use" conflicts: the record that uses the one being changed, so a client can link to it. */
+  used_by?: { type: string; id: string; name: string };
 }
 
 const STATUS: Record<ErrorCode, number> = {
