@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createEdgeKey } from '../src/modules/cdrs/edge-keys.js';
-import { cleanUpSipFiles, type Edge, runUac, startEdge, startUas, type UacResult,type Uas } from './sip/sip-harness.js';
+import { cleanUpSipFiles, type Edge, runUac, startEdge, startUas, type UacResult, type Uas } from './sip/sip-harness.js';
 import { uacScenario, uasScenario } from './sip/sipp-scenarios.js';
 import type { Api } from './support/api.js';
 import { createTestServer, type TestServer } from './support/context.js';
@@ -129,5 +129,91 @@ describe('termination through Kamailio', () => {
     expect(Number(cdr!.cost_billable)).toBe(6);
     expect(Number(cdr!.sell_amount)).toBe(120); // 6/60 × 0.012 = 0.0012, in 1e-5 units
     expect(Number(cdr!.cost_amount)).toBe(50);
+  });
+});
+
+describe('failover and final answers', () => {
+  it('a provider answering 503 is skipped for the next route, and the CDR shows both attempts', async () => {
+    const before = { flaky: uas.flaky.invites().length, mid: uas.mid.invites().length };
+    ok(await runUac({ edge, from: ADDR.main, dni: `${TECH.customer}14155550100`, scenario: uacScenario({ expect: 200 }) }));
+    expect(uas.flaky.invites().length - before.flaky).toBe(1);
+    expect(uas.mid.invites().length - before.mid).toBe(1);
+    const cdr = (await cdrsOf(trunks.main, 2)).find((c) => c.dni.endsWith('14155550100'))!;
+    expect(attemptsOf(cdr)).toEqual([
+      [providers.flaky, 503],
+      [providers.mid, 200],
+    ]);
+    expect(cdr).toMatchObject({ provider_id: providers.mid, disposition: 'answered', rating_error: null });
+  });
+
+  it('486 from the cheapest provider reaches the caller: no failover, a busy CDR that costs nothing', async () => {
+    const before = uas.mid.invites().length;
+    ok(await runUac({ edge, from: ADDR.main, dni: `${TECH.customer}16465550100`, scenario: uacScenario({ expect: 486 }) }));
+    expect(uas.mid.invites().length).toBe(before);
+    const cdr = (await cdrsOf(trunks.main, 3)).find((c) => c.dni.endsWith('16465550100'))!;
+    expect(attemptsOf(cdr)).toEqual([[providers.busy, 486]]);
+    expect([cdr.disposition, Number(cdr.sell_amount), Number(cdr.cost_amount)]).toEqual(['busy', 0, 0]);
+  });
+
+  it('a blocked destination is refused with 403 and never reaches a provider', async () => {
+    const before = Object.values(uas).map((u) => u.invites().length);
+    ok(await runUac({ edge, from: ADDR.main, dni: `${TECH.customer}12125550123`, scenario: uacScenario({ expect: 403 }) }));
+    expect(Object.values(uas).map((u) => u.invites().length)).toEqual(before);
+  });
+});
+
+describe('who may call', () => {
+  it('an unknown source address gets 403', async () => {
+    ok(await runUac({ edge, from: ADDR.stranger, dni: '13105550100', scenario: uacScenario({ expect: 403 }) }));
+  });
+
+  it('a digest trunk: challenged with 407, routed with the right password, challenged again with a wrong one', async () => {
+    ok(await runUac({ edge, from: ADDR.digest, dni: '13105550111', scenario: uacScenario({ expect: 200, auth: true }), auth: DIGEST }));
+    await cdrsOf(trunks.digest, 1);
+    ok(
+      await runUac({
+        edge,
+        from: ADDR.digest,
+        dni: '13105550112',
+        scenario: uacScenario({ expect: 407, auth: true }),
+        auth: { ...DIGEST, password: 'wrong-password-1' },
+      }),
+    );
+    const rows = await server.ctx.db.selectFrom('cdrs').select('dni').where('trunk_id', '=', trunks.digest).execute();
+    expect(rows.map((r) => r.dni)).toEqual(['13105550111']);
+  });
+});
+
+describe('limits', () => {
+  const channels = async (trunkId: string) => {
+    const { key } = await createEdgeKey(server.ctx, 'channels probe');
+    return (await admin.as(key).get(`/internal/sip/channels/${trunkId}`)).body.data.active as number;
+  };
+
+  it('a trunk at its channel limit gets 486 for one more call while other trunks keep flowing; the channel comes back after the call', async () => {
+    const held = runUac({ edge, from: ADDR.oneChannel, dni: '13105550120', scenario: uacScenario({ expect: 200 }), holdMs: 2500 });
+    await new Promise((r) => setTimeout(r, 800));
+    expect(await channels(trunks.oneChannel)).toBe(1);
+    const [refused, other] = await Promise.all([
+      runUac({ edge, from: ADDR.oneChannel, dni: '13105550121', scenario: uacScenario({ expect: 486 }) }),
+      runUac({ edge, from: ADDR.main, dni: `${TECH.customer}13105550122`, scenario: uacScenario({ expect: 200 }) }),
+    ]);
+    ok(refused);
+    ok(other);
+    ok(await held);
+    await cdrsOf(trunks.oneChannel, 1);
+    expect(await channels(trunks.oneChannel)).toBe(0);
+  });
+
+  it('a trunk over its calls per second gets 503 for the excess, and only admitted calls become CDRs', async () => {
+    const r = await runUac({ edge, from: ADDR.twoCps, dni: '13105550130', scenario: uacScenario({ expect: 200, orElse: 503 }), calls: 10, rate: 200 });
+    ok(r);
+    // 10 calls within ~50 ms: 2 per second admitted, so 2 (or 4 across a second boundary)
+    await new Promise((res) => setTimeout(res, 1500));
+    const rows = await cdrsOf(trunks.twoCps, 2);
+    expect(rows.length).toBeGreaterThanOrEqual(2);
+    expect(rows.length).toBeLessThanOrEqual(4);
+    expect(rows.every((c) => c.disposition === 'answered')).toBe(true);
+    expect(await channels(trunks.twoCps)).toBe(0);
   });
 });

@@ -71,7 +71,7 @@ Content-Length: 0
  * recorded route. Any other code: that final answer is required (another one fails the call).
  * `auth`: the first INVITE is challenged (407) and repeated with digest credentials (-au/-ap).
  */
-export function uacScenario(opts: { expect: number; auth?: boolean }): string {
+export function uacScenario(opts: { expect: number; auth?: boolean; orElse?: number }): string {
   const steps: string[] = [];
   let cseq = 1;
   if (opts.auth) {
@@ -79,6 +79,8 @@ export function uacScenario(opts: { expect: number; auth?: boolean }): string {
     cseq++;
   }
   steps.push(invite(cseq, !!opts.auth), provisional);
+  // `orElse`: that final answer is an accepted outcome too (a limit that may or may not bite)
+  if (opts.orElse) steps.push(`  <recv response="${opts.orElse}" optional="true" next="refused"/>`);
   if (opts.expect === 200) {
     steps.push(
       '  <recv response="200" rrs="true" rtd="true"/>',
@@ -87,6 +89,7 @@ export function uacScenario(opts: { expect: number; auth?: boolean }): string {
       inDialog('BYE', cseq + 1),
       '  <recv response="200" crlf="true"/>',
     );
+    if (opts.orElse) steps.push('  <nop next="end"/>', '  <label id="refused"/>', errorAck(cseq), '  <label id="end"/>');
   } else {
     steps.push(`  <recv response="${opts.expect}" rtd="true"/>`, errorAck(cseq));
   }

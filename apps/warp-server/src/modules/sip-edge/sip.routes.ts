@@ -53,6 +53,12 @@ export function sipEdgeRoutes(ctx: AppContext, limits: CallLimits) {
       return ok(req, await ingestEdgeReports(ctx, limits, req.body));
     });
 
+    // Channels a trunk holds now (monitoring, tests and the benchmark's "back at zero" check).
+    app.get('/channels/:trunkId', { config: edgeOnly, schema: { tags: ['internal'], hide: true }, preHandler }, async (req) => {
+      const { trunkId } = req.params as { trunkId: string };
+      return ok(req, { trunk_id: trunkId, active: await limits.active(trunkId.slice(0, 64)) });
+    });
+
     // Channels whose end never came are let go at their deadline.
     const sweep = setInterval(() => limits.sweep(), 30_000).unref();
     app.addHook('onClose', async () => {
