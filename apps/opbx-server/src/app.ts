@@ -13,6 +13,7 @@ import { cloudonixVerifyRoutes } from './modules/cloudonix/cloudonix.verify.js';
 import { webhookRoutes } from './modules/cloudonix/cloudonix-webhooks.routes.js';
 import { dashboardRoutes } from './modules/dashboard/dashboard.routes.js';
 import { didRoutes } from './modules/dids/dids.routes.js';
+import { directoryRoutes } from './modules/directory/directory.routes.js';
 import { extensionRoutes } from './modules/extensions/extensions.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { organizationRoutes } from './modules/organization/organization.routes.js';
@@ -119,6 +120,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
       callLogRoutes(api, ctx);
       dashboardRoutes(api, ctx, voice);
       callPathRoutes(api, ctx, voice);
+      directoryRoutes(api, ctx);
     },
     { prefix: API_PREFIX },
   );

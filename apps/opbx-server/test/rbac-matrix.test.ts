@@ -164,6 +164,9 @@ const MATRIX: Row[] = [
   row('GET /api/v1/dashboard/recent-calls', 'own organization', anyUser(200), () => ({ url: '/dashboard/recent-calls' })),
   row('GET /api/v1/dashboard/call-volume', 'own organization', anyUser(200), () => ({ url: '/dashboard/call-volume' })),
   row('GET /api/v1/dashboard/live-calls', 'own organization', anyUser(200), () => ({ url: '/dashboard/live-calls' })),
+  row('GET /api/v1/dashboard/agents', 'own organization', anyUser(200), () => ({ url: '/dashboard/agents' })),
+  row('GET /api/v1/dashboard/ring-groups', 'own organization', anyUser(200), () => ({ url: '/dashboard/ring-groups' })),
+  row('GET /api/v1/directory', 'own organization', anyUser(200), () => ({ url: '/directory' })),
   row('GET /api/v1/client-config', 'public', all(200), () => ({ url: '/client-config' })),
 
   // Outside /api/v1 but behind the same role hook: laravel-echo's channel authorization.

@@ -283,6 +283,9 @@ describe('lists', () => {
     '/business-hours?search=Bravo',
     '/call-logs?per_page=100',
     '/dashboard/recent-calls?limit=100',
+    '/dashboard/agents?period=month',
+    '/dashboard/ring-groups?period=month',
+    '/directory',
     '/dashboard/live-calls',
     '/voicemail-boxes',
   ];
