@@ -199,6 +199,7 @@ interface World {
   trunkId: string;
   providerId: string;
   email: string;
+  adminEmail: string;
 }
 
 export async function seedWorld(ctx: AppContext, dir: string): Promise<World> {
@@ -261,7 +262,9 @@ export async function seedWorld(ctx: AppContext, dir: string): Promise<World> {
   const email = `bench-${randomBytes(3).toString('hex')}@warp.local`;
   const user = await insertUser(ctx.db, { email, name: 'Bench', type: 'customer', password: 'bench-passw0rd-1' });
   await addMembership(ctx.db, user.id, customer.id, 'customer_admin');
-  return { customerId: customer.id, trunkId, providerId: p.id, email };
+  const adminEmail = `bench-admin-${randomBytes(3).toString('hex')}@warp.local`;
+  await insertUser(ctx.db, { email: adminEmail, name: 'Bench admin', type: 'staff', staffRole: 'admin', password: 'bench-passw0rd-1' });
+  return { customerId: customer.id, trunkId, providerId: p.id, email, adminEmail };
 }
 
 /** BENCH_CDRS rows for one customer over the last 28 days, written by SQL (PostgreSQL), with their roll-ups. */
@@ -399,34 +402,50 @@ export async function benchWarpCdrs(): Promise<{ lines: string[] }> {
     const tw = performance.now();
     await bulkCdrs(ctx, w, n);
     const writeSeconds = (performance.now() - tw) / 1000;
-    const login = await fetch(`${base}/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: w.email, password: 'bench-passw0rd-1' }),
-    });
-    const token = ((await login.json()) as { access_token: string }).access_token;
+    const login = async (email: string) => {
+      const res = await fetch(`${base}/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password: 'bench-passw0rd-1' }),
+      });
+      return ((await res.json()) as { access_token: string }).access_token;
+    };
+    const token = await login(w.email);
+    const adminToken = await login(w.adminEmail);
     const day = (d: number) => new Date(Date.now() - d * 86_400_000).toISOString().slice(0, 10);
     const month = `date_from=${day(28)}&date_to=${day(0)}`;
     const week = `date_from=${day(6)}&date_to=${day(0)}`;
-    const rows: [string, string][] = [
-      ['GET /cdrs, 29 days, first page (limit 100)', `${base}/cdrs?${month}&limit=100`],
-      ['GET /cdrs, 29 days, page 500 (offset 49,900)', `${base}/cdrs?${month}&limit=100&page=500`],
-      ['GET /cdrs, 7-day filter, first page', `${base}/cdrs?${week}&limit=100`],
-      ['GET /usage/summary?period=month', `${base}/usage/summary?period=month`],
+    const middle = Math.floor(n / 200);
+    const last = Math.ceil(n / 100);
+    const pageName = (p: number) => `page ${p.toLocaleString('en-US')} (row ${((p - 1) * 100 + 1).toLocaleString('en-US')})`;
+    const rows: [string, string, string][] = [
+      ['GET /cdrs, 29 days, first page (limit 100)', `${base}/cdrs?${month}&limit=100`, token],
+      [`GET /cdrs, 29 days, ${pageName(500)}`, `${base}/cdrs?${month}&limit=100&page=500`, token],
+      [`GET /cdrs, 29 days, ${pageName(middle)}`, `${base}/cdrs?${month}&limit=100&page=${middle}`, token],
+      [`GET /cdrs, 29 days, ${pageName(last)}, near the end`, `${base}/cdrs?${month}&limit=100&page=${last}`, token],
+      ['GET /cdrs, 7-day filter, first page', `${base}/cdrs?${week}&limit=100`, token],
+      ['GET /usage/summary?period=month', `${base}/usage/summary?period=month`, token],
+      [
+        `GET /admin/cdrs?customer_id, 29 days, ${pageName(middle)}`,
+        `${base}/admin/cdrs?${month}&limit=100&page=${middle}&customer_id=${w.customerId}`,
+        adminToken,
+      ],
+      [`GET /admin/cdrs, every customer, 29 days, ${pageName(middle)}`, `${base}/admin/cdrs?${month}&limit=100&page=${middle}`, adminToken],
     ];
     const results: string[] = [];
-    for (const [name, u] of rows) {
-      await timeRequests(u, token, 3);
-      const r = await timeRequests(u, token, 30);
+    for (const [name, u, t] of rows) {
+      await timeRequests(u, t, 3);
+      const r = await timeRequests(u, t, 30);
       results.push(`| ${name} | ${r.status} | ${fmt(r.p50, 1)} ms | ${fmt(r.p95, 1)} ms |`);
     }
-    // The export of every row: time and the server's memory growth.
+    // The export of about a million rows (every row up to 1 million CDRs; the last days' beyond): time and the server's memory growth.
+    const exportDays = Math.max(1, Math.min(29, Math.ceil((28 * 1_000_000) / n)));
     const before = rssOf(server.proc.pid!);
     const te = performance.now();
     const started = await fetch(`${base}/cdrs/export`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ date_from: day(29), date_to: day(0), format: 'csv' }),
+      body: JSON.stringify({ date_from: day(exportDays), date_to: day(0), format: 'csv' }),
     });
     const exportId = ((await started.json()) as { data: { export_id: string } }).data.export_id;
     let peak = before.rss;
@@ -451,7 +470,7 @@ export async function benchWarpCdrs(): Promise<{ lines: string[] }> {
       '|---|---|---|---|',
       ...results,
       '',
-      `CSV export of every row: ${status}, ${exportedRows.toLocaleString('en-US')} rows in ${fmt(exportSeconds, 1)} s; server RSS ${fmt(before.rss, 0)} MB before, peak ${fmt(peak, 0)} MB during (growth ${fmt(peak - before.rss, 0)} MB).`,
+      `CSV export of the last ${exportDays} days: ${status}, ${exportedRows.toLocaleString('en-US')} rows in ${fmt(exportSeconds, 1)} s; server RSS ${fmt(before.rss, 0)} MB before, peak ${fmt(peak, 0)} MB during (growth ${fmt(peak - before.rss, 0)} MB).`,
       '',
     );
     return { lines };
