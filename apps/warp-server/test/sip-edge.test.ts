@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { buildApp } from '../src/app.js';
 import { createEdgeKey } from '../src/modules/cdrs/edge-keys.js';
+import { edgeChanged } from '../src/modules/sip-edge/edge-directory.js';
 import { cleanUpSipFiles, type Edge, runUac, startEdge, startUas, type UacResult, type Uas } from './sip/sip-harness.js';
 import { uacScenario, uasScenario } from './sip/sipp-scenarios.js';
 import type { Api } from './support/api.js';
@@ -124,6 +126,9 @@ describe('termination through Kamailio', () => {
     const [cdr] = await cdrsOf(trunks.main, 1);
     expect(cdr).toMatchObject({ provider_id: providers.mid, disposition: 'answered', rating_error: null });
     expect(attemptsOf(cdr!)).toEqual([[providers.mid, 200]]);
+    // rated on the decision the edge acted on (NY → CA: interstate), recorded under the CDR's decision_id
+    const decision = await server.ctx.db.selectFrom('route_decisions').selectAll().where('id', '=', cdr!.decision_id!).executeTakeFirstOrThrow();
+    expect([decision.trunk_id, decision.jurisdiction]).toEqual([trunks.main, 'interstate']);
     // 1 s held: 6/6 increments → 6 s billed; sell 0.012/min, cost 0.005/min
     expect(Number(cdr!.sell_billable)).toBe(6);
     expect(Number(cdr!.cost_billable)).toBe(6);
@@ -215,5 +220,49 @@ describe('limits', () => {
     expect(rows.length).toBeLessThanOrEqual(4);
     expect(rows.every((c) => c.disposition === 'answered')).toBe(true);
     expect(await channels(trunks.twoCps)).toBe(0);
+  });
+});
+
+describe('origination and durability', () => {
+  it('an INVITE from a provider to a number we sold goes to the owning trunk’s destinations in priority order', async () => {
+    const down = await startUas('127.0.0.31', uasScenario({ answer: 503 }));
+    const pbx = await startUas('127.0.0.30', uasScenario({ answer: 200 }));
+    try {
+      const owner = await server.ctx.db.selectFrom('trunks').select('customer_id').where('id', '=', trunks.main).executeTakeFirstOrThrow();
+      const destinations = [
+        { host: pbx.host, port: pbx.port, transport: 'udp', priority: 2 },
+        { host: down.host, port: down.port, transport: 'udp', priority: 1 },
+      ];
+      const customerAdmin = admin.for(owner.customer_id);
+      const patched = await customerAdmin.patch(`/trunks/${trunks.main}`, { direction: 'both', outbound_destinations: destinations });
+      expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+      await server.ctx.db.insertInto('trunk_numbers').values({ number: '13125550199', trunk_id: trunks.main, created_at: new Date().toISOString() }).execute();
+      await edgeChanged(server.ctx);
+      // from the Mid provider's gateway address
+      ok(await runUac({ edge, from: uas.mid.host, dni: '+13125550199', ani: '14155550000', scenario: uacScenario({ expect: 200 }) }));
+      expect(down.invites()).toEqual([expect.stringMatching(new RegExp(`^sip:\\+13125550199@127\\.0\\.0\\.31:${down.port}`))]);
+      expect(pbx.invites()).toEqual([expect.stringMatching(new RegExp(`^sip:\\+13125550199@127\\.0\\.0\\.30:${pbx.port}`))]);
+      // a number nobody bought, from the same provider: refused like any unknown source
+      ok(await runUac({ edge, from: uas.mid.host, dni: '+13125550100', scenario: uacScenario({ expect: 403 }) }));
+    } finally {
+      await Promise.all([down.stop(), pbx.stop()]);
+    }
+  });
+
+  it('calls that end while WARP is down are reported when it is back: the edge keeps its reports and retries', async () => {
+    const port = (server.app.server.address() as { port: number }).port;
+    const before = (await cdrsOf(trunks.main, 1)).length;
+    const call = runUac({ edge, from: ADDR.main, dni: `${TECH.customer}13105550140`, scenario: uacScenario({ expect: 200 }), holdMs: 1500 });
+    await new Promise((r) => setTimeout(r, 700));
+    // WARP goes away mid-call (a restart): the call goes on, its end is queued on the edge
+    await server.app.close();
+    ok(await call);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(edge.log()).toMatch(/WARP unreachable/);
+    const again = await buildApp(server.ctx, { logger: false });
+    await again.listen({ port, host: '127.0.0.1' });
+    server.app = again;
+    const rows = await cdrsOf(trunks.main, before + 1);
+    expect(rows.filter((c) => c.dni.endsWith('13105550140'))).toHaveLength(1);
   });
 });

@@ -178,6 +178,8 @@ export class EdgeDirectory {
   }
 
   async close(): Promise<void> {
+    // a server built again on this context (a restart in tests) gets a fresh directory
+    if (directories.get(this.ctx) === this) directories.delete(this.ctx);
     clearInterval(this.timer);
     this.off?.();
     await this.bus?.close();

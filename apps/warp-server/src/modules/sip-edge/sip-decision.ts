@@ -4,6 +4,7 @@ import type { AppContext } from '../../context.js';
 import { decide, needsLrn, normalizeNumber, type RoutingSnapshot } from '../routing/engine/index.js';
 import { routingOf } from '../routing/routing.state.js';
 import type { CallLimits } from './call-limits.js';
+import type { DecisionLog } from './decision-log.js';
 import { type EdgeDirectoryData, edgeDirectoryOf, type EdgeTrunk } from './edge-directory.js';
 import { type EdgeRejectReason, SIP_ANSWERS } from './sip-codes.js';
 
@@ -77,7 +78,7 @@ function identify(dir: EdgeDirectoryData, q: SipRouteQuery, realm: string): Iden
   return q.authenticated ? { trunk: byUser } : { answer: { action: 'verify', realm, ha1: byUser.ha1! } };
 }
 
-export async function decideSipCall(ctx: AppContext, limits: CallLimits, q: SipRouteQuery): Promise<SipAnswer> {
+export async function decideSipCall(ctx: AppContext, limits: CallLimits, log: DecisionLog, q: SipRouteQuery): Promise<SipAnswer> {
   const state = routingOf(ctx);
   const [dir, snapshot] = await Promise.all([edgeDirectoryOf(ctx).current(), state.current()]);
 
@@ -93,6 +94,7 @@ export async function decideSipCall(ctx: AppContext, limits: CallLimits, q: SipR
   const { trunk } = who;
   const dialled = normalizeNumber(q.dni, trunk.snap.techPrefix);
   const lrn = dialled && needsLrn(dialled) && state.lrn ? await state.lrn.dip(dialled.digits.slice(1)) : undefined;
+  const at = Date.now();
   const decision = decide(snapshot, {
     trunkId: trunk.snap.id,
     customerId: trunk.customer.id,
@@ -100,7 +102,7 @@ export async function decideSipCall(ctx: AppContext, limits: CallLimits, q: SipR
     customer: trunk.customer,
     ani: q.ani,
     dni: q.dni,
-    at: Date.now(),
+    at,
     lrn,
   });
   if (decision.decision === 'reject') return reject(decision.reason_code ?? 'NO_ROUTE');
@@ -109,11 +111,13 @@ export async function decideSipCall(ctx: AppContext, limits: CallLimits, q: SipR
 
   const admitted = await limits.admit(trunk.snap.id, q.call_id, trunk.maxCps, trunk.maxChannels);
   if (admitted !== 'ok') return reject(admitted === 'cps' ? 'CPS_LIMIT' : 'CHANNEL_LIMIT');
+  const decisionId = newId();
+  log.add({ id: decisionId, decidedAt: new Date(at), customerId: trunk.customer.id, trunkId: trunk.snap.id, decision });
   return {
     action: 'route',
     direction: 'outbound',
     trunk_id: trunk.snap.id,
-    decision_id: newId(),
+    decision_id: decisionId,
     providers: routes.map((r) => r.provider_id).join(','),
     rtjson: { version: '1.0', routing: 'serial', routes: routes.map((r) => ({ uri: r.dial_string })) },
   };

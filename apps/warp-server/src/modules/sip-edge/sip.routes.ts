@@ -5,6 +5,7 @@ import type { AppContext } from '../../context.js';
 import { ok } from '../../http/envelope.js';
 import { requireEdgeKeyFast } from '../cdrs/edge-keys.js';
 import { type CallLimits, MemoryCallLimits, RedisCallLimits } from './call-limits.js';
+import { DecisionLog } from './decision-log.js';
 import { edgeDirectoryOf } from './edge-directory.js';
 import { ingestEdgeReports } from './edge-report.js';
 import { decideSipCall, type SipRouteQuery } from './sip-decision.js';
@@ -29,6 +30,8 @@ export function sipEdgeRoutes(ctx: AppContext, limits: CallLimits) {
   return async (app: FastifyInstance) => {
     // Forms are parsed by the server's form parser; text/plain by Fastify's own.
     const edgeOnly = { public: true };
+    const decisions = new DecisionLog(ctx);
+    decisions.onError = (err) => app.log.error({ err }, 'route decisions could not be recorded');
     const preHandler = async (req: Parameters<typeof requireEdgeKeyFast>[1]) => void (await requireEdgeKeyFast(ctx, req));
 
     app.post('/route', { config: edgeOnly, bodyLimit: 16 * 1024, schema: { tags: ['internal'], hide: true }, preHandler }, async (req) => {
@@ -45,11 +48,12 @@ export function sipEdgeRoutes(ctx: AppContext, limits: CallLimits) {
       const missing = (['call_id', 'source_ip', 'dni'] as const).filter((k) => !q[k]);
       if (missing.length) throw invalid(missing.map((k) => ({ field: k, message: 'is required' })));
       // Kamailio reads the top-level fields with jansson_get: no envelope here.
-      return decideSipCall(ctx, limits, q);
+      return decideSipCall(ctx, limits, decisions, q);
     });
 
     app.post('/events', { config: edgeOnly, bodyLimit: 4 * 1024 * 1024, schema: { tags: ['internal'], hide: true }, preHandler }, async (req) => {
       if (typeof req.body !== 'string') throw invalid([{ field: 'body', message: 'send the reports as text/plain, one form-encoded line per call' }]);
+      await decisions.flush();
       return ok(req, await ingestEdgeReports(ctx, limits, req.body));
     });
 
@@ -63,6 +67,7 @@ export function sipEdgeRoutes(ctx: AppContext, limits: CallLimits) {
     const sweep = setInterval(() => limits.sweep(), 30_000).unref();
     app.addHook('onClose', async () => {
       clearInterval(sweep);
+      await decisions.close();
       await edgeDirectoryOf(ctx).close();
     });
   };
