@@ -4,6 +4,8 @@ import { isAxiosError } from 'axios';
 export interface ErrorDetail {
   field: string;
   message: string;
+  /** Beyond the spec, on a 409 "still in use": the record that uses the one being deleted. */
+  used_by?: { type: string; id: string; name: string };
 }
 
 /** Every failure the app shows, normalised from the server's envelope or the network. */

@@ -7,6 +7,7 @@ import { cx } from '../lib/cx';
 import { Button } from './Button';
 import { XIcon } from './icons';
 import { useToast } from './Toast';
+import { UsedByItem } from './UsedBy';
 
 const overlay = 'fixed inset-0 z-40 bg-zinc-950/30 backdrop-blur-[1px] animate-fade-in';
 
@@ -155,7 +156,9 @@ export function ConfirmDialog({
                     <p className="font-medium">In use by:</p>
                     <ul className="mt-1 list-disc space-y-0.5 pl-5">
                       {error.details.map((d, i) => (
-                        <li key={i}>{d.message}</li>
+                        <li key={i}>
+                          <UsedByItem detail={d} />
+                        </li>
                       ))}
                     </ul>
                   </>
