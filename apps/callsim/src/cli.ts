@@ -165,7 +165,7 @@ function requireConnection(opts: CommonOpts): { key: string; domain: string } {
   return { key: opts.key, domain: opts.domain };
 }
 
-export function scenarioFromOptions(opts: CommonOpts): Scenario {
+function scenarioFromOptions(opts: CommonOpts): Scenario {
   let defaultTarget: TargetBehaviour | undefined;
   if (opts.busy) defaultTarget = { outcome: 'busy' };
   else if (opts.answer === false) defaultTarget = { outcome: 'no-answer' };

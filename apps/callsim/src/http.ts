@@ -11,7 +11,7 @@ export interface HttpResult {
   error?: string;
 }
 
-export interface SendOptions {
+interface SendOptions {
   method: HttpMethod;
   url: string;
   requestsKey: string;
@@ -23,7 +23,7 @@ export interface SendOptions {
   signal?: AbortSignal;
 }
 
-export const USER_AGENT = 'callsim/0.1 (Cloudonix-compatible simulator)';
+const USER_AGENT = 'callsim/0.1 (Cloudonix-compatible simulator)';
 
 function flatten(value: unknown): string {
   // Cloudonix sends scalars as strings; nested objects (SessionData) have no documented flat form, so JSON.

@@ -1,6 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
 
-export function randomHex(bytes: number): string {
+function randomHex(bytes: number): string {
   return randomBytes(bytes).toString('hex');
 }
 

@@ -42,7 +42,7 @@ export interface Scenario {
 
 export const DEFAULT_TARGET: TargetBehaviour = { outcome: 'answer', after: 5, talk: 30 };
 export const DEFAULT_TALK_SECONDS = 30;
-export const DEFAULT_CONFERENCE: TargetBehaviour = { outcome: 'answer', after: 0, talk: 60 };
+const DEFAULT_CONFERENCE: TargetBehaviour = { outcome: 'answer', after: 0, talk: 60 };
 
 function normalise(value: string): string {
   return value

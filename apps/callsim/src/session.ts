@@ -3,7 +3,7 @@ import { newCallToken, newSessionId, newSipCallId, stableNumericId } from './ids
 import type { SessionFacts } from './webhooks.js';
 
 /** The `direction` Cloudonix's session objects carry, from the voice application's `Direction`. */
-export function sessionDirectionFor(direction: string, to: string): string {
+function sessionDirectionFor(direction: string, to: string): string {
   switch (direction) {
     case 'inbound':
       return 'incoming';

@@ -61,7 +61,7 @@ export interface SessionFacts {
   profile: Record<string, unknown>;
 }
 
-export interface SessionEvent {
+interface SessionEvent {
   atMs: number;
   status: string;
   action: string;
@@ -105,7 +105,7 @@ export function sessionUpdatePayload(s: SessionFacts, e: SessionEvent): Record<s
   };
 }
 
-export interface CdrFacts {
+interface CdrFacts {
   answerMs?: number;
   endMs: number;
   disposition: Disposition;
@@ -160,7 +160,7 @@ interface Pending {
   sessionStatus?: string;
 }
 
-export interface DispatcherConfig {
+interface DispatcherConfig {
   sessionUpdateUrl: string;
   cdrUrl: string;
   requestsKey: string;

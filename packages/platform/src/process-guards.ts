@@ -1,4 +1,4 @@
-export interface GuardLogger {
+interface GuardLogger {
   error(obj: object, msg: string): void;
   fatal(obj: object, msg: string): void;
 }

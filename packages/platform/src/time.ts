@@ -3,4 +3,3 @@
  * fixed width, so string order is time order and one code path serves SQLite and PostgreSQL.
  */
 export const nowIso = (): string => new Date().toISOString();
-export const toIso = (date: Date | number): string => new Date(date).toISOString();

@@ -27,7 +27,7 @@ export interface UsersTable {
   updated_at: string;
 }
 
-export interface ApiTokensTable {
+interface ApiTokensTable {
   id: string;
   user_id: string;
   organization_id: string;
@@ -89,7 +89,7 @@ export interface RingGroupsTable {
   updated_at: string;
 }
 
-export interface RingGroupMembersTable {
+interface RingGroupMembersTable {
   ring_group_id: string;
   extension_id: string;
   organization_id: string;
@@ -114,12 +114,12 @@ export interface BusinessHoursTable {
 }
 
 /** Bumped on every configuration write; the routing cache compares it to decide freshness. */
-export interface ConfigVersionsTable {
+interface ConfigVersionsTable {
   organization_id: string;
   version: number;
 }
 
-export interface CloudonixSettingsTable {
+interface CloudonixSettingsTable {
   organization_id: string;
   domain_uuid: string;
   domain_name: string;
@@ -189,7 +189,7 @@ export interface OutboundPoliciesTable {
   updated_at: string;
 }
 
-export interface CallEventsTable {
+interface CallEventsTable {
   id: string;
   organization_id: string;
   call_id: string;
@@ -230,7 +230,7 @@ export interface VoicemailsTable {
 
 export type PresenceStatus = 'idle' | 'ringing' | 'on_call' | 'offline';
 
-export interface ExtensionPresenceTable {
+interface ExtensionPresenceTable {
   extension_id: string;
   organization_id: string;
   status: PresenceStatus;

@@ -30,7 +30,7 @@ export const ALL_ROLES: readonly Role[] = ['owner', 'admin', 'agent'];
 export const MANAGERS: readonly Role[] = ['owner', 'admin'];
 export const OWNER: readonly Role[] = ['owner'];
 
-export function bearerToken(request: FastifyRequest): string | undefined {
+function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   if (!header) return undefined;
   const match = /^Bearer\s+(\S+)$/i.exec(header);
@@ -38,7 +38,7 @@ export function bearerToken(request: FastifyRequest): string | undefined {
 }
 
 /** Resolve a bearer token to its user, or undefined when absent, expired, revoked or inactive. */
-export async function resolveToken(ctx: AppContext, token: string): Promise<AuthInfo | undefined> {
+async function resolveToken(ctx: AppContext, token: string): Promise<AuthInfo | undefined> {
   const tokenHash = sha256Hex(token);
   const row = await ctx.db
     .selectFrom('api_tokens as t')

@@ -27,9 +27,6 @@ export const searchSchema = z
   .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters')
   .optional();
 
-/** Canonical no-content reply for deletes. */
-export const noContent = { status: 204 } as const;
-
 /** IANA zone names only (no fixed offsets), validated against the runtime's tz database. */
 export const timezoneSchema = z
   .string()

@@ -6,7 +6,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /** The built React app (apps/opbx-web/dist), when present. */
-export const WEB_DIST = fileURLToPath(new URL('../../../opbx-web/dist', import.meta.url));
+const WEB_DIST = fileURLToPath(new URL('../../../opbx-web/dist', import.meta.url));
 
 const API_PATHS = /^\/(api|metrics|broadcasting)(\/|$)/;
 
@@ -23,7 +23,7 @@ function hostnameOf(host: string | undefined): string | undefined {
  * eval, no other origin; the one inline style element (Radix dialogs' scroll lock) carries the
  * page's nonce.
  */
-export function webAppCsp(host: string | undefined, wsPort: number, nonce: string): string {
+function webAppCsp(host: string | undefined, wsPort: number, nonce: string): string {
   const name = hostnameOf(host);
   const socket = name ? ` ws://${name}:${wsPort} wss://${name}:${wsPort}` : '';
   return [

@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 
 import { BackendHealth } from '../backend-health.js';
 
-export type BusHandler = (message: unknown) => void;
+type BusHandler = (message: unknown) => void;
 
 /**
  * Publish/subscribe between server instances. In-process by default; with Redis every

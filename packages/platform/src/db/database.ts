@@ -33,7 +33,7 @@ export interface DatabaseHandle<DB> {
   close(): Promise<void>;
 }
 
-export interface DatabaseOptions {
+interface DatabaseOptions {
   /** PostgreSQL pool size. */
   poolSize?: number;
 }
@@ -157,7 +157,7 @@ export function containsInsensitive(column: string, term: string): RawBuilder<bo
 }
 
 /** Portable integer count. */
-export const countAll = () => sql<number>`cast(count(*) as integer)`;
+const countAll = () => sql<number>`cast(count(*) as integer)`;
 
 /** The number of rows a filtered query matches (pg returns counts as strings; this is always a number). */
 export async function countRows(query: SelectQueryBuilder<any, any, any>): Promise<number> {

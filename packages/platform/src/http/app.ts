@@ -15,7 +15,7 @@ import { parseJsonBody } from './json-body.js';
 import { type HttpMetrics, registerMetrics } from './metrics.js';
 
 /** Returns true when it answered the request. */
-export type NotFoundFallback = (request: FastifyRequest, reply: FastifyReply) => boolean | Promise<boolean>;
+type NotFoundFallback = (request: FastifyRequest, reply: FastifyReply) => boolean | Promise<boolean>;
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -39,7 +39,7 @@ declare module 'fastify' {
 /** Route config of a machine-to-machine route: no browser security headers, no CORS. */
 export const MACHINE_ROUTE = { browserHeaders: false, cors: false } as const;
 
-export interface HttpAppOptions {
+interface HttpAppOptions {
   title: string;
   version: string;
   logger: FastifyServerOptions['logger'] | false;

@@ -11,7 +11,7 @@ import { z } from 'zod';
 export type TrustProxy = false | number | string[];
 
 /** `(address, hop) => trusted`, the form both Fastify and proxy-addr take. */
-export type TrustFunction = (address: string, hop: number) => boolean;
+type TrustFunction = (address: string, hop: number) => boolean;
 
 export function trustFunction(trust: TrustProxy): TrustFunction {
   if (trust === false) return () => false;

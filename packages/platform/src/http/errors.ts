@@ -3,7 +3,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { isDatabaseUnavailable } from '../db/unavailable.js';
 import { AppError, type ErrorCode, type ErrorDetail } from '../errors.js';
 
-export interface ErrorEnvelope {
+interface ErrorEnvelope {
   error: { code: string; message: string; details?: ErrorDetail[]; request_id: string };
 }
 
@@ -50,8 +50,6 @@ export const createErrorHandler =
   (render: ErrorRenderer = envelope) =>
   (error: FastifyError & { validation?: ValidationItem[] }, request: FastifyRequest, reply: FastifyReply) =>
     handleError(render, error, request, reply);
-
-export const errorHandler = createErrorHandler();
 
 function handleError(render: ErrorRenderer, error: FastifyError & { validation?: ValidationItem[] }, request: FastifyRequest, reply: FastifyReply) {
   if (error instanceof AppError) {

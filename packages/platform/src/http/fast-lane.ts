@@ -46,12 +46,12 @@ export interface LaneRoute {
   fail(err: unknown, request: LaneRequest): LaneAnswer;
 }
 
-export interface LaneLogger {
+interface LaneLogger {
   info(obj: object, msg: string): void;
   error(obj: object, msg: string): void;
 }
 
-export interface LaneOptions {
+interface LaneOptions {
   bodyLimit: number;
   trustProxy: TrustProxy;
   observe(method: string, route: string, status: number, seconds: number): void;

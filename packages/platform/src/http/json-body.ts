@@ -5,7 +5,7 @@
  */
 export const MAX_JSON_DEPTH = 64;
 
-export type JsonParse = { ok: true; value: unknown } | { ok: false; message: string; tooDeep?: true };
+type JsonParse = { ok: true; value: unknown } | { ok: false; message: string; tooDeep?: true };
 
 const OPEN_BRACE = 0x7b;
 const OPEN_BRACKET = 0x5b;

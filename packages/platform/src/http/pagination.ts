@@ -3,8 +3,8 @@ import { z } from 'zod';
 
 import { invalidField } from '../errors.js';
 
-export const DEFAULT_PER_PAGE = 20;
-export const MAX_PER_PAGE = 100;
+const DEFAULT_PER_PAGE = 20;
+const MAX_PER_PAGE = 100;
 
 /** Query-string fields every list accepts. Combine with a list's own filters via `.extend`. */
 export const paginationQuery = z.object({
@@ -12,9 +12,9 @@ export const paginationQuery = z.object({
   per_page: z.coerce.number().int().min(1).max(MAX_PER_PAGE).optional(),
   cursor: z.string().min(1).max(512).optional(),
 });
-export type PaginationQuery = z.infer<typeof paginationQuery>;
+type PaginationQuery = z.infer<typeof paginationQuery>;
 
-export interface PageMeta {
+interface PageMeta {
   current_page: number;
   per_page: number;
   total: number;
@@ -30,7 +30,7 @@ export interface Page<T> {
   meta: PageMeta;
 }
 
-export interface SortSpec {
+interface SortSpec {
   /** Qualified column of the sort key, e.g. `extensions.extension_number`. */
   column: string;
   /** Qualified id column, the tiebreak that makes the order total. */

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 
 import { BackendHealth } from '../backend-health.js';
 
-export interface RateLimitResult {
+interface RateLimitResult {
   allowed: boolean;
   remaining: number;
   /** Seconds until the window frees a slot. */

@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely';
 
 import type { BackendHealth } from '../backend-health.js';
 
-export interface HealthReport {
+interface HealthReport {
   status: 'ok' | 'degraded';
   database: 'ok' | 'unavailable';
   redis: 'ok' | 'unavailable' | 'not_configured';

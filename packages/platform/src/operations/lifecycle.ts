@@ -1,6 +1,6 @@
 import { installProcessGuards } from '../process-guards.js';
 
-export interface LifecycleLogger {
+interface LifecycleLogger {
   info(obj: object, msg: string): void;
   error(obj: object, msg: string): void;
   fatal(obj: object, msg: string): void;

@@ -5,7 +5,7 @@ import { forbidden, unauthorized } from '../errors.js';
 import type { HttpMetrics } from '../http/metrics.js';
 import { metricsAccess } from '../http/metrics.js';
 
-export interface OperationsOptions {
+interface OperationsOptions {
   /** Bearer token that may scrape /metrics; unset: local scrapers only (see metricsAccess). */
   metricsToken: string | undefined;
   /** The variable that sets it, named in the refusal. */

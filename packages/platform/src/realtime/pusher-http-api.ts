@@ -9,7 +9,7 @@ import { CHANNEL_NAME_RE } from './pusher-auth.js';
  * trigger events, batches, channel queries and terminating a user's connections, with Pusher's
  * request signing. Everything here answers the request; nothing throws past it.
  */
-export interface PusherHttpApiOptions {
+interface PusherHttpApiOptions {
   appId: string;
   appKey: string;
   appSecret: string;

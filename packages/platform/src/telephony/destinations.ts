@@ -8,9 +8,9 @@ import { type CountryCode, getCountries, getCountryCallingCode, type NumberType,
  * everything else is standard. A range the metadata does not know keeps the country of its calling
  * code where only one country has that code (+90 → TR), else none (+1 555…, +44 99…).
  */
-export type DestinationClass = 'standard' | 'premium' | 'special';
+type DestinationClass = 'standard' | 'premium' | 'special';
 
-export interface Destination {
+interface Destination {
   e164: string;
   /** ISO 3166-1 alpha-2, or null (non-geographic codes, unknown ranges of shared calling codes). */
   country: string | null;

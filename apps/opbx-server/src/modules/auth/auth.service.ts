@@ -6,7 +6,7 @@ import { presentUser, type UserView } from '../users/users.presenter.js';
 import { findUserById } from '../users/users.queries.js';
 import { publishSessionsEnded } from './session-events.js';
 
-export interface TokenGrant {
+interface TokenGrant {
   access_token: string;
   token_type: 'Bearer';
   expires_in: number;
@@ -47,11 +47,11 @@ const tooMany = (retryAfter: number) =>
  * as Laravel answers), so it tells nobody which emails exist or that a password was right.
  * Not 401: clients treat a 401 as an expired session and would drop the form's message.
  */
-export const INVALID_CREDENTIALS = 'These credentials do not match our records.';
+const INVALID_CREDENTIALS = 'These credentials do not match our records.';
 const invalidCredentials = () => invalid([{ field: 'email', message: INVALID_CREDENTIALS }], INVALID_CREDENTIALS);
 
 /** Failed password checks of one account (sign-in, or current_password on a profile change). */
-export const passwordFailuresKey = (email: string) => `login:fail:${sha256Hex(email.toLowerCase())}`;
+const passwordFailuresKey = (email: string) => `login:fail:${sha256Hex(email.toLowerCase())}`;
 
 /**
  * Whether the account may have its password checked now: refused for the rest of the window once

@@ -6,7 +6,7 @@ import type { AppContext } from '../../context.js';
  */
 export const SESSIONS_TOPIC = 'opbx.sessions';
 
-export type SessionEndReason = 'logout' | 'deactivated' | 'deleted' | 'password_changed' | 'email_changed' | 'revoked';
+type SessionEndReason = 'logout' | 'deactivated' | 'deleted' | 'password_changed' | 'email_changed' | 'revoked';
 
 export interface SessionsEndedMessage {
   organization_id: string;

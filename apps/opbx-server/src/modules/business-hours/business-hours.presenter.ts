@@ -5,7 +5,7 @@ import { compileSchedule, type Holiday, isOpenAt, type Schedule } from './schedu
 
 export type BusinessHoursRow = Selectable<BusinessHoursTable>;
 
-export interface RoutingView<T extends string> {
+interface RoutingView<T extends string> {
   type: T;
   extension_id?: string;
   ring_group_id?: string;

@@ -3,13 +3,13 @@ import { z } from 'zod';
 import { idSchema, nameSchema, searchSchema, timezoneSchema } from '../../http/schemas.js';
 import { parseDate, parseTime } from './schedule.js';
 
-export const MAX_SCHEDULES = 70;
-export const MAX_HOLIDAYS = 366;
+const MAX_SCHEDULES = 70;
+const MAX_HOLIDAYS = 366;
 
 const openTime = z.string('must be a time HH:MM').refine((s) => !Number.isNaN(parseTime(s)), 'must be a time HH:MM between 00:00 and 23:59');
 const closeTime = z.string('must be a time HH:MM').refine((s) => !Number.isNaN(parseTime(s, true)), 'must be a time HH:MM between 00:00 and 24:00');
 
-export const scheduleInput = z
+const scheduleInput = z
   .strictObject({
     day_of_week: z
       .number('must be a number from 0 (Sunday) to 6 (Saturday)')
@@ -24,7 +24,7 @@ export const scheduleInput = z
     path: ['close_time'],
   });
 
-export const holidayInput = z.strictObject({
+const holidayInput = z.strictObject({
   date: z.string('must be a calendar date YYYY-MM-DD').refine((s) => !Number.isNaN(parseDate(s)), 'must be a calendar date YYYY-MM-DD'),
   name: nameSchema(100),
 });
@@ -35,8 +35,8 @@ const routingIds = {
   ring_group_id: idSchema.nullable().optional(),
 };
 
-export const openRoutingInput = z.strictObject({ type: z.enum(['extension', 'ring_group']), ...routingIds });
-export const closedRoutingInput = z.strictObject({ type: z.enum(['voicemail', 'extension', 'ring_group', 'hangup']), ...routingIds });
+const openRoutingInput = z.strictObject({ type: z.enum(['extension', 'ring_group']), ...routingIds });
+const closedRoutingInput = z.strictObject({ type: z.enum(['voicemail', 'extension', 'ring_group', 'hangup']), ...routingIds });
 
 const schedulesInput = z.array(scheduleInput).max(MAX_SCHEDULES, `must have at most ${MAX_SCHEDULES} ranges`);
 const holidaysInput = z.array(holidayInput).max(MAX_HOLIDAYS, `must have at most ${MAX_HOLIDAYS} holidays`);

@@ -27,7 +27,7 @@ interface Definition {
 
 type DefinitionColumns = Omit<BusinessHoursTable, 'id' | 'organization_id' | 'created_at' | 'updated_at'>;
 
-export async function findBusinessHours(db: Db, organizationId: string, id: string): Promise<BusinessHoursRow | undefined> {
+async function findBusinessHours(db: Db, organizationId: string, id: string): Promise<BusinessHoursRow | undefined> {
   if (!isUuid(id)) return undefined;
   return db.selectFrom('business_hours').selectAll().where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
 }

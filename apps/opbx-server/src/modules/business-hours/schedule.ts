@@ -37,7 +37,7 @@ export interface Holiday {
   name: string;
 }
 
-export interface BusinessHoursLike {
+interface BusinessHoursLike {
   timezone: string;
   schedules: readonly Schedule[];
   holidays: readonly Holiday[];
@@ -56,7 +56,7 @@ export interface CompiledSchedule {
   readonly holidayDays: ReadonlySet<number>;
 }
 
-export const MINUTES_PER_DAY = 1440;
+const MINUTES_PER_DAY = 1440;
 const MS_PER_MINUTE = 60_000;
 const MS_PER_DAY = 86_400_000;
 const DAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] as const;
@@ -199,7 +199,7 @@ export function isOpenAt(hours: BusinessHoursLike | CompiledSchedule, at: Date |
   return openAt(compiledOf(hours), typeof at === 'number' ? at : at.getTime());
 }
 
-export interface LocalClock {
+interface LocalClock {
   /** Local calendar date, "YYYY-MM-DD". */
   date: string;
   day_of_week: number;
@@ -225,7 +225,7 @@ export function localClock(hours: BusinessHoursLike | CompiledSchedule, at: Date
   };
 }
 
-export interface ScheduleConflict {
+interface ScheduleConflict {
   index: number;
   message: string;
 }

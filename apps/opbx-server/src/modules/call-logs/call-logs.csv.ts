@@ -45,7 +45,7 @@ export const CSV_CALL_COLUMNS = [
  * RFC 4180 cell. Cells a spreadsheet would run as a formula (=, +, -, @, tab, CR first) get a
  * leading apostrophe — except plain phone numbers like +15551234567, which stay usable.
  */
-export function csvCell(value: unknown): string {
+function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
   let s = String(value);
   if (/^[=+\-@\t\r]/.test(s) && !/^\+\d{1,15}$/.test(s)) s = `'${s}`;
@@ -53,7 +53,7 @@ export function csvCell(value: unknown): string {
 }
 
 /** `2025-05-01 12:03:05` in the zone: what a spreadsheet reads as a date-time. One formatter per export. */
-export function localTimeFormatter(timezone: string): (iso: string | null) => string {
+function localTimeFormatter(timezone: string): (iso: string | null) => string {
   const format = new Intl.DateTimeFormat('en-US', {
     timeZone: timezone,
     year: 'numeric',
@@ -82,7 +82,7 @@ interface Column {
  * Names and numbers next to the ids they belong to; local times named by their zone, then the
  * UTC ISO times (exact, and what earlier exports had) for programs.
  */
-export function csvColumns(timezone: string): Column[] {
+function csvColumns(timezone: string): Column[] {
   const local = localTimeFormatter(timezone);
   const col = (key: keyof CsvRow): Column => ({ header: key, value: (r) => r[key] });
   return [

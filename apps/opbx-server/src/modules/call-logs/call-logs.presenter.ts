@@ -57,7 +57,7 @@ export function presentCallLog(row: CallLogRow, options: { withCdr?: boolean } =
   return view;
 }
 
-export interface LiveCallView {
+interface LiveCallView {
   call_id: string;
   from_number: string;
   to_number: string;

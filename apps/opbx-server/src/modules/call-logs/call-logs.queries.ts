@@ -18,7 +18,7 @@ export interface CallScope {
  * A date-only bound is a whole local day in the organization's time zone; a date-time without an
  * offset is wall-clock time there too; one with an offset (or Z) is that instant.
  */
-export function dateBound(value: string, timezone: string, edge: 'start' | 'end'): string {
+function dateBound(value: string, timezone: string, edge: 'start' | 'end'): string {
   if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
     const day = DateTime.fromISO(value, { zone: timezone });
     return (edge === 'start' ? day.startOf('day') : day.plus({ days: 1 }).startOf('day')).toUTC().toISO()!;

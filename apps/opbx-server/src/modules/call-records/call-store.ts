@@ -121,7 +121,7 @@ const VISIBLE_KEYS = [
   'blocked_reason',
 ] as const;
 
-export const visiblyChanged = (before: CallLogRow, after: CallLogRow): boolean => VISIBLE_KEYS.some((k) => before[k] !== after[k]);
+const visiblyChanged = (before: CallLogRow, after: CallLogRow): boolean => VISIBLE_KEYS.some((k) => before[k] !== after[k]);
 
 const FACT_KEYS = ['direction', 'direction_raw', 'from_number', 'to_number', 'did_id', 'extension_id', 'ring_group_id'] as const;
 

@@ -6,7 +6,7 @@
  * meaning implies in its context (a Dial's `completed` means the callee answered and the bridge is
  * over; a session's `completed` means the call ended, answered or not).
  */
-export type CloudonixMeaning =
+type CloudonixMeaning =
   /** Created or being processed, nothing rang yet. */
   | 'new'
   | 'ringing'

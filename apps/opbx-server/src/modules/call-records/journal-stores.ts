@@ -14,7 +14,7 @@ const WRITE_TIMEOUT_MS = 30_000;
  * The journal thread itself failed (died, never started, stopped answering), as opposed to the
  * database refusing an event. The journal retries such a batch whole, after a pause.
  */
-export class JournalThreadError extends Error {
+class JournalThreadError extends Error {
   readonly threadFailed = true;
 }
 

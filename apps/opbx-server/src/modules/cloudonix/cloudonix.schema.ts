@@ -10,7 +10,7 @@ function entropyPerSymbol<T>(symbols: T[]): number {
 }
 
 /** Estimated strength below which a requests key is refused (random 24-character hex keys score 60–95, words and runs far less). */
-export const MIN_KEY_BITS = 56;
+const MIN_KEY_BITS = 56;
 
 /**
  * A requests key is the only credential on the voice webhooks, so it must be hard to guess. Its
@@ -18,7 +18,7 @@ export const MIN_KEY_BITS = 56;
  * patterns (`abcdef…`, `0123…`, `abab…`) score low too, from the steps between neighbours;
  * the weaker of the two counts.
  */
-export function estimatedKeyBits(key: string): number {
+function estimatedKeyBits(key: string): number {
   const codes = [...key].map((c) => c.charCodeAt(0));
   const steps = codes.slice(1).map((c, i) => c - codes[i]!);
   return key.length * Math.min(entropyPerSymbol(codes), steps.length ? entropyPerSymbol(steps) : 0);
@@ -27,16 +27,16 @@ export function estimatedKeyBits(key: string): number {
 /** A stretch of 6+ characters that occurs twice (`Secret1Secret1…`): a random key of this length almost never has one. */
 const hasRepeat = (key: string): boolean => /(.{6,}).*\1/s.test(key);
 
-export const isStrongKey = (key: string): boolean => new Set(key).size >= 8 && !hasRepeat(key) && estimatedKeyBits(key) >= MIN_KEY_BITS;
+const isStrongKey = (key: string): boolean => new Set(key).size >= 8 && !hasRepeat(key) && estimatedKeyBits(key) >= MIN_KEY_BITS;
 
-export const requestsKeySchema = z
+const requestsKeySchema = z
   .string()
   .min(24, 'must be at least 24 characters')
   .max(128, 'must be at most 128 characters')
   .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
   .refine(isStrongKey, 'is too easy to guess: use a long random key (omit it to have one generated)');
 
-export const baseUrlSchema = z
+const baseUrlSchema = z
   .string()
   .max(500)
   .url('must be an absolute http(s) URL')

@@ -3,7 +3,7 @@ import { AppError, conflict, constantTimeEqual, isUniqueViolation, nowIso, rando
 import type { AppContext } from '../../context.js';
 import type { PutCloudonixInput } from './cloudonix.schema.js';
 
-export interface CloudonixSettingsView {
+interface CloudonixSettingsView {
   domain_uuid: string;
   domain_name: string;
   webhook_base_url: string;
@@ -44,7 +44,7 @@ export async function getCloudonixSettings(ctx: AppContext, organizationId: stri
  * Settings writes per organization per hour. Whether a key is taken is an answer (409) however it
  * is worded, so guessing other tenants' keys through this write must stay far too slow to matter.
  */
-export const SETTINGS_WRITES_PER_HOUR = 20;
+const SETTINGS_WRITES_PER_HOUR = 20;
 
 /** The same refusal whoever holds the key: it must not tell which organization that is. */
 const keyTaken = () => conflict('This requests key cannot be used; choose another', [{ field: 'requests_key', message: 'cannot be used; choose another' }]);

@@ -12,16 +12,16 @@ import { authOf, OWNER } from '../../http/auth.js';
  * back, so the self-request cannot be used to read other hosts.
  */
 
-export type CheckStatus = 'ok' | 'warning' | 'failed';
+type CheckStatus = 'ok' | 'warning' | 'failed';
 
-export interface VerifyCheck {
+interface VerifyCheck {
   id: 'settings' | 'https' | 'reachable' | 'numbers';
   label: string;
   status: CheckStatus;
   message: string;
 }
 
-export interface VerifyResult {
+interface VerifyResult {
   ok: boolean;
   checks: VerifyCheck[];
   checked_at: string;
@@ -52,7 +52,7 @@ async function selfRequest(baseUrl: string): Promise<VerifyCheck> {
   }
 }
 
-export async function verifyCloudonix(ctx: AppContext, organizationId: string): Promise<VerifyResult> {
+async function verifyCloudonix(ctx: AppContext, organizationId: string): Promise<VerifyResult> {
   const checks: VerifyCheck[] = [];
   const row = await ctx.db
     .selectFrom('cloudonix_settings')

@@ -7,7 +7,7 @@ import { callScope } from '../call-logs/call-logs.service.js';
 import { type Period, periodWindow } from './period.js';
 
 /** One row of the per-agent or per-ring-group table. */
-export interface CallFigures {
+interface CallFigures {
   calls: number;
   answered: number;
   /** Finished calls nobody took (missed, voicemail, busy, failed, abandoned), as the chart counts them. */
@@ -16,14 +16,14 @@ export interface CallFigures {
   average_talk_time: number;
 }
 
-export interface AgentFigures extends CallFigures {
+interface AgentFigures extends CallFigures {
   extension_id: string;
   extension_number: string;
   /** The extension's user's name; null for an extension without a user. */
   name: string | null;
 }
 
-export interface RingGroupFigures extends CallFigures {
+interface RingGroupFigures extends CallFigures {
   ring_group_id: string;
   name: string;
 }

@@ -4,7 +4,7 @@ import type { DidsTable } from '../../db/schema.js';
 
 export type DidRow = Selectable<DidsTable>;
 
-export interface DidRoutingConfig {
+interface DidRoutingConfig {
   extension_id?: string;
   ring_group_id?: string;
   business_hours_id?: string;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 import { e164Schema, idSchema, searchSchema, statusSchema } from '../../http/schemas.js';
 
-export const routingTypeSchema = z.enum(['extension', 'ring_group', 'business_hours', 'voicemail']);
+const routingTypeSchema = z.enum(['extension', 'ring_group', 'business_hours', 'voicemail']);
 export type RoutingType = z.infer<typeof routingTypeSchema>;
 
 /** The routing_config key that names the target of each routing type (voicemail: the mailbox's extension, optional: none means the general mailbox). */

@@ -34,7 +34,7 @@ import {
 type Routing = Pick<DidsTable, 'routing_type' | 'extension_id' | 'ring_group_id' | 'business_hours_id' | 'fallback_extension_id' | 'voicemail_greeting'>;
 type RoutingColumn = Exclude<keyof Routing, 'routing_type' | 'voicemail_greeting'>;
 
-export async function findDid(db: Db, organizationId: string, id: string): Promise<DidRow | undefined> {
+async function findDid(db: Db, organizationId: string, id: string): Promise<DidRow | undefined> {
   if (!isUuid(id)) return undefined;
   return db.selectFrom('dids').selectAll().where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
 }

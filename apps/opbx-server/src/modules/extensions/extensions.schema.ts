@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 import { extensionNumberSchema, idSchema, searchSchema, statusSchema } from '../../http/schemas.js';
 
-export const extensionTypeSchema = z.enum(['user', 'virtual', 'queue']);
+const extensionTypeSchema = z.enum(['user', 'virtual', 'queue']);
 
 const sipPassword = z
   .string()
@@ -12,7 +12,7 @@ const sipPassword = z
   .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
   .refine((s) => /[A-Za-z]/.test(s) && /\d/.test(s), 'must contain letters and digits');
 
-export const sipConfigInput = z.strictObject({
+const sipConfigInput = z.strictObject({
   username: z
     .string()
     .regex(/^[A-Za-z0-9._-]{2,64}$/, 'must be 2–64 letters, digits, dots, dashes or underscores')
@@ -25,7 +25,7 @@ export const sipConfigInput = z.strictObject({
   password: sipPassword.optional(),
 });
 
-export const callForwardingInput = z.strictObject({
+const callForwardingInput = z.strictObject({
   enabled: z.boolean(),
   destination: z.string().trim().max(32).optional(),
   on_no_answer: z.boolean().optional(),

@@ -27,7 +27,7 @@ import { assertUnreferenced, extensionReferences } from '../shared/references.js
 import { type ExtensionRow, type ExtensionView, presentExtension } from './extensions.presenter.js';
 import { AGENT_EXTENSION_FIELDS, type CreateExtensionInput, type ListExtensionsQuery, type UpdateExtensionInput } from './extensions.schema.js';
 
-export async function findExtension(db: Db, organizationId: string, id: string): Promise<ExtensionRow | undefined> {
+async function findExtension(db: Db, organizationId: string, id: string): Promise<ExtensionRow | undefined> {
   if (!isUuid(id)) return undefined;
   return db.selectFrom('extensions').selectAll().where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
 }

@@ -8,7 +8,7 @@ import { countryOfNumbers, defaultPolicy, type OutboundPolicy } from './policy.j
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-export interface OutboundPolicyView {
+interface OutboundPolicyView {
   country: string;
   allow_national: boolean;
   allow_international: boolean;
@@ -30,7 +30,7 @@ const parseList = (raw: string): string[] => {
   }
 };
 
-export const policyFromRow = (row: OutboundPoliciesTable): OutboundPolicy => ({
+const policyFromRow = (row: OutboundPoliciesTable): OutboundPolicy => ({
   country: row.country,
   allowNational: Boolean(row.allow_national),
   allowInternational: Boolean(row.allow_international),

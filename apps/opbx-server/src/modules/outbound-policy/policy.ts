@@ -23,7 +23,7 @@ export type BlockReason =
   'prefix_blocked' | 'country_blocked' | 'national_not_allowed' | 'international_not_allowed' | 'premium_not_allowed' | 'special_not_allowed';
 
 /** Where an organization's numbers give no clue. */
-export const FALLBACK_COUNTRY = 'US';
+const FALLBACK_COUNTRY = 'US';
 
 /** The safe default: national calls of `country` only, no premium or special numbers. */
 export const defaultPolicy = (country: string): OutboundPolicy => ({

@@ -41,7 +41,7 @@ export function broadcastingRoutes(app: FastifyInstance, ctx: AppContext, realti
  * A session outlives its tokens (refresh rotates them), so a grant names the session by when it
  * began, which every token of the chain carries: signing out after a refresh still finds it.
  */
-export async function sessionOf(ctx: AppContext, tokenId: string): Promise<string> {
+async function sessionOf(ctx: AppContext, tokenId: string): Promise<string> {
   const token = await ctx.db.selectFrom('api_tokens').select(['session_started_at', 'created_at']).where('id', '=', tokenId).executeTakeFirst();
   return token?.session_started_at ?? token?.created_at ?? tokenId;
 }

@@ -4,7 +4,7 @@
  * Any instance can then filter events per user and end the subscriptions of ended sessions,
  * without asking the instance that authorized them.
  */
-export interface SubscriptionGrant {
+interface SubscriptionGrant {
   user_id: string;
   /** The session, named by when it began (see sessionOf in broadcasting.routes.ts). */
   session_id: string;

@@ -23,7 +23,7 @@ export interface Realtime {
   close(): Promise<void>;
 }
 
-export interface RealtimeOptions {
+interface RealtimeOptions {
   log?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
   /** The client address of an upgrade request (the same proxy rule as the HTTP API). */
   ipOf?: (req: IncomingMessage) => string;

@@ -6,7 +6,7 @@ import type { Database, ExtensionsTable, RingGroupsTable } from '../../db/schema
 type Db = Kysely<Database> | Transaction<Database>;
 
 export type RingGroupRow = Selectable<RingGroupsTable>;
-export interface RingGroupMember {
+interface RingGroupMember {
   extension_id: string;
   priority: number;
   extension_number: string;

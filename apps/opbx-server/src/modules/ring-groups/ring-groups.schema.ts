@@ -3,11 +3,11 @@ import { z } from 'zod';
 
 import { idSchema, nameSchema, searchSchema, statusSchema } from '../../http/schemas.js';
 
-export const strategySchema = z.enum(['simultaneous', 'round_robin', 'sequential']);
-export const fallbackTypeSchema = z.enum(['voicemail', 'extension', 'hangup']);
+const strategySchema = z.enum(['simultaneous', 'round_robin', 'sequential']);
+const fallbackTypeSchema = z.enum(['voicemail', 'extension', 'hangup']);
 
-export const MIN_MEMBERS = 1;
-export const MAX_MEMBERS = 50;
+const MIN_MEMBERS = 1;
+const MAX_MEMBERS = 50;
 export const DEFAULT_TIMEOUT = 30;
 
 const timeoutSchema = z
@@ -16,7 +16,7 @@ const timeoutSchema = z
   .min(5, 'must be at least 5 seconds')
   .max(300, 'must be at most 300 seconds');
 
-export const memberInput = z.strictObject({
+const memberInput = z.strictObject({
   extension_id: idSchema,
   priority: z.number('must be a number').int('must be a whole number').min(1, 'must be at least 1').max(100, 'must be at most 100'),
 });
@@ -27,7 +27,7 @@ const membersSchema = z.array(memberInput).min(MIN_MEMBERS, 'must contain at lea
  * Shape only: which types need or forbid an extension, and whether it exists, is checked by the
  * service so that callers bypassing HTTP (the demo seed) get the same rules.
  */
-export const fallbackActionInput = z.strictObject({
+const fallbackActionInput = z.strictObject({
   type: fallbackTypeSchema,
   extension_id: idSchema.optional(),
 });

@@ -3,16 +3,16 @@ import { z } from 'zod';
 
 import { extensionNumberSchema, nameSchema, searchSchema, statusSchema } from '../../http/schemas.js';
 
-export const roleSchema = z.enum(['owner', 'admin', 'agent']);
+const roleSchema = z.enum(['owner', 'admin', 'agent']);
 
 /** At least 8 characters with a letter and a digit; long passphrases welcome. */
-export const passwordSchema = z
+const passwordSchema = z
   .string()
   .min(8, 'must be at least 8 characters')
   .max(128, 'must be at most 128 characters')
   .refine((s) => /[A-Za-z]/.test(s) && /\d/.test(s), 'must contain at least one letter and one digit');
 
-export const emailSchema = z
+const emailSchema = z
   .string()
   .trim()
   .max(254, 'must be at most 254 characters')

@@ -15,7 +15,7 @@ const dialString = z
   .max(64, 'must be at most 64 characters')
   .regex(/^[+0-9*# \-().]+$/, 'must be a phone number or an extension number');
 
-export const callPathBody = z.strictObject({
+const callPathBody = z.strictObject({
   /** An extension number (a call placed from it) or an outside number; omitted: an outside caller. */
   from: dialString.optional(),
   to: dialString,

@@ -12,15 +12,15 @@ import type { RoutingSnapshot, Target } from './snapshot.js';
  * written: round-robin groups start at the member the next real call would ring first.
  */
 
-export type CallPathStepKind = 'number' | 'caller' | 'business_hours' | 'ring_group' | 'ring' | 'voicemail' | 'hangup';
+type CallPathStepKind = 'number' | 'caller' | 'business_hours' | 'ring_group' | 'ring' | 'voicemail' | 'hangup';
 
-export interface CallPathStep {
+interface CallPathStep {
   kind: CallPathStepKind;
   label: string;
   detail?: string;
 }
 
-export interface CallPathResult {
+interface CallPathResult {
   direction: 'inbound' | 'outbound';
   at: string;
   timezone: string;

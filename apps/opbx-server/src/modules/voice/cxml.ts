@@ -2,9 +2,9 @@
  * A typed CXML document builder. Every text node and attribute value goes through `escapeXml`,
  * the only escaping path, so nothing a caller or admin typed can break out of the document.
  */
-export type Attrs = Record<string, string | number | boolean | undefined>;
+type Attrs = Record<string, string | number | boolean | undefined>;
 
-export type DialNoun = { noun: 'Number'; value: string; attrs?: Attrs } | { noun: 'Sip'; value: string; attrs?: Attrs };
+type DialNoun = { noun: 'Number'; value: string; attrs?: Attrs } | { noun: 'Sip'; value: string; attrs?: Attrs };
 
 export type Verb =
   | { verb: 'Say'; text: string; attrs?: Attrs }

@@ -22,7 +22,7 @@ export function str(params: VoiceParams, ...keys: string[]): string | undefined 
 }
 
 /** `SessionData` is an object in JSON bodies and may be a JSON string elsewhere. */
-export function sessionData(params: VoiceParams): Record<string, unknown> {
+function sessionData(params: VoiceParams): Record<string, unknown> {
   const raw = params.SessionData;
   if (raw && typeof raw === 'object' && !Array.isArray(raw)) return raw as Record<string, unknown>;
   if (typeof raw === 'string') {

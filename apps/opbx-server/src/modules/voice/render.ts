@@ -1,7 +1,7 @@
 import { renderCxml, type Verb } from './cxml.js';
 import type { Continuation, Plan } from './router.js';
 
-export const VOICEMAIL_MAX_SECONDS = 120;
+const VOICEMAIL_MAX_SECONDS = 120;
 
 /** Builds absolute callback URLs on the organization's public base URL, with signed state. */
 export interface CallbackUrls {

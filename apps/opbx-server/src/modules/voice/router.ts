@@ -14,7 +14,7 @@ export const EXTENSION_RING_SECONDS = 30;
 /** Forwarding chains and fallbacks may nest; this caps them so a loop cannot ring forever. */
 export const MAX_HOPS = 8;
 
-export interface CallInput {
+interface CallInput {
   callSid: string;
   from: string;
   to: string;
@@ -34,7 +34,7 @@ export type Continuation =
   | { kind: 'ring_group'; ringGroupId: string; order: string[]; nextIndex: number; hop: number; didId?: string }
   | { kind: 'end'; didId?: string };
 
-export type DialTarget = { kind: 'extension'; number: string; extensionId: string } | { kind: 'external'; number: string };
+type DialTarget = { kind: 'extension'; number: string; extensionId: string } | { kind: 'external'; number: string };
 
 export type Plan =
   | { kind: 'dial'; targets: DialTarget[]; timeout: number; callerId: string | null; record: boolean; next: Continuation }
@@ -42,10 +42,10 @@ export type Plan =
   | { kind: 'voicemail'; mailboxExtensionId: string | null; boxId?: string; greeting: string }
   | { kind: 'hangup'; message: string | null; reason: HangupReason };
 
-export type HangupReason = 'answered' | 'not_in_service' | 'unavailable' | 'not_permitted' | 'no_answer' | 'loop' | 'closed' | 'invalid_number' | 'blocked';
+type HangupReason = 'answered' | 'not_in_service' | 'unavailable' | 'not_permitted' | 'no_answer' | 'loop' | 'closed' | 'invalid_number' | 'blocked';
 
 /** What the router learned about the call, for its call log. */
-export interface CallFacts {
+interface CallFacts {
   direction: 'inbound' | 'outbound';
   didId?: string;
   extensionId?: string;
@@ -313,7 +313,7 @@ async function routeFromExtension(snap: RoutingSnapshot, call: CallInput, env: R
  * carry a country code. Shorter national numbers are refused rather than guessed (10 digits
  * without a country code would otherwise become a call to another country).
  */
-export function dialedNumber(dialed: string): string | undefined {
+function dialedNumber(dialed: string): string | undefined {
   const s = dialed.replace(/[\s\-().]/g, '');
   if (s.startsWith('+')) return toE164(s);
   if (s.startsWith('00')) return toE164(`+${s.slice(2)}`);

@@ -12,9 +12,9 @@ import type { BusinessHoursNode, DidNode, ExtensionNode, RingGroupNode, RoutingS
  */
 
 /** Routing mechanics are tested with every destination allowed; the policy's own tests pass one in. */
-export const OPEN_POLICY: OutboundPolicy = { ...defaultPolicy('US'), allowInternational: true, allowPremium: true, allowSpecial: true };
+const OPEN_POLICY: OutboundPolicy = { ...defaultPolicy('US'), allowInternational: true, allowPremium: true, allowSpecial: true };
 
-export interface OrgSettings {
+interface OrgSettings {
   defaultCallerId?: string | null;
   voicemailEnabled?: boolean;
   recordingEnabled?: boolean;
@@ -131,8 +131,6 @@ export function dialPlan(plan: Plan): Extract<Plan, { kind: 'dial' }> {
   if (plan.kind !== 'dial') throw new Error(`expected a dial plan, got ${describePlan(plan)}`);
   return plan;
 }
-
-export const dialed = (plan: Plan): string[] => dialPlan(plan).targets.map((t) => t.number);
 
 /**
  * Follows a call through its Dial callbacks: every Dial ends with the next outcome (the last one

@@ -3,7 +3,7 @@ import type { Selectable } from 'kysely';
 import type { VoicemailBoxesTable, VoicemailsTable } from '../../db/schema.js';
 
 export type VoicemailBoxRow = Selectable<VoicemailBoxesTable>;
-export type VoicemailRow = Selectable<VoicemailsTable>;
+type VoicemailRow = Selectable<VoicemailsTable>;
 
 export interface VoicemailBoxView {
   id: string;

@@ -7,7 +7,7 @@ import type { AuthInfo } from '../../http/auth.js';
 import { presentVoicemail, presentVoicemailBox, type VoicemailBoxRow, type VoicemailBoxView, type VoicemailMessageView } from './voicemail-boxes.presenter.js';
 import type { ListMessagesQuery, UpdateVoicemailBoxInput } from './voicemail-boxes.schema.js';
 
-export const GENERAL_BOX_NAME = 'General mailbox';
+const GENERAL_BOX_NAME = 'General mailbox';
 
 /** The general mailbox every organization has (created with it; migration 008 for older ones). */
 export async function createGeneralBox(db: Db, organizationId: string, now = nowIso()): Promise<void> {
