@@ -84,6 +84,11 @@ export class Deck {
     return this.byKey.keys();
   }
 
+  /** Each key with its rows (newest-effective first once sealed): one pass, no lookup per key. */
+  entries(): IterableIterator<[string, readonly RateRow[]]> {
+    return this.byKey.entries();
+  }
+
   rowsOf(key: string): readonly RateRow[] {
     return this.byKey.get(key) ?? [];
   }

@@ -24,11 +24,11 @@ export function priceIndexOf(providers: ReadonlyMap<string, ProviderSnap>): Pric
   let maxLength = 0;
   for (const p of providers.values()) {
     const slot = slots.get(p.id)!;
-    for (const key of p.deck.keys()) {
+    for (const [key, rows] of p.deck.entries()) {
       if (key.includes(':')) continue; // OCN:LATA rows are looked up exactly
       let entry = byKey.get(key);
       if (!entry) byKey.set(key, (entry = new Array(slots.size)));
-      entry[slot] = p.deck.rowsOf(key);
+      entry[slot] = rows;
       if (key.length > maxLength) maxLength = key.length;
     }
   }
