@@ -28,9 +28,9 @@ import { voiceRoutes } from './modules/voice/voice.routes.js';
 import { extensionVoicemailRoutes } from './modules/voicemail/extension-voicemails.routes.js';
 import { voicemailBoxRoutes } from './modules/voicemail/voicemail-boxes.routes.js';
 
-export const API_PREFIX = '/api/v1';
+const API_PREFIX = '/api/v1';
 
-export interface BuildAppOptions {
+interface BuildAppOptions {
   /** false disables request logging (tests, benchmarks). */
   logger?: boolean;
   /** Where JSON log lines go (default stdout); tests capture them to prove no secret is logged. */

@@ -3,7 +3,7 @@ import type { PresenceStatus } from '../../db/schema.js';
 import type { AuthInfo } from '../../http/auth.js';
 
 /** One colleague: what any member of the organization may know about another. */
-export interface DirectoryEntry {
+interface DirectoryEntry {
   extension_id: string;
   extension_number: string;
   type: 'user' | 'virtual' | 'queue';
