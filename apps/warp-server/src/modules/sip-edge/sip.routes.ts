@@ -15,8 +15,10 @@ import { decideSipCall, type SipRouteQuery } from './sip-decision.js';
  * form-encoded bodies (its string tools URL-encode; they do not JSON-escape), and reads JSON back.
  */
 
-const field = (f: Record<string, string>, name: string, max: number): string => {
+const field = (f: Record<string, unknown>, name: string, max: number): string => {
   const v = f[name] ?? '';
+  // a repeated form field arrives as an array
+  if (typeof v !== 'string') throw invalidField(name, 'must be given once');
   if (v.length > max) throw invalidField(name, `at most ${max} characters`);
   return v;
 };
@@ -35,8 +37,10 @@ export function sipEdgeRoutes(ctx: AppContext, limits: CallLimits) {
     const preHandler = async (req: Parameters<typeof requireEdgeKeyFast>[1]) => void (await requireEdgeKeyFast(ctx, req));
 
     app.post('/route', { config: edgeOnly, bodyLimit: 16 * 1024, schema: { tags: ['internal'], hide: true }, preHandler }, async (req) => {
-      const f = (req.body ?? {}) as Record<string, string>;
-      if (typeof f !== 'object') throw invalid([{ field: 'body', message: 'send the call as a form' }]);
+      // JSON would parse too, but its values need not be strings: only the form Kamailio sends is taken.
+      const form = /^application\/x-www-form-urlencoded\b/i.test(req.headers['content-type'] ?? '');
+      const f = (req.body ?? {}) as Record<string, unknown>;
+      if (!form || typeof f !== 'object') throw invalid([{ field: 'body', message: 'send the call as a form' }]);
       const q: SipRouteQuery = {
         call_id: field(f, 'call_id', 255),
         source_ip: field(f, 'source_ip', 64),
