@@ -6,6 +6,7 @@ import { RequireAuth, RequireRole } from '../auth/RequireAuth';
 import { SessionProvider } from '../auth/session';
 import { SignInPage } from '../auth/SignInPage';
 import { AppShell } from '../layout/AppShell';
+import { PageHeader } from '../ui/Card';
 import { EmptyState, LoadingBlock } from '../ui/States';
 import { ToastProvider } from '../ui/Toast';
 import { paths } from './paths';
@@ -33,18 +34,22 @@ const page = (node: ReactNode) => <Suspense fallback={<LoadingBlock />}>{node}</
 
 function NotFound() {
   return (
-    <div className="rounded-lg border border-zinc-200 bg-white">
-      <EmptyState
-        title="Page not found"
-        action={
-          <Link to={paths.dashboard} className="text-sm font-medium text-indigo-600 hover:underline">
-            Go to the dashboard
-          </Link>
-        }
-      >
-        The link may be old, or the item was deleted.
-      </EmptyState>
-    </div>
+    <>
+      {/* A page of its own, with a main heading like every other page. */}
+      <PageHeader title="Page not found" />
+      <div className="rounded-lg border border-zinc-200 bg-white">
+        <EmptyState
+          title="Nothing at this address"
+          action={
+            <Link to={paths.dashboard} className="text-sm font-medium text-indigo-600 hover:underline">
+              Go to the dashboard
+            </Link>
+          }
+        >
+          The link may be old, or the item was deleted.
+        </EmptyState>
+      </div>
+    </>
   );
 }
 

@@ -35,7 +35,7 @@ interface NavItem {
 function NavSection({ title, items }: { title?: string; items: NavItem[] }) {
   return (
     <div className="space-y-0.5">
-      {title && <p className="px-2.5 pt-4 pb-1 text-[11px] font-semibold tracking-wider text-zinc-500 uppercase">{title}</p>}
+      {title && <p className="px-2.5 pt-4 pb-1 text-[11px] font-semibold tracking-wider text-zinc-600 uppercase">{title}</p>}
       {items.map(({ to, label, icon: Icon, end }) => (
         <NavLink
           key={to}
@@ -86,7 +86,7 @@ function Sidebar() {
         <img src="/favicon.svg" alt="" className="size-7" />
         <div className="min-w-0">
           <p className="text-sm leading-tight font-semibold text-zinc-900">OPBX</p>
-          <p className="truncate text-xs leading-tight text-zinc-500">{org.data?.name ?? ' '}</p>
+          <p className="truncate text-xs leading-tight text-zinc-600">{org.data?.name ?? ' '}</p>
         </div>
       </div>
       <nav aria-label="Main" className="flex-1 overflow-y-auto px-2 pb-4">
@@ -108,7 +108,7 @@ function Sidebar() {
             <p className="truncate text-sm font-medium text-zinc-900" data-testid="current-user">
               {user.name}
             </p>
-            <p className="truncate text-xs text-zinc-500">
+            <p className="truncate text-xs text-zinc-600">
               {ROLE_LABEL[user.role]} · {user.email}
             </p>
           </div>
