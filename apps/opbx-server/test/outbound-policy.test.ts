@@ -141,7 +141,10 @@ describe('an owner edits the policy', () => {
     expect((await policy({ country: 'TR', allow_international: false, allow_premium: false })).status).toBe(200);
     expect(dialed(await dialFrom501(TURKEY_VIA_00))).toEqual([[TURKEY]]);
     await expectBlocked(NATIONAL_US, 'international_not_allowed');
+    // Every role reads the country on the organization (the console writes national numbers by it).
+    expect((await org.org.agent.get('/organization')).body.country).toBe('TR');
     expect((await policy({ country: 'US' })).status).toBe(200);
+    expect((await org.org.agent.get('/organization')).body.country).toBe('US');
   });
 });
 

@@ -121,7 +121,7 @@ describe('going live from the browser', { timeout: 120_000 }, () => {
 
     // Every step done: the checklist is gone.
     await nav(page, 'Call logs').click();
-    await page.getByRole('row').filter({ hasText: '+1 202' }).getByText('Completed').waitFor();
+    await page.getByRole('row').filter({ hasText: '(202)' }).getByText('Completed').waitFor();
     await nav(page, 'Dashboard').click();
     await page.getByTestId('stats').waitFor();
     await expect.poll(() => page.getByTestId('onboarding').count()).toBe(0);

@@ -121,7 +121,7 @@ describe('at 390 px', { timeout: 120_000 }, () => {
       realtime: true,
       rewriteOrigin: true,
     });
-    const row = page.getByTestId('live-call').filter({ hasText: '+1 303' });
+    const row = page.getByTestId('live-call').filter({ hasText: '(303)' });
     await row.waitFor();
     expect(await sideways(page)).toBeLessThanOrEqual(0);
     await shot(page, 'phone-dashboard-live-call');
@@ -131,7 +131,7 @@ describe('at 390 px', { timeout: 120_000 }, () => {
 
     await go(page, 'Call logs');
     await page.getByLabel('Search by phone number').fill(caller);
-    await page.getByText('+1 303').first().waitFor();
+    await page.getByText('(303)').first().waitFor();
     expect(await sideways(page)).toBeLessThanOrEqual(0);
     await shot(page, 'phone-call-logs-search');
   });

@@ -54,7 +54,7 @@ describe('call outcomes', { timeout: 90_000 }, () => {
     await page.getByLabel('Search by phone number').fill(number);
     // The search is applied after a pause in typing; let it land before the next filter changes the URL.
     await expect.poll(() => new URL(page.url()).searchParams.get('search')).toBe(number);
-    const rows = page.getByRole('row').filter({ hasText: '+1 404' });
+    const rows = page.getByRole('row').filter({ hasText: '(404)' });
     await expect.poll(() => rows.count()).toBe(2);
     await rows
       .filter({ hasText: formatted(missedCaller) })
@@ -91,7 +91,7 @@ describe('call outcomes', { timeout: 90_000 }, () => {
   });
 });
 
-/** How the console writes a +1 number: +14045550123 → "+1 404-555-0123". */
+/** How the console writes a number of the (US) demo organization's own country: +14045550123 → "(404) 555-0123". */
 function formatted(e164: string): string {
-  return `+1 ${e164.slice(2, 5)}-${e164.slice(5, 8)}-${e164.slice(8)}`;
+  return `(${e164.slice(2, 5)}) ${e164.slice(5, 8)}-${e164.slice(8)}`;
 }

@@ -9,6 +9,9 @@ export interface ClientConfig {
   websocket: { key: string; port: number };
 }
 
+/** The organization as the server presents it: also its country (ISO 3166-1), what "national" means for it. */
+export type OrganizationView = Organization & { country?: string };
+
 export interface CallVolumeBucket {
   bucket: string;
   label: string;
@@ -39,9 +42,9 @@ export type ExtensionWithPassword = Extension & { sip_config: { username?: strin
 export const extraService = {
   clientConfig: (): Promise<ClientConfig> => api.get<ClientConfig>('/client-config').then((r) => r.data),
   callVolume: (period: CallVolume['period']): Promise<CallVolume> => api.get<CallVolume>('/dashboard/call-volume', { params: { period } }).then((r) => r.data),
-  organization: (): Promise<Organization> => api.get<Organization>('/organization').then((r) => r.data),
-  updateOrganization: (body: { name?: string; timezone?: string; settings?: Record<string, unknown> }): Promise<Organization> =>
-    api.patch<Organization>('/organization', body).then((r) => r.data),
+  organization: (): Promise<OrganizationView> => api.get<OrganizationView>('/organization').then((r) => r.data),
+  updateOrganization: (body: { name?: string; timezone?: string; settings?: Record<string, unknown> }): Promise<OrganizationView> =>
+    api.patch<OrganizationView>('/organization', body).then((r) => r.data),
   resetSipPassword: (id: string): Promise<ExtensionWithPassword> => api.post<ExtensionWithPassword>(`/extensions/${id}/reset-sip-password`).then((r) => r.data),
   voicemails: (id: string, page: number): Promise<PaginatedResponse<Voicemail>> =>
     api.get<PaginatedResponse<Voicemail>>(`/extensions/${id}/voicemails`, { params: { page, per_page: 10 } }).then((r) => r.data),

@@ -1,7 +1,9 @@
 import { businessHoursService, didsService, type Extension, extensionsService, ringGroupsService, type User,usersService } from '@opbx/client';
 import { useQuery } from '@tanstack/react-query';
+import { useCallback } from 'react';
 
 import { usePermissions } from '../auth/permissions';
+import { formatPhone } from '../lib/phone';
 import { extraService, fetchAll } from './extra';
 import { keys } from './keys';
 
@@ -36,6 +38,15 @@ export function useOrganization() {
 /** The organization's time zone for displaying times (the browser's until it loads). */
 export function useOrgTimezone(): string | undefined {
   return useOrganization().data?.timezone;
+}
+
+/**
+ * Writes a phone number for this organization: its own country's numbers in national format,
+ * others in international format (international for all until the organization has loaded).
+ */
+export function usePhoneFormatter(): (value: string | null | undefined) => string {
+  const country = useOrganization().data?.country;
+  return useCallback((value) => formatPhone(value, country), [country]);
 }
 
 /** "101 · Dana Demo" style labels; the user part only when the viewer may read users. */

@@ -4,6 +4,7 @@ import type { Selectable } from 'kysely';
 import type { AppContext } from '../../context.js';
 import type { OrganizationsTable } from '../../db/schema.js';
 import { publishSessionsEnded } from '../auth/session-events.js';
+import { loadOutboundPolicy } from '../outbound-policy/outbound-policy.service.js';
 import { createGeneralBox } from '../voicemail/voicemail-boxes.service.js';
 import type { UpdateOrganizationInput } from './organization.schema.js';
 
@@ -44,8 +45,17 @@ async function requireOrganization(ctx: AppContext, id: string) {
   return row;
 }
 
+/**
+ * The organization's country (ISO 3166-1): what "national" means for it, as its outbound policy
+ * decides (saved, else the country of most of its numbers). Every role reads it here, so the
+ * console can write the organization's own numbers in national format.
+ */
+async function withCountry(ctx: AppContext, organizationId: string, presented: ReturnType<typeof presentOrganization>) {
+  return { ...presented, country: (await loadOutboundPolicy(ctx.db, organizationId)).policy.country };
+}
+
 export async function getOrganization(ctx: AppContext, organizationId: string) {
-  return presentOrganization(await requireOrganization(ctx, organizationId));
+  return withCountry(ctx, organizationId, presentOrganization(await requireOrganization(ctx, organizationId)));
 }
 
 export async function updateOrganization(ctx: AppContext, organizationId: string, input: UpdateOrganizationInput) {
@@ -68,7 +78,7 @@ export async function updateOrganization(ctx: AppContext, organizationId: string
   };
   await ctx.db.updateTable('organizations').set(patch).where('id', '=', organizationId).execute();
   await ctx.configChanged(organizationId);
-  return presentOrganization({ ...current, ...patch });
+  return withCountry(ctx, organizationId, presentOrganization({ ...current, ...patch }));
 }
 
 /**

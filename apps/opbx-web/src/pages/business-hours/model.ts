@@ -1,5 +1,7 @@
 import type { BusinessHours } from '@opbx/client';
 
+import { formatClock, formatWeekdayTime } from '../../lib/datetime';
+
 /** The server adds the open/closed state, evaluated in the schedule's own time zone. */
 export type BusinessHoursView = BusinessHours & { is_open_now: boolean; current_status: 'open' | 'closed' };
 
@@ -25,7 +27,7 @@ export const minutes = (hhmm: string) => {
 export const overnight = (s: Pick<Schedule, 'open_time' | 'close_time'>) =>
   minutes(s.close_time) < minutes(s.open_time) || (s.close_time === '00:00' && s.open_time !== '00:00');
 
-/** "Mon–Fri 09:00–17:00 · Sat 10:00–14:00" for lists. */
+/** "Mon–Fri 09:00–17:00 · Sat 10:00–14:00" for lists (or 9:00 AM–5:00 PM, on a 12-hour clock). */
 export function summarize(schedules: Schedule[]): string {
   if (schedules.length === 0) return 'Always closed';
   const byDay = new Map<number, string>();
@@ -33,7 +35,7 @@ export function summarize(schedules: Schedule[]): string {
     const ranges = schedules
       .filter((s) => s.day_of_week === d.day)
       .sort((a, b) => a.open_time.localeCompare(b.open_time))
-      .map((s) => `${s.open_time}–${s.close_time}${overnight(s) ? '⁺¹' : ''}`);
+      .map((s) => `${formatClock(s.open_time)}–${formatClock(s.close_time)}${overnight(s) ? '⁺¹' : ''}`);
     if (ranges.length) byDay.set(d.day, ranges.join(', '));
   }
   // Collapse consecutive days with identical hours: Mon–Fri 09:00–17:00.
@@ -64,10 +66,4 @@ export function timezones(): string[] {
 }
 
 /** Local wall time in a zone ("Tue 14:05"), or null for an unknown zone. */
-export function localTimeIn(zone: string, now = new Date()): string | null {
-  try {
-    return new Intl.DateTimeFormat(undefined, { timeZone: zone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(now);
-  } catch {
-    return null;
-  }
-}
+export const localTimeIn = (zone: string, now = new Date()): string | null => formatWeekdayTime(zone, now);

@@ -1,14 +1,15 @@
 import type { CallLog } from '@opbx/client';
 
-import { useAllDids, useAllRingGroups, useExtensionNames, useOrgTimezone } from '../../data/lookups';
+import { useAllDids, useAllRingGroups, useExtensionNames, useOrgTimezone, usePhoneFormatter } from '../../data/lookups';
 import { CallStatusBadge, DirectionLabel } from '../../lib/calls';
-import { formatDateTime, formatDurationWords, formatPhone } from '../../lib/format';
+import { formatDateTime, formatDurationWords } from '../../lib/format';
 import { DescriptionList } from '../../ui/Card';
 import { Drawer } from '../../ui/Dialogs';
 import { ErrorState, LoadingBlock } from '../../ui/States';
 import { useCallLog } from './api';
 
 export function CallLogDrawer({ summary, onClose }: { summary: CallLog | null; onClose: () => void }) {
+  const showPhone = usePhoneFormatter();
   const tz = useOrgTimezone();
   const names = useExtensionNames();
   const dids = useAllDids();
@@ -21,7 +22,7 @@ export function CallLogDrawer({ summary, onClose }: { summary: CallLog | null; o
     <Drawer
       open={Boolean(summary)}
       onOpenChange={(o) => !o && onClose()}
-      title={call ? `Call from ${formatPhone(call.from_number)}` : 'Call'}
+      title={call ? `Call from ${showPhone(call.from_number)}` : 'Call'}
       description={call ? formatDateTime(call.created_at, tz) : undefined}
       width="max-w-xl"
     >
@@ -33,11 +34,11 @@ export function CallLogDrawer({ summary, onClose }: { summary: CallLog | null; o
             items={[
               { term: 'Status', value: <CallStatusBadge status={call.status} /> },
               { term: 'Direction', value: <DirectionLabel direction={call.direction} /> },
-              { term: 'From', value: <span className="tabular-nums">{formatPhone(call.from_number)}</span> },
-              { term: 'To', value: <span className="tabular-nums">{formatPhone(call.to_number)}</span> },
+              { term: 'From', value: <span className="tabular-nums">{showPhone(call.from_number)}</span> },
+              { term: 'To', value: <span className="tabular-nums">{showPhone(call.to_number)}</span> },
               {
                 term: 'Phone number',
-                value: did ? `${formatPhone(did.phone_number)}${did.friendly_name ? ` · ${did.friendly_name}` : ''}` : call.did_id ? 'Deleted number' : '—',
+                value: did ? `${showPhone(did.phone_number)}${did.friendly_name ? ` · ${did.friendly_name}` : ''}` : call.did_id ? 'Deleted number' : '—',
               },
               { term: 'Ring group', value: group?.name ?? (call.ring_group_id ? 'Deleted ring group' : '—') },
               { term: 'Extension', value: call.extension_id ? names.label(call.extension_id) : '—' },

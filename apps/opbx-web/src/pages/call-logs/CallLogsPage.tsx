@@ -2,11 +2,11 @@ import type { CallDirection, CallLog, CallLogsFilterParams, CallStatus } from '@
 import { useState } from 'react';
 
 import { usePermissions } from '../../auth/permissions';
-import { useAllDids, useAllRingGroups, useExtensionNames, useOrgTimezone } from '../../data/lookups';
+import { useAllDids, useAllRingGroups, useExtensionNames, useOrgTimezone, usePhoneFormatter } from '../../data/lookups';
 import { apiError } from '../../lib/api-error';
 import { CALL_STATUSES, CallStatusBadge, DirectionLabel } from '../../lib/calls';
 import { cx } from '../../lib/cx';
-import { formatDateTime, formatDurationWords, formatPhone } from '../../lib/format';
+import { formatDateTime, formatDurationWords } from '../../lib/format';
 import { compact, useListParams } from '../../lib/hooks';
 import { CALL_OUTCOMES, OutcomeBadge, outcomeOf } from '../../lib/outcomes';
 import { usePageTitle } from '../../lib/title';
@@ -36,6 +36,7 @@ function DateFilter({ label, value, onChange, min, max }: { label: string; value
 }
 
 export default function CallLogsPage() {
+  const showPhone = usePhoneFormatter();
   usePageTitle('Call logs');
   const perms = usePermissions();
   const tz = useOrgTimezone();
@@ -74,20 +75,20 @@ export default function CallLogsPage() {
           type="button"
           onClick={() => setSelected(c)}
           className="text-left font-medium whitespace-nowrap text-indigo-700 hover:underline"
-          aria-label={`Details of the call from ${formatPhone(c.from_number)} at ${formatDateTime(c.created_at, tz)}`}
+          aria-label={`Details of the call from ${showPhone(c.from_number)} at ${formatDateTime(c.created_at, tz)}`}
         >
           {formatDateTime(c.created_at, tz)}
         </button>
       ),
     },
     { key: 'direction', header: 'Direction', hideBelow: 'xl', cell: (c) => <DirectionLabel direction={c.direction} /> },
-    { key: 'from', header: 'From', cell: (c) => <span className="tabular-nums">{formatPhone(c.from_number)}</span> },
+    { key: 'from', header: 'From', cell: (c) => <span className="tabular-nums">{showPhone(c.from_number)}</span> },
     {
       key: 'to',
       header: 'To',
       cell: (c) => (
         <div>
-          <span className="tabular-nums">{formatPhone(c.to_number)}</span>
+          <span className="tabular-nums">{showPhone(c.to_number)}</span>
           {didLabel(c.did_id) && <p className="text-xs text-zinc-500">{didLabel(c.did_id)}</p>}
         </div>
       ),
@@ -166,7 +167,7 @@ export default function CallLogsPage() {
           <option value="">All numbers</option>
           {(dids.data ?? []).map((d) => (
             <option key={d.id} value={d.id}>
-              {formatPhone(d.phone_number)}
+              {showPhone(d.phone_number)}
               {d.friendly_name ? ` · ${d.friendly_name}` : ''}
             </option>
           ))}

@@ -2,10 +2,10 @@ import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
 
 import { type CallPathStep, goLiveService } from '../../data/golive';
-import { useAllDids, useOrgTimezone } from '../../data/lookups';
+import { useAllDids, useOrgTimezone, usePhoneFormatter } from '../../data/lookups';
 import { claimedBy } from '../../lib/api-error';
 import { cx } from '../../lib/cx';
-import { formatDateTime, formatPhone } from '../../lib/format';
+import { formatDateTime } from '../../lib/format';
 import { usePageTitle } from '../../lib/title';
 import { useFieldErrors } from '../../lib/useFieldErrors';
 import { Button } from '../../ui/Button';
@@ -27,6 +27,7 @@ const STEP_TONE: Record<CallPathStep['kind'], string> = {
 const toInstant = (local: string): string | undefined => (local ? new Date(local).toISOString() : undefined);
 
 export default function CallPathPage() {
+  const showPhone = usePhoneFormatter();
   usePageTitle('Test a call');
   const dids = useAllDids();
   const timezone = useOrgTimezone();
@@ -74,7 +75,7 @@ export default function CallPathPage() {
             <datalist id={listId}>
               {(dids.data ?? []).map((d) => (
                 <option key={d.id} value={d.phone_number}>
-                  {d.friendly_name ?? formatPhone(d.phone_number)}
+                  {d.friendly_name ?? showPhone(d.phone_number)}
                 </option>
               ))}
             </datalist>

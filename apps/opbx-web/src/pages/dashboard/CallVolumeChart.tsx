@@ -4,6 +4,7 @@ import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAx
 
 import { type CallVolume, extraService } from '../../data/extra';
 import { keys } from '../../data/keys';
+import { formatBucket } from '../../lib/datetime';
 import { useRealtimeStatus } from '../../realtime/RealtimeProvider';
 import { Card, CardHeader } from '../../ui/Card';
 import { ErrorState, LoadingBlock } from '../../ui/States';
@@ -25,7 +26,12 @@ export function CallVolumeChart() {
     placeholderData: keepPreviousData,
     refetchInterval: realtime === 'live' ? false : 60_000,
   });
-  const rows = (volume.data?.data ?? []).map((b) => ({ ...b, other: Math.max(0, b.total - b.answered - b.missed) }));
+  // Axis labels in the app's one clock (the server's label is always 24-hour).
+  const rows = (volume.data?.data ?? []).map((b) => ({
+    ...b,
+    label: formatBucket(b.bucket, period === 'day' ? 'hour' : 'day', volume.data?.timezone),
+    other: Math.max(0, b.total - b.answered - b.missed),
+  }));
   const totals = rows.reduce((t, b) => ({ total: t.total + b.total, answered: t.answered + b.answered, missed: t.missed + b.missed }), {
     total: 0,
     answered: 0,

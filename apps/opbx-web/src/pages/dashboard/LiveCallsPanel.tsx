@@ -1,6 +1,7 @@
+import { usePhoneFormatter } from '../../data/lookups';
 import { CallStatusBadge } from '../../lib/calls';
 import { cx } from '../../lib/cx';
-import { formatDuration, formatPhone } from '../../lib/format';
+import { formatDuration } from '../../lib/format';
 import { useNow } from '../../lib/hooks';
 import { type RealtimeStatus, type TrackedCall, useRealtimeStatus } from '../../realtime/RealtimeProvider';
 import { Card, CardHeader } from '../../ui/Card';
@@ -35,6 +36,7 @@ function Target({ call }: { call: TrackedCall }) {
 }
 
 export function LiveCallsPanel() {
+  const showPhone = usePhoneFormatter();
   const realtime = useRealtimeStatus();
   const now = useNow(1000);
   const live = useLiveCalls();
@@ -76,8 +78,8 @@ export function LiveCallsPanel() {
                 className="grid grid-cols-12 items-center gap-3 px-4 py-2.5 text-sm"
               >
                 <div className="col-span-4 min-w-0">
-                  <p className="truncate font-medium text-zinc-900">{formatPhone(c.from_number)}</p>
-                  <p className="truncate text-xs text-zinc-500">to {formatPhone(c.did_number ?? c.to_number)}</p>
+                  <p className="truncate font-medium text-zinc-900">{showPhone(c.from_number)}</p>
+                  <p className="truncate text-xs text-zinc-500">to {showPhone(c.did_number ?? c.to_number)}</p>
                 </div>
                 <div className="col-span-3 min-w-0 truncate text-zinc-600">
                   <Target call={c} />

@@ -4,7 +4,8 @@ import { Link } from 'react-router';
 
 import { paths } from '../../app/paths';
 import { keys } from '../../data/keys';
-import { formatPhone, formatRelative } from '../../lib/format';
+import { usePhoneFormatter } from '../../data/lookups';
+import { formatRelative } from '../../lib/format';
 import { useNow } from '../../lib/hooks';
 import { useRealtimeStatus } from '../../realtime/RealtimeProvider';
 import { Card, CardHeader } from '../../ui/Card';
@@ -15,6 +16,7 @@ const MISSED = { outcome: 'missed', per_page: 5 } as unknown as CallLogsFilterPa
 
 /** The latest calls nobody took (outcome `missed`: not voicemail, not abandoned), to call back. */
 export function MissedCalls() {
+  const showPhone = usePhoneFormatter();
   const realtime = useRealtimeStatus();
   const now = useNow(30_000);
   // Under the call logs' key, so every call event that refreshes the logs refreshes this too.
@@ -49,9 +51,9 @@ export function MissedCalls() {
             {rows.map((c) => (
               <li key={c.id} className="flex items-center justify-between gap-3 px-4 py-2.5 text-sm">
                 <div className="min-w-0">
-                  <p className="truncate font-medium text-zinc-900">{formatPhone(c.from_number)}</p>
+                  <p className="truncate font-medium text-zinc-900">{showPhone(c.from_number)}</p>
                   <p className="truncate text-xs text-zinc-600">
-                    to {formatPhone(c.to_number)} · {formatRelative(c.created_at, now)}
+                    to {showPhone(c.to_number)} · {formatRelative(c.created_at, now)}
                   </p>
                 </div>
               </li>

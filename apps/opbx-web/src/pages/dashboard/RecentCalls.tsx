@@ -4,14 +4,16 @@ import { Link } from 'react-router';
 
 import { paths } from '../../app/paths';
 import { keys } from '../../data/keys';
+import { usePhoneFormatter } from '../../data/lookups';
 import { CallStatusBadge } from '../../lib/calls';
-import { formatDurationWords, formatPhone, formatRelative } from '../../lib/format';
+import { formatDurationWords, formatRelative } from '../../lib/format';
 import { useNow } from '../../lib/hooks';
 import { useRealtimeStatus } from '../../realtime/RealtimeProvider';
 import { Card, CardHeader } from '../../ui/Card';
 import { EmptyState, ErrorState, LoadingBlock } from '../../ui/States';
 
 export function RecentCalls() {
+  const showPhone = usePhoneFormatter();
   const realtime = useRealtimeStatus();
   const now = useNow(30_000);
   const recent = useQuery({
@@ -43,9 +45,9 @@ export function RecentCalls() {
             {rows.map((c) => (
               <li key={c.id} className="flex items-center justify-between gap-3 px-4 py-2.5 text-sm">
                 <div className="min-w-0">
-                  <p className="truncate font-medium text-zinc-900">{formatPhone(c.from_number)}</p>
+                  <p className="truncate font-medium text-zinc-900">{showPhone(c.from_number)}</p>
                   <p className="truncate text-xs text-zinc-500">
-                    to {formatPhone(c.to_number)} · {formatRelative(c.created_at, now)}
+                    to {showPhone(c.to_number)} · {formatRelative(c.created_at, now)}
                   </p>
                 </div>
                 <div className="flex shrink-0 flex-col items-end gap-1">

@@ -5,7 +5,7 @@ import { Link, useNavigate } from 'react-router';
 import { paths } from '../../app/paths';
 import { usePermissions } from '../../auth/permissions';
 import type { ExtensionWithPassword } from '../../data/extra';
-import { useAllUsers } from '../../data/lookups';
+import { useAllUsers, usePhoneFormatter } from '../../data/lookups';
 import { compact, useListParams } from '../../lib/hooks';
 import { usePageTitle } from '../../lib/title';
 import { type Presence, usePresence } from '../../realtime/RealtimeProvider';
@@ -30,13 +30,14 @@ const PRESENCE: Record<Presence[string], { label: string; tone: 'green' | 'amber
   offline: { label: 'Offline', tone: 'gray' },
 };
 
-export function forwardingSummary(ext: Extension): string {
+export function forwardingSummary(ext: Extension, showPhone: (n: string) => string): string {
   const f = ext.call_forwarding;
   if (!f?.enabled || !f.destination) return 'Off';
-  return `${f.on_no_answer ? 'If unanswered' : 'Always'} → ${f.destination}`;
+  return `${f.on_no_answer ? 'If unanswered' : 'Always'} → ${showPhone(f.destination)}`;
 }
 
 export default function ExtensionsPage() {
+  const showPhone = usePhoneFormatter();
   usePageTitle('Extensions');
   const perms = usePermissions();
   const toast = useToast();
@@ -85,7 +86,7 @@ export default function ExtensionsPage() {
       },
     },
     { key: 'voicemail', header: 'Voicemail', hideBelow: 'md', cell: (e) => (e.voicemail_enabled ? 'On' : <span className="text-zinc-500">Off</span>) },
-    { key: 'forwarding', header: 'Forwarding', hideBelow: 'lg', cell: (e) => <span className="text-zinc-600">{forwardingSummary(e)}</span> },
+    { key: 'forwarding', header: 'Forwarding', hideBelow: 'lg', cell: (e) => <span className="text-zinc-600">{forwardingSummary(e, showPhone)}</span> },
     actionsColumn((e) => ({
       name: `extension ${e.extension_number}`,
       onDelete: perms.manage ? () => setDeleting(e) : undefined,

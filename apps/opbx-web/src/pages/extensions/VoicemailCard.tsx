@@ -1,7 +1,7 @@
 import { useState } from 'react';
 
-import { useOrgTimezone } from '../../data/lookups';
-import { formatDateTime, formatDurationWords, formatPhone } from '../../lib/format';
+import { useOrgTimezone, usePhoneFormatter } from '../../data/lookups';
+import { formatDateTime, formatDurationWords } from '../../lib/format';
 import { Card, CardHeader } from '../../ui/Card';
 import { VoicemailIcon } from '../../ui/icons';
 import { Pagination } from '../../ui/Pagination';
@@ -9,6 +9,7 @@ import { EmptyState, ErrorState, LoadingBlock } from '../../ui/States';
 import { useVoicemails } from './api';
 
 export function VoicemailCard({ extensionId, enabled }: { extensionId: string; enabled: boolean }) {
+  const showPhone = usePhoneFormatter();
   const tz = useOrgTimezone();
   const [page, setPage] = useState(1);
   const list = useVoicemails(extensionId, page, true);
@@ -34,14 +35,14 @@ export function VoicemailCard({ extensionId, enabled }: { extensionId: string; e
             {rows.map((v) => (
               <li key={v.id} className="flex flex-wrap items-center justify-between gap-3 px-4 py-3 text-sm">
                 <div className="min-w-0">
-                  <p className="font-medium text-zinc-900">{formatPhone(v.from_number)}</p>
+                  <p className="font-medium text-zinc-900">{showPhone(v.from_number)}</p>
                   <p className="text-xs text-zinc-500">
                     {formatDateTime(v.created_at, tz)} · {formatDurationWords(v.duration)}
                   </p>
                 </div>
                 {v.recording_url ? (
                   <div className="flex items-center gap-3">
-                    <audio controls preload="none" src={v.recording_url} className="h-8 w-56" aria-label={`Voicemail from ${formatPhone(v.from_number)}`} />
+                    <audio controls preload="none" src={v.recording_url} className="h-8 w-56" aria-label={`Voicemail from ${showPhone(v.from_number)}`} />
                     <a href={v.recording_url} target="_blank" rel="noreferrer" className="text-xs font-medium text-indigo-600 hover:underline">
                       Open recording
                     </a>

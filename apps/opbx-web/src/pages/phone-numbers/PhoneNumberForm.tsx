@@ -1,8 +1,8 @@
 import type { CreateDIDRequest, DIDNumber, RoutingType, Status, UpdateDIDRequest } from '@opbx/client';
 import { type FormEvent, useState } from 'react';
 
+import { usePhoneFormatter } from '../../data/lookups';
 import { claimedBy } from '../../lib/api-error';
-import { formatPhone } from '../../lib/format';
 import { useFieldErrors } from '../../lib/useFieldErrors';
 import { Button } from '../../ui/Button';
 import { Drawer } from '../../ui/Dialogs';
@@ -14,6 +14,7 @@ import { ROUTING_TYPES, TARGET_KEY } from './routing';
 import { BusinessHoursSelect, ExtensionSelect, RingGroupSelect } from './TargetSelects';
 
 export function PhoneNumberForm({ did, open, onClose }: { did: DIDNumber | null; open: boolean; onClose: () => void }) {
+  const showPhone = usePhoneFormatter();
   const toast = useToast();
   const save = useSaveDid();
   const c = did?.routing_config ?? {};
@@ -46,7 +47,7 @@ export function PhoneNumberForm({ did, open, onClose }: { did: DIDNumber | null;
       { ...(did ? { id: did.id } : {}), body },
       {
         onSuccess: (saved) => {
-          toast.success(did ? `Saved ${formatPhone(saved.phone_number)}.` : `Added ${formatPhone(saved.phone_number)}.`);
+          toast.success(did ? `Saved ${showPhone(saved.phone_number)}.` : `Added ${showPhone(saved.phone_number)}.`);
           onClose();
         },
       },
@@ -57,7 +58,7 @@ export function PhoneNumberForm({ did, open, onClose }: { did: DIDNumber | null;
     <Drawer
       open={open}
       onOpenChange={(o) => !o && onClose()}
-      title={did ? `Edit ${formatPhone(did.phone_number)}` : 'Add phone number'}
+      title={did ? `Edit ${showPhone(did.phone_number)}` : 'Add phone number'}
       description="Where calls to this number go."
       footer={
         <>

@@ -2,7 +2,7 @@ import type { DIDNumber, Status } from '@opbx/client';
 import { useState } from 'react';
 
 import { usePermissions } from '../../auth/permissions';
-import { formatPhone } from '../../lib/format';
+import { usePhoneFormatter } from '../../data/lookups';
 import { compact, useListParams } from '../../lib/hooks';
 import { usePageTitle } from '../../lib/title';
 import { Button } from '../../ui/Button';
@@ -19,6 +19,7 @@ import { ROUTING_TYPES, useRoutingSummary } from './routing';
 const FILTERS = ['search', 'routing_type', 'status'] as const;
 
 export default function PhoneNumbersPage() {
+  const showPhone = usePhoneFormatter();
   usePageTitle('Phone numbers');
   const perms = usePermissions();
   const summary = useRoutingSummary();
@@ -36,14 +37,14 @@ export default function PhoneNumbersPage() {
       header: 'Number',
       cell: (d) => (
         <div>
-          <p className="font-medium text-zinc-900 tabular-nums">{formatPhone(d.phone_number)}</p>
+          <p className="font-medium text-zinc-900 tabular-nums">{showPhone(d.phone_number)}</p>
           {d.friendly_name && <p className="text-xs text-zinc-500">{d.friendly_name}</p>}
         </div>
       ),
     },
     { key: 'routing', header: 'Routes to', cell: (d) => <span className="text-zinc-700">{summary(d)}</span> },
     { key: 'status', header: 'Status', cell: (d) => <StatusBadge status={d.status} /> },
-    actionsColumn((d) => (perms.manage ? { name: formatPhone(d.phone_number), onEdit: () => setForm({ did: d }), onDelete: () => setDeleting(d) } : null)),
+    actionsColumn((d) => (perms.manage ? { name: showPhone(d.phone_number), onEdit: () => setForm({ did: d }), onDelete: () => setDeleting(d) } : null)),
   ];
 
   return (
@@ -92,10 +93,10 @@ export default function PhoneNumbersPage() {
       <ConfirmDelete
         target={deleting}
         onClose={() => setDeleting(null)}
-        title={(d) => `Delete ${formatPhone(d.phone_number)}?`}
+        title={(d) => `Delete ${showPhone(d.phone_number)}?`}
         description="Calls to this number will no longer be answered. Call history is kept."
         onDelete={(d) => remove.mutateAsync(d.id)}
-        deleted={(d) => `Deleted ${formatPhone(d.phone_number)}.`}
+        deleted={(d) => `Deleted ${showPhone(d.phone_number)}.`}
       />
     </>
   );

@@ -6,9 +6,8 @@ import { usePermissions } from '../../auth/permissions';
 import { useUser } from '../../auth/session';
 import { extraService } from '../../data/extra';
 import { keys } from '../../data/keys';
-import { useAllDids, useOrganization } from '../../data/lookups';
+import { useAllDids, useOrganization, usePhoneFormatter } from '../../data/lookups';
 import { claimedBy } from '../../lib/api-error';
-import { formatPhone } from '../../lib/format';
 import { usePageTitle } from '../../lib/title';
 import { useUnsavedChangesWarning } from '../../lib/unsaved';
 import { useFieldErrors } from '../../lib/useFieldErrors';
@@ -21,6 +20,7 @@ import { useToast } from '../../ui/Toast';
 import { TimezonePicker } from '../business-hours/TimezonePicker';
 
 function OrganizationForm({ org, editable }: { org: Organization; editable: boolean }) {
+  const showPhone = usePhoneFormatter();
   const qc = useQueryClient();
   const toast = useToast();
   const save = useMutation({
@@ -81,12 +81,10 @@ function OrganizationForm({ org, editable }: { org: Organization; editable: bool
             hint="One of your numbers, shown to people you call from an extension."
           >
             <option value="">None (the carrier decides)</option>
-            {callerId && !numbers.some((d) => d.phone_number === callerId) && (
-              <option value={callerId}>{formatPhone(callerId)} (not one of your numbers)</option>
-            )}
+            {callerId && !numbers.some((d) => d.phone_number === callerId) && <option value={callerId}>{showPhone(callerId)} (not one of your numbers)</option>}
             {numbers.map((d) => (
               <option key={d.id} value={d.phone_number}>
-                {formatPhone(d.phone_number)}
+                {showPhone(d.phone_number)}
                 {d.friendly_name ? ` · ${d.friendly_name}` : ''}
               </option>
             ))}

@@ -1,0 +1,118 @@
+/**
+ * One way of writing times and phone numbers across the console (issue 14 items 5 and 6): every
+ * page uses the clock of the user's language (12- or 24-hour, never both), and a number of the
+ * organization's own country is written in national format, any other in international format.
+ * The demo organization's numbers are +1 555…, so its country is the US.
+ */
+import { inboundCall, simulateCall } from '@opbx/callsim';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { formatPhone } from '../src/lib/phone.js';
+import { DEMO_AGENT, DEMO_DOMAIN, DEMO_OWNER, DEMO_REQUESTS_KEY, type Harness, signIn, startHarness } from './support/browser.js';
+
+let h: Harness;
+const LONDON_CALLER = '+442071838750';
+const US_CALLER = '+12025550143';
+
+beforeAll(async () => {
+  h = await startHarness();
+  // Two calls to a demo number: one from the organization's country, one from abroad.
+  for (const from of [US_CALLER, LONDON_CALLER]) {
+    const t = await simulateCall({
+      baseUrl: h.base,
+      requestsKey: DEMO_REQUESTS_KEY,
+      domain: DEMO_DOMAIN,
+      ...inboundCall('+15550100001', from),
+      scenario: { defaultTarget: { outcome: 'no-answer' } },
+    });
+    if (t.errors.length) throw new Error(t.errors.join('; '));
+  }
+  await h.server.app.voice.journal.flush();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('formatPhone', () => {
+  it('writes numbers of the home country in national format and others in international format', () => {
+    expect(formatPhone('+12025550143', 'US')).toBe('(202) 555-0143');
+    expect(formatPhone('+442071838750', 'US')).toBe('+44 20 7183 8750');
+    expect(formatPhone('+442071838750', 'GB')).toBe('020 7183 8750');
+    expect(formatPhone('+12025550143', 'GB')).toBe('+1 202 555 0143');
+    // A range no country claims (+1 555 01xx) is dialled like the home country's numbers.
+    expect(formatPhone('+15550100001', 'US')).toBe('(555) 010-0001');
+    // Until the country is known: international, never a guess.
+    expect(formatPhone('+12025550143')).toBe('+1 202 555 0143');
+  });
+
+  it('shows what is not an E.164 number as it is', () => {
+    expect(formatPhone('101', 'US')).toBe('101');
+    expect(formatPhone('anonymous', 'US')).toBe('anonymous');
+    expect(formatPhone('+', 'US')).toBe('+');
+    expect(formatPhone(null, 'US')).toBe('—');
+  });
+});
+
+/** The time of the newest call on the call-log page, and the hours on the business-hours page. */
+async function timesOnTwoPages(page: Page): Promise<{ callTime: string; hours: string; chartTicks: string[] }> {
+  await page.goto(`${h.base}/call-logs`);
+  const callTime = (await page
+    .getByRole('button', { name: /^Details of the call/ })
+    .first()
+    .textContent())!.trim();
+  await page.goto(`${h.base}/business-hours`);
+  await page.getByRole('heading', { name: 'Business hours', level: 1 }).waitFor();
+  const hours = (await page
+    .getByText(/^Mon–Fri /)
+    .first()
+    .textContent())!.trim();
+  await page.goto(`${h.base}/`);
+  const ticks = page.locator('.recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value');
+  await ticks.first().waitFor({ state: 'attached' });
+  const chartTicks = await ticks.allTextContents();
+  return { callTime, hours, chartTicks };
+}
+
+const TWELVE_HOUR = /\d{1,2}:\d{2}(:\d{2})?\s?[AP]M/;
+
+describe('one clock', { timeout: 90_000 }, () => {
+  it('uses the 12-hour clock on every page for a language that does (en-US)', async () => {
+    const { page } = await h.open({ locale: 'en-US' });
+    await signIn(h, page, DEMO_OWNER);
+    const { callTime, hours, chartTicks } = await timesOnTwoPages(page);
+    expect(callTime).toMatch(TWELVE_HOUR);
+    expect(hours).toMatch(/^Mon–Fri 9:00\sAM–5:00\sPM/);
+    for (const tick of chartTicks) expect(tick).toMatch(TWELVE_HOUR);
+  });
+
+  it('uses the 24-hour clock on every page for a language that does (en-GB)', async () => {
+    const { page } = await h.open({ locale: 'en-GB' });
+    await signIn(h, page, DEMO_OWNER);
+    const { callTime, hours, chartTicks } = await timesOnTwoPages(page);
+    for (const text of [callTime, hours, ...chartTicks]) expect(text).not.toMatch(/[AP]M/i);
+    expect(callTime).toMatch(/\d{2}:\d{2}:\d{2}/);
+    expect(hours).toMatch(/^Mon–Fri 09:00–17:00/);
+    for (const tick of chartTicks) expect(tick).toMatch(/^\d{2}:\d{2}$/);
+  });
+});
+
+describe('phone numbers on the screen', { timeout: 90_000 }, () => {
+  it('writes the organization’s own country’s numbers nationally and others internationally, for every role', async () => {
+    const { page } = await h.open();
+    await signIn(h, page, DEMO_OWNER);
+    await page.goto(`${h.base}/call-logs`);
+    const rows = page.getByRole('row');
+    await rows.filter({ hasText: '+44 20 7183 8750' }).first().waitFor();
+    await rows.filter({ hasText: '(202) 555-0143' }).first().waitFor();
+    // The number called is the organization's own: national too.
+    await rows.filter({ hasText: '(555) 010-0001' }).first().waitFor();
+    expect(await page.getByText('+1 202').count()).toBe(0);
+
+    const agent = (await h.open()).page;
+    await signIn(h, agent, DEMO_AGENT);
+    await agent.goto(`${h.base}/phone-numbers`);
+    await agent.getByText('(555) 010-0001').first().waitFor();
+    expect(await agent.getByText('+1 555').count()).toBe(0);
+  });
+});
