@@ -11,7 +11,7 @@ import { benchVoice } from './voice.bench.js';
  */
 const all = ['voice', 'calllogs', 'fanout'] as const;
 /** Run only when named: it takes minutes. */
-const onRequest = ['soak', 'warp-routing', 'warp-cdrs'] as const;
+const onRequest = ['soak', 'warp-routing', 'warp-cdrs', 'warp-sip'] as const;
 type Name = (typeof all)[number] | (typeof onRequest)[number];
 const USAGE = `Usage: npm run bench [-- ${[...all, ...onRequest].join(' ')}] [--minutes N]
 
@@ -25,7 +25,9 @@ Runs the named benchmarks (all but soak by default) and writes a Markdown report
   warp-routing  WARP least-cost routing: a 383,000-row deck imported from CSV, route decisions in process
             over 20 providers, POST /v1/admin/routing/simulate next to the HTTP floor (only when named)
   warp-cdrs WARP CDRs: rating throughput, HTTP ingestion in batches of 1,000; with DATABASE_URL=postgres://…
-            the customer API over BENCH_CDRS (default 1,000,000) CDRs and a full CSV export (only when named)`;
+            the customer API over BENCH_CDRS (default 1,000,000) CDRs and a full CSV export (only when named)
+  warp-sip  WARP SIP edge: SIPp calls per second through Kamailio with WARP deciding vs a fixed route, then a
+            BENCH_SIP_SOAK_SECONDS (default 60) run checking every call rated once (only when named; needs kamailio, sipp)`;
 const args = process.argv.slice(2);
 if (args.includes('--help') || args.includes('-h')) {
   console.log(USAGE);
@@ -65,6 +67,7 @@ for (const name of run) {
     lines = soak.lines;
     if (soak.errors || soak.leak) problems.push(`soak: ${soak.errors} errors${soak.leak ? ', possible leak' : ''}`);
   } else if (name === 'warp-routing') lines = (await (await import('../../warp-server/bench/routing.bench.js')).benchWarpRouting()).lines;
+  else if (name === 'warp-sip') lines = (await (await import('../../warp-server/bench/sip.bench.js')).benchWarpSip()).lines;
   else if (name === 'warp-cdrs') lines = (await (await import('../../warp-server/bench/cdrs.bench.js')).benchWarpCdrs()).lines;
   else lines = (await (await import('./fanout.bench.js')).benchFanout()).lines;
   console.log(lines.join('\n'));

@@ -74,7 +74,14 @@ const exited = (p: ChildProcess) =>
   new Promise<void>((resolve) => (p.exitCode !== null || p.signalCode !== null ? resolve() : p.once('exit', () => resolve())));
 
 /** Kamailio on `host`, rendered from the project's template against the WARP at `apiUrl`. */
-export async function startEdge(opts: { apiUrl: string; edgeKey: string; host?: string; children?: number; logLevel?: number }): Promise<Edge> {
+export async function startEdge(opts: {
+  apiUrl: string;
+  edgeKey: string;
+  host?: string;
+  children?: number;
+  logLevel?: number;
+  fixedRoute?: string;
+}): Promise<Edge> {
   if (!existsSync(KAMAILIO)) throw new Error(`${KAMAILIO} is missing: .ci/run installs Debian's kamailio packages (see the README)`);
   const host = opts.host ?? '127.0.0.1';
   const port = await freeUdpPort(host);
@@ -90,6 +97,7 @@ export async function startEdge(opts: { apiUrl: string; edgeKey: string; host?: 
     logLevel: opts.logLevel ?? 1,
     frTimerMs: 2000,
     pikeDensity: 1000,
+    fixedRoute: opts.fixedRoute,
   });
   let log = '';
   const p = spawn(KAMAILIO, ['-f', file, '-DD', '-E', '-Y', dir, '-P', join(dir, 'kamailio.pid'), '-w', dir, '-m', '128'], {

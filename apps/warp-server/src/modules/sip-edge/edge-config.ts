@@ -32,6 +32,8 @@ export interface EdgeSettings {
   pikeDensity: number;
   httpTimeoutSeconds: number;
   reportQueueSize: number;
+  /** benchmark baseline: relay every INVITE to this host:port without asking WARP */
+  fixedRoute?: string;
 }
 
 export const EDGE_DEFAULTS = {
@@ -70,8 +72,11 @@ export function renderEdgeConfig(s: EdgeSettings): string {
     PIKE_DENSITY: String(s.pikeDensity),
     HTTP_TIMEOUT_S: String(s.httpTimeoutSeconds),
     REPORT_QUEUE_SIZE: String(s.reportQueueSize),
+    FIXED_ROUTE: s.fixedRoute ?? 'none.invalid',
   };
-  return readFileSync(TEMPLATE, 'utf8').replace(/\{\{(\w+)\}\}/g, (whole, name: string) => {
+  if (s.fixedRoute !== undefined && !ADDRESS.test(s.fixedRoute)) throw new Error(`the fixed route must be host:port, not ${s.fixedRoute}`);
+  const template = readFileSync(TEMPLATE, 'utf8').replace('#!KAMAILIO\n', s.fixedRoute ? '#!KAMAILIO\n#!define WITH_FIXED_ROUTE\n' : '#!KAMAILIO\n');
+  return template.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => {
     const v = values[name];
     if (v === undefined) throw new Error(`the edge template names an unknown setting ${whole}`);
     return v;
