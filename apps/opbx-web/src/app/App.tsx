@@ -27,6 +27,7 @@ const SettingsPage = lazy(() => import('../pages/settings/SettingsPage'));
 const CloudonixPage = lazy(() => import('../pages/cloudonix/CloudonixPage'));
 const CallPathPage = lazy(() => import('../pages/call-path/CallPathPage'));
 const ProfilePage = lazy(() => import('../pages/profile/ProfilePage'));
+const DirectoryPage = lazy(() => import('../pages/directory/DirectoryPage'));
 
 const queryClient = createQueryClient();
 
@@ -87,6 +88,7 @@ export function App() {
                 <Route path="call-logs" element={page(<CallLogsPage />)} />
                 <Route path="settings" element={page(<SettingsPage />)} />
                 <Route path="profile" element={page(<ProfilePage />)} />
+                <Route path="directory" element={page(<DirectoryPage />)} />
                 <Route
                   path="cloudonix"
                   element={page(

@@ -17,6 +17,7 @@ export const paths = {
   cloudonix: '/cloudonix',
   callPath: '/call-path',
   profile: '/profile',
+  directory: '/directory',
 } as const;
 
 /** Only same-app paths are followed after sign-in (no open redirects). */

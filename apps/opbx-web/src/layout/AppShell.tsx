@@ -9,6 +9,7 @@ import { useOrganization } from '../data/lookups';
 import { cx } from '../lib/cx';
 import { RealtimeProvider } from '../realtime/RealtimeProvider';
 import {
+  BookIcon,
   ClockIcon,
   HashIcon,
   HomeIcon,
@@ -66,6 +67,7 @@ function Sidebar() {
   const main: NavItem[] = [
     { to: paths.dashboard, label: 'Dashboard', icon: HomeIcon, end: true },
     { to: paths.callLogs, label: 'Call logs', icon: ListIcon },
+    { to: paths.directory, label: 'Directory', icon: BookIcon },
     ...(perms.ownExtensionId && !perms.manage ? [{ to: paths.extension(perms.ownExtensionId), label: 'My extension', icon: VoicemailIcon }] : []),
   ];
   const config: NavItem[] = [

@@ -54,6 +54,14 @@ export const UsersIcon = make(
     <path d="M3 20c0-3.3 2.7-6 6-6s6 2.7 6 6M16 4.5a3.5 3.5 0 0 1 0 7M21 20c0-2.8-1.8-5.1-4.3-5.8" />
   </>,
 );
+/** An address book: the colleague directory. */
+export const BookIcon = make(
+  <>
+    <path d="M6 3h12a1 1 0 0 1 1 1v16a1 1 0 0 1-1 1H6a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z" />
+    <circle cx="12" cy="10" r="2.5" />
+    <path d="M8 16c.6-1.8 2.2-3 4-3s3.4 1.2 4 3" />
+  </>,
+);
 export const HashIcon = make(<path d="M9 4 7 20M17 4l-2 16M4 9h16M3 15h16" />);
 export const PhoneIcon = make(
   <path d="M6.6 3.5 9 4l1.3 3.6-1.8 1.6a12 12 0 0 0 6.3 6.3l1.6-1.8 3.6 1.3.5 2.4a2 2 0 0 1-2 2.1A16 16 0 0 1 4.5 5.5a2 2 0 0 1 2.1-2z" />,

@@ -8,6 +8,7 @@ import { MissedCalls } from './MissedCalls';
 import { OnboardingChecklist } from './OnboardingChecklist';
 import { RecentCalls } from './RecentCalls';
 import { StatsCards } from './StatsCards';
+import { TeamFigures } from './TeamFigures';
 
 export default function DashboardPage() {
   usePageTitle('Dashboard');
@@ -33,6 +34,7 @@ export default function DashboardPage() {
           </div>
           <RecentCalls />
         </div>
+        <TeamFigures />
         <div className="grid gap-5 lg:grid-cols-3">
           <MissedCalls />
         </div>

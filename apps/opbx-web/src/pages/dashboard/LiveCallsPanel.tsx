@@ -30,9 +30,25 @@ function elapsed(call: TrackedCall, now: number) {
 }
 
 function Target({ call }: { call: TrackedCall }) {
-  if (call.ring_group_name) return <>Ring group {call.ring_group_name}</>;
-  if (call.extension_number) return <>Ext. {call.extension_number}</>;
-  return <span className="text-zinc-500">Routing…</span>;
+  // Beyond the spec's LiveCall: who took an answered call (a ring group's member once one answers).
+  const answered = (call as TrackedCall & { answered_by?: AnsweredBy }).answered_by;
+  const where = call.ring_group_name ? `Ring group ${call.ring_group_name}` : call.extension_number ? `Ext. ${call.extension_number}` : null;
+  if (answered) {
+    const who = [answered.name, answered.extension_number && `(${answered.extension_number})`].filter(Boolean).join(' ');
+    return (
+      <span data-testid="answered-by">
+        Answered by {who || 'an extension'}
+        {call.ring_group_name && <span className="block truncate text-xs text-zinc-500">{where}</span>}
+      </span>
+    );
+  }
+  return where ? <>{where}</> : <span className="text-zinc-500">Routing…</span>;
+}
+
+interface AnsweredBy {
+  extension_id: string;
+  extension_number?: string;
+  name?: string;
 }
 
 export function LiveCallsPanel() {
