@@ -79,7 +79,15 @@ export function registerEdgeCommands(program: Command, withContext: WithContext)
       const file = await render(opts, withContext);
       stopEdge(resolve(opts.dir));
       const child = startEdge(file, resolve(opts.dir), { foreground: opts.foreground });
-      if (!opts.foreground) console.log(JSON.stringify({ config: file, pid: child.pid, listen: opts.listen, log: join(resolve(opts.dir), 'kamailio.log') }));
+      if (opts.foreground) return;
+      // A bad address or a port in use ends Kamailio at once: say so rather than report a start.
+      await new Promise((r) => setTimeout(r, 1500));
+      if (child.exitCode !== null || !isAlive(child.pid)) {
+        const log = join(resolve(opts.dir), 'kamailio.log');
+        console.error(existsSync(log) ? readFileSync(log, 'utf8').slice(-3000) : '');
+        throw new Error(`kamailio exited at start; see ${log}`);
+      }
+      console.log(JSON.stringify({ config: file, pid: child.pid, listen: opts.listen, log: join(resolve(opts.dir), 'kamailio.log') }));
     });
 
   edge
@@ -120,6 +128,16 @@ export function registerEdgeCommands(program: Command, withContext: WithContext)
         console.log(JSON.stringify({ number: raw, unassigned: true }));
       });
     });
+}
+
+function isAlive(pid: number | undefined): boolean {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function e164Digits(raw: string): string {
