@@ -99,3 +99,25 @@ describe('dashboard figures per extension and ring group', { timeout: 90_000 }, 
     expect(h.cspViolations).toEqual([]);
   });
 });
+
+describe('live board', { timeout: 90_000 }, () => {
+  it('names who answered a ring group call', async () => {
+    const owner = await apiToken(h, DEMO_OWNER);
+    // Riley (104), whom the figures test above does not count.
+    const riley = (await api(h, owner, 'GET', '/extensions?search=104')).body.data[0].id as string;
+    const support = (await api(h, owner, 'GET', '/ring-groups?search=Support')).body.data[0].id as string;
+    const organizationId = (await api(h, owner, 'GET', '/organization')).body.id as string;
+    const now = new Date().toISOString();
+    // As the journal leaves a Support call that Riley's extension took: filed under the member who answered.
+    const [call] = await insertCallLogs(h.server.ctx, [
+      { organization_id: organizationId, created_at: now, answer_time: now, status: 'answered', extension_id: riley, ring_group_id: support },
+    ]);
+    const { page } = await h.open();
+    await signIn(h, page, DEMO_OWNER);
+    const row = page.locator(`[data-testid="live-call"][data-call-id="${call!.call_id}"]`);
+    await row.getByTestId('answered-by').getByText('Answered by Riley Agent (104)').waitFor();
+    await row.getByText('Ring group Support').waitFor();
+    await shot(page, 'live-answered-by');
+    expect(h.cspViolations).toEqual([]);
+  });
+});
