@@ -280,8 +280,21 @@ describe('axe-core', { timeout: 240_000 }, () => {
       found.push(...(await axeViolations(page)).map((v) => `/call-logs (call drawer): ${v}`));
       await page.goto(`${h.base}/extensions`);
       await page.getByRole('button', { name: 'Add extension' }).click();
-      await page.getByRole('dialog', { name: 'Add extension' }).waitFor();
+      const drawer = page.getByRole('dialog', { name: 'Add extension' });
+      await drawer.waitFor();
       found.push(...(await axeViolations(page)).map((v) => `/extensions (drawer): ${v}`));
+      // Sent empty: the errors, their summary and the invalid fields.
+      await drawer.getByRole('button', { name: 'Add extension' }).click();
+      await drawer.locator('[aria-invalid=true]').first().waitFor();
+      found.push(...(await axeViolations(page)).map((v) => `/extensions (drawer with errors): ${v}`));
+      // A confirmation before deleting.
+      await page.goto(`${h.base}/phone-numbers`);
+      await page
+        .getByRole('button', { name: /^Delete / })
+        .first()
+        .click();
+      await page.getByRole('alertdialog').waitFor();
+      found.push(...(await axeViolations(page)).map((v) => `/phone-numbers (confirm delete): ${v}`));
       if (viewport === PHONE) {
         await page.goto(`${h.base}/`);
         await page.getByRole('button', { name: /menu/i }).first().click();
