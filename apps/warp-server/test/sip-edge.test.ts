@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { createEdgeKey } from '../src/modules/cdrs/edge-keys.js';
 import { edgeChanged } from '../src/modules/sip-edge/edge-directory.js';
-import { cleanUpSipFiles, type Edge, runUac, startEdge, startUas, type UacResult, type Uas } from './sip/sip-harness.js';
+import { cleanUpSipFiles, type Edge, runUac, sipRequest, startEdge, startUas, type UacResult, type Uas } from './sip/sip-harness.js';
 import { uacScenario, uasScenario } from './sip/sipp-scenarios.js';
 import type { Api } from './support/api.js';
 import { createTestServer, type TestServer } from './support/context.js';
@@ -168,6 +168,24 @@ describe('failover and final answers', () => {
 });
 
 describe('who may call', () => {
+  it('is no open relay: an in-dialog request for no dialog of ours, routed through the edge to a gateway, is refused', async () => {
+    const before = uas.dear.messages().length;
+    const answer = await sipRequest(edge.host, edge.port, (local, branch) => [
+      `BYE sip:13105550100@${uas.dear.host}:${uas.dear.port} SIP/2.0`,
+      `Via: SIP/2.0/UDP 127.0.0.1:${local};branch=${branch};rport`,
+      `Route: <sip:${edge.host}:${edge.port};lr>, <sip:${uas.dear.host}:${uas.dear.port};lr>`,
+      'Max-Forwards: 70',
+      `From: <sip:attacker@127.0.0.1>;tag=a${branch.slice(7)}`,
+      `To: <sip:13105550100@${uas.dear.host}>;tag=b${branch.slice(7)}`,
+      `Call-ID: relay-${branch}@127.0.0.1`,
+      'CSeq: 2 BYE',
+      'Content-Length: 0',
+    ]);
+    expect(answer).toBe('SIP/2.0 403 Forbidden');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(uas.dear.messages().length).toBe(before);
+  });
+
   it('an unknown source address gets 403', async () => {
     ok(await runUac({ edge, from: ADDR.stranger, dni: '13105550100', scenario: uacScenario({ expect: 403 }) }));
   });

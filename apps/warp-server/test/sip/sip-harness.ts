@@ -31,6 +31,25 @@ export function freeUdpPort(host: string): Promise<number> {
 
 /** Sends one OPTIONS from a throwaway socket and resolves with the first status line, or null after `ms`. */
 export function sipPing(host: string, port: number, ms = 500): Promise<string | null> {
+  return sipRequest(
+    host,
+    port,
+    (local, branch) => [
+      `OPTIONS sip:${host}:${port} SIP/2.0`,
+      `Via: SIP/2.0/UDP 127.0.0.1:${local};branch=${branch};rport`,
+      'Max-Forwards: 70',
+      `From: <sip:probe@127.0.0.1>;tag=${branch.slice(7)}`,
+      `To: <sip:${host}:${port}>`,
+      `Call-ID: ${branch}@127.0.0.1`,
+      'CSeq: 1 OPTIONS',
+      'Content-Length: 0',
+    ],
+    ms,
+  );
+}
+
+/** Sends one hand-written request (header lines; `local` port and a fresh `branch` given) and resolves with the first response's status line. */
+export function sipRequest(host: string, port: number, lines: (local: number, branch: string) => string[], ms = 500): Promise<string | null> {
   return new Promise((resolve) => {
     const s = createSocket('udp4');
     const timer = setTimeout(() => {
@@ -45,19 +64,7 @@ export function sipPing(host: string, port: number, ms = 500): Promise<string | 
     s.bind(0, '127.0.0.1', () => {
       const local = s.address().port;
       const branch = `z9hG4bK${Math.random().toString(36).slice(2)}`;
-      const msg = [
-        `OPTIONS sip:${host}:${port} SIP/2.0`,
-        `Via: SIP/2.0/UDP 127.0.0.1:${local};branch=${branch};rport`,
-        'Max-Forwards: 70',
-        `From: <sip:probe@127.0.0.1>;tag=${branch.slice(7)}`,
-        `To: <sip:${host}:${port}>`,
-        `Call-ID: ${branch}@127.0.0.1`,
-        'CSeq: 1 OPTIONS',
-        'Content-Length: 0',
-        '',
-        '',
-      ].join('\r\n');
-      s.send(msg, port, host);
+      s.send([...lines(local, branch), '', ''].join('\r\n'), port, host);
     });
   });
 }
