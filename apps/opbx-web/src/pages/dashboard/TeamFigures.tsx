@@ -93,7 +93,7 @@ export function TeamFigures() {
         actions={<Segmented label="Figures period" value={period} onChange={setPeriod} options={PERIODS} />}
       />
       <div className="grid gap-4 p-4 lg:grid-cols-2">
-        <div data-testid="agent-figures">
+        <div data-testid="agent-figures" className="min-w-0">
           <DataTable
             label="Calls per extension"
             columns={agentColumns}
@@ -106,7 +106,7 @@ export function TeamFigures() {
             empty={<EmptyState title="No extensions yet" />}
           />
         </div>
-        <div data-testid="ring-group-figures">
+        <div data-testid="ring-group-figures" className="min-w-0">
           <DataTable
             label="Calls per ring group"
             columns={groupColumns}
