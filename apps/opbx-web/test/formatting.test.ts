@@ -29,6 +29,33 @@ beforeAll(async () => {
     if (t.errors.length) throw new Error(t.errors.join('; '));
   }
   await h.server.app.voice.journal.flush();
+  // Hours that end at midnight (24:00) and a whole day.
+  const api = async (method: string, path: string, body?: unknown, token?: string) => {
+    const res = await fetch(`${h.base}/api/v1${path}`, {
+      method,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    return (await res.json()) as any;
+  };
+  const token = (await api('POST', '/auth/login', DEMO_OWNER)).access_token as string;
+  const sales = (await api('GET', '/ring-groups?search=Sales', undefined, token)).data[0].id as string;
+  const created = await api(
+    'POST',
+    '/business-hours',
+    {
+      name: 'Night desk',
+      timezone: 'UTC',
+      schedules: [
+        { day_of_week: 1, open_time: '18:00', close_time: '24:00' },
+        { day_of_week: 6, open_time: '00:00', close_time: '24:00' },
+      ],
+      open_hours_routing: { type: 'ring_group', ring_group_id: sales },
+      closed_hours_routing: { type: 'hangup' },
+    },
+    token,
+  );
+  if (!created.id) throw new Error(JSON.stringify(created));
 });
 afterAll(async () => {
   await h?.close();
@@ -55,7 +82,7 @@ describe('formatPhone', () => {
 });
 
 /** The time of the newest call on the call-log page, and the hours on the business-hours page. */
-async function timesOnTwoPages(page: Page): Promise<{ callTime: string; hours: string; chartTicks: string[] }> {
+async function timesOnTwoPages(page: Page): Promise<{ callTime: string; hours: string; night: string; chartTicks: string[] }> {
   await page.goto(`${h.base}/call-logs`);
   const callTime = (await page
     .getByRole('button', { name: /^Details of the call/ })
@@ -67,11 +94,15 @@ async function timesOnTwoPages(page: Page): Promise<{ callTime: string; hours: s
     .getByText(/^Mon–Fri /)
     .first()
     .textContent())!.trim();
+  const night = (await page
+    .getByRole('row', { name: /Night desk/ })
+    .getByText(/^Mon /)
+    .textContent())!.trim();
   await page.goto(`${h.base}/`);
   const ticks = page.locator('.recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value');
   await ticks.first().waitFor({ state: 'attached' });
   const chartTicks = await ticks.allTextContents();
-  return { callTime, hours, chartTicks };
+  return { callTime, hours, night, chartTicks };
 }
 
 const TWELVE_HOUR = /\d{1,2}:\d{2}(:\d{2})?\s?[AP]M/;
@@ -80,19 +111,21 @@ describe('one clock', { timeout: 90_000 }, () => {
   it('uses the 12-hour clock on every page for a language that does (en-US)', async () => {
     const { page } = await h.open({ locale: 'en-US' });
     await signIn(h, page, DEMO_OWNER);
-    const { callTime, hours, chartTicks } = await timesOnTwoPages(page);
+    const { callTime, hours, night, chartTicks } = await timesOnTwoPages(page);
     expect(callTime).toMatch(TWELVE_HOUR);
     expect(hours).toMatch(/^Mon–Fri 9:00\sAM–5:00\sPM/);
+    expect(night).toMatch(/^Mon 6:00\sPM–12:00\sAM · Sat all day/);
     for (const tick of chartTicks) expect(tick).toMatch(TWELVE_HOUR);
   });
 
   it('uses the 24-hour clock on every page for a language that does (en-GB)', async () => {
     const { page } = await h.open({ locale: 'en-GB' });
     await signIn(h, page, DEMO_OWNER);
-    const { callTime, hours, chartTicks } = await timesOnTwoPages(page);
-    for (const text of [callTime, hours, ...chartTicks]) expect(text).not.toMatch(/[AP]M/i);
+    const { callTime, hours, night, chartTicks } = await timesOnTwoPages(page);
+    for (const text of [callTime, hours, night, ...chartTicks]) expect(text).not.toMatch(/[AP]M/i);
     expect(callTime).toMatch(/\d{2}:\d{2}:\d{2}/);
     expect(hours).toMatch(/^Mon–Fri 09:00–17:00/);
+    expect(night).toMatch(/^Mon 18:00–24:00 · Sat all day/);
     for (const tick of chartTicks) expect(tick).toMatch(/^\d{2}:\d{2}$/);
   });
 });

@@ -87,7 +87,9 @@ export function formatClock(hhmm: string): string {
   const m = /^(\d{1,2}):(\d{2})$/.exec(hhmm);
   if (!m) return hhmm;
   const hours = Number(m[1]);
-  // 24:00 is midnight at the end of the day; the clock writes it as midnight.
+  // 24:00 is the end of the day: a 24-hour clock writes it so ("00:00–24:00" reads as all day);
+  // a 12-hour clock has no such time and writes midnight.
+  if (hours === 24 && hourCycle() === 'h23') return `24:${m[2]}`;
   return formatter({ timeZone: 'UTC', ...CLOCK }).format(new Date(Date.UTC(2000, 0, 1, hours % 24, Number(m[2]))));
 }
 

@@ -35,7 +35,9 @@ export function summarize(schedules: Schedule[]): string {
     const ranges = schedules
       .filter((s) => s.day_of_week === d.day)
       .sort((a, b) => a.open_time.localeCompare(b.open_time))
-      .map((s) => `${formatClock(s.open_time)}–${formatClock(s.close_time)}${overnight(s) ? '⁺¹' : ''}`);
+      .map((s) =>
+        s.open_time === '00:00' && s.close_time === '24:00' ? 'all day' : `${formatClock(s.open_time)}–${formatClock(s.close_time)}${overnight(s) ? '⁺¹' : ''}`,
+      );
     if (ranges.length) byDay.set(d.day, ranges.join(', '));
   }
   // Collapse consecutive days with identical hours: Mon–Fri 09:00–17:00.
