@@ -17,6 +17,7 @@ import { invitationRoutes } from './modules/invitations/invitations.routes.js';
 import { oidcRoutes } from './modules/oidc/oidc.routes.js';
 import { routingRoutes } from './modules/routing/routing.routes.js';
 import { limitsOf, sipEdgeRoutes } from './modules/sip-edge/sip.routes.js';
+import { watchTrunkStatus } from './modules/sip-edge/trunk-status.js';
 import { trunkRoutes } from './modules/trunks/trunks.routes.js';
 import { userRoutes } from './modules/users/users.routes.js';
 import { DeliveryWorker } from './modules/webhooks/delivery.js';
@@ -95,5 +96,6 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   app.addHook('onClose', async () => clearInterval(purge));
   // Hourly: next month's CDR partition, CDR retention, expired exports.
   scheduleCdrHousekeeping(app, ctx);
+  watchTrunkStatus(app, ctx);
   return app;
 }

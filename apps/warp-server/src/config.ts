@@ -74,6 +74,8 @@ const schema = z.object({
   WARP_RATE_IMPORT_MAX_BYTES: envInt(256 * 1024 * 1024, 1024, 2 * 1024 * 1024 * 1024),
   /** SIP edge (issue 16): the longest call; Kamailio ends longer ones, and a channel whose end is never reported is freed after it. */
   WARP_SIP_MAX_CALL_SECONDS: envInt(4 * 3600, 60, 48 * 3600),
+  /** seconds between SIP OPTIONS pings of every trunk's UDP origination destinations (reachability for staff); 0 disables */
+  WARP_SIP_OPTIONS_INTERVAL: envInt(30, 0, 3600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

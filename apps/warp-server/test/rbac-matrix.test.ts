@@ -77,6 +77,7 @@ const EXPECTED: Record<string, string> = {
   'POST /v1/admin/partitions': 'SA A',
   'PATCH /v1/admin/partitions/{id}': 'SA A',
   'POST /v1/admin/trunks/{id}/partition': 'SA A',
+  'GET /v1/admin/trunks/{id}/sip-status': 'SA A SU F SL',
   'GET /v1/admin/routes': 'SA A SU',
   'GET /v1/admin/overrides': 'SA A SU',
   'POST /v1/admin/overrides': 'SA A',

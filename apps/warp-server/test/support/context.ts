@@ -20,6 +20,8 @@ export function testConfig(url: string, env: Record<string, string> = {}): WarpC
     WARP_LOGIN_LIMIT_IP: '100000',
     WARP_LOGIN_LIMIT_EMAIL: '100000',
     WARP_WEBHOOK_POLL_MS: '0',
+    // no background SIP OPTIONS pings unless a test asks for them (sip-trunk-status.test.ts)
+    WARP_SIP_OPTIONS_INTERVAL: '0',
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
     ...env,
   });

@@ -7,6 +7,7 @@ import type { AppContext } from '../../context.js';
 import { actorOf, tenantOf } from '../../http/auth.js';
 import { listOf, ok } from '../../http/envelope.js';
 import { getCustomer } from '../customers/customers.service.js';
+import { trunkSipStatus } from '../sip-edge/trunk-status.js';
 import { presentTrunk } from './trunks.presenter.js';
 import * as service from './trunks.service.js';
 
@@ -54,6 +55,10 @@ export function trunkRoutes(app: FastifyInstance, ctx: AppContext) {
     const { data, pagination } = await service.listAllTrunks(ctx, req.query);
     return listOf(req, data, pagination);
   });
+  // Whether the trunk's origination destinations answer SIP OPTIONS (this server's latest pings).
+  r.get('/admin/trunks/:id/sip-status', { config: { area: 'admin_trunks' }, schema: { tags: ['admin: trunks'], params: idParams } }, async (req) =>
+    ok(req, await trunkSipStatus(ctx, req.params.id)),
+  );
   r.get(
     '/admin/customers/:id/trunks',
     { config: { area: 'admin_trunks' }, schema: { tags: ['admin: trunks'], params: idParams, querystring: trunkListQuery } },
