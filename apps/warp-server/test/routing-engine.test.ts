@@ -635,4 +635,22 @@ describe('the trace', () => {
     expect(d.trace.find((t) => t.step === 'normalize')?.detail).toBe('+12125551234 → +12125551234: zone us, class domestic, NPA-NXX 212555');
     expect(d).toMatchObject({ decision: 'route', reason_code: null, zone: 'us', ani_state: 'CA', dni_state: 'NY' });
   });
+
+  it('is built when first read (the call path never pays for its strings), then stays the same array; JSON and spreads carry it', () => {
+    const providers = [provider('a', [flat('1', '0.001')]), provider('b', [flat('1', '0.09')])];
+    const d = run({ providers, partition: members('a', 'b') });
+    expect(Object.getOwnPropertyDescriptor(d, 'trace')?.get).toBeTypeOf('function');
+    expect(Object.keys(d).at(-1)).toBe('trace');
+    const json = JSON.parse(JSON.stringify(d)) as typeof d;
+    expect(Object.getOwnPropertyDescriptor(d, 'trace')?.value).toBe(d.trace);
+    expect(json.trace).toEqual(d.trace);
+    expect({ ...d }.trace).toBe(d.trace);
+    expect(d.trace.filter((t) => t.step === 'candidate')).toEqual([
+      { step: 'candidate', detail: 'A: cost 0.001000 (prefix 1, local)', provider_id: 'a' },
+      { step: 'candidate', detail: 'B: cost 0.090000 (prefix 1, local) above the ceiling 0.020000', provider_id: 'b', dropped: 'ceiling' },
+    ]);
+    // Assignable like any field (a caller may replace or trim it).
+    d.trace = [];
+    expect(d.trace).toEqual([]);
+  });
 });

@@ -5,7 +5,7 @@ import { type DeckMatch, prefixesOf, type RateRow } from './deck.js';
 import { fromMicros, marginOf, type Micros } from './money.js';
 import { aniClassOf, destinationClassOf, matchesPattern, type Normalized, normalizeNumber, US_TERRITORY_NPAS, type Zone } from './numbers.js';
 import { longestForAll, priceIndexOf } from './price-index.js';
-import type { CustomerSnap, ExclusionSnap, OverrideSnap, PartitionMemberSnap, ProviderSnap, RoutingSnapshot, TrunkSnap } from './snapshot.js';
+import type { CustomerSnap, ExclusionSnap, OverrideSnap, ProviderSnap, RoutingSnapshot, TrunkSnap } from './snapshot.js';
 import { inAnyWindow, inWindow } from './windows.js';
 
 /*
@@ -88,33 +88,59 @@ type DropKind = 'disabled' | 'window' | 'excluded' | 'unfit' | 'ani_class' | 'ca
 
 interface Candidate {
   provider: ProviderSnap;
-  cost: Micros;
-  jurisdiction: Jurisdiction | undefined;
-  row: RateRow;
-  matched: string;
+  priced: { cost: Micros; jurisdiction: Jurisdiction | undefined; row: RateRow; matched: string };
   priority: number;
   weight: number;
   forcedIndex: number;
   draw: number;
 }
 
-export function decide(snapshot: RoutingSnapshot, req: RouteRequest): RouteDecision {
-  const trace: TraceStep[] = [];
-  const note = (step: string, detail: string) => trace.push({ step, detail });
-  const out: RouteDecision = {
-    decision: 'reject',
-    reason_code: null,
-    zone: null,
-    lrn: null,
-    ani_state: null,
-    dni_state: null,
-    normalized: null,
-    destination_class: null,
-    sell_rate: null,
-    jurisdiction: null,
-    routes: [],
-    trace,
+/**
+ * A trace step, or how to build it. Formatting twenty candidates' rates and reasons cost more
+ * than the decision itself, and the call path never reads them: the strings are built the first
+ * time someone reads `decision.trace` (the simulator, a JSON answer, the decision log), from
+ * values captured when the step happened, so the content is the same as if built at once.
+ */
+type TraceEntry = TraceStep | (() => TraceStep);
+
+const NO_IDS: readonly string[] = [];
+
+/** Defines `out.trace` as a getter that builds the steps once, then becomes a plain property. */
+function lazyTrace(out: Omit<RouteDecision, 'trace'>, entries: TraceEntry[]): RouteDecision {
+  const settle = (value: TraceStep[]) => {
+    Object.defineProperty(out, 'trace', { value, writable: true, enumerable: true, configurable: true });
+    return value;
   };
+  Object.defineProperty(out, 'trace', {
+    enumerable: true,
+    configurable: true,
+    get: () => settle(entries.map((e) => (typeof e === 'function' ? e() : e))),
+    set: settle,
+  });
+  return out as RouteDecision;
+}
+
+export function decide(snapshot: RoutingSnapshot, req: RouteRequest): RouteDecision {
+  const trace: TraceEntry[] = [];
+  const note = (step: string, detail: string) => trace.push({ step, detail });
+  const later = (step: string, detail: () => string) => trace.push(() => ({ step, detail: detail() }));
+  const out = lazyTrace(
+    {
+      decision: 'reject',
+      reason_code: null,
+      zone: null,
+      lrn: null,
+      ani_state: null,
+      dni_state: null,
+      normalized: null,
+      destination_class: null,
+      sell_rate: null,
+      jurisdiction: null,
+      routes: [],
+    },
+    trace,
+  );
+  // Rejections are rare and end the decision: their detail is built at once.
   const reject = (code: RejectReason, detail: string): RouteDecision => {
     note('reject', `${code}: ${detail}`);
     out.reason_code = code;
@@ -137,7 +163,10 @@ export function decide(snapshot: RoutingSnapshot, req: RouteRequest): RouteDecis
     if (trunk.direction === 'inbound') return reject('TRUNK_DISABLED', `trunk ${trunk.name} only receives calls`);
   }
   if (customer.status !== 'active') return reject('CUSTOMER_SUSPENDED', `customer ${customer.name} is ${customer.status}`);
-  note('precheck', trunk ? `trunk ${trunk.name} (${trunk.status}), customer ${customer.name} active` : `customer ${customer.name} active (no trunk)`);
+  const caller = trunk;
+  later('precheck', () =>
+    caller ? `trunk ${caller.name} (${caller.status}), customer ${customer.name} active` : `customer ${customer.name} active (no trunk)`,
+  );
 
   // 2. The number: normalize, classify, check against the trunk.
   const dni = normalizeNumber(req.dni, trunk?.techPrefix);
@@ -146,12 +175,15 @@ export function decide(snapshot: RoutingSnapshot, req: RouteRequest): RouteDecis
   out.normalized = `+${dni.digits}`;
   const destinationClass = destinationClassOf(dni.zone);
   out.destination_class = destinationClass;
-  note('normalize', `${req.dni} → +${dni.digits}: zone ${dni.zone}, class ${destinationClass}${dni.npanxx ? `, NPA-NXX ${dni.npanxx}` : ''}`);
+  const dialled = req.dni;
+  later('normalize', () => `${dialled} → +${dni.digits}: zone ${dni.zone}, class ${destinationClass}${dni.npanxx ? `, NPA-NXX ${dni.npanxx}` : ''}`);
   if (dni.zone === 'n11') return reject('DESTINATION_NOT_ALLOWED', `N11 service code ${dni.digits} is not carried`);
   if (trunk && !trunk.allowedDestinations.has(destinationClass))
     return reject('DESTINATION_NOT_ALLOWED', `${destinationClass} destinations are not allowed on trunk ${trunk.name}`);
-  const blocked = trunk?.blockedPrefixes.find((p) => dni.digits.startsWith(p.replace(/^\+/, '')));
-  if (blocked) return reject('DESTINATION_BLOCKED', `trunk blocked prefix ${blocked}`);
+  if (trunk && trunk.blockedPrefixes.length > 0) {
+    const blocked = trunk.blockedPrefixes.find((p) => dni.digits.startsWith(p.replace(/^\+/, '')));
+    if (blocked) return reject('DESTINATION_BLOCKED', `trunk blocked prefix ${blocked}`);
+  }
 
   // 3. Destination exclusions (global and this customer's, unexpired).
   const live = (e: ExclusionSnap) => (e.expiresAt === null || at < e.expiresAt) && (e.customerId === null || e.customerId === customer.id);
@@ -182,131 +214,149 @@ export function decide(snapshot: RoutingSnapshot, req: RouteRequest): RouteDecis
     const lrn = req.lrn;
     if (lrn?.status === 'failed') {
       if (snapshot.options.lrnFailurePolicy === 'block') return reject('LRN_LOOKUP_FAILED', `LRN dip failed (${lrn.error}); policy: block`);
-      note('lrn', `dip failed (${lrn.error}); policy: route on the dialled NPA-NXX ${dni.npanxx}`);
+      later('lrn', () => `dip failed (${lrn.error}); policy: route on the dialled NPA-NXX ${dni.npanxx}`);
     } else if (lrn?.status === 'found') {
       out.lrn = lrn.lrn;
       termDigits = `1${lrn.lrn}`;
-      termNpanxx = lrn.lrn.slice(0, 6);
-      note(
-        'lrn',
-        lrn.lrn.slice(0, 6) === dni.npanxx ? `LRN ${lrn.lrn} (not ported away from ${dni.npanxx})` : `LRN ${lrn.lrn}: ported, priced on NPA-NXX ${termNpanxx}`,
+      const ported = lrn.lrn.slice(0, 6);
+      termNpanxx = ported;
+      later('lrn', () =>
+        ported === dni.npanxx ? `LRN ${lrn.lrn} (not ported away from ${dni.npanxx})` : `LRN ${lrn.lrn}: ported, priced on NPA-NXX ${ported}`,
       );
     } else note('lrn', lrn ? 'no LRN on record: the dialled NPA-NXX' : 'no dip made: the dialled NPA-NXX');
   }
   const termInfo = termNpanxx ? snapshot.reference.lookup(termNpanxx) : undefined;
-  const dniState = termNpanxx ? stateOf(snapshot, termNpanxx) : null;
+  // stateOf(termNpanxx), without looking the NPA-NXX up a second time
+  const dniState = termNpanxx ? (termInfo?.state ?? US_TERRITORY_NPAS.get(termNpanxx.slice(0, 3)) ?? null) : null;
   out.dni_state = dniState;
 
   // 6. Jurisdiction of the call itself (each provider may then price an indeterminate one its way).
   const natural = callJurisdiction(snapshot, dni.zone, ani, aniState, dniState, termInfo?.rateCenter);
   out.jurisdiction = natural ?? null;
   if (natural) {
-    const why = !ani
-      ? req.ani
-        ? `ANI ${JSON.stringify(req.ani)} is not a number`
-        : 'no ANI'
-      : !aniState
-        ? ani.zone === 'international' || ani.zone === 'caribbean' || ani.zone === 'tollfree'
-          ? `ANI +${ani.digits} is not a geographic US/Canada number`
-          : `ANI NPA-NXX ${ani.npanxx} has no state on record`
-        : !dniState
-          ? `NPA-NXX ${termNpanxx} has no state on record`
-          : `ANI ${aniState} → ${dniState}`;
-    note('jurisdiction', `${natural}: ${why}`);
+    const rawAni = req.ani;
+    const term = termNpanxx;
+    later('jurisdiction', () => {
+      const why = !ani
+        ? rawAni
+          ? `ANI ${JSON.stringify(rawAni)} is not a number`
+          : 'no ANI'
+        : !aniState
+          ? ani.zone === 'international' || ani.zone === 'caribbean' || ani.zone === 'tollfree'
+            ? `ANI +${ani.digits} is not a geographic US/Canada number`
+            : `ANI NPA-NXX ${ani.npanxx} has no state on record`
+          : !dniState
+            ? `NPA-NXX ${term} has no state on record`
+            : `ANI ${aniState} → ${dniState}`;
+      return `${natural}: ${why}`;
+    });
   }
 
   // 7. Overrides by precedence: trunk, then customer, then global; within one scope the most specific match.
   const termOcnLata = termInfo?.ocn && termInfo.lata ? { ocn: termInfo.ocn, lata: termInfo.lata } : undefined;
-  const override = (action: OverrideSnap['action']) =>
-    pickOverride(snapshot.overrides, action, trunk?.id ?? null, customer.id, dni, termNpanxx, termOcnLata, at);
-  const force = override('force_providers');
-  const sellOverride = override('sell_rate');
-  const ceilingOverride = override('rate_ceiling');
-  for (const o of [force, sellOverride, ceilingOverride]) if (o) note('override', describeOverride(o));
+  let force: OverrideSnap | undefined;
+  let sellOverride: OverrideSnap | undefined;
+  let ceilingOverride: OverrideSnap | undefined;
+  if (snapshot.overrides.length > 0) {
+    const override = (action: OverrideSnap['action']) =>
+      pickOverride(snapshot.overrides, action, trunk?.id ?? null, customer.id, dni, termNpanxx, termOcnLata, at);
+    force = override('force_providers');
+    sellOverride = override('sell_rate');
+    ceilingOverride = override('rate_ceiling');
+    for (const o of [force, sellOverride, ceilingOverride]) if (o) later('override', () => describeOverride(o));
+  }
 
   // 8. The sell rate: the override's, else the trunk's (or customer's) plan, longest prefix on the dialled digits.
+  const dialledPrefixes = prefixesOf(dni.digits);
   let sell: Micros | null = null;
   if (sellOverride) sell = sellOverride.rate;
   else {
     const plan = trunk?.ratePlan ?? customer.ratePlan;
     const deck = plan ? snapshot.sellPlans.get(plan) : undefined;
-    const match = deck?.longestPrefix(dni.digits, at);
+    const match = deck?.longestOf(dialledPrefixes, at);
     if (match) {
-      sell = sellPrice(match.row, natural);
-      note('sell_rate', `plan ${plan}, ${match.matched}: ${sell === null ? 'no rate for this jurisdiction' : fromMicros(sell)}`);
+      const rate = (sell = sellPrice(match.row, natural));
+      later('sell_rate', () => `plan ${plan}, ${match.matched}: ${rate === null ? 'no rate for this jurisdiction' : fromMicros(rate)}`);
     } else note('sell_rate', plan ? `plan ${plan} has no rate for +${dni.digits}` : 'no rate plan on the trunk or customer');
   }
   if (sell === null) return reject('RATE_NOT_FOUND', `no sell rate for +${dni.digits}: the call could not be billed`);
-  out.sell_rate = fromMicros(sell);
+  const sellRate = fromMicros(sell);
+  out.sell_rate = sellRate;
   const ceiling = ceilingOverride ? ceilingOverride.rate : customer.allowLoss ? null : sell;
-  note(
-    'ceiling',
-    ceiling === null
-      ? 'none: the customer may be routed at a loss'
-      : `${fromMicros(ceiling)} (${ceilingOverride ? 'override' : 'the sell rate: no route at a loss'})`,
-  );
+  const ceilingWhy = ceilingOverride ? 'override' : 'the sell rate: no route at a loss';
+  later('ceiling', () => (ceiling === null ? 'none: the customer may be routed at a loss' : `${fromMicros(ceiling)} (${ceilingWhy})`));
 
-  // 9. Candidates: forced providers first, then the partition's members.
-  const members: (PartitionMemberSnap & { forcedIndex: number })[] = [];
-  if (force) force.providerIds.forEach((providerId, i) => members.push({ providerId, priority: 0, weight: 1, forcedIndex: i }));
+  // 9. Candidates: forced providers first (in their order), then the partition's other members.
+  const forced = force ? force.providerIds : NO_IDS;
   const partitionId = trunk?.partitionId ?? customerPartition(snapshot, customer.id);
   const partition = partitionId ? snapshot.partitions.get(partitionId) : undefined;
-  if (partition) {
-    note('partition', `${partition.name}: ${partition.members.length} provider(s)`);
-    for (const m of partition.members) if (!members.some((x) => x.providerId === m.providerId)) members.push({ ...m, forcedIndex: Infinity });
-  } else note('partition', 'none assigned');
-  if (members.length === 0) return reject('NO_ROUTE', 'no partition and no forced route');
+  if (partition) later('partition', () => `${partition.name}: ${partition.members.length} provider(s)`);
+  else note('partition', 'none assigned');
+  const memberCount = partition ? partition.members.length : 0;
+  if (forced.length === 0 && memberCount === 0) return reject('NO_ROUTE', 'no partition and no forced route');
 
-  const drops = new Map<DropKind, number>();
+  // Which reasons dropped candidates: one kind alone names the rejection.
+  let dropKind: DropKind | null = null;
+  let mixedDrops = false;
   const candidates: Candidate[] = [];
-  const drop = (provider: { id: string; name?: string } | undefined, id: string, kind: DropKind, why: string) => {
-    drops.set(kind, (drops.get(kind) ?? 0) + 1);
-    trace.push({ step: 'candidate', detail: `${provider?.name ?? id}: ${why}`, provider_id: id, dropped: kind });
+  const drop = (provider: { id: string; name?: string } | undefined, id: string, kind: DropKind, why: () => string) => {
+    if (dropKind === null) dropKind = kind;
+    else if (dropKind !== kind) mixedDrops = true;
+    trace.push(() => ({ step: 'candidate', detail: `${provider?.name ?? id}: ${why()}`, provider_id: id, dropped: kind }));
   };
   // Every provider's longest match, on the dialled and on the terminating (LRN) digits, computed once when first needed.
   const index = priceIndexOf(snapshot.providers);
-  const dialledPrefixes = prefixesOf(dni.digits);
   const termPrefixes = termDigits === dni.digits ? dialledPrefixes : prefixesOf(termDigits);
   let dialledHits: (DeckMatch | undefined)[] | undefined;
   let termHits: (DeckMatch | undefined)[] | undefined;
   const lookup = (p: ProviderSnap, terminating: boolean): DeckMatch | undefined => {
     const slot = index.slots.get(p.id);
     if (slot === undefined) return terminating ? p.deck.longestOf(termPrefixes, at) : p.deck.longestOf(dialledPrefixes, at);
-    if (terminating) return (termHits ??= longestForAll(index, termPrefixes, at))[slot];
+    if (terminating && termPrefixes !== dialledPrefixes) return (termHits ??= longestForAll(index, termPrefixes, at))[slot];
     return (dialledHits ??= longestForAll(index, dialledPrefixes, at))[slot];
   };
-  const providerExcluded = (providerId: string) => snapshot.exclusions.find((e) => e.providerId === providerId && live(e));
-  for (const m of members) {
-    const p = snapshot.providers.get(m.providerId);
+  const carries = CARRIES[dni.zone];
+  const hasExclusions = snapshot.exclusions.length > 0;
+  for (let i = 0; i < forced.length + memberCount; i++) {
+    const isForced = i < forced.length;
+    const member = isForced ? undefined : partition!.members[i - forced.length]!;
+    const providerId = isForced ? forced[i]! : member!.providerId;
+    if (!isForced && forced.includes(providerId)) continue;
+    const p = snapshot.providers.get(providerId);
     if (!p || p.status !== 'active') {
-      drop(p, m.providerId, 'disabled', p ? 'disabled' : 'unknown provider');
+      drop(p, providerId, 'disabled', () => (p ? 'disabled' : 'unknown provider'));
       continue;
     }
-    if (!inAnyWindow(m.timeWindows, at)) {
-      drop(p, p.id, 'window', 'outside its partition time window');
+    if (member?.timeWindows && !inAnyWindow(member.timeWindows, at)) {
+      drop(p, p.id, 'window', () => 'outside its partition time window');
       continue;
     }
-    const excluded = providerExcluded(p.id);
+    const excluded = hasExclusions ? snapshot.exclusions.find((e) => e.providerId === p.id && live(e)) : undefined;
     if (excluded) {
-      drop(p, p.id, 'excluded', `${excluded.customerId ? 'customer' : 'global'} exclusion ${excluded.id}${excluded.reason ? ` (${excluded.reason})` : ''}`);
+      drop(
+        p,
+        p.id,
+        'excluded',
+        () => `${excluded.customerId ? 'customer' : 'global'} exclusion ${excluded.id}${excluded.reason ? ` (${excluded.reason})` : ''}`,
+      );
       continue;
     }
-    if (!CARRIES[dni.zone].has(p.type)) {
-      drop(p, p.id, 'unfit', `a ${p.type} provider does not carry ${dni.zone} calls`);
+    if (!carries.has(p.type)) {
+      drop(p, p.id, 'unfit', () => `a ${p.type} provider does not carry ${dni.zone} calls`);
       continue;
     }
     if (!p.aniClasses.has('any') && !p.aniClasses.has(aniClass)) {
-      drop(p, p.id, 'ani_class', `does not accept ${aniClass === 'none' ? 'calls without a valid ANI' : `${aniClass} callers`}`);
+      drop(p, p.id, 'ani_class', () => `does not accept ${aniClass === 'none' ? 'calls without a valid ANI' : `${aniClass} callers`}`);
       continue;
     }
     const load = req.load?.(p.id);
     if (load && ((p.maxChannels !== null && load.channels >= p.maxChannels) || (p.maxCps !== null && load.cps >= p.maxCps))) {
-      drop(p, p.id, 'capacity', `at capacity (${load.channels}/${p.maxChannels ?? '∞'} channels, ${load.cps}/${p.maxCps ?? '∞'} cps)`);
+      drop(p, p.id, 'capacity', () => `at capacity (${load.channels}/${p.maxChannels ?? '∞'} channels, ${load.cps}/${p.maxCps ?? '∞'} cps)`);
       continue;
     }
     const priced = costOf(p, lookup, termOcnLata, natural, dniState, at);
     if (!priced) {
-      drop(p, p.id, 'no_rate', `no rate for +${dni.digits}${termDigits !== dni.digits ? ` (LRN ${termDigits})` : ''}`);
+      drop(p, p.id, 'no_rate', () => `no rate for +${dni.digits}${termDigits !== dni.digits ? ` (LRN ${termDigits})` : ''}`);
       continue;
     }
     if (ceiling !== null && priced.cost > ceiling) {
@@ -314,23 +364,25 @@ export function decide(snapshot: RoutingSnapshot, req: RouteRequest): RouteDecis
         p,
         p.id,
         'ceiling',
-        `cost ${fromMicros(priced.cost)} (${priced.matched}${priced.jurisdiction ? `, ${priced.jurisdiction}` : ''}) above the ceiling ${fromMicros(ceiling)}`,
+        () =>
+          `cost ${fromMicros(priced.cost)} (${priced.matched}${priced.jurisdiction ? `, ${priced.jurisdiction}` : ''}) above the ceiling ${fromMicros(ceiling)}`,
       );
       continue;
     }
-    trace.push({
+    trace.push(() => ({
       step: 'candidate',
       detail: `${p.name}: cost ${fromMicros(priced.cost)} (${priced.matched}${priced.jurisdiction ? `, ${priced.jurisdiction}` : ''})`,
       provider_id: p.id,
-    });
+    }));
+    const priority = isForced ? 0 : member!.priority;
+    const weight = isForced ? 1 : member!.weight;
     // Exponential race: among equal cost and priority, P(first) = weight / Σ weights.
-    const draw = m.weight > 0 ? -Math.log(1 - rng()) / m.weight : Infinity;
-    candidates.push({ provider: p, ...priced, priority: m.priority, weight: m.weight, forcedIndex: m.forcedIndex, draw });
+    const draw = weight > 0 ? -Math.log(1 - rng()) / weight : Infinity;
+    candidates.push({ provider: p, priced, priority, weight, forcedIndex: isForced ? i : Infinity, draw });
   }
 
   if (candidates.length === 0) {
-    const kinds = [...drops.keys()];
-    const only = (k: DropKind) => kinds.length === 1 && kinds[0] === k;
+    const only = (k: DropKind) => !mixedDrops && dropKind === k;
     if (only('excluded')) return reject('ALL_PROVIDERS_EXCLUDED', 'every provider is excluded');
     if (only('ceiling')) return reject('MARGIN_GUARD', 'every provider costs more than the ceiling');
     if (only('capacity')) return reject('CAPACITY_EXCEEDED', 'every provider is at capacity');
@@ -338,23 +390,29 @@ export function decide(snapshot: RoutingSnapshot, req: RouteRequest): RouteDecis
   }
 
   // 10. Order: forced (in their order), then cost, partition priority (lower first), weighted random.
-  candidates.sort((a, b) => a.forcedIndex - b.forcedIndex || a.cost - b.cost || a.priority - b.priority || a.draw - b.draw);
+  candidates.sort((a, b) => a.forcedIndex - b.forcedIndex || a.priced.cost - b.priced.cost || a.priority - b.priority || a.draw - b.draw);
   const max = req.maxRoutes ?? snapshot.options.maxRoutes;
-  out.routes = candidates.slice(0, max).map((c) => ({
-    provider_id: c.provider.id,
-    provider_name: c.provider.name,
-    cost_rate: fromMicros(c.cost),
-    sell_rate: out.sell_rate,
-    margin: marginOf(sell!, c.cost),
-    ...(c.jurisdiction ? { jurisdiction: c.jurisdiction } : {}),
-    dial_string: dialString(c.provider, dni, out.lrn, rng),
-    rate_key: c.matched,
-    forced: c.forcedIndex !== Infinity,
-  }));
-  note(
+  const chosen = candidates.length > max ? candidates.slice(0, max) : candidates;
+  const routes: RoutedCandidate[] = new Array(chosen.length);
+  for (let i = 0; i < chosen.length; i++) {
+    const c = chosen[i]!;
+    routes[i] = {
+      provider_id: c.provider.id,
+      provider_name: c.provider.name,
+      cost_rate: fromMicros(c.priced.cost),
+      sell_rate: sellRate,
+      margin: marginOf(sell, c.priced.cost),
+      ...(c.priced.jurisdiction ? { jurisdiction: c.priced.jurisdiction } : {}),
+      dial_string: dialString(c.provider, dni, out.lrn, rng),
+      rate_key: c.priced.matched,
+      forced: c.forcedIndex !== Infinity,
+    };
+  }
+  out.routes = routes;
+  const more = candidates.length - max;
+  later(
     'order',
-    out.routes.map((r, i) => `${i + 1}. ${r.provider_name} ${r.cost_rate}`).join(', ') +
-      (candidates.length > max ? ` (${candidates.length - max} more not returned)` : ''),
+    () => chosen.map((c, i) => `${i + 1}. ${c.provider.name} ${fromMicros(c.priced.cost)}`).join(', ') + (more > 0 ? ` (${more} more not returned)` : ''),
   );
   out.decision = 'route';
   return out;
@@ -498,6 +556,29 @@ export function costOf(
   };
 }
 
+const DEFAULT_DIAL_TEMPLATE = 'sip:{tech_prefix}{dni}@{host}:{port};transport={transport}';
+const PLACEHOLDERS = new Set(['tech_prefix', 'dni', 'e164', 'lrn', 'host', 'port', 'transport']);
+type Placeholder = 'tech_prefix' | 'dni' | 'e164' | 'lrn' | 'host' | 'port' | 'transport';
+/** A template split once into literal text (even indexes) and placeholder names (odd indexes). */
+const compiledTemplates = new Map<string, string[]>();
+
+function compileTemplate(template: string): string[] {
+  let parts = compiledTemplates.get(template);
+  if (parts) return parts;
+  parts = [''];
+  let last = 0;
+  for (const m of template.matchAll(/\{(\w+)\}/g)) {
+    // An unknown {name} stays as written, as part of the literal text.
+    if (!PLACEHOLDERS.has(m[1]!)) continue;
+    parts[parts.length - 1] += template.slice(last, m.index);
+    parts.push(m[1]!, '');
+    last = m.index + m[0].length;
+  }
+  parts[parts.length - 1] += template.slice(last);
+  if (compiledTemplates.size < 1000) compiledTemplates.set(template, parts);
+  return parts;
+}
+
 /** The provider's dial string from its template, on a gateway chosen by priority then weight. */
 function dialString(p: ProviderSnap, dni: Normalized, lrn: string | null, rng: () => number): string {
   let gw = p.gateways[0];
@@ -508,15 +589,25 @@ function dialString(p: ProviderSnap, dni: Normalized, lrn: string | null, rng: (
     let x = rng() * total;
     gw = pool.find((g) => (x -= g.weight) < 0) ?? pool[0];
   }
-  const template = p.dialStringTemplate || 'sip:{tech_prefix}{dni}@{host}:{port};transport={transport}';
-  const values: Record<string, string> = {
-    tech_prefix: p.techPrefix ?? '',
-    dni: dni.digits,
-    e164: `+${dni.digits}`,
-    lrn: lrn ?? '',
-    host: gw?.host ?? '',
-    port: String(gw?.port ?? 5060),
-    transport: gw?.transport ?? 'udp',
-  };
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
+  const parts = compileTemplate(p.dialStringTemplate || DEFAULT_DIAL_TEMPLATE);
+  let out = parts[0]!;
+  for (let i = 1; i < parts.length; i += 2) {
+    const name = parts[i] as Placeholder;
+    out +=
+      name === 'tech_prefix'
+        ? (p.techPrefix ?? '')
+        : name === 'dni'
+          ? dni.digits
+          : name === 'e164'
+            ? `+${dni.digits}`
+            : name === 'lrn'
+              ? (lrn ?? '')
+              : name === 'host'
+                ? (gw?.host ?? '')
+                : name === 'port'
+                  ? String(gw?.port ?? 5060)
+                  : (gw?.transport ?? 'udp');
+    out += parts[i + 1]!;
+  }
+  return out;
 }

@@ -2,15 +2,32 @@ import type { DeckMatch, RateRow } from './deck.js';
 import type { ProviderSnap } from './snapshot.js';
 
 /**
- * One prefix index over every provider's deck: key → each provider's rows (by slot). A decision
- * probes it once per prefix length and gets every provider's longest match at once, instead of
- * probing twenty separate decks (the lookups were cache-miss bound). Built once per snapshot, on
- * first use, and kept as long as the snapshot's provider map lives.
+ * One prefix index over every provider's deck: key → each provider's rows. A decision probes it
+ * once per prefix length and gets every provider's longest match at once, instead of probing
+ * twenty separate decks. Built once per snapshot, on first use, and kept as long as the
+ * snapshot's provider map lives.
+ *
+ * The rows are laid out key-major in flat arrays: all providers' rows of one key sit next to each
+ * other, with their validity windows in two Float64Arrays, so checking twenty providers' rows of
+ * an NPA-NXX reads a few adjacent cache lines instead of chasing twenty arrays of row objects
+ * across the heap (the lookups were cache-miss bound).
  */
 export interface PriceIndex {
   slots: ReadonlyMap<string, number>;
   maxLength: number;
-  byKey: ReadonlyMap<string, (readonly RateRow[] | undefined)[]>;
+  byKey: ReadonlyMap<string, PriceKey>;
+  /** validity of each flat row: from <= t < to */
+  from: Float64Array;
+  to: Float64Array;
+  rows: readonly RateRow[];
+  /** the match of each flat row, made on its first hit and reused (no allocation per decision) */
+  matches: (DeckMatch | undefined)[];
+}
+
+/** One key: the trace label of a match on it, and where each provider's rows are (slot s: offsets[s] … offsets[s+1]). */
+export interface PriceKey {
+  matched: string;
+  offsets: Int32Array;
 }
 
 const built = new WeakMap<ReadonlyMap<string, ProviderSnap>, PriceIndex>();
@@ -20,37 +37,61 @@ export function priceIndexOf(providers: ReadonlyMap<string, ProviderSnap>): Pric
   if (cached) return cached;
   const slots = new Map<string, number>();
   for (const id of providers.keys()) slots.set(id, slots.size);
-  const byKey = new Map<string, (readonly RateRow[] | undefined)[]>();
+  const perKey = new Map<string, (readonly RateRow[] | undefined)[]>();
   let maxLength = 0;
+  let total = 0;
   for (const p of providers.values()) {
     const slot = slots.get(p.id)!;
     for (const [key, rows] of p.deck.entries()) {
       if (key.includes(':')) continue; // OCN:LATA rows are looked up exactly
-      let entry = byKey.get(key);
-      if (!entry) byKey.set(key, (entry = new Array(slots.size)));
-      entry[slot] = rows;
+      let bySlot = perKey.get(key);
+      if (!bySlot) perKey.set(key, (bySlot = new Array(slots.size)));
+      bySlot[slot] = rows;
+      total += rows.length;
       if (key.length > maxLength) maxLength = key.length;
     }
   }
-  const index = { slots, maxLength, byKey };
+  const from = new Float64Array(total);
+  const to = new Float64Array(total);
+  const flat = new Array<RateRow>(total);
+  const byKey = new Map<string, PriceKey>();
+  let i = 0;
+  for (const [key, bySlot] of perKey) {
+    const offsets = new Int32Array(slots.size + 1);
+    for (let s = 0; s < slots.size; s++) {
+      offsets[s] = i;
+      // Each provider's rows keep the deck's order: newest effective first.
+      for (const row of bySlot[s] ?? []) {
+        from[i] = row.from;
+        to[i] = row.to;
+        flat[i++] = row;
+      }
+    }
+    offsets[slots.size] = i;
+    byKey.set(key, { matched: `prefix ${key}`, offsets });
+  }
+  const index: PriceIndex = { slots, maxLength, byKey, from, to, rows: flat, matches: new Array(total) };
   built.set(providers, index);
   return index;
 }
 
 /** Every provider's longest-prefix row valid at `at` (by slot; undefined = none). */
 export function longestForAll(index: PriceIndex, prefixes: readonly string[], at: number): (DeckMatch | undefined)[] {
-  const hits = new Array<DeckMatch | undefined>(index.slots.size);
-  for (let len = Math.min(index.maxLength, prefixes.length); len > 0; len--) {
-    const key = prefixes[len - 1]!;
-    const entry = index.byKey.get(key);
+  const n = index.slots.size;
+  const hits = new Array<DeckMatch | undefined>(n);
+  const { from, to } = index;
+  let missing = n;
+  // Longest first; stop as soon as every provider has its row (most calls: all at the NPA-NXX).
+  for (let len = Math.min(index.maxLength, prefixes.length); len > 0 && missing > 0; len--) {
+    const entry = index.byKey.get(prefixes[len - 1]!);
     if (!entry) continue;
-    for (let s = 0; s < entry.length; s++) {
+    const { offsets } = entry;
+    for (let s = 0; s < n; s++) {
       if (hits[s] !== undefined) continue;
-      const rows = entry[s];
-      if (!rows) continue;
-      for (const row of rows) {
-        if (row.from <= at && at < row.to) {
-          hits[s] = { row, matched: `prefix ${key}` };
+      for (let r = offsets[s]!, end = offsets[s + 1]!; r < end; r++) {
+        if (from[r]! <= at && at < to[r]!) {
+          hits[s] = index.matches[r] ??= { row: index.rows[r]!, matched: entry.matched };
+          missing--;
           break;
         }
       }
