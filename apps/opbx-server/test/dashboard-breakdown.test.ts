@@ -106,6 +106,15 @@ describe('GET /dashboard/agents', () => {
     expect((await org.anon.get('/dashboard/agents')).status).toBe(401);
   });
 
+  it('shows an agent without an extension no figures at all (not the organization’s)', async () => {
+    const lone = await createTestOrg(server.app, server.ctx, 'Lone Org');
+    await seed(lone, [{ created_at: ago(5), extension_id: lone.agentExtensionId, status: 'completed', duration: 10 }]);
+    expect((await lone.owner.patch(`/extensions/${lone.agentExtensionId}`, { user_id: null })).status).toBe(200);
+    expect((await lone.agent.get('/dashboard/agents')).body.data).toEqual([]);
+    expect((await lone.agent.get('/dashboard/ring-groups')).body.data).toEqual([]);
+    expect((await lone.owner.get('/dashboard/agents')).body.data).toMatchObject([{ extension_id: lone.agentExtensionId, calls: 1, name: null }]);
+  });
+
   it('counts in the organization’s time zone: the window starts at a local hour', async () => {
     const tz = 'Asia/Kolkata';
     const zoned = await createTestOrg(server.app, server.ctx, 'Kolkata Org');
