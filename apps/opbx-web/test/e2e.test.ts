@@ -45,8 +45,8 @@ const fresh = () => String(++serial);
 const freshExtension = (prefix: string) => `${prefix}${fresh()}`;
 const freshPhone = (area: string) => `+1${area}${String(Math.floor(Math.random() * 10_000)).padStart(4, '0')}${fresh()}`;
 
-/** How the console shows a North American number. */
-const formatted = (e164: string) => `+1 ${e164.slice(2, 5)}-${e164.slice(5, 8)}-${e164.slice(8)}`;
+/** How the console writes a number of the (US) demo organization's own country: +12025550123 → "(202) 555-0123". */
+const formatted = (e164: string) => `(${e164.slice(2, 5)}) ${e164.slice(5, 8)}-${e164.slice(8)}`;
 
 /** Fills and submits the sign-in form of the page as it stands (the helper `signIn` opens /login first). */
 async function submitSignIn(page: Page, who: { email: string; password: string }) {
@@ -282,7 +282,7 @@ describe('OPBX admin console in Chromium', { timeout: 45_000 }, () => {
       rewriteOrigin: true,
     });
 
-    const row = page.getByTestId('live-call').filter({ hasText: '+1 202' });
+    const row = page.getByTestId('live-call').filter({ hasText: '(202)' });
     await row.waitFor({ timeout: 4000 });
     await expect(row.getAttribute('data-status')).resolves.toMatch(/initiated|ringing/);
     await row.getByText(groupName).waitFor();
@@ -292,7 +292,7 @@ describe('OPBX admin console in Chromium', { timeout: 45_000 }, () => {
     expect(transcript.errors).toEqual([]);
     expect(transcript.outcome.answered).toBe(true);
     await page.getByText('No calls in progress').waitFor();
-    await page.getByTestId('recent-calls').getByText('+1 202').first().waitFor();
+    await page.getByTestId('recent-calls').getByText('(202)').first().waitFor();
     // While the socket is live the panel never polls: the call arrived and left as events.
     expect(requests('/dashboard/live-calls', since)).toBe(0);
     await shot(page, 'dashboard-after-call');
@@ -306,10 +306,10 @@ describe('OPBX admin console in Chromium', { timeout: 45_000 }, () => {
 
     await nav(page, 'Call logs').click();
     await page.getByRole('heading', { name: 'Call logs' }).waitFor();
-    // This call's row: other tests' calls come from +1 202 numbers too.
+    // This call's row: other tests' calls come from (202) numbers too.
     const row = page
       .getByRole('row')
-      .filter({ hasText: '+1 202' })
+      .filter({ hasText: '(202)' })
       .filter({ hasText: formatted(callerNumber) });
     await row.getByText('Completed').waitFor();
     await page.getByLabel('Search by phone number').fill(callerNumber);
@@ -319,7 +319,7 @@ describe('OPBX admin console in Chromium', { timeout: 45_000 }, () => {
     await shot(page, 'call-logs');
 
     await row.getByRole('button', { name: /Details of the call/ }).click();
-    const drawer = page.getByRole('dialog', { name: /Call from \+1 202/ });
+    const drawer = page.getByRole('dialog', { name: /Call from \(202\)/ });
     await drawer.getByTestId('call-detail').getByText(groupName).waitFor();
     await drawer.getByText('Raw call record (CDR)').waitFor();
     await shot(page, 'call-log-detail');
@@ -434,7 +434,7 @@ describe('OPBX admin console in Chromium', { timeout: 45_000 }, () => {
     await nav(page, 'Call logs').click();
     await page.getByRole('heading', { name: 'Call logs' }).waitFor();
     await page.getByText('Calls of your extension.').waitFor();
-    await expect(page.getByText('+1 202').count()).resolves.toBe(0);
+    await expect(page.getByText('(202)').count()).resolves.toBe(0);
     await expect(page.getByLabel('Extension').count()).resolves.toBe(0);
 
     await nav(page, 'Extensions').click();
