@@ -300,9 +300,19 @@ describe('end-of-call reports (/events)', () => {
       [2, ['call_id']],
       [3, ['trunk_id']],
       [4, ['started']],
-      [5, ['ended']],
+      [6, ['ended']], // line 5 is blank: skipped, but counted
     ]);
     expect((await cdrs(ids)).map((c) => c.call_id)).toEqual([ids[0]]);
+  });
+
+  it('CRLF line ends read the same as LF; a batch of more than 1000 reports is refused whole', async () => {
+    const id = nextCallId();
+    const res = await edgePost('events', `${line(id, trunks.acl, { cause: 'BYE' })}\r\n\r\n`, { type: 'text/plain' });
+    expect(res.body.data, JSON.stringify(res.body)).toMatchObject({ reports: 1, accepted: 1 });
+    expect((await cdrs([id]))[0]!.disconnect_cause).toBe('BYE');
+    const tooMany = Array.from({ length: 1001 }, () => line(nextCallId(), trunks.acl));
+    expectError(await events(tooMany), 422, 'VALIDATION_ERROR', '1001 reports');
+    expect(await cdrs(tooMany.map((l) => new URLSearchParams(l).get('call_id')!))).toHaveLength(0);
   });
 
   it('the same batch posted five times at once stores each CDR once', async () => {

@@ -89,13 +89,17 @@ function parseLine(text: string, line: number): ParsedReport | { line: number; c
 }
 
 export async function ingestEdgeReports(ctx: AppContext, limits: CallLimits, body: string): Promise<EdgeReportResult> {
-  const lines = body.split('\n').filter((l) => l.trim());
+  // numbered as sent (blank lines count), so an error names the line the edge wrote
+  const lines = body
+    .split(/\r?\n/)
+    .map((text, i) => ({ text, line: i + 1 }))
+    .filter((l) => l.text.trim());
   const result: EdgeReportResult = { reports: lines.length, accepted: 0, duplicate: 0, rejected: 0, inbound: 0, errors: [] };
   if (lines.length > MAX_LINES) throw invalid([{ field: 'body', message: `at most ${MAX_LINES} reports per batch` }]);
   const outbound: ParsedReport[] = [];
   const all: ParsedReport[] = [];
-  lines.forEach((text, i) => {
-    const parsed = parseLine(text, i + 1);
+  lines.forEach(({ text, line }) => {
+    const parsed = parseLine(text, line);
     if ('errors' in parsed) {
       result.rejected++;
       result.errors.push(parsed);
