@@ -4,6 +4,10 @@
  * organization's own country is written in national format, any other in international format.
  * The demo organization's numbers are +1 555…, so its country is the US.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
 import { inboundCall, simulateCall } from '@opbx/callsim';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -78,6 +82,26 @@ describe('formatPhone', () => {
     expect(formatPhone('anonymous', 'US')).toBe('anonymous');
     expect(formatPhone('+', 'US')).toBe('+');
     expect(formatPhone(null, 'US')).toBe('—');
+  });
+});
+
+const SRC = fileURLToPath(new URL('../src/', import.meta.url));
+const sources = (dir: string): string[] =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [join(dir, e.name)] : []));
+
+describe('one module each', () => {
+  it('formats dates and times only in lib/datetime.ts, and phone numbers only through the organization’s formatter', () => {
+    const files = sources(SRC);
+    expect(files.length).toBeGreaterThan(50);
+    const offenders: string[] = [];
+    for (const file of files) {
+      const name = relative(SRC, file);
+      const text = readFileSync(file, 'utf8');
+      // Intl.DateTimeFormat() without options only asks the browser for its zone; with them, it formats.
+      if (name !== 'lib/datetime.ts' && /toLocale(Date|Time)?String\(|DateTimeFormat\([^)]/.test(text)) offenders.push(`${name}: formats a date itself`);
+      if (name !== 'data/lookups.ts' && /lib\/phone'/.test(text)) offenders.push(`${name}: formats a phone number without the organization's country`);
+    }
+    expect(offenders).toEqual([]);
   });
 });
 
