@@ -16,7 +16,8 @@ import { healthRoutes } from './modules/health/health.routes.js';
 import { invitationRoutes } from './modules/invitations/invitations.routes.js';
 import { oidcRoutes } from './modules/oidc/oidc.routes.js';
 import { routingRoutes } from './modules/routing/routing.routes.js';
-import { limitsOf, sipEdgeRoutes } from './modules/sip-edge/sip.routes.js';
+import { callLimitsOf } from './modules/sip-edge/call-limits.js';
+import { sipEdgeRoutes } from './modules/sip-edge/sip.routes.js';
 import { watchTrunkStatus } from './modules/sip-edge/trunk-status.js';
 import { trunkRoutes } from './modules/trunks/trunks.routes.js';
 import { userRoutes } from './modules/users/users.routes.js';
@@ -81,7 +82,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
       internalCdrRoutes(api, ctx);
       cdrRoutes(api, ctx);
       routingRoutes(api, ctx);
-      void api.register(sipEdgeRoutes(ctx, limitsOf(ctx)), { prefix: '/internal/sip' });
+      void api.register(sipEdgeRoutes(ctx, callLimitsOf(ctx)), { prefix: '/internal/sip' });
     },
     { prefix: API_PREFIX },
   );

@@ -25,6 +25,7 @@ let server: TestServer;
 let admin: Api;
 let apiUrl: string;
 let edge: Edge;
+let customerApi: Api;
 const uas: Record<'mid' | 'dear' | 'flaky' | 'busy', Uas> = {} as never;
 const providers: Record<keyof typeof uas, string> = {} as never;
 const trunks: Record<'main' | 'oneChannel' | 'twoCps' | 'digest', string> = {} as never;
@@ -77,6 +78,7 @@ beforeAll(async () => {
   });
   expect(part.status, JSON.stringify(part.body)).toBe(201);
   const api = customer.users.customer_admin.api;
+  customerApi = api;
   const trunk = async (key: keyof typeof trunks, body: Record<string, unknown>) => {
     const t = await api.post('/trunks', { name: `SIP ${key}`, max_cps: 100, max_channels: 100, ...body });
     expect(t.status, JSON.stringify(t.body)).toBe(201);
@@ -217,6 +219,8 @@ describe('limits', () => {
     const held = runUac({ edge, from: ADDR.oneChannel, dni: '13105550120', scenario: uacScenario({ expect: 200 }), holdMs: 2500 });
     await new Promise((r) => setTimeout(r, 800));
     expect(await channels(trunks.oneChannel)).toBe(1);
+    // the customer's live figures count it
+    expect((await customerApi.get('/v1/metrics/current')).body.data.active_calls).toBe(1);
     const [refused, other] = await Promise.all([
       runUac({ edge, from: ADDR.oneChannel, dni: '13105550121', scenario: uacScenario({ expect: 486 }) }),
       runUac({ edge, from: ADDR.main, dni: `${TECH.customer}13105550122`, scenario: uacScenario({ expect: 200 }) }),

@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import type { AppContext } from '../../context.js';
 import type { CustomersTable } from '../../db/schema.js';
 import { formatUnits, marginHealth, marginPercent } from '../rating/charge.js';
+import { callLimitsOf } from '../sip-edge/call-limits.js';
 import { parseRange, periodRange } from './range.js';
 
 /*
@@ -122,9 +123,9 @@ export async function marginAnalysis(ctx: AppContext, q: MarginQuery): Promise<M
 const WINDOW_MINUTES = 5;
 
 /**
- * Live figures from the CDRs of the last minutes and today's roll-ups. CDRs arrive when calls
- * end, so `active_calls` counts calls answered but not yet ended as reported by the edge: none
- * until the edge reports calls in progress (it reports completed calls only today).
+ * Live figures from the CDRs of the last minutes and today's roll-ups. `active_calls` are the
+ * channels the customer's trunks hold at the SIP edge now (from the routing decision to the
+ * reported end, so ringing calls count), across instances when Redis is configured.
  */
 export async function currentMetrics(ctx: AppContext, customer: CustomersTable, now = new Date()): Promise<CurrentMetrics> {
   const since = new Date(now.getTime() - WINDOW_MINUTES * 60_000).toISOString();
@@ -142,8 +143,11 @@ export async function currentMetrics(ctx: AppContext, customer: CustomersTable, 
     .where('hour', '>=', hourBound(today.from))
     .executeTakeFirst();
   const calls = big(recent.calls);
+  const trunks = await ctx.db.selectFrom('trunks').select('id').where('customer_id', '=', customer.id).execute();
+  const limits = callLimitsOf(ctx);
+  const active = (await Promise.all(trunks.map((t) => limits.active(t.id)))).reduce((a, b) => a + b, 0);
   return {
-    active_calls: 0,
+    active_calls: active,
     calls_per_second: new Decimal(calls.toString())
       .div(WINDOW_MINUTES * 60)
       .toDecimalPlaces(3)

@@ -1,6 +1,8 @@
 import { BackendHealth } from '@opbx/platform';
 import type { Redis } from 'ioredis';
 
+import type { AppContext } from '../../context.js';
+
 /*
  * Per-trunk calls-per-second and concurrent-call limits, shared by every WARP instance through
  * Redis when it is configured (per instance otherwise, and while Redis is down). A channel is held
@@ -146,4 +148,17 @@ export class RedisCallLimits implements CallLimits {
   sweep(now = Date.now()): void {
     this.local.sweep(now);
   }
+}
+
+const instances = new WeakMap<AppContext, CallLimits>();
+
+/** The call limits of this server instance: shared through Redis when configured. */
+export function callLimitsOf(ctx: AppContext): CallLimits {
+  let limits = instances.get(ctx);
+  if (!limits) {
+    const holdMs = (ctx.config.WARP_SIP_MAX_CALL_SECONDS + 60) * 1000;
+    limits = ctx.redis ? new RedisCallLimits(ctx.redis, `${ctx.config.WARP_REDIS_PREFIX}sip:`, holdMs) : new MemoryCallLimits(holdMs);
+    instances.set(ctx, limits);
+  }
+  return limits;
 }

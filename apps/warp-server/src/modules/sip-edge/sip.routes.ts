@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.js';
 import { ok } from '../../http/envelope.js';
 import { requireEdgeKeyFast } from '../cdrs/edge-keys.js';
-import { type CallLimits, MemoryCallLimits, RedisCallLimits } from './call-limits.js';
+import type { CallLimits } from './call-limits.js';
 import { DecisionLog } from './decision-log.js';
 import { edgeDirectoryOf } from './edge-directory.js';
 import { ingestEdgeReports } from './edge-report.js';
@@ -22,11 +22,6 @@ const field = (f: Record<string, unknown>, name: string, max: number): string =>
   if (v.length > max) throw invalidField(name, `at most ${max} characters`);
   return v;
 };
-
-export function limitsOf(ctx: AppContext): CallLimits {
-  const holdMs = (ctx.config.WARP_SIP_MAX_CALL_SECONDS + 60) * 1000;
-  return ctx.redis ? new RedisCallLimits(ctx.redis, `${ctx.config.WARP_REDIS_PREFIX}sip:`, holdMs) : new MemoryCallLimits(holdMs);
-}
 
 export function sipEdgeRoutes(ctx: AppContext, limits: CallLimits) {
   return async (app: FastifyInstance) => {
