@@ -396,6 +396,9 @@ describe('OPBX admin console in Chromium', { timeout: 45_000 }, () => {
     await page.getByRole('button', { name: 'Clear filters' }).click();
     await page.getByRole('link', { name: opened, exact: true }).waitFor();
     expect(new URL(page.url()).searchParams.get('search')).toBeNull();
+    // The unfiltered list was read before the delete: it shows from the cache (deleted row included)
+    // while it is read again, so wait for the fresh list before saying the deleted one is gone.
+    await page.getByRole('link', { name: listed, exact: true }).waitFor({ state: 'detached' });
     await expect(page.getByRole('link', { name: listed, exact: true }).count()).resolves.toBe(0);
 
     await page.getByRole('button', { name: `Open extension ${opened}` }).click();
