@@ -245,6 +245,23 @@ describe('decisions', () => {
     expectRoute(await call(ADDR.acl), trunks.acl);
   });
 
+  it('a trunk moved to another partition, and a customer given another rate plan, are routed on the change at once', async () => {
+    const onlyDear = await admin.post('/admin/partitions', { name: 'Route API dear only', providers: [{ provider_id: providers.dear }] });
+    expect(onlyDear.status, JSON.stringify(onlyDear.body)).toBe(201);
+    expect((await admin.post(`/admin/trunks/${trunks.acl}/partition`, { partition_id: onlyDear.body.data.id })).status).toBe(200);
+    expect((await call(ADDR.acl)).body).toMatchObject({ action: 'route', providers: providers.dear });
+    expect((await admin.post(`/admin/trunks/${trunks.acl}/partition`, { partition_id: partitionId })).status).toBe(200);
+    expect((await call(ADDR.acl)).body).toMatchObject({ action: 'route', providers: `${providers.cheap},${providers.dear}` });
+
+    // a plan that sells only UK numbers: US calls have no sell rate
+    const uk = `${DECK_HEAD.replace('interstate,intrastate,local,indeterminate', 'rate')}\n44,0.05,0,6,6,2026-01-01\n`;
+    expect((await uploadDeck(server.app, admin, '/admin/rates/import', uk, { rate_plan: 'route-api-uk-only' })).status).toBe(200);
+    expect((await admin.patch(`/admin/customers/${customer.id}`, { rate_plan: 'route-api-uk-only' })).status).toBe(200);
+    expectReject(await call(ADDR.acl), 404, 'RATE_NOT_FOUND');
+    expect((await admin.patch(`/admin/customers/${customer.id}`, { rate_plan: 'route-api-plan' })).status).toBe(200);
+    expectRoute(await call(ADDR.acl), trunks.acl);
+  });
+
   it('a trunk created (and given its partition) after the edge has decided calls is routable at once', async () => {
     // another customer, so the route cannot come from a sibling trunk's partition
     const late = await createTestCustomer(server, 'Route API Late Customer');

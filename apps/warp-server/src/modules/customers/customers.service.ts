@@ -107,7 +107,10 @@ async function applyUpdate(ctx: AppContext, actor: Actor, current: CustomersTabl
 }
 
 export async function updateCustomer(ctx: AppContext, actor: Actor, idOrBan: string, input: UpdateInput) {
-  return applyUpdate(ctx, actor, await getCustomer(ctx, idOrBan), input, 'customer.update');
+  const next = await applyUpdate(ctx, actor, await getCustomer(ctx, idOrBan), input, 'customer.update');
+  // the SIP edge decides on its own copy of the customer (rate plan, loss policy)
+  await edgeChanged(ctx);
+  return next;
 }
 
 /** The customer side: contact and address only (the schema admits nothing else). */

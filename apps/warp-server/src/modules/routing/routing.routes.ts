@@ -22,6 +22,7 @@ import type { AppContext } from '../../context.js';
 import { actorOf } from '../../http/auth.js';
 import { listOf, ok } from '../../http/envelope.js';
 import { audit } from '../audit/audit.service.js';
+import { edgeChanged } from '../sip-edge/edge-directory.js';
 import { presentTrunk } from '../trunks/trunks.presenter.js';
 import * as partitions from './partitions.service.js';
 import * as providers from './providers.service.js';
@@ -134,6 +135,8 @@ export function routingRoutes(app: FastifyInstance, ctx: AppContext) {
       });
     });
     await state.changed();
+    // the SIP edge decides on its own copy of the trunk
+    await edgeChanged(ctx);
     const customer = await ctx.db.selectFrom('customers').select('status').where('id', '=', trunk.customer_id).executeTakeFirstOrThrow();
     return ok(req, presentTrunk({ ...trunk, partition_id: partitionId, updated_at: nowIso() }, customer.status));
   });
