@@ -7,10 +7,11 @@ type Variant = 'primary' | 'secondary' | 'ghost' | 'danger';
 type Size = 'sm' | 'md' | 'icon';
 
 const VARIANTS: Record<Variant, string> = {
-  primary: 'bg-indigo-600 text-white shadow-sm hover:bg-indigo-500 disabled:bg-indigo-300',
+  // Hover darkens: white text on the lighter indigo-500 / red-500 is below 4.5:1.
+  primary: 'bg-indigo-600 text-white shadow-sm hover:bg-indigo-700 disabled:bg-indigo-300',
   secondary: 'bg-white text-zinc-800 shadow-sm ring-1 ring-inset ring-zinc-300 hover:bg-zinc-50 disabled:text-zinc-400',
   ghost: 'text-zinc-700 hover:bg-zinc-100 disabled:text-zinc-400',
-  danger: 'bg-red-600 text-white shadow-sm hover:bg-red-500 disabled:bg-red-300',
+  danger: 'bg-red-600 text-white shadow-sm hover:bg-red-700 disabled:bg-red-300',
 };
 const SIZES: Record<Size, string> = {
   sm: 'h-7 px-2.5 text-xs gap-1.5',

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { type ReactNode, type RefObject, useEffect, useRef, useState } from 'react';
 
 import { cx } from '../lib/cx';
 import { EmptyState, ErrorState, Skeleton } from './States';
@@ -30,9 +30,30 @@ interface TableProps<T> {
 
 const HIDE = { md: 'hidden md:table-cell', lg: 'hidden lg:table-cell', xl: 'hidden xl:table-cell' } as const;
 
+/**
+ * Whether the element is wider inside than it shows (a table scrolling sideways on a phone). Such
+ * a region must be reachable by keyboard, so it can be scrolled without a pointer.
+ */
+function useScrollsSideways(ref: RefObject<HTMLElement | null>): boolean {
+  const [scrolls, setScrolls] = useState(false);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const measure = () => setScrolls(el.scrollWidth > el.clientWidth + 1);
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    if (el.firstElementChild) observer.observe(el.firstElementChild);
+    return () => observer.disconnect();
+  }, [ref]);
+  return scrolls;
+}
+
 /** A list table with its loading, error and empty states built in. */
 export function DataTable<T>({ label, columns, rows, rowKey, isLoading, error, onRetry, empty, isFetching, rowClassName, footer }: TableProps<T>) {
   const showSkeleton = isLoading && !rows;
+  const scroller = useRef<HTMLDivElement>(null);
+  const scrolls = useScrollsSideways(scroller);
   return (
     <div className="overflow-hidden rounded-lg border border-zinc-200 bg-white shadow-xs">
       {error && !rows ? (
@@ -40,7 +61,11 @@ export function DataTable<T>({ label, columns, rows, rowKey, isLoading, error, o
       ) : (
         // relative: screen-reader-only text in cells is absolutely positioned, and must scroll
         // inside the table rather than widen the page on a phone.
-        <div className="relative overflow-x-auto">
+        <div
+          ref={scroller}
+          className="relative overflow-x-auto focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:outline-none focus-visible:ring-inset"
+          {...(scrolls ? { tabIndex: 0, role: 'region', 'aria-label': `${label} (scrolls sideways)` } : {})}
+        >
           <table className="min-w-full text-sm" aria-label={label} aria-busy={isLoading || isFetching || undefined}>
             <thead className="border-b border-zinc-200 bg-zinc-50/80">
               <tr>
