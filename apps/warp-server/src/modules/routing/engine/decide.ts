@@ -105,25 +105,102 @@ type TraceEntry = TraceStep | (() => TraceStep);
 
 const NO_IDS: readonly string[] = [];
 
+/*
+ * The per-decision helpers below are module functions and a class rather than closures named in
+ * decide(): tsx (esbuild keepNames) wraps every named closure in a defineProperty call, which cost
+ * more than the work of several steps.
+ */
+
+/** Makes `out.trace` a plain property holding `value`. */
+function settleTrace(out: object, value: TraceStep[]): TraceStep[] {
+  Object.defineProperty(out, 'trace', { value, writable: true, enumerable: true, configurable: true });
+  return value;
+}
+
+/** Where a decision keeps its unbuilt steps (not enumerable: JSON, keys and spreads never see it). */
+const TRACE_ENTRIES = Symbol('trace entries');
+
+/**
+ * One getter shared by every decision (it finds the steps on `this`). A getter closure per
+ * decision would give each decision object its own hidden class: V8's transition tree grew by one
+ * map per decision, and scavenges slowed down as it grew.
+ */
+const LAZY_TRACE: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  get(this: { [TRACE_ENTRIES]: TraceEntry[] }) {
+    return settleTrace(
+      this,
+      this[TRACE_ENTRIES].map((e) => (typeof e === 'function' ? e() : e)),
+    );
+  },
+  set(this: object, value: TraceStep[]) {
+    settleTrace(this, value);
+  },
+};
+
 /** Defines `out.trace` as a getter that builds the steps once, then becomes a plain property. */
 function lazyTrace(out: Omit<RouteDecision, 'trace'>, entries: TraceEntry[]): RouteDecision {
-  const settle = (value: TraceStep[]) => {
-    Object.defineProperty(out, 'trace', { value, writable: true, enumerable: true, configurable: true });
-    return value;
-  };
-  Object.defineProperty(out, 'trace', {
-    enumerable: true,
-    configurable: true,
-    get: () => settle(entries.map((e) => (typeof e === 'function' ? e() : e))),
-    set: settle,
-  });
+  Object.defineProperty(out, TRACE_ENTRIES, { value: entries });
+  Object.defineProperty(out, 'trace', LAZY_TRACE);
   return out as RouteDecision;
 }
 
+/** The steps of one decision, and which reasons dropped its candidates (one kind alone names the rejection). */
+class Steps {
+  readonly entries: TraceEntry[] = [];
+  private dropKind: DropKind | null = null;
+  private mixedDrops = false;
+
+  note(step: string, detail: string): void {
+    this.entries.push({ step, detail });
+  }
+
+  /** A step whose detail is formatted only if the trace is read. */
+  later(step: string, detail: () => string): void {
+    this.entries.push(() => ({ step, detail: detail() }));
+  }
+
+  drop(provider: { id: string; name?: string } | undefined, id: string, kind: DropKind, why: () => string): void {
+    if (this.dropKind === null) this.dropKind = kind;
+    else if (this.dropKind !== kind) this.mixedDrops = true;
+    this.entries.push(() => ({ step: 'candidate', detail: `${provider?.name ?? id}: ${why()}`, provider_id: id, dropped: kind }));
+  }
+
+  onlyDropped(kind: DropKind): boolean {
+    return !this.mixedDrops && this.dropKind === kind;
+  }
+}
+
+/** Ends a decision with a reject reason (its detail is built at once: rejections are rare and final). */
+function rejectWith(out: RouteDecision, steps: Steps, code: RejectReason, detail: string): RouteDecision {
+  steps.note('reject', `${code}: ${detail}`);
+  out.reason_code = code;
+  return out;
+}
+
+/** An exclusion in force at `at` for this customer (global ones for everyone). */
+const isLive = (e: ExclusionSnap, at: number, customerId: string): boolean =>
+  (e.expiresAt === null || at < e.expiresAt) && (e.customerId === null || e.customerId === customerId);
+
+/**
+ * Every provider's longest match on the dialled or the terminating (LRN) digits, each computed
+ * once for all providers when first needed; what costOf calls.
+ */
+function lookupFor(snapshot: RoutingSnapshot, dialledPrefixes: readonly string[], termPrefixes: readonly string[], at: number) {
+  const index = priceIndexOf(snapshot.providers);
+  let dialledHits: (DeckMatch | undefined)[] | undefined;
+  let termHits: (DeckMatch | undefined)[] | undefined;
+  return (p: ProviderSnap, terminating: boolean): DeckMatch | undefined => {
+    const slot = index.slots.get(p.id);
+    if (slot === undefined) return terminating ? p.deck.longestOf(termPrefixes, at) : p.deck.longestOf(dialledPrefixes, at);
+    if (terminating && termPrefixes !== dialledPrefixes) return (termHits ??= longestForAll(index, termPrefixes, at))[slot];
+    return (dialledHits ??= longestForAll(index, dialledPrefixes, at))[slot];
+  };
+}
+
 export function decide(snapshot: RoutingSnapshot, req: RouteRequest): RouteDecision {
-  const trace: TraceEntry[] = [];
-  const note = (step: string, detail: string) => trace.push({ step, detail });
-  const later = (step: string, detail: () => string) => trace.push(() => ({ step, detail: detail() }));
+  const steps = new Steps();
   const out = lazyTrace(
     {
       decision: 'reject',
@@ -138,14 +215,8 @@ export function decide(snapshot: RoutingSnapshot, req: RouteRequest): RouteDecis
       jurisdiction: null,
       routes: [],
     },
-    trace,
+    steps.entries,
   );
-  // Rejections are rare and end the decision: their detail is built at once.
-  const reject = (code: RejectReason, detail: string): RouteDecision => {
-    note('reject', `${code}: ${detail}`);
-    out.reason_code = code;
-    return out;
-  };
   const at = req.at;
   const rng = req.rng ?? Math.random;
 
@@ -153,52 +224,54 @@ export function decide(snapshot: RoutingSnapshot, req: RouteRequest): RouteDecis
   let trunk: TrunkSnap | undefined;
   if (req.trunkId) {
     trunk = req.trunk?.id === req.trunkId ? req.trunk : snapshot.trunks.get(req.trunkId);
-    if (!trunk) return reject('TRUNK_DISABLED', `trunk ${req.trunkId} is unknown`);
+    if (!trunk) return rejectWith(out, steps, 'TRUNK_DISABLED', `trunk ${req.trunkId} is unknown`);
   }
   const customerId = trunk?.customerId ?? req.customerId ?? '';
   const customer = req.customer?.id === customerId ? req.customer : snapshot.customers.get(customerId);
-  if (!customer) return reject('NO_ROUTE', 'unknown customer');
+  if (!customer) return rejectWith(out, steps, 'NO_ROUTE', 'unknown customer');
   if (trunk) {
-    if (trunk.status !== 'active' && trunk.status !== 'testing') return reject('TRUNK_DISABLED', `trunk ${trunk.name} is ${trunk.status}`);
-    if (trunk.direction === 'inbound') return reject('TRUNK_DISABLED', `trunk ${trunk.name} only receives calls`);
+    if (trunk.status !== 'active' && trunk.status !== 'testing') return rejectWith(out, steps, 'TRUNK_DISABLED', `trunk ${trunk.name} is ${trunk.status}`);
+    if (trunk.direction === 'inbound') return rejectWith(out, steps, 'TRUNK_DISABLED', `trunk ${trunk.name} only receives calls`);
   }
-  if (customer.status !== 'active') return reject('CUSTOMER_SUSPENDED', `customer ${customer.name} is ${customer.status}`);
+  if (customer.status !== 'active') return rejectWith(out, steps, 'CUSTOMER_SUSPENDED', `customer ${customer.name} is ${customer.status}`);
   const caller = trunk;
-  later('precheck', () =>
+  steps.later('precheck', () =>
     caller ? `trunk ${caller.name} (${caller.status}), customer ${customer.name} active` : `customer ${customer.name} active (no trunk)`,
   );
 
   // 2. The number: normalize, classify, check against the trunk.
   const dni = normalizeNumber(req.dni, trunk?.techPrefix);
-  if (!dni) return reject('INVALID_NUMBER', `${JSON.stringify(req.dni)} is not a dialable number`);
+  if (!dni) return rejectWith(out, steps, 'INVALID_NUMBER', `${JSON.stringify(req.dni)} is not a dialable number`);
   out.zone = dni.zone;
   out.normalized = `+${dni.digits}`;
   const destinationClass = destinationClassOf(dni.zone);
   out.destination_class = destinationClass;
   const dialled = req.dni;
-  later('normalize', () => `${dialled} → +${dni.digits}: zone ${dni.zone}, class ${destinationClass}${dni.npanxx ? `, NPA-NXX ${dni.npanxx}` : ''}`);
-  if (dni.zone === 'n11') return reject('DESTINATION_NOT_ALLOWED', `N11 service code ${dni.digits} is not carried`);
+  steps.later('normalize', () => `${dialled} → +${dni.digits}: zone ${dni.zone}, class ${destinationClass}${dni.npanxx ? `, NPA-NXX ${dni.npanxx}` : ''}`);
+  if (dni.zone === 'n11') return rejectWith(out, steps, 'DESTINATION_NOT_ALLOWED', `N11 service code ${dni.digits} is not carried`);
   if (trunk && !trunk.allowedDestinations.has(destinationClass))
-    return reject('DESTINATION_NOT_ALLOWED', `${destinationClass} destinations are not allowed on trunk ${trunk.name}`);
+    return rejectWith(out, steps, 'DESTINATION_NOT_ALLOWED', `${destinationClass} destinations are not allowed on trunk ${trunk.name}`);
   if (trunk && trunk.blockedPrefixes.length > 0) {
     const blocked = trunk.blockedPrefixes.find((p) => dni.digits.startsWith(p.replace(/^\+/, '')));
-    if (blocked) return reject('DESTINATION_BLOCKED', `trunk blocked prefix ${blocked}`);
+    if (blocked) return rejectWith(out, steps, 'DESTINATION_BLOCKED', `trunk blocked prefix ${blocked}`);
   }
 
   // 3. Destination exclusions (global and this customer's, unexpired).
-  const live = (e: ExclusionSnap) => (e.expiresAt === null || at < e.expiresAt) && (e.customerId === null || e.customerId === customer.id);
   let country: string | null | undefined = dni.country;
-  const countryOf = () => (country !== undefined && country !== null ? country : (country = classifyDestination(`+${dni.digits}`)?.country ?? null));
   for (const e of snapshot.exclusions) {
-    if (e.providerId || !live(e)) continue;
+    if (e.providerId || !isLive(e, at, customer.id)) continue;
     const scope = e.customerId ? 'customer' : 'global';
     let why: string | undefined;
     if (e.prefix && dni.digits.startsWith(e.prefix)) why = `prefix ${e.prefix}`;
     else if (e.npanxxPattern && dni.digits.length === 11 && dni.digits[0] === '1' && matchesPattern(e.npanxxPattern, dni.digits.slice(1)))
       why = `NPA-NXX pattern ${e.npanxxPattern}`;
     else if (e.premium && dni.zone === 'premium') why = 'premium destinations';
-    else if (e.country && countryOf() === e.country) why = `country ${e.country}`;
-    if (why) return reject('DESTINATION_BLOCKED', `${scope} exclusion ${e.id}: ${why}${e.reason ? ` (${e.reason})` : ''}`);
+    else if (e.country) {
+      // non-NANP numbers are classified by libphonenumber, only when a country exclusion asks
+      if (country === undefined || country === null) country = classifyDestination(`+${dni.digits}`)?.country ?? null;
+      if (country === e.country) why = `country ${e.country}`;
+    }
+    if (why) return rejectWith(out, steps, 'DESTINATION_BLOCKED', `${scope} exclusion ${e.id}: ${why}${e.reason ? ` (${e.reason})` : ''}`);
   }
 
   // 4. The caller: class and state.
@@ -213,17 +286,17 @@ export function decide(snapshot: RoutingSnapshot, req: RouteRequest): RouteDecis
   if (needsLrn(dni)) {
     const lrn = req.lrn;
     if (lrn?.status === 'failed') {
-      if (snapshot.options.lrnFailurePolicy === 'block') return reject('LRN_LOOKUP_FAILED', `LRN dip failed (${lrn.error}); policy: block`);
-      later('lrn', () => `dip failed (${lrn.error}); policy: route on the dialled NPA-NXX ${dni.npanxx}`);
+      if (snapshot.options.lrnFailurePolicy === 'block') return rejectWith(out, steps, 'LRN_LOOKUP_FAILED', `LRN dip failed (${lrn.error}); policy: block`);
+      steps.later('lrn', () => `dip failed (${lrn.error}); policy: route on the dialled NPA-NXX ${dni.npanxx}`);
     } else if (lrn?.status === 'found') {
       out.lrn = lrn.lrn;
       termDigits = `1${lrn.lrn}`;
       const ported = lrn.lrn.slice(0, 6);
       termNpanxx = ported;
-      later('lrn', () =>
+      steps.later('lrn', () =>
         ported === dni.npanxx ? `LRN ${lrn.lrn} (not ported away from ${dni.npanxx})` : `LRN ${lrn.lrn}: ported, priced on NPA-NXX ${ported}`,
       );
-    } else note('lrn', lrn ? 'no LRN on record: the dialled NPA-NXX' : 'no dip made: the dialled NPA-NXX');
+    } else steps.note('lrn', lrn ? 'no LRN on record: the dialled NPA-NXX' : 'no dip made: the dialled NPA-NXX');
   }
   const termInfo = termNpanxx ? snapshot.reference.lookup(termNpanxx) : undefined;
   // stateOf(termNpanxx), without looking the NPA-NXX up a second time
@@ -236,7 +309,7 @@ export function decide(snapshot: RoutingSnapshot, req: RouteRequest): RouteDecis
   if (natural) {
     const rawAni = req.ani;
     const term = termNpanxx;
-    later('jurisdiction', () => {
+    steps.later('jurisdiction', () => {
       const why = !ani
         ? rawAni
           ? `ANI ${JSON.stringify(rawAni)} is not a number`
@@ -258,12 +331,11 @@ export function decide(snapshot: RoutingSnapshot, req: RouteRequest): RouteDecis
   let sellOverride: OverrideSnap | undefined;
   let ceilingOverride: OverrideSnap | undefined;
   if (snapshot.overrides.length > 0) {
-    const override = (action: OverrideSnap['action']) =>
-      pickOverride(snapshot.overrides, action, trunk?.id ?? null, customer.id, dni, termNpanxx, termOcnLata, at);
-    force = override('force_providers');
-    sellOverride = override('sell_rate');
-    ceilingOverride = override('rate_ceiling');
-    for (const o of [force, sellOverride, ceilingOverride]) if (o) later('override', () => describeOverride(o));
+    const trunkId = trunk?.id ?? null;
+    force = pickOverride(snapshot.overrides, 'force_providers', trunkId, customer.id, dni, termNpanxx, termOcnLata, at);
+    sellOverride = pickOverride(snapshot.overrides, 'sell_rate', trunkId, customer.id, dni, termNpanxx, termOcnLata, at);
+    ceilingOverride = pickOverride(snapshot.overrides, 'rate_ceiling', trunkId, customer.id, dni, termNpanxx, termOcnLata, at);
+    for (const o of [force, sellOverride, ceilingOverride]) if (o) steps.later('override', () => describeOverride(o));
   }
 
   // 8. The sell rate: the override's, else the trunk's (or customer's) plan, longest prefix on the dialled digits.
@@ -276,45 +348,28 @@ export function decide(snapshot: RoutingSnapshot, req: RouteRequest): RouteDecis
     const match = deck?.longestOf(dialledPrefixes, at);
     if (match) {
       const rate = (sell = sellPrice(match.row, natural));
-      later('sell_rate', () => `plan ${plan}, ${match.matched}: ${rate === null ? 'no rate for this jurisdiction' : fromMicros(rate)}`);
-    } else note('sell_rate', plan ? `plan ${plan} has no rate for +${dni.digits}` : 'no rate plan on the trunk or customer');
+      steps.later('sell_rate', () => `plan ${plan}, ${match.matched}: ${rate === null ? 'no rate for this jurisdiction' : fromMicros(rate)}`);
+    } else steps.note('sell_rate', plan ? `plan ${plan} has no rate for +${dni.digits}` : 'no rate plan on the trunk or customer');
   }
-  if (sell === null) return reject('RATE_NOT_FOUND', `no sell rate for +${dni.digits}: the call could not be billed`);
+  if (sell === null) return rejectWith(out, steps, 'RATE_NOT_FOUND', `no sell rate for +${dni.digits}: the call could not be billed`);
   const sellRate = fromMicros(sell);
   out.sell_rate = sellRate;
   const ceiling = ceilingOverride ? ceilingOverride.rate : customer.allowLoss ? null : sell;
   const ceilingWhy = ceilingOverride ? 'override' : 'the sell rate: no route at a loss';
-  later('ceiling', () => (ceiling === null ? 'none: the customer may be routed at a loss' : `${fromMicros(ceiling)} (${ceilingWhy})`));
+  steps.later('ceiling', () => (ceiling === null ? 'none: the customer may be routed at a loss' : `${fromMicros(ceiling)} (${ceilingWhy})`));
 
   // 9. Candidates: forced providers first (in their order), then the partition's other members.
   const forced = force ? force.providerIds : NO_IDS;
   const partitionId = trunk?.partitionId ?? customerPartition(snapshot, customer.id);
   const partition = partitionId ? snapshot.partitions.get(partitionId) : undefined;
-  if (partition) later('partition', () => `${partition.name}: ${partition.members.length} provider(s)`);
-  else note('partition', 'none assigned');
+  if (partition) steps.later('partition', () => `${partition.name}: ${partition.members.length} provider(s)`);
+  else steps.note('partition', 'none assigned');
   const memberCount = partition ? partition.members.length : 0;
-  if (forced.length === 0 && memberCount === 0) return reject('NO_ROUTE', 'no partition and no forced route');
+  if (forced.length === 0 && memberCount === 0) return rejectWith(out, steps, 'NO_ROUTE', 'no partition and no forced route');
 
-  // Which reasons dropped candidates: one kind alone names the rejection.
-  let dropKind: DropKind | null = null;
-  let mixedDrops = false;
   const candidates: Candidate[] = [];
-  const drop = (provider: { id: string; name?: string } | undefined, id: string, kind: DropKind, why: () => string) => {
-    if (dropKind === null) dropKind = kind;
-    else if (dropKind !== kind) mixedDrops = true;
-    trace.push(() => ({ step: 'candidate', detail: `${provider?.name ?? id}: ${why()}`, provider_id: id, dropped: kind }));
-  };
-  // Every provider's longest match, on the dialled and on the terminating (LRN) digits, computed once when first needed.
-  const index = priceIndexOf(snapshot.providers);
   const termPrefixes = termDigits === dni.digits ? dialledPrefixes : prefixesOf(termDigits);
-  let dialledHits: (DeckMatch | undefined)[] | undefined;
-  let termHits: (DeckMatch | undefined)[] | undefined;
-  const lookup = (p: ProviderSnap, terminating: boolean): DeckMatch | undefined => {
-    const slot = index.slots.get(p.id);
-    if (slot === undefined) return terminating ? p.deck.longestOf(termPrefixes, at) : p.deck.longestOf(dialledPrefixes, at);
-    if (terminating && termPrefixes !== dialledPrefixes) return (termHits ??= longestForAll(index, termPrefixes, at))[slot];
-    return (dialledHits ??= longestForAll(index, dialledPrefixes, at))[slot];
-  };
+  const lookup = lookupFor(snapshot, dialledPrefixes, termPrefixes, at);
   const carries = CARRIES[dni.zone];
   const hasExclusions = snapshot.exclusions.length > 0;
   for (let i = 0; i < forced.length + memberCount; i++) {
@@ -324,16 +379,16 @@ export function decide(snapshot: RoutingSnapshot, req: RouteRequest): RouteDecis
     if (!isForced && forced.includes(providerId)) continue;
     const p = snapshot.providers.get(providerId);
     if (!p || p.status !== 'active') {
-      drop(p, providerId, 'disabled', () => (p ? 'disabled' : 'unknown provider'));
+      steps.drop(p, providerId, 'disabled', () => (p ? 'disabled' : 'unknown provider'));
       continue;
     }
     if (member?.timeWindows && !inAnyWindow(member.timeWindows, at)) {
-      drop(p, p.id, 'window', () => 'outside its partition time window');
+      steps.drop(p, p.id, 'window', () => 'outside its partition time window');
       continue;
     }
-    const excluded = hasExclusions ? snapshot.exclusions.find((e) => e.providerId === p.id && live(e)) : undefined;
+    const excluded = hasExclusions ? snapshot.exclusions.find((e) => e.providerId === p.id && isLive(e, at, customer.id)) : undefined;
     if (excluded) {
-      drop(
+      steps.drop(
         p,
         p.id,
         'excluded',
@@ -342,25 +397,25 @@ export function decide(snapshot: RoutingSnapshot, req: RouteRequest): RouteDecis
       continue;
     }
     if (!carries.has(p.type)) {
-      drop(p, p.id, 'unfit', () => `a ${p.type} provider does not carry ${dni.zone} calls`);
+      steps.drop(p, p.id, 'unfit', () => `a ${p.type} provider does not carry ${dni.zone} calls`);
       continue;
     }
     if (!p.aniClasses.has('any') && !p.aniClasses.has(aniClass)) {
-      drop(p, p.id, 'ani_class', () => `does not accept ${aniClass === 'none' ? 'calls without a valid ANI' : `${aniClass} callers`}`);
+      steps.drop(p, p.id, 'ani_class', () => `does not accept ${aniClass === 'none' ? 'calls without a valid ANI' : `${aniClass} callers`}`);
       continue;
     }
     const load = req.load?.(p.id);
     if (load && ((p.maxChannels !== null && load.channels >= p.maxChannels) || (p.maxCps !== null && load.cps >= p.maxCps))) {
-      drop(p, p.id, 'capacity', () => `at capacity (${load.channels}/${p.maxChannels ?? '∞'} channels, ${load.cps}/${p.maxCps ?? '∞'} cps)`);
+      steps.drop(p, p.id, 'capacity', () => `at capacity (${load.channels}/${p.maxChannels ?? '∞'} channels, ${load.cps}/${p.maxCps ?? '∞'} cps)`);
       continue;
     }
     const priced = costOf(p, lookup, termOcnLata, natural, dniState, at);
     if (!priced) {
-      drop(p, p.id, 'no_rate', () => `no rate for +${dni.digits}${termDigits !== dni.digits ? ` (LRN ${termDigits})` : ''}`);
+      steps.drop(p, p.id, 'no_rate', () => `no rate for +${dni.digits}${termDigits !== dni.digits ? ` (LRN ${termDigits})` : ''}`);
       continue;
     }
     if (ceiling !== null && priced.cost > ceiling) {
-      drop(
+      steps.drop(
         p,
         p.id,
         'ceiling',
@@ -369,7 +424,7 @@ export function decide(snapshot: RoutingSnapshot, req: RouteRequest): RouteDecis
       );
       continue;
     }
-    trace.push(() => ({
+    steps.entries.push(() => ({
       step: 'candidate',
       detail: `${p.name}: cost ${fromMicros(priced.cost)} (${priced.matched}${priced.jurisdiction ? `, ${priced.jurisdiction}` : ''})`,
       provider_id: p.id,
@@ -382,11 +437,10 @@ export function decide(snapshot: RoutingSnapshot, req: RouteRequest): RouteDecis
   }
 
   if (candidates.length === 0) {
-    const only = (k: DropKind) => !mixedDrops && dropKind === k;
-    if (only('excluded')) return reject('ALL_PROVIDERS_EXCLUDED', 'every provider is excluded');
-    if (only('ceiling')) return reject('MARGIN_GUARD', 'every provider costs more than the ceiling');
-    if (only('capacity')) return reject('CAPACITY_EXCEEDED', 'every provider is at capacity');
-    return reject('NO_ROUTE', 'no provider can carry the call');
+    if (steps.onlyDropped('excluded')) return rejectWith(out, steps, 'ALL_PROVIDERS_EXCLUDED', 'every provider is excluded');
+    if (steps.onlyDropped('ceiling')) return rejectWith(out, steps, 'MARGIN_GUARD', 'every provider costs more than the ceiling');
+    if (steps.onlyDropped('capacity')) return rejectWith(out, steps, 'CAPACITY_EXCEEDED', 'every provider is at capacity');
+    return rejectWith(out, steps, 'NO_ROUTE', 'no provider can carry the call');
   }
 
   // 10. Order: forced (in their order), then cost, partition priority (lower first), weighted random.
@@ -410,7 +464,7 @@ export function decide(snapshot: RoutingSnapshot, req: RouteRequest): RouteDecis
   }
   out.routes = routes;
   const more = candidates.length - max;
-  later(
+  steps.later(
     'order',
     () => chosen.map((c, i) => `${i + 1}. ${c.provider.name} ${fromMicros(c.priced.cost)}`).join(', ') + (more > 0 ? ` (${more} more not returned)` : ''),
   );
