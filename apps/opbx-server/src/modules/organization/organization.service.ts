@@ -8,7 +8,7 @@ import { loadOutboundPolicy } from '../outbound-policy/outbound-policy.service.j
 import { createGeneralBox } from '../voicemail/voicemail-boxes.service.js';
 import type { UpdateOrganizationInput } from './organization.schema.js';
 
-export interface OrganizationSettings {
+interface OrganizationSettings {
   default_caller_id?: string;
   voicemail_enabled?: boolean;
   recording_enabled?: boolean;
@@ -22,7 +22,7 @@ export function parseSettings(raw: string): OrganizationSettings {
   }
 }
 
-export function presentOrganization(row: Selectable<OrganizationsTable>) {
+function presentOrganization(row: Selectable<OrganizationsTable>) {
   const s = parseSettings(row.settings);
   return {
     id: row.id,
@@ -91,7 +91,7 @@ async function requireOwnNumber(ctx: AppContext, organizationId: string, number:
   if (!did) throw invalidField('settings.default_caller_id', 'must be one of your phone numbers');
 }
 
-export interface NewOrganization {
+interface NewOrganization {
   name: string;
   timezone?: string;
   ownerEmail: string;
