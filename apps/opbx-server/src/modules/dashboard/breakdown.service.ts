@@ -38,23 +38,30 @@ type Grouping = 'extension_id' | 'ring_group_id';
 async function aggregate(ctx: AppContext, auth: AuthInfo, period: Period, by: Grouping) {
   const scope = await callScope(ctx, auth);
   const { first } = periodWindow(period, scope.timezone);
+  // Grouped on an expression, not the bare column, and calls of no extension (or no group) kept as
+  // the group '' and dropped below: grouping by the column or filtering `is not null` leads SQLite
+  // to the (organization, extension) index, which reads the organization's whole history instead
+  // of the period's range of the (organization, created_at) index (measured: 1.2 s against 0.2 s
+  // for 30 days of 300,000 calls).
+  const key = sql<string>`coalesce(${sql.ref(by)}, '')`;
   const rows = await filteredCallLogs(ctx.db, scope, {})
     .where('created_at', '>=', first.toUTC().toISO()!)
-    .where(by, 'is not', null)
     .select((eb) => [
-      eb.ref(by).as('key'),
+      key.as('key'),
       eb.fn.countAll<number>().as('calls'),
       sql<number>`sum(case when outcome = 'answered' then 1 else 0 end)`.as('answered'),
       sql<number>`sum(case when outcome is not null and outcome <> 'answered' then 1 else 0 end)`.as('missed'),
       sql<number | null>`avg(case when outcome = 'answered' and status = 'completed' then duration end)`.as('talk'),
     ])
-    .groupBy(by)
+    .groupBy(key)
     .execute();
   const figures = new Map<string, CallFigures>(
-    rows.map((r) => [
-      r.key!,
-      { calls: Number(r.calls), answered: Number(r.answered ?? 0), missed: Number(r.missed ?? 0), average_talk_time: Math.round(Number(r.talk ?? 0)) },
-    ]),
+    rows
+      .filter((r) => r.key !== '')
+      .map((r) => [
+        r.key,
+        { calls: Number(r.calls), answered: Number(r.answered ?? 0), missed: Number(r.missed ?? 0), average_talk_time: Math.round(Number(r.talk ?? 0)) },
+      ]),
   );
   return { scope, figures };
 }
