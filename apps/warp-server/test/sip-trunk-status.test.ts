@@ -32,6 +32,16 @@ Content-Length: 0
 </scenario>
 `;
 
+const uases: Uas[] = [];
+
+/** A SIPp PBX that is listening (SIPp binds its port a moment after it starts). */
+async function pbxAt(host: string, status = '200 OK'): Promise<Uas> {
+  const uas = await startUas(host, optionsAnswer(status));
+  uases.push(uas);
+  for (let i = 0; i < 50 && !(await sipOptionsPing(uas, 200)); i++) await new Promise((r) => setTimeout(r, 50));
+  return uas;
+}
+
 let server: TestServer;
 let staff: Api;
 let customer: TestCustomer;
@@ -39,15 +49,13 @@ let pbx: Uas;
 let picky: Uas;
 /** a UDP port nothing listens on */
 let closedPort: number;
-const uases: Uas[] = [];
 
 beforeAll(async () => {
   server = await createTestServer({ WARP_SIP_OPTIONS_INTERVAL: '1' });
   staff = (await createStaff(server, 'support')).api;
   customer = await createTestCustomer(server, 'Trunk Status Customer');
-  pbx = await startUas('127.0.0.40', optionsAnswer('200 OK'));
-  picky = await startUas('127.0.0.41', optionsAnswer('405 Method Not Allowed'));
-  uases.push(pbx, picky);
+  pbx = await pbxAt('127.0.0.40');
+  picky = await pbxAt('127.0.0.41', '405 Method Not Allowed');
   closedPort = await freeUdpPort('127.0.0.42');
 }, 60_000);
 
@@ -94,8 +102,7 @@ describe('one OPTIONS ping', () => {
 
 describe('the monitor', () => {
   it('marks a destination reachable on its first answer, and unreachable only after the misses in a row; it comes back when it answers again', async () => {
-    const flaky = await startUas('127.0.0.43', optionsAnswer('200 OK'));
-    uases.push(flaky);
+    const flaky = await pbxAt('127.0.0.43');
     const destinations = [
       { host: flaky.host, port: flaky.port, transport: 'udp' as const, priority: 1 },
       { host: '127.0.0.42', port: closedPort, transport: 'udp' as const, priority: 2 },
@@ -117,8 +124,7 @@ describe('the monitor', () => {
       await monitor.round();
       expect(state()).toEqual([false, false]);
       expect(monitor.statusOf(destinations)[0]!.rtt_ms).toBeNull();
-      const back = await startUas('127.0.0.43', optionsAnswer('200 OK'));
-      uases.push(back);
+      const back = await pbxAt('127.0.0.43');
       const again = [{ host: back.host, port: back.port, transport: 'udp' as const, priority: 1 }];
       await addTrunk('Monitor back', again);
       await monitor.round();
@@ -226,6 +232,9 @@ describe('with WARP_SIP_OPTIONS_INTERVAL=0', () => {
         destinations: [{ host: lonely.host, port: lonely.port, transport: 'udp', reachable: null, rtt_ms: null, last_response: null, last_checked_at: null }],
       });
       expect(lonely.messages()).not.toContain('OPTIONS');
+      // it was there to be pinged: it answers ours, and logs it
+      expect(await sipOptionsPing(lonely, 2000)).toMatchObject({ code: 200 });
+      expect(lonely.messages()).toContain('OPTIONS');
     } finally {
       await quiet.close();
     }

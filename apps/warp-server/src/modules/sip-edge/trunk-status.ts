@@ -22,6 +22,8 @@ import { type EdgeDirectoryData, edgeDirectoryOf, type OutboundDestination } fro
 /** RFC 3261 timers for a non-INVITE client transaction over UDP: retransmit from T1, doubling up to T2. */
 const T1_MS = 500;
 const T2_MS = 4000;
+/** pings in flight at once */
+const PARALLEL = 256;
 
 export interface PingAnswer {
   /** the status code of the first response (1xx included: it too proves the destination is there) */
@@ -196,17 +198,22 @@ export class TrunkStatusMonitor {
     for (const t of dir.trunks.values()) for (const d of t.destinations) if (d.transport === 'udp') targets.set(keyOf(d), d);
     // destinations no trunk has any more are forgotten
     for (const key of this.probes.keys()) if (!targets.has(key)) this.probes.delete(key);
-    await Promise.all(
-      [...targets].map(async ([key, d]) => {
-        const answer = await sipOptionsPing(d, this.options.timeoutMs, this.sockets);
-        if (this.stopped) return;
-        const probe = this.probes.get(key) ?? { reachable: null, rttMs: null, code: null, misses: 0, checkedAt: null };
-        probe.checkedAt = new Date().toISOString();
-        if (answer) Object.assign(probe, { reachable: true, rttMs: answer.rttMs, code: answer.code, misses: 0 });
-        else if (++probe.misses >= this.options.misses) Object.assign(probe, { reachable: false, rttMs: null });
-        this.probes.set(key, probe);
-      }),
-    );
+    const queue = [...targets];
+    // a few hundred transactions (sockets) at a time, however many destinations there are
+    const worker = async () => {
+      for (let next = queue.shift(); next && !this.stopped; next = queue.shift()) await this.ping(...next);
+    };
+    await Promise.all(Array.from({ length: Math.min(PARALLEL, queue.length) }, worker));
+  }
+
+  private async ping(key: string, d: OutboundDestination): Promise<void> {
+    const answer = await sipOptionsPing(d, this.options.timeoutMs, this.sockets);
+    if (this.stopped) return;
+    const probe = this.probes.get(key) ?? { reachable: null, rttMs: null, code: null, misses: 0, checkedAt: null };
+    probe.checkedAt = new Date().toISOString();
+    if (answer) Object.assign(probe, { reachable: true, rttMs: answer.rttMs, code: answer.code, misses: 0 });
+    else if (++probe.misses >= this.options.misses) Object.assign(probe, { reachable: false, rttMs: null });
+    this.probes.set(key, probe);
   }
 
   /** The status of these destinations (a trunk's, as stored) from what the pings found. */
