@@ -90,6 +90,17 @@ function lowContrast(page: Page): Promise<string[]> {
       const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
       if (ratio < (large ? 3 : 4.5)) out.push(`${text.slice(0, 40)} (${ratio.toFixed(2)})`);
     }
+    // Placeholders are text too (and axe does not measure them).
+    for (const el of Array.from(document.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>('input[placeholder], textarea[placeholder]'))) {
+      if (el.value || el.disabled || el.getBoundingClientRect().width === 0) continue;
+      const fg = parse(getComputedStyle(el, '::placeholder').color);
+      if (!fg) continue;
+      const bg = background(el);
+      const mix = [0, 1, 2].map((i) => fg[i]! * fg[3] + bg[i]! * (1 - fg[3]));
+      const [a, b] = [lum(mix), lum(bg)];
+      const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+      if (ratio < 4.5) out.push(`placeholder "${el.placeholder.slice(0, 40)}" (${ratio.toFixed(2)})`);
+    }
     return [...new Set(out)];
   });
 }

@@ -47,7 +47,7 @@ export function Field({ label, error, hint, srOnlyLabel, className, optional, ch
 }
 
 const controlBase =
-  'block rounded-md border-0 bg-white focus-visible:outline-none text-sm text-zinc-900 shadow-sm ring-1 ring-inset ring-zinc-300 placeholder:text-zinc-400 focus:ring-2 focus:ring-inset focus:ring-indigo-500 disabled:bg-zinc-50 disabled:text-zinc-500 aria-[invalid=true]:ring-red-400';
+  'block rounded-md border-0 bg-white focus-visible:outline-none text-sm text-zinc-900 shadow-sm ring-1 ring-inset ring-zinc-300 placeholder:text-zinc-500 focus:ring-2 focus:ring-inset focus:ring-indigo-500 disabled:bg-zinc-50 disabled:text-zinc-500 aria-[invalid=true]:ring-red-400';
 
 /** Without a width, for controls sized by their context (time and date inputs in grids). */
 export const inputBase = cx(controlBase, 'h-9 px-3');
