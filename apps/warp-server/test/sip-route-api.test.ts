@@ -142,6 +142,21 @@ describe('the edge key', () => {
   });
 });
 
+describe('a key revoked while in use', () => {
+  it('stops working once the few seconds it is remembered for have passed', async () => {
+    const used = await createEdgeKey(server.ctx, 'edge revoked in use');
+    const body = () => form({ call_id: nextCallId(), source_ip: ADDR.acl, dni: '13105550100' });
+    expect((await edgePost('route', body(), { key: used.key })).status).toBe(200);
+    expect(await revokeEdgeKey(server.ctx, used.id)).toBe(true);
+    let res = await edgePost('route', body(), { key: used.key });
+    for (let i = 0; i < 100 && res.status === 200; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      res = await edgePost('route', body(), { key: used.key });
+    }
+    expectError(res, 401, 'UNAUTHORIZED', 'revoked while in use');
+  }, 20_000);
+});
+
 describe('malformed requests get a 4xx envelope, never a 500', () => {
   it('missing call_id, source_ip or dni: 422 naming each field', async () => {
     const res = await route({ ani: '12125551000' });
