@@ -76,6 +76,7 @@ export async function benchWarpSip(): Promise<{ lines: string[] }> {
       DATABASE_URL: process.env.DATABASE_URL ?? `sqlite:${join(dir, 'warp.db')}`,
       LOG_LEVEL: 'silent',
       WARP_WEBHOOK_POLL_MS: '0',
+      WARP_SIP_OPTIONS_INTERVAL: '0',
       WARP_LOGIN_LIMIT_IP: '100000',
       WARP_REDIS_PREFIX: `wbench:${Date.now()}:`,
     }),
