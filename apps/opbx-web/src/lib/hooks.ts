@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router';
 
 /** A clock that ticks every `ms` (live durations). */
@@ -22,24 +22,26 @@ type ListPatch<K extends string> = Partial<Record<K | 'page', string | number | 
  */
 export function useListParams<K extends string>(keys: readonly K[]): [ListState<K>, (patch: ListPatch<K>) => void, { active: boolean; clear: () => void }] {
   const [params, setParams] = useSearchParams();
+  // react-router's functional update reads the params of the last render, so two changes before
+  // the next render (a debounced search landing just after a filter click) lost the first one.
+  // Updates build on the newest params we know of: the last one we set, until the URL moves on.
+  const latest = useRef(params);
+  const rendered = useRef(params);
+  if (rendered.current !== params) rendered.current = latest.current = params;
   const state = useMemo(() => {
     const out = { page: Math.max(1, Number(params.get('page')) || 1) } as ListState<K>;
     for (const k of keys) (out as Record<string, string | number>)[k] = params.get(k) ?? '';
     return out;
   }, [params, keys.join(',')]);
   const update = (patch: ListPatch<K>) => {
-    setParams(
-      (prev) => {
-        const next = new URLSearchParams(prev);
-        for (const [k, v] of Object.entries(patch)) {
-          if (v === null || v === undefined || v === '' || (k === 'page' && Number(v) <= 1)) next.delete(k);
-          else next.set(k, String(v));
-        }
-        if (!('page' in patch)) next.delete('page');
-        return next;
-      },
-      { replace: true },
-    );
+    const next = new URLSearchParams(latest.current);
+    for (const [k, v] of Object.entries(patch)) {
+      if (v === null || v === undefined || v === '' || (k === 'page' && Number(v) <= 1)) next.delete(k);
+      else next.set(k, String(v));
+    }
+    if (!('page' in patch)) next.delete('page');
+    latest.current = next;
+    setParams(next, { replace: true });
   };
   const filters = {
     active: keys.some((k) => state[k] !== ''),
