@@ -101,7 +101,19 @@ interface Candidate {
  * time someone reads `decision.trace` (the simulator, a JSON answer, the decision log), from
  * values captured when the step happened, so the content is the same as if built at once.
  */
-type TraceEntry = TraceStep | (() => TraceStep);
+type TraceEntry = TraceStep | LazyStep | (() => TraceStep) | Candidate;
+/** A step whose detail is formatted when read. */
+interface LazyStep {
+  step: string;
+  lazy: () => string;
+}
+
+/** A kept candidate's step, from the candidate itself (no closure per candidate on the call path). */
+const candidateStep = (c: Candidate): TraceStep => ({
+  step: 'candidate',
+  detail: `${c.provider.name}: cost ${fromMicros(c.priced.cost)} (${c.priced.matched}${c.priced.jurisdiction ? `, ${c.priced.jurisdiction}` : ''})`,
+  provider_id: c.provider.id,
+});
 
 const NO_IDS: readonly string[] = [];
 
@@ -131,7 +143,7 @@ const LAZY_TRACE: PropertyDescriptor = {
   get(this: { [TRACE_ENTRIES]: TraceEntry[] }) {
     return settleTrace(
       this,
-      this[TRACE_ENTRIES].map((e) => (typeof e === 'function' ? e() : e)),
+      this[TRACE_ENTRIES].map((e) => (typeof e === 'function' ? e() : 'priced' in e ? candidateStep(e) : 'lazy' in e ? { step: e.step, detail: e.lazy() } : e)),
     );
   },
   set(this: object, value: TraceStep[]) {
@@ -158,7 +170,7 @@ class Steps {
 
   /** A step whose detail is formatted only if the trace is read. */
   later(step: string, detail: () => string): void {
-    this.entries.push(() => ({ step, detail: detail() }));
+    this.entries.push({ step, lazy: detail });
   }
 
   drop(provider: { id: string; name?: string } | undefined, id: string, kind: DropKind, why: () => string): void {
@@ -424,16 +436,13 @@ export function decide(snapshot: RoutingSnapshot, req: RouteRequest): RouteDecis
       );
       continue;
     }
-    steps.entries.push(() => ({
-      step: 'candidate',
-      detail: `${p.name}: cost ${fromMicros(priced.cost)} (${priced.matched}${priced.jurisdiction ? `, ${priced.jurisdiction}` : ''})`,
-      provider_id: p.id,
-    }));
     const priority = isForced ? 0 : member!.priority;
     const weight = isForced ? 1 : member!.weight;
     // Exponential race: among equal cost and priority, P(first) = weight / Σ weights.
     const draw = weight > 0 ? -Math.log(1 - rng()) / weight : Infinity;
-    candidates.push({ provider: p, priced, priority, weight, forcedIndex: isForced ? i : Infinity, draw });
+    const candidate: Candidate = { provider: p, priced, priority, weight, forcedIndex: isForced ? i : Infinity, draw };
+    steps.entries.push(candidate);
+    candidates.push(candidate);
   }
 
   if (candidates.length === 0) {
