@@ -10,7 +10,12 @@ import { type CallLogView, presentCallLog } from './call-logs.presenter.js';
 import { type CallScope, filteredCallLogs } from './call-logs.queries.js';
 import type { CallLogFilters, ListCallLogsQuery } from './call-logs.schema.js';
 
-const EXPORT_PAGE = 5000;
+/**
+ * Rows per export page. 1,000, not more: with the joined names and local times a 5,000-row page is
+ * a ~1 MB string, and such chunks left the server's memory 130 MB higher during an export (measured
+ * on 400,000 rows: peak RSS growth 126 MB at 5,000, 40 MB at 2,000, 35 MB at 1,000, and faster).
+ */
+const EXPORT_PAGE = 1000;
 /**
  * List totals: counting millions of rows is the slow part of a list. Any call event of the
  * organization drops its totals (see calls.ingest), but a total less than a second old is reused.
@@ -55,7 +60,7 @@ export async function exportCallLogs(ctx: AppContext, auth: AuthInfo, filters: C
   const scope = await callScope(ctx, auth);
   const org = scope.organizationId;
   return csvStream(scope.timezone, async (after) => {
-    // The page is chosen on call_logs alone (an index seek), then its ≤ 5,000 rows are joined to
+    // The page is chosen on call_logs alone (an index seek), then its ≤ 1,000 rows are joined to
     // their number, extension, user and group by primary key: no lookup per row.
     let page = filteredCallLogs(ctx.db, scope, filters).select([...CSV_CALL_COLUMNS]);
     if (after) page = page.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(after.created_at, after.id)));
