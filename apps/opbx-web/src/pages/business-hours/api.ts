@@ -1,6 +1,7 @@
 import { businessHoursService, type CreateBusinessHoursRequest, type UpdateBusinessHoursRequest } from '@opbx/client';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
+import { useOnDeleted } from '../../data/forget-deleted';
 import { keys } from '../../data/keys';
 import type { BusinessHoursView } from './model';
 
@@ -38,5 +39,6 @@ export function useSaveBusinessHours() {
 
 export function useDeleteBusinessHours() {
   const invalidate = useInvalidate();
-  return useMutation({ mutationFn: (id: string) => businessHoursService.delete(id), onSuccess: invalidate });
+  const onDeleted = useOnDeleted(keys.businessHours.root, invalidate);
+  return useMutation({ mutationFn: (id: string) => businessHoursService.delete(id), onSuccess: onDeleted });
 }

@@ -2,6 +2,7 @@ import { type CreateExtensionRequest, type ExtensionsFilterParams, extensionsSer
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
 import { extraService } from '../../data/extra';
+import { useOnDeleted } from '../../data/forget-deleted';
 import { keys } from '../../data/keys';
 
 export function useExtensions(params: ExtensionsFilterParams) {
@@ -51,7 +52,8 @@ export function useUpdateExtension(id: string) {
 
 export function useDeleteExtension() {
   const invalidate = useInvalidate();
-  return useMutation({ mutationFn: (id: string) => extensionsService.delete(id), onSuccess: invalidate });
+  const onDeleted = useOnDeleted(keys.extensions.root, invalidate);
+  return useMutation({ mutationFn: (id: string) => extensionsService.delete(id), onSuccess: onDeleted });
 }
 
 export function useResetSipPassword() {

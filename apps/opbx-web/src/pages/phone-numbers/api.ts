@@ -1,6 +1,7 @@
 import { type CreateDIDRequest, type DIDsFilterParams, didsService, type UpdateDIDRequest } from '@opbx/client';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
+import { useOnDeleted } from '../../data/forget-deleted';
 import { keys } from '../../data/keys';
 
 export function useDids(params: DIDsFilterParams & { routing_type?: string }) {
@@ -26,5 +27,6 @@ export function useSaveDid() {
 
 export function useDeleteDid() {
   const invalidate = useInvalidate();
-  return useMutation({ mutationFn: (id: string) => didsService.delete(id), onSuccess: invalidate });
+  const onDeleted = useOnDeleted(keys.dids.root, invalidate);
+  return useMutation({ mutationFn: (id: string) => didsService.delete(id), onSuccess: onDeleted });
 }

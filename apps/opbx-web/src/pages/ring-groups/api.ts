@@ -1,6 +1,7 @@
 import { type CreateRingGroupRequest, type RingGroupsFilterParams, ringGroupsService, type UpdateRingGroupRequest } from '@opbx/client';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
+import { useOnDeleted } from '../../data/forget-deleted';
 import { keys } from '../../data/keys';
 
 export function useRingGroups(params: RingGroupsFilterParams & { strategy?: string; status?: string }) {
@@ -27,5 +28,6 @@ export function useSaveRingGroup() {
 
 export function useDeleteRingGroup() {
   const invalidate = useInvalidate();
-  return useMutation({ mutationFn: (id: string) => ringGroupsService.delete(id), onSuccess: invalidate });
+  const onDeleted = useOnDeleted(keys.ringGroups.root, invalidate);
+  return useMutation({ mutationFn: (id: string) => ringGroupsService.delete(id), onSuccess: onDeleted });
 }

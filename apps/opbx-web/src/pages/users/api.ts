@@ -1,6 +1,7 @@
 import { type CreateUserRequest, type UpdateUserRequest, type UsersFilterParams, usersService } from '@opbx/client';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
+import { useOnDeleted } from '../../data/forget-deleted';
 import { keys } from '../../data/keys';
 
 export function useUsers(params: UsersFilterParams) {
@@ -28,5 +29,6 @@ export function useSaveUser() {
 
 export function useDeleteUser() {
   const invalidate = useInvalidate();
-  return useMutation({ mutationFn: (id: string) => usersService.delete(id), onSuccess: invalidate });
+  const onDeleted = useOnDeleted(keys.users.root, invalidate);
+  return useMutation({ mutationFn: (id: string) => usersService.delete(id), onSuccess: onDeleted });
 }
