@@ -49,6 +49,28 @@ export interface BulkRateOwner {
   created_at: string;
 }
 
+/** One row's JSON array, in ROW_COLUMNS order after a new id (written out: this runs per row). */
+const rowValues = (r: BulkRateRow) => [
+  newId(),
+  r.prefix,
+  r.npanxx,
+  r.ocn,
+  r.lata,
+  r.description,
+  r.country,
+  r.interstate,
+  r.intrastate,
+  r.local,
+  r.indeterminate,
+  r.rate,
+  r.connection_fee,
+  r.initial_increment,
+  r.subsequent_increment,
+  r.minimum_duration,
+  r.effective_date,
+  r.end_date,
+];
+
 const element = (dialect: Dialect, i: number, name: string) =>
   dialect === 'postgres' ? (INTEGER.has(name) ? `(r->>${i})::integer` : `r->>${i}`) : `r.value ->> ${i}`;
 const elements = (dialect: Dialect) => (dialect === 'postgres' ? sql`json_array_elements` : sql`json_each`);
@@ -59,7 +81,7 @@ export async function insertRates(db: Kysely<Database>, dialect: Dialect, shared
   const values = sql.raw(['id', ...ROW_COLUMNS].map((c, i) => element(dialect, i, c)).join(', '));
   const cast = dialect === 'postgres' ? sql`::json` : sql``;
   for (let i = 0; i < rows.length; i += BULK_ROWS) {
-    const batch = JSON.stringify(rows.slice(i, i + BULK_ROWS).map((r) => [newId(), ...ROW_COLUMNS.map((c) => r[c])]));
+    const batch = JSON.stringify(rows.slice(i, i + BULK_ROWS).map(rowValues));
     await sql`insert into rates (${columns})
       select ${shared.owner}, ${shared.provider_id}, ${shared.rate_plan}, ${shared.import_id}, ${shared.created_at}, ${values}
       from ${elements(dialect)}(${batch}${cast}) as r`.execute(db);

@@ -73,6 +73,13 @@ export const trunkSnap = (t: Pick<TrunksTable, (typeof TRUNK_COLUMNS)[number]>):
 export async function loadSnapshot(ctx: AppContext, version: number): Promise<RoutingSnapshot> {
   const db = ctx.db;
   const decks = new Map<string, Deck>();
+  // A deck has a handful of distinct dates: parse each once, not twice per row.
+  const days = new Map<string | null, number>();
+  const dayOf = (date: string | null) => {
+    let t = days.get(date);
+    if (t === undefined) days.set(date, (t = dayStart(date)));
+    return t;
+  };
   // Rates in keyset pages, so a 383,000-row table never sits in memory twice.
   let after = '';
   for (;;) {
@@ -102,8 +109,8 @@ export async function loadSnapshot(ctx: AppContext, version: number): Promise<Ro
       .limit(PAGE)
       .execute();
     for (const r of rows) {
-      const from = dayStart(r.effective_date);
-      const to = dayStart(r.end_date);
+      const from = dayOf(r.effective_date);
+      const to = dayOf(r.end_date);
       if (to <= from) continue; // cancelled before it began
       let deck = decks.get(r.owner);
       if (!deck) decks.set(r.owner, (deck = new Deck()));
