@@ -11,7 +11,7 @@ import { type CallScope, filteredCallLogs } from './call-logs.queries.js';
 import type { CallLogFilters, ListCallLogsQuery } from './call-logs.schema.js';
 
 /**
- * Rows per export page. 1,000, not more: with the joined names and local times a 5,000-row page is
+ * Rows per export page. 1,000, not more: with the names and local times a 5,000-row page is
  * a ~1 MB string, and such chunks left the server's memory 130 MB higher during an export (measured
  * on 400,000 rows: peak RSS growth 126 MB at 5,000, 40 MB at 2,000, 35 MB at 1,000, and faster).
  */
@@ -58,23 +58,40 @@ export async function getCallLog(ctx: AppContext, auth: AuthInfo, id: string): P
 
 export async function exportCallLogs(ctx: AppContext, auth: AuthInfo, filters: CallLogFilters): Promise<Readable> {
   const scope = await callScope(ctx, auth);
-  const org = scope.organizationId;
+  const names = await exportNames(ctx, scope.organizationId);
   return csvStream(scope.timezone, async (after) => {
-    // The page is chosen on call_logs alone (an index seek), then its ≤ 1,000 rows are joined to
-    // their number, extension, user and group by primary key: no lookup per row.
+    // Each page is an index seek on call_logs alone; names come from maps read once per export
+    // (an organization's numbers, extensions and groups are few), not from a join per page, which
+    // made a million-row export 3.6 times slower.
     let page = filteredCallLogs(ctx.db, scope, filters).select([...CSV_CALL_COLUMNS]);
     if (after) page = page.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(after.created_at, after.id)));
-    const rows = await ctx.db
-      .selectFrom(page.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(EXPORT_PAGE).as('c'))
-      .leftJoin('dids as d', (j) => j.onRef('d.id', '=', 'c.did_id').on('d.organization_id', '=', org))
-      .leftJoin('extensions as e', (j) => j.onRef('e.id', '=', 'c.extension_id').on('e.organization_id', '=', org))
-      .leftJoin('users as u', (j) => j.onRef('u.id', '=', 'e.user_id').on('u.organization_id', '=', org))
-      .leftJoin('ring_groups as g', (j) => j.onRef('g.id', '=', 'c.ring_group_id').on('g.organization_id', '=', org))
-      .selectAll('c')
-      .select(['d.phone_number as did_number', 'e.extension_number', 'u.name as extension_name', 'g.name as ring_group_name'])
-      .orderBy('c.created_at', 'desc')
-      .orderBy('c.id', 'desc')
-      .execute();
-    return rows as CsvRow[];
+    const rows = (await page.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(EXPORT_PAGE).execute()) as CsvRow[];
+    for (const r of rows) {
+      r.did_number = (r.did_id && names.dids.get(r.did_id)) || null;
+      const ext = r.extension_id ? names.extensions.get(r.extension_id) : undefined;
+      r.extension_number = ext?.number ?? null;
+      r.extension_name = ext?.name ?? null;
+      r.ring_group_name = (r.ring_group_id && names.ringGroups.get(r.ring_group_id)) || null;
+    }
+    return rows;
   });
+}
+
+/** The organization's numbers, extensions (with their users' names) and ring groups, by id. */
+async function exportNames(ctx: AppContext, org: string) {
+  const [dids, extensions, groups] = await Promise.all([
+    ctx.db.selectFrom('dids').select(['id', 'phone_number']).where('organization_id', '=', org).execute(),
+    ctx.db
+      .selectFrom('extensions as e')
+      .leftJoin('users as u', (j) => j.onRef('u.id', '=', 'e.user_id').on('u.organization_id', '=', org))
+      .select(['e.id', 'e.extension_number', 'u.name'])
+      .where('e.organization_id', '=', org)
+      .execute(),
+    ctx.db.selectFrom('ring_groups').select(['id', 'name']).where('organization_id', '=', org).execute(),
+  ]);
+  return {
+    dids: new Map(dids.map((d) => [d.id, d.phone_number])),
+    extensions: new Map(extensions.map((e) => [e.id, { number: e.extension_number, name: e.name }])),
+    ringGroups: new Map(groups.map((g) => [g.id, g.name])),
+  };
 }
