@@ -151,6 +151,25 @@ describe('deck imports', () => {
     expect(await tableCount('rates')).toBe(0);
   });
 
+  it('one file may list a key at several effective dates; the same key and date twice is refused on the later line', async () => {
+    const p = await provider('Dated');
+    const csv = [
+      'prefix,interstate,intrastate,effective_date',
+      '1212,0.01,0.01,2026-01-01',
+      '1212,0.02,0.02,2026-06-01',
+      '1213,0.01,0.01,2026-01-01',
+      '1212,0.03,0.03,2026-06-01',
+      '1212,0.04,0.04,2026-01-01',
+      '1212,0.05,0.05,2026-09-01',
+    ].join('\n');
+    const res = await uploadDeck(server.app, admin, `/admin/providers/${p.id}/rates/import?dry_run=true`, csv);
+    expect(res.body.data).toMatchObject({ rows: 6, accepted: 4, activated: false, diff: { new: 4 } });
+    expect(res.body.data.rejected).toEqual([
+      { line: 5, reason: 'duplicate of line 3 (same prefix and effective_date)', column: 'prefix' },
+      { line: 6, reason: 'duplicate of line 2 (same prefix and effective_date)', column: 'prefix' },
+    ]);
+  });
+
   it('re-import gives the diff, end-dates superseded rows, never deletes: the past stays findable', async () => {
     const p = await provider('Diffed');
     const url = `/admin/providers/${p.id}/rates/import`;

@@ -228,7 +228,12 @@ export async function importDeck(ctx: AppContext, owner: DeckOwner, file: Readab
     rejectedTotal++;
     if (rejected.length < MAX_REJECTED_LISTED) rejected.push({ line, reason, ...(column ? { column } : {}) });
   };
-  const seen = new Map<string, number>();
+  // Each staged row's key (prefix, NPA-NXX or OCN/LATA), the staged index of each key's first row,
+  // and key@date only for keys listed more than once: a deck has one row per key, so this keeps one
+  // map entry and one string per row instead of three.
+  const stagedKeys: string[] = [];
+  const firstOfKey = new Map<string, number>();
+  const laterDates = new Map<string, number>();
   let headerError: string | undefined;
   let width = 0;
   let col: Columns | undefined;
@@ -252,14 +257,25 @@ export async function importDeck(ctx: AppContext, owner: DeckOwner, file: Readab
     if (rec.length !== width) return reject(line, `expected ${width} fields, found ${rec.length}`);
     const row = validateRow(rec, col, line, check);
     if ('reason' in row) return reject(line, row.reason, row.column);
-    const dupKey = `${keyOf(row)}@${row.effective_date}`;
-    const first = seen.get(dupKey);
+    const key = keyOf(row);
+    const first = firstOfKey.get(key);
+    let duplicateOf: number | undefined;
     if (first !== undefined) {
-      const name = keyName(row);
-      return reject(line, `duplicate of line ${first} (same ${name === 'ocn' ? 'ocn/lata' : name} and effective_date)`, name);
+      const earlier = staged[first]!;
+      if (earlier.effective_date === row.effective_date) duplicateOf = earlier.line;
+      else {
+        const dated = `${key}@${row.effective_date}`;
+        duplicateOf = laterDates.get(dated);
+        if (duplicateOf === undefined) laterDates.set(dated, line);
+      }
     }
-    seen.set(dupKey, line);
+    if (duplicateOf !== undefined) {
+      const name = keyName(row);
+      return reject(line, `duplicate of line ${duplicateOf} (same ${name === 'ocn' ? 'ocn/lata' : name} and effective_date)`, name);
+    }
+    if (first === undefined) firstOfKey.set(key, staged.length);
     staged.push(row);
+    stagedKeys.push(key);
   };
   // Each record is checked inside the parser's own callback and then dropped (on_record returns
   // null): no async iteration, so no promise per row, and nothing kept but the staged row.
@@ -321,11 +337,10 @@ export async function importDeck(ctx: AppContext, owner: DeckOwner, file: Readab
     const prev = endOf.get(cur.id);
     if (!prev || at < prev) endOf.set(cur.id, at);
   };
-  const inFile = new Set<string>();
   let firstEffective = '9999-12-31';
-  for (const row of staged) {
-    const k = keyOf(row);
-    inFile.add(k);
+  for (let i = 0; i < staged.length; i++) {
+    const row = staged[i]!;
+    const k = stagedKeys[i]!;
     if (row.effective_date < firstEffective) firstEffective = row.effective_date;
     const cur = live.get(k);
     if (!cur) {
@@ -340,7 +355,7 @@ export async function importDeck(ctx: AppContext, owner: DeckOwner, file: Readab
   }
   const removeAt = staged.length ? (firstEffective > today ? firstEffective : today) : today;
   for (const [k, cur] of live) {
-    if (inFile.has(k)) continue;
+    if (firstOfKey.has(k)) continue;
     diff.removed++;
     endAt(cur, removeAt);
   }
