@@ -1,20 +1,14 @@
 import { useQuery } from '@tanstack/react-query';
 
-import { type Colleague, type PresenceState, teamKeys, teamService } from '../../data/team';
+import { type Colleague, teamKeys, teamService } from '../../data/team';
 import { useListParams } from '../../lib/hooks';
 import { usePageTitle } from '../../lib/title';
 import { usePresence } from '../../realtime/RealtimeProvider';
-import { Badge, PageHeader } from '../../ui/Card';
+import { PageHeader } from '../../ui/Card';
+import { PresenceBadge } from '../../ui/PresenceBadge';
 import { EmptyState } from '../../ui/States';
 import { type Column, DataTable } from '../../ui/Table';
 import { SearchInput, Toolbar } from '../../ui/Toolbar';
-
-const PRESENCE: Record<PresenceState, { label: string; tone: 'amber' | 'blue' | 'gray' }> = {
-  idle: { label: 'Available', tone: 'gray' },
-  ringing: { label: 'Ringing', tone: 'amber' },
-  on_call: { label: 'On a call', tone: 'blue' },
-  offline: { label: 'Offline', tone: 'gray' },
-};
 
 const TYPE_LABEL: Record<Colleague['type'], string> = { user: 'Person', virtual: 'Mailbox / virtual', queue: 'Queue' };
 
@@ -45,7 +39,7 @@ export default function DirectoryPage() {
       header: 'Now',
       cell: (c) => {
         const p = live[c.extension_id] ?? c.presence;
-        return p ? <Badge tone={PRESENCE[p].tone}>{PRESENCE[p].label}</Badge> : <span className="text-zinc-600">—</span>;
+        return <PresenceBadge state={p} />;
       },
     },
   ];

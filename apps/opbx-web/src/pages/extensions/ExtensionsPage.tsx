@@ -8,12 +8,13 @@ import type { ExtensionWithPassword } from '../../data/extra';
 import { useAllUsers, usePhoneFormatter } from '../../data/lookups';
 import { compact, useListParams } from '../../lib/hooks';
 import { usePageTitle } from '../../lib/title';
-import { type Presence, usePresence } from '../../realtime/RealtimeProvider';
+import { usePresence } from '../../realtime/RealtimeProvider';
 import { Button } from '../../ui/Button';
-import { Badge, PageHeader, StatusBadge } from '../../ui/Card';
+import { PageHeader, StatusBadge } from '../../ui/Card';
 import { ConfirmDelete } from '../../ui/Dialogs';
 import { PlusIcon } from '../../ui/icons';
 import { actionsColumn, ListTable } from '../../ui/ListTable';
+import { PresenceBadge } from '../../ui/PresenceBadge';
 import type { Column } from '../../ui/Table';
 import { useToast } from '../../ui/Toast';
 import { FilterSelect, SearchInput, StatusFilter, Toolbar } from '../../ui/Toolbar';
@@ -22,13 +23,6 @@ import { ExtensionForm } from './ExtensionForm';
 import { SipCredentialsModal } from './SipCredentialsModal';
 
 const FILTERS = ['search', 'type', 'status'] as const;
-
-const PRESENCE: Record<Presence[string], { label: string; tone: 'green' | 'amber' | 'blue' | 'gray' }> = {
-  idle: { label: 'Idle', tone: 'gray' },
-  ringing: { label: 'Ringing', tone: 'amber' },
-  on_call: { label: 'On a call', tone: 'blue' },
-  offline: { label: 'Offline', tone: 'gray' },
-};
 
 export function forwardingSummary(ext: Extension, showPhone: (n: string) => string): string {
   const f = ext.call_forwarding;
@@ -82,7 +76,7 @@ export default function ExtensionsPage() {
       hideBelow: 'lg',
       cell: (e) => {
         const p = presence[e.id];
-        return p ? <Badge tone={PRESENCE[p].tone}>{PRESENCE[p].label}</Badge> : <span className="text-zinc-500">—</span>;
+        return <PresenceBadge state={p} />;
       },
     },
     { key: 'voicemail', header: 'Voicemail', hideBelow: 'md', cell: (e) => (e.voicemail_enabled ? 'On' : <span className="text-zinc-500">Off</span>) },
