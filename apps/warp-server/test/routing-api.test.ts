@@ -218,6 +218,26 @@ describe('deck imports', () => {
     ]);
     expectError(await uploadDeck(server.app, admin, '/admin/rates/import', 'prefix,rate\n44,0.1\n'), 422);
   });
+
+  it('quoted fields (commas, quotes, line breaks) are read as CSV; a broken file is a 422 naming the line, nothing stored', async () => {
+    const p = await provider('Quoted');
+    const url = `/admin/providers/${p.id}/rates/import`;
+    const csv =
+      'prefix,description,interstate,intrastate\r\n1212,"New York, NY ""Manhattan""",0.01,0.01\r\n1213,"two\nlines",0.01,0.01\r\n  1214 , spaced ,0.01,0.01\r\n';
+    const ok = await uploadDeck(server.app, admin, url, csv);
+    expect(ok.body.data).toMatchObject({ rows: 3, accepted: 3, rejected: [], activated: true });
+    const listed = (await admin.get(`/admin/rates?provider_id=${p.id}&limit=10`)).body.data as { prefix: string; description: string }[];
+    expect(listed.map((r) => [r.prefix, r.description])).toEqual([
+      ['1212', 'New York, NY "Manhattan"'],
+      ['1213', 'two\nlines'],
+      ['1214', 'spaced'],
+    ]);
+    const before = await tableCount('rates');
+    const broken = await uploadDeck(server.app, admin, url, 'prefix,interstate,intrastate\n1215,0.01,0.01\n1216,"0.01,0.01\n1217,0.01,0.01\n');
+    expectError(broken, 422, 'VALIDATION_ERROR');
+    expect(broken.body.details).toEqual([{ field: 'file', message: expect.stringMatching(/^not a readable CSV/) }]);
+    expect(await tableCount('rates')).toBe(before);
+  });
 });
 
 describe('partitions, routes, overrides, exclusions, simulate, trunk test', () => {
