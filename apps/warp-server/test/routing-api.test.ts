@@ -235,7 +235,7 @@ describe('deck imports', () => {
     const before = await tableCount('rates');
     const broken = await uploadDeck(server.app, admin, url, 'prefix,interstate,intrastate\n1215,0.01,0.01\n1216,"0.01,0.01\n1217,0.01,0.01\n');
     expectError(broken, 422, 'VALIDATION_ERROR');
-    expect(broken.body.details).toEqual([{ field: 'file', message: expect.stringMatching(/^not a readable CSV/) }]);
+    expect(broken.body.details).toEqual([{ field: 'file', message: expect.stringMatching(/^not a readable CSV at line 4: Quote Not Closed/) }]);
     expect(await tableCount('rates')).toBe(before);
   });
 });
