@@ -1,5 +1,6 @@
 export * from './backend-health.js';
 export * from './bus/event-bus.js';
+export * from './bus/rebuilt-value.js';
 export * from './config.js';
 export * from './db/database.js';
 export * from './db/migrator.js';

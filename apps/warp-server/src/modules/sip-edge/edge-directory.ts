@@ -1,7 +1,7 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { BlockList, isIPv6 } from 'node:net';
 
-import { type EventBus, RedisEventBus } from '@opbx/platform';
+import { type EventBus, RebuiltValue, RedisEventBus } from '@opbx/platform';
 
 import type { AppContext } from '../../context.js';
 import type { TrunksTable } from '../../db/schema.js';
@@ -121,14 +121,9 @@ export async function loadEdgeDirectory(ctx: AppContext): Promise<EdgeDirectoryD
 
 /** The directory of one server instance: read without waiting, rebuilt in the background on change. */
 export class EdgeDirectory {
-  private data?: EdgeDirectoryData;
-  private building?: Promise<void>;
-  private again = false;
-  private readonly origin = randomUUID();
+  private readonly state: RebuiltValue<EdgeDirectoryData>;
   private readonly bus?: EventBus;
-  private readonly off?: () => void;
   private readonly timer: NodeJS.Timeout;
-  onError: (err: unknown) => void = () => undefined;
 
   constructor(
     private readonly ctx: AppContext,
@@ -136,52 +131,39 @@ export class EdgeDirectory {
   ) {
     const c = ctx.config;
     this.bus = bus ?? (c.REDIS_URL ? new RedisEventBus(c.REDIS_URL, `${c.WARP_REDIS_PREFIX}bus:`) : undefined);
-    this.off = this.bus?.subscribe(TOPIC, (message) => {
-      if ((message as { origin?: string })?.origin !== this.origin) void this.rebuild().catch((err) => this.onError(err));
-    });
-    this.timer = setInterval(() => void this.rebuild().catch((err) => this.onError(err)), REFRESH_MS).unref();
+    this.state = new RebuiltValue(() => loadEdgeDirectory(ctx), this.bus, TOPIC);
+    this.timer = setInterval(() => void this.rebuild().catch((err) => this.state.onError(err)), REFRESH_MS).unref();
   }
 
-  async current(): Promise<EdgeDirectoryData> {
-    if (!this.data) await this.rebuild();
-    return this.data!;
+  set onError(handler: (err: unknown) => void) {
+    this.state.onError = handler;
+  }
+
+  current(): Promise<EdgeDirectoryData> {
+    return this.state.current();
   }
 
   /** After a trunk, customer or number write on this instance. */
   async changed(): Promise<void> {
-    if (!this.data && !this.building) return; // nobody has asked yet: the first use loads it
-    await this.rebuild();
-    await this.bus?.publish(TOPIC, { origin: this.origin });
+    if (!this.state.started) return; // nobody has asked yet: the first use loads it
+    await this.state.rebuild();
+    await this.state.publish();
   }
 
   /** Tells other instances without building here (the CLI). */
-  async announce(): Promise<void> {
-    await this.bus?.publish(TOPIC, { origin: this.origin });
+  announce(): Promise<void> {
+    return this.state.publish();
   }
 
   rebuild(): Promise<void> {
-    if (this.building) {
-      this.again = true;
-      return this.building;
-    }
-    this.building = (async () => {
-      try {
-        do {
-          this.again = false;
-          this.data = await loadEdgeDirectory(this.ctx);
-        } while (this.again);
-      } finally {
-        this.building = undefined;
-      }
-    })();
-    return this.building;
+    return this.state.rebuild();
   }
 
   async close(): Promise<void> {
     // a server built again on this context (a restart in tests) gets a fresh directory
     if (directories.get(this.ctx) === this) directories.delete(this.ctx);
     clearInterval(this.timer);
-    this.off?.();
+    this.state.stop();
     await this.bus?.close();
   }
 }

@@ -29,6 +29,7 @@ export function sipEdgeRoutes(ctx: AppContext, limits: CallLimits) {
     const edgeOnly = { public: true };
     const decisions = new DecisionLog(ctx);
     decisions.onError = (err) => app.log.error({ err }, 'route decisions could not be recorded');
+    edgeDirectoryOf(ctx).onError = (err) => app.log.error({ err }, 'the SIP edge directory could not be rebuilt; the previous one stays');
     const preHandler = async (req: Parameters<typeof requireEdgeKeyFast>[1]) => void (await requireEdgeKeyFast(ctx, req));
 
     app.post('/route', { config: edgeOnly, bodyLimit: 16 * 1024, schema: { tags: ['internal'], hide: true }, preHandler }, async (req) => {
