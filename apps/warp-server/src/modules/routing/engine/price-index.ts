@@ -22,12 +22,15 @@ export interface PriceIndex {
   rows: readonly RateRow[];
   /** the match of each flat row, made on its first hit and reused (no allocation per decision) */
   matches: (DeckMatch | undefined)[];
+  /** where each key's providers' rows are: slot s of the key at `base` spans offsets[base+s] … offsets[base+s+1] */
+  offsets: Int32Array;
 }
 
-/** One key: the trace label of a match on it, and where each provider's rows are (slot s: offsets[s] … offsets[s+1]). */
+/** One key of the index: where its offsets start, and the trace label of a match on it (made on first hit). */
 export interface PriceKey {
-  matched: string;
-  offsets: Int32Array;
+  key: string;
+  base: number;
+  matched?: string;
 }
 
 const built = new WeakMap<ReadonlyMap<string, ProviderSnap>, PriceIndex>();
@@ -54,12 +57,14 @@ export function priceIndexOf(providers: ReadonlyMap<string, ProviderSnap>): Pric
   const from = new Float64Array(total);
   const to = new Float64Array(total);
   const flat = new Array<RateRow>(total);
+  // One offsets array for every key (slots + 1 entries each), not a typed array per key.
+  const offsets = new Int32Array(perKey.size * (slots.size + 1));
   const byKey = new Map<string, PriceKey>();
   let i = 0;
+  let base = 0;
   for (const [key, bySlot] of perKey) {
-    const offsets = new Int32Array(slots.size + 1);
     for (let s = 0; s < slots.size; s++) {
-      offsets[s] = i;
+      offsets[base + s] = i;
       // Each provider's rows keep the deck's order: newest effective first.
       for (const row of bySlot[s] ?? []) {
         from[i] = row.from;
@@ -67,10 +72,11 @@ export function priceIndexOf(providers: ReadonlyMap<string, ProviderSnap>): Pric
         flat[i++] = row;
       }
     }
-    offsets[slots.size] = i;
-    byKey.set(key, { matched: `prefix ${key}`, offsets });
+    offsets[base + slots.size] = i;
+    byKey.set(key, { key, base });
+    base += slots.size + 1;
   }
-  const index: PriceIndex = { slots, maxLength, byKey, from, to, rows: flat, matches: new Array(total) };
+  const index: PriceIndex = { slots, maxLength, byKey, from, to, rows: flat, matches: new Array(total), offsets };
   built.set(providers, index);
   return index;
 }
@@ -79,18 +85,18 @@ export function priceIndexOf(providers: ReadonlyMap<string, ProviderSnap>): Pric
 export function longestForAll(index: PriceIndex, prefixes: readonly string[], at: number): (DeckMatch | undefined)[] {
   const n = index.slots.size;
   const hits = new Array<DeckMatch | undefined>(n);
-  const { from, to } = index;
+  const { from, to, offsets } = index;
   let missing = n;
   // Longest first; stop as soon as every provider has its row (most calls: all at the NPA-NXX).
   for (let len = Math.min(index.maxLength, prefixes.length); len > 0 && missing > 0; len--) {
     const entry = index.byKey.get(prefixes[len - 1]!);
     if (!entry) continue;
-    const { offsets } = entry;
+    const base = entry.base;
     for (let s = 0; s < n; s++) {
       if (hits[s] !== undefined) continue;
-      for (let r = offsets[s]!, end = offsets[s + 1]!; r < end; r++) {
+      for (let r = offsets[base + s]!, end = offsets[base + s + 1]!; r < end; r++) {
         if (from[r]! <= at && at < to[r]!) {
-          hits[s] = index.matches[r] ??= { row: index.rows[r]!, matched: entry.matched };
+          hits[s] = index.matches[r] ??= { row: index.rows[r]!, matched: (entry.matched ??= `prefix ${entry.key}`) };
           missing--;
           break;
         }
