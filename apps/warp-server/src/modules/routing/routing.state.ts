@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { type EventBus, RedisEventBus } from '@opbx/platform';
 import type { TimeWindow } from '@warp/contract';
+import { sql } from 'kysely';
 
 import type { AppContext } from '../../context.js';
 import type { CustomersTable, TrunksTable } from '../../db/schema.js';
@@ -30,9 +31,12 @@ const json = <T>(s: string | null): T | null => (s ? (JSON.parse(s) as T) : null
 // Stored rates were validated on import (at most 6 places, at most 1,000,000): the fast exact path.
 const micros = (s: string | null) => (s === null ? null : /^\d{1,7}(\.\d{1,6})?$/.test(s) ? decimalToMicros(s) : toMicros(s));
 
-/** A deck row's match key: NPA-NXX rows become the E.164 prefix 1NPANXX, OCN/LATA rows `OCN:LATA` (see engine/deck.ts). */
-export const rateKey = (r: { prefix: string | null; npanxx: string | null; ocn: string | null; lata: string | null }) =>
-  r.npanxx ? `1${r.npanxx}` : r.ocn ? `${r.ocn}:${r.lata}` : r.prefix!;
+/**
+ * A deck row's match key, computed by the database (one column read instead of four): NPA-NXX rows
+ * become the E.164 prefix 1NPANXX, OCN/LATA rows `OCN:LATA`, prefix rows their prefix (see
+ * engine/deck.ts). Same SQL on SQLite and PostgreSQL: `||` with a NULL is NULL on both.
+ */
+const RATE_KEY = sql<string>`coalesce('1' || npanxx, ocn || ':' || lata, prefix)`.as('key');
 
 export const CUSTOMER_COLUMNS = ['id', 'name', 'status', 'rate_plan', 'allow_loss'] as const;
 export const TRUNK_COLUMNS = [
@@ -88,10 +92,7 @@ export async function loadSnapshot(ctx: AppContext, version: number): Promise<Ro
       .select([
         'id',
         'owner',
-        'prefix',
-        'npanxx',
-        'ocn',
-        'lata',
+        RATE_KEY,
         'interstate',
         'intrastate',
         'local',
@@ -116,7 +117,7 @@ export async function loadSnapshot(ctx: AppContext, version: number): Promise<Ro
       if (!deck) decks.set(r.owner, (deck = new Deck()));
       const row: RateRow = {
         id: r.id,
-        key: rateKey(r),
+        key: r.key,
         interstate: micros(r.interstate),
         intrastate: micros(r.intrastate),
         local: micros(r.local),
