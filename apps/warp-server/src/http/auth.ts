@@ -51,7 +51,7 @@ declare module 'fastify' {
 
 export const API_KEY_PREFIX = 'warp_live_';
 
-export function bearerToken(request: FastifyRequest): string | undefined {
+export function bearerToken(request: Pick<FastifyRequest, 'headers'>): string | undefined {
   const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
   return match?.[1];
 }

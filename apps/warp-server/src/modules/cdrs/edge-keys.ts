@@ -38,7 +38,7 @@ export async function revokeEdgeKey(ctx: AppContext, id: string): Promise<boolea
 }
 
 /** The edge key of a request, or 401. */
-export async function requireEdgeKey(ctx: AppContext, request: FastifyRequest): Promise<{ id: string; name: string }> {
+export async function requireEdgeKey(ctx: AppContext, request: Pick<FastifyRequest, 'headers'>): Promise<{ id: string; name: string }> {
   const token = bearerToken(request);
   if (!token || !token.startsWith(EDGE_KEY_PREFIX)) throw unauthorized('An edge key is required: send it as a Bearer token');
   const row = await ctx.db
@@ -64,7 +64,7 @@ const keyCaches = new WeakMap<AppContext, Map<string, { id: string; name: string
  * from memory, so the decision never waits on the database; a revocation takes effect within
  * KEY_CACHE_MS. Unknown keys always go to the database (and are never cached).
  */
-export async function requireEdgeKeyFast(ctx: AppContext, request: FastifyRequest): Promise<{ id: string; name: string }> {
+export async function requireEdgeKeyFast(ctx: AppContext, request: Pick<FastifyRequest, 'headers'>): Promise<{ id: string; name: string }> {
   const token = bearerToken(request);
   if (!token || !token.startsWith(EDGE_KEY_PREFIX)) throw unauthorized('An edge key is required: send it as a Bearer token');
   let cache = keyCaches.get(ctx);
