@@ -3,6 +3,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { request } from 'undici';
+
 import { fmt, percentile } from '../../opbx-server/bench/support.js';
 import { buildApp } from '../src/app.js';
 import { readConfig } from '../src/config.js';
@@ -168,6 +170,19 @@ export async function benchWarpSip(): Promise<{ lines: string[] }> {
     const { key } = await createEdgeKey(ctx, 'bench edge');
     const edgeApi = admin.as(key);
 
+    // The decision alone over HTTP, before any SIP load: sequential requests from this process.
+    sample();
+    for (let i = 0; i < 3000; i++) {
+      const r = await request(`${apiUrl}/v1/internal/sip/route`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: `call_id=quiet-${i}&source_ip=${CUSTOMER}&source_port=5060&ani=12125551000&dni=13105559999&auth_user=&authenticated=0`,
+      });
+      await r.body.text();
+    }
+    const quiet = sample();
+    // (these calls never end, so they hold channels on this trunk until their deadline: the soaks use trunks of their own)
+
     const children = 8;
     const fixed = await startEdge({ apiUrl, edgeKey: key, children, fixedRoute: `${gateway.host}:${gateway.port}` });
     edges.push(fixed);
@@ -225,7 +240,7 @@ export async function benchWarpSip(): Promise<{ lines: string[] }> {
       '|---|---|---|---|',
       `| calls per second, 0 failed | ${fixedRate} | ${warpRate} | **${fixedRate ? fmt(warpRate / fixedRate, 2) : 'n/a'}** |`,
       '',
-      `Decision endpoint, over the WARP steps: ${latency(steps)}. At 50 cps (${light.ok}/${light.calls} answered): ${latency(lightLatency)}.`,
+      `Decision endpoint (\`POST /v1/internal/sip/route\`): alone, 3,000 sequential requests before any SIP load: ${latency(quiet)}. Over the WARP steps: ${latency(steps)}. At 50 cps (${light.ok}/${light.calls} answered): ${latency(lightLatency)}. Under SIP load the machine's two cores also run Kamailio's 25 processes and two SIPp instances, so "received → written" there includes waiting for a core.`,
       '',
       `Soaks of ${SOAK_S} s, each on a trunk of its own; afterwards the soak's CDRs stored, answered and rated, distinct call ids among those, and the trunk's channels once every dialog has ended (a call the load generator abandoned stays up until the edge's no-ACK timeout or the BYE it was refused):`,
       '',
