@@ -63,16 +63,28 @@ async function step(edge: Edge, rate: number, seconds: number, dni: string, from
     .filter(([k, v]) => /^Failed\w+\(C\)$/.test(k) && k !== 'FailedCall(C)' && Number(v) > 0)
     .map(([k, v]) => `${k.slice(0, -3)} ${v}`)
     .join(', ');
-  return { rate, calls, ok, failed, exitCode: r.exitCode, causes };
+  // what SIPp saw first, e.g. "while expecting '200' (index 5), received 'SIP/2.0 500 …'"
+  const first = /(while expecting[^\n]*?received '[^\n]*)/.exec(r.errors)?.[1]?.slice(0, 140);
+  return { rate, calls, ok, failed, exitCode: r.exitCode, causes: first ? `${causes}: ${first.replace(/\|/g, '/')}` : causes };
 }
 
-/** Steps up the rates until one fails; the answer is the last clean step. */
+/**
+ * Steps up the rates until one fails twice in a row (a single failed call at a rate the next run
+ * carries cleanly is a glitch of the shared machine, not the edge's limit; both runs are listed);
+ * the answer is the last clean step.
+ */
 async function maxRate(edge: Edge, dni: string, log: (s: Step) => void): Promise<number> {
   let best = 0;
+  const clean = (s: Step) => s.exitCode === 0 && s.failed === 0 && s.ok === s.calls;
   for (const rate of RATES) {
-    const s = await step(edge, rate, STEP_S, dni);
+    let s = await step(edge, rate, STEP_S, dni);
     log(s);
-    if (s.exitCode !== 0 || s.failed > 0 || s.ok < s.calls) break;
+    if (!clean(s)) {
+      await new Promise((r) => setTimeout(r, 1500));
+      s = await step(edge, rate, STEP_S, dni);
+      log(s);
+      if (!clean(s)) break;
+    }
     best = rate;
     await new Promise((r) => setTimeout(r, 1500)); // let the reports drain before the next step
   }
@@ -232,7 +244,7 @@ export async function benchWarpSip(): Promise<{ lines: string[] }> {
 
     lines.push(
       `Kamailio 5.6 (${children} workers each) on loopback, SIPp 3.6 as the customer and the provider's gateway (answers at once), calls held ${HOLD_MS} ms;`,
-      `WARP in this process on ${ctx.dialect === 'postgres' ? 'PostgreSQL' : 'SQLite'}${ctx.redis ? ' + Redis' : ''}; load average at start ${fmt(load0, 2)}. A mode's rate is the highest step (${STEP_S} s each) with every call answered.`,
+      `WARP in this process on ${ctx.dialect === 'postgres' ? 'PostgreSQL' : 'SQLite'}${ctx.redis ? ' + Redis' : ''}; load average at start ${fmt(load0, 2)}. A mode's rate is the highest step (${STEP_S} s each) with every call answered (a step with a failed call is run once more; it counts if that run is clean).`,
       '',
       ...table,
       '',
