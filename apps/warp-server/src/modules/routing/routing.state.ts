@@ -1,6 +1,4 @@
-import { randomUUID } from 'node:crypto';
-
-import { type EventBus, RedisEventBus } from '@opbx/platform';
+import { type EventBus, RebuiltValue, RedisEventBus } from '@opbx/platform';
 import type { TimeWindow } from '@warp/contract';
 import { sql } from 'kysely';
 
@@ -219,22 +217,13 @@ export async function loadSnapshot(ctx: AppContext, version: number): Promise<Ro
  * already routes by it; other instances hear of it on the event bus (Redis when configured).
  */
 export class RoutingState {
-  private snapshot?: RoutingSnapshot;
-  private building?: Promise<void>;
-  private again = false;
+  private readonly state: RebuiltValue<RoutingSnapshot>;
   private version = 0;
-  private readonly origin = randomUUID();
   private readonly bus?: EventBus;
-  private readonly off?: () => void;
   readonly lrn?: LrnDipper;
-  /** Called when a background rebuild fails (the previous snapshot stays). */
-  onError: (err: unknown) => void = () => undefined;
 
   /** `bus`: another transport than the configured Redis (tests join two instances in one process). */
-  constructor(
-    private readonly ctx: AppContext,
-    bus?: EventBus,
-  ) {
+  constructor(ctx: AppContext, bus?: EventBus) {
     const c = ctx.config;
     if (c.WARP_TELIQUE_URL) {
       this.lrn = new TeliqueLrnClient({
@@ -245,52 +234,37 @@ export class RoutingState {
       });
     }
     this.bus = bus ?? (c.REDIS_URL ? new RedisEventBus(c.REDIS_URL, `${c.WARP_REDIS_PREFIX}bus:`) : undefined);
-    if (this.bus) {
-      this.off = this.bus.subscribe(TOPIC, (message) => {
-        if ((message as { origin?: string })?.origin !== this.origin) void this.rebuild().catch((err) => this.onError(err));
-      });
-    }
+    this.state = new RebuiltValue(() => loadSnapshot(ctx, ++this.version), this.bus, TOPIC);
+  }
+
+  /** Called when a rebuild a bus message started fails (the previous snapshot stays). */
+  set onError(handler: (err: unknown) => void) {
+    this.state.onError = handler;
   }
 
   /** The snapshot decisions use now (built on first use). */
-  async current(): Promise<RoutingSnapshot> {
-    if (!this.snapshot) await this.rebuild();
-    return this.snapshot!;
+  current(): Promise<RoutingSnapshot> {
+    return this.state.current();
   }
 
   /** After a change on this instance: rebuild, then tell the other instances. */
   async changed(): Promise<void> {
-    await this.rebuild();
-    await this.bus?.publish(TOPIC, { origin: this.origin, version: this.version });
+    await this.state.rebuild();
+    await this.state.publish({ version: this.version });
   }
 
   /** Tells the other instances (with Redis) without building here: the CLI. */
-  async announce(): Promise<void> {
-    await this.bus?.publish(TOPIC, { origin: this.origin, version: this.version });
+  announce(): Promise<void> {
+    return this.state.publish({ version: this.version });
   }
 
   /** Builds a new snapshot; concurrent calls share the build in flight plus at most one more. */
   rebuild(): Promise<void> {
-    if (this.building) {
-      this.again = true;
-      return this.building;
-    }
-    this.building = (async () => {
-      try {
-        do {
-          this.again = false;
-          const next = await loadSnapshot(this.ctx, ++this.version);
-          this.snapshot = next;
-        } while (this.again);
-      } finally {
-        this.building = undefined;
-      }
-    })();
-    return this.building;
+    return this.state.rebuild();
   }
 
   async close(): Promise<void> {
-    this.off?.();
+    this.state.stop();
     await this.bus?.close();
   }
 }
