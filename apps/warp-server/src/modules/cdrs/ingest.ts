@@ -7,7 +7,7 @@ import type { CdrsTable } from '../../db/cdr-tables.js';
 import { ipAllowed } from '../../http/auth.js';
 import { rawSeconds } from '../rating/charge.js';
 import { recordedDecisionsFor } from '../rating/decisions.js';
-import { rateCall, ratingTrace,type RecordedDecision } from '../rating/rate-call.js';
+import { rateCall, ratingTrace, type RecordedDecision } from '../rating/rate-call.js';
 import { routingOf } from '../routing/routing.state.js';
 import { answeredAttempt, attemptIssues, dispositionOf } from './disposition.js';
 import { ensureCdrPartitions } from './partitions.js';
