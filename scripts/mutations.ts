@@ -1,5 +1,5 @@
 /**
- * Hand-picked mutations of OPBX: each one is a real bug a change could bring back (most slipped
+ * Hand-picked mutations of OPBX and WARP's SIP edge: each one is a real bug a change could bring back (most slipped
  * past the tests once). `npm run mutate` applies them one at a time and checks that a test kills
  * each. A mutation whose text is no longer found is reported as stale: update it with the code.
  */
@@ -163,5 +163,27 @@ export const MUTATIONS: Mutation[] = [
       ],
     ],
     tests: ['apps/opbx-server/test/tenant-isolation.test.ts', 'apps/opbx-server/test/dids.test.ts'],
+  },
+  // WARP's SIP edge (real Kamailio and SIPp in the tests).
+  {
+    id: 'edge-relays-foreign-in-dialog',
+    what: 'the edge relays an in-dialog request for a dialog it never set up (an open relay through crafted Route headers)',
+    file: 'apps/warp-server/edge/warp-edge.cfg',
+    edits: [['if (!is_known_dlg()) {', 'if (0) {']],
+    tests: ['apps/warp-server/test/sip-edge.test.ts'],
+  },
+  {
+    id: 'edge-fails-over-on-4xx',
+    what: "a provider's 486 is failed over to the next route instead of reaching the caller",
+    file: 'apps/warp-server/edge/warp-edge.cfg',
+    edits: [['if (!t_check_status("^(408|5[0-9][0-9])$")) exit;', 'if (!t_check_status("^(408|[45][0-9][0-9])$")) exit;']],
+    tests: ['apps/warp-server/test/sip-edge.test.ts'],
+  },
+  {
+    id: 'trunk-cps-limit-ignored',
+    what: "a trunk's calls-per-second limit is not enforced (per-instance counting)",
+    file: 'apps/warp-server/src/modules/sip-edge/call-limits.ts',
+    edits: [["      if (s.count >= maxCps) return 'cps';\n", '']],
+    tests: ['apps/warp-server/test/sip-call-limits.test.ts', 'apps/warp-server/test/sip-edge.test.ts'],
   },
 ];
