@@ -5,7 +5,7 @@
  * survived or no longer applies. The report is also written to bench-reports/mutation-report.md.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -42,7 +42,14 @@ const scratch = mkdtempSync(join(tmpdir(), 'opbx-mutants-'));
 const tree = join(scratch, 'tree');
 execFileSync('git', ['worktree', 'add', '--detach', tree, 'HEAD'], { cwd: ROOT, stdio: 'ignore' });
 // The dependencies of the real checkout; workspace links resolve to its packages, which no mutation touches.
+// npm keeps a dependency inside a workspace when the root holds another version of it: link those too.
 symlinkSync(join(ROOT, 'node_modules'), join(tree, 'node_modules'), 'dir');
+for (const group of ['apps', 'packages']) {
+  for (const name of readdirSync(join(ROOT, group))) {
+    const modules = join(ROOT, group, name, 'node_modules');
+    if (existsSync(modules) && existsSync(join(tree, group, name))) symlinkSync(modules, join(tree, group, name, 'node_modules'), 'dir');
+  }
+}
 
 const cleanup = () => {
   spawnSync('git', ['worktree', 'remove', '--force', tree], { cwd: ROOT, stdio: 'ignore' });
